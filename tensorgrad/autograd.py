@@ -1,0 +1,328 @@
+"""The tape: how ops are recorded, and the one graph walk that runs them backwards.
+
+Every differentiable primitive is an :class:`Op`. Calling it through :func:`apply` runs its
+``forward`` on numpy arrays and, when gradients are being recorded, returns a Tensor whose ``_node``
+is the Op instance itself: the Op keeps its input Tensors (for its VJP) and its parents (the graph's
+edges). ``backward`` toposorts the nodes without recursion, calls each node's ``vjp`` once with the
+summed gradient of its output, sums every input gradient back to the input's shape in one place
+(:func:`sum_to_shape`), and frees each node as soon as it is done unless the graph is retained.
+
+VJPs are written with tensorgrad ops. They run under ``no_grad`` unless ``create_graph=True``; then
+the backward pass is itself recorded and can be differentiated again.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+# --------------------------------------------------------------------------- grad mode (per thread)
+class _GradMode(threading.local):
+    enabled = True
+
+
+_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """True when ops are being recorded for backward in this thread."""
+    return _mode.enabled
+
+
+class set_grad_enabled(contextlib.ContextDecorator):
+    """Context manager (and decorator) that switches recording on or off in this thread."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self._previous: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._previous.append(_mode.enabled)
+        _mode.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _mode.enabled = self._previous.pop()
+
+
+class no_grad(set_grad_enabled):
+    """``with no_grad():`` (or ``@no_grad()``): tensors made inside record nothing, like PyTorch's."""
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """Switch recording back on inside a ``no_grad`` block."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+
+
+# --------------------------------------------------------------------------- Op: node of the graph
+class Op:
+    """A primitive: ``forward`` on numpy arrays, ``vjp`` with tensorgrad ops, side by side.
+
+    Subclasses implement ``forward(self, *arrays, **attrs) -> ndarray`` (keeping on ``self`` what the
+    VJP needs) and ``vjp(self, g) -> tuple`` with one gradient (a Tensor, or None for "no gradient")
+    per input. Inside ``vjp``, ``self.inputs`` are the input Tensors, ``self.output()`` is the result
+    as a Tensor attached to this node (so second derivatives see through it), and
+    ``self.needs_input_grad[i]`` says whether input ``i`` wants a gradient at all.
+    """
+
+    __slots__ = ("inputs", "parents", "needs_input_grad", "out_data", "shape", "dtype", "_retained",
+                 "__weakref__")
+    name = "op"
+
+    def forward(self, *arrays: np.ndarray, **attrs: Any) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def vjp(self, g: "Tensor") -> tuple:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def output(self) -> "Tensor":
+        """The forward result as a Tensor whose node is this op (differentiable under create_graph)."""
+        from .tensor import Tensor
+        return Tensor._make(self.out_data, self, True)
+
+    @property
+    def freed(self) -> bool:
+        """True once backward has released what this node saved for its VJP."""
+        return self.inputs is None
+
+    def free(self) -> None:
+        """Drop the tensors kept for the VJP; the edges (``parents``) stay for graph pictures."""
+        self.inputs = None
+        self.out_data = None
+
+    def __repr__(self) -> str:
+        return f"<{self.name} node, output shape {self.shape}>"
+
+
+def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
+    """Run ``op_cls`` forward on the inputs' data; record a node when any input requires grad."""
+    from .tensor import Tensor
+    op = op_cls()
+    try:
+        out = op.forward(*[t.data for t in inputs], **attrs)
+    except ValueError as e:
+        if "broadcast" not in str(e):
+            raise
+        shapes = " and ".join(str(t.shape) for t in inputs)
+        raise ValueError(f"{op.name}: shapes {shapes} cannot be broadcast together (numpy rules: "
+                         f"trailing axes must be equal or 1). Reshape one operand, e.g. "
+                         f"x.reshape(-1, 1), so the axes line up.") from None
+    if _mode.enabled:
+        needs = tuple(t.requires_grad for t in inputs)
+        if True in needs:
+            op.inputs = inputs
+            op.needs_input_grad = needs
+            op.parents = tuple(t._node if t._node is not None else t for t in inputs)
+            op.out_data = out
+            op.shape = out.shape
+            op.dtype = out.dtype
+            op._retained = None
+            return Tensor._make(out, op, True)
+    return Tensor._make(out, None, False)
+
+
+# --------------------------------------------------------------------------- the one graph walk
+def toposort(roots: Iterable[Op]) -> list[Op]:
+    """All nodes reachable from ``roots``, each before the nodes that produced its inputs.
+
+    Iterative depth-first search with an explicit stack of (node, children_done) pairs, so graphs of
+    millions of nodes need no recursion; parents are visited in input order, so the order is stable.
+    """
+    order: list[Op] = []
+    seen: set[int] = set()
+    stack: list[tuple[Op, bool]] = [(r, False) for r in reversed(list(roots))]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        for parent in reversed(node.parents):
+            if isinstance(parent, Op) and id(parent) not in seen:
+                stack.append((parent, False))
+    order.reverse()
+    return order
+
+
+def sum_to_shape(g: "Tensor", shape: tuple[int, ...], op_name: str = "op") -> "Tensor":
+    """Sum a broadcast gradient back to ``shape`` (numpy broadcasting run in reverse).
+
+    The single place where un-broadcasting happens: leading axes are summed away, axes that were
+    size 1 are summed with keepdims. A gradient that could not have come from broadcasting ``shape``
+    is a bug in the op's VJP, reported with the op's name and both shapes.
+    """
+    gshape = g.shape
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    ok = lead >= 0 and all(s == 1 or s == gs for s, gs in zip(shape, gshape[lead:]))
+    if not ok:
+        raise RuntimeError(
+            f"{op_name}: the vector-Jacobian product returned a gradient of shape {gshape} for an "
+            f"input of shape {shape}; it cannot be summed back to that shape. This is a bug in the "
+            f"op's vjp.")
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    if g.shape != shape:
+        g = g.reshape(shape)
+    return g
+
+
+def _freed_error(node: Op) -> RuntimeError:
+    return RuntimeError(
+        f"Trying to backward through the graph a second time: the {node.name} node's saved tensors "
+        f"were freed by the first backward(). Pass retain_graph=True to the first backward() (or "
+        f"tensorgrad.grad) if you need to backward through the same graph again.")
+
+
+def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], retain_graph: bool,
+                  create_graph: bool, wanted: Sequence["Tensor"] | None = None) -> list:
+    """Propagate ``root_grads`` from ``roots`` to every leaf (or to ``wanted`` tensors only).
+
+    With ``wanted=None`` gradients accumulate into leaves' ``.grad`` (Tensor.backward). Otherwise the
+    gradients of the ``wanted`` tensors are returned in order and no ``.grad`` is touched
+    (tensorgrad.grad). A node's output gradient is popped from the table as soon as its VJP ran, so
+    intermediate gradients live no longer than needed.
+    """
+    from .tensor import Tensor
+    grads: dict[int, Tensor] = {}          # id(node or leaf) -> gradient of its output so far
+    leaves: dict[int, Tensor] = {}         # id(leaf) -> leaf, in the order first reached
+    root_nodes = []
+    for t, g in zip(roots, root_grads):
+        key = t._node if t._node is not None else t
+        _accumulate(grads, id(key), g)
+        if t._node is None:
+            leaves[id(t)] = t
+        else:
+            root_nodes.append(t._node)
+
+    wanted_keys: dict[int, int] = {}
+    if wanted is not None:
+        for i, w in enumerate(wanted):
+            wanted_keys[id(w._node if w._node is not None else w)] = i
+    captured: dict[int, Tensor] = {}
+
+    with set_grad_enabled(create_graph):
+        for node in toposort(root_nodes):
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            if node._retained is not None:
+                holder = node._retained()
+                if holder is not None:
+                    holder.grad = g if holder.grad is None else holder.grad + g
+            if id(node) in wanted_keys:
+                captured[id(node)] = g
+            if node.inputs is None:
+                raise _freed_error(node)
+            input_grads = node.vjp(g)
+            for parent, inp, gi, needed in zip(node.parents, node.inputs, input_grads, node.needs_input_grad):
+                if gi is None or not needed:
+                    continue
+                if gi.shape != inp.shape:
+                    gi = sum_to_shape(gi, inp.shape, node.name)
+                if gi.dtype != inp.dtype:
+                    gi = gi.astype(inp.dtype)
+                _accumulate(grads, id(parent), gi)
+                if parent is inp:  # a leaf: its gradient is final once every node is done
+                    leaves[id(inp)] = inp
+            if not retain_graph:
+                node.free()
+
+    if wanted is not None:
+        out = []
+        for w in wanted:
+            key = id(w._node if w._node is not None else w)
+            out.append(captured.get(key, grads.get(key)))
+        return out
+    for key, leaf in leaves.items():
+        g = grads.get(key)
+        if g is None or not leaf.requires_grad:
+            continue
+        if not create_graph:
+            g = g.detach()
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+    return []
+
+
+def _accumulate(table: dict, key: int, g: "Tensor") -> None:
+    prev = table.get(key)
+    table[key] = g if prev is None else prev + g
+
+
+# --------------------------------------------------------------------------- public entry points
+def _seed_grads(outputs: Sequence["Tensor"], grad_outputs: Sequence[Any] | None, who: str) -> list:
+    from .tensor import Tensor, as_tensor
+    seeds = []
+    for i, out in enumerate(outputs):
+        if not out.requires_grad:
+            raise RuntimeError(
+                f"{who}: output {i} (shape {out.shape}) does not require grad and has no graph. Make "
+                f"sure a leaf it depends on was created with requires_grad=True and that it was not "
+                f"computed under no_grad().")
+        given = None if grad_outputs is None else grad_outputs[i]
+        if given is None:
+            if out.data.size != 1:
+                raise RuntimeError(
+                    f"{who}: grad can be implicitly created only for scalar outputs, but output {i} "
+                    f"has shape {out.shape}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass "
+                    f"a gradient of shape {out.shape}.")
+            seeds.append(Tensor._make(np.ones(out.shape, dtype=out.dtype), None, False))
+        else:
+            g = as_tensor(given, dtype=out.dtype)
+            if g.shape != out.shape:
+                raise RuntimeError(f"{who}: gradient of shape {g.shape} given for output {i} of shape {out.shape}; "
+                                   f"they must match.")
+            seeds.append(g)
+    return seeds
+
+
+def backward(tensor: "Tensor", grad: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
+    """d(tensor)/d(leaf), accumulated into each leaf's ``.grad`` (see Tensor.backward)."""
+    seeds = _seed_grads([tensor], None if grad is None else [grad], "backward")
+    _run_backward([tensor], seeds, retain_graph or create_graph, create_graph)
+
+
+def grad(outputs: "Tensor | Sequence[Tensor]", inputs: "Tensor | Sequence[Tensor]",
+         grad_outputs: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool = False) -> tuple:
+    """Gradients of ``outputs`` with respect to ``inputs``, returned as a tuple; ``.grad`` untouched.
+
+    Sum over outputs of ``grad_outputs[k] · d outputs[k] / d inputs[i]``. With ``create_graph=True``
+    the returned gradients are themselves differentiable (Hessian-vector products, gradient
+    penalties). ``retain_graph`` defaults to ``create_graph``, as in PyTorch.
+    """
+    from .tensor import Tensor
+    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is not None and (isinstance(grad_outputs, Tensor) or not isinstance(grad_outputs, (list, tuple))):
+        grad_outputs = [grad_outputs]
+    for i, x in enumerate(ins):
+        if not isinstance(x, Tensor) or not x.requires_grad:
+            raise RuntimeError(f"grad: input {i} does not require grad; create it with requires_grad=True.")
+    seeds = _seed_grads(outs, grad_outputs, "grad")
+    retain = create_graph if retain_graph is None else retain_graph
+    result = _run_backward(outs, seeds, retain, create_graph, wanted=ins)
+    for i, g in enumerate(result):
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(f"grad: input {i} (shape {ins[i].shape}) was not used to compute the "
+                                   f"outputs. Pass allow_unused=True to get None for it.")
+        elif not create_graph:
+            result[i] = g.detach()
+    return tuple(result)
+

@@ -1,0 +1,20 @@
+"""Every primitive of tensorgrad as a function: ``tensorgrad.ops.mul(x, y)`` or ``tensorgrad.mul``.
+
+Grouped by family: arith (add ... matmul), unary (exp, log, ...), activations (sigmoid ...
+log_softmax), reduce (sum, mean, max, min), shape (reshape ... stack), select (where ... clip).
+"""
+from .activations import elu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
+from .arith import add, div, matmul, mul, neg, pow, sub
+from .reduce import max, mean, min, sum
+from .select import clip, compare, inplace_update, maximum, minimum, where
+from .shape import broadcast_to, concatenate, getitem, reshape, stack, transpose
+from .unary import abs, cast, exp, heaviside, log, sign, sqrt, step
+
+__all__ = [
+    "add", "sub", "mul", "div", "neg", "pow", "matmul",
+    "exp", "log", "sqrt", "abs", "sign", "step", "heaviside", "cast",
+    "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax", "log_softmax",
+    "sum", "mean", "max", "min",
+    "reshape", "transpose", "broadcast_to", "getitem", "concatenate", "stack",
+    "where", "maximum", "minimum", "clip", "compare", "inplace_update",
+]

@@ -1,0 +1,198 @@
+"""Shape ops: reshape, transpose, broadcast_to, indexing, concatenate, stack.
+
+They move numbers without changing them, so each VJP moves the gradient back the same way.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..autograd import Op, apply
+from ..tensor import Tensor
+from ._convert import lift
+
+
+class Reshape(Op):
+    """y = x viewed with another shape;  the gradient is reshaped back."""
+    __slots__ = ()
+    name = "reshape"
+
+    def forward(self, x, shape):
+        try:
+            return x.reshape(shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) "
+                             f"into shape {tuple(shape)}.") from None
+
+    def vjp(self, g):
+        return (g.reshape(self.inputs[0].shape),)
+
+
+class Transpose(Op):
+    """y = x with axes permuted;  the gradient is permuted back by the inverse permutation."""
+    __slots__ = ("axes",)
+    name = "transpose"
+
+    def forward(self, x, axes):
+        self.axes = axes
+        return np.transpose(x, axes)
+
+    def vjp(self, g):
+        inverse = None if self.axes is None else tuple(np.argsort(self.axes))
+        return (g.transpose(inverse),)
+
+
+class BroadcastTo(Op):
+    """y = x repeated along broadcast axes;  the tape sums the gradient back to x's shape."""
+    __slots__ = ()
+    name = "broadcast_to"
+
+    def forward(self, x, shape):
+        return np.broadcast_to(x, shape)
+
+    def vjp(self, g):
+        return (g,)
+
+
+def _plain_index(index: Any) -> Any:
+    """Index with Tensors replaced by their arrays."""
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, tuple):
+        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+    return index
+
+
+def _is_basic(index: Any) -> bool:
+    """True for ints, slices, None and Ellipsis only (no element can be picked twice)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in items)
+
+
+class GetItem(Op):
+    """y = x[index];  the gradient is scattered back into zeros of x's shape (summed where an
+    integer-array index picks an element twice)."""
+    __slots__ = ("index",)
+    name = "getitem"
+
+    def forward(self, x, index):
+        self.index = index
+        try:
+            return np.asarray(x[index])
+        except IndexError as e:
+            raise IndexError(f"getitem: index {index!r} is invalid for a tensor of shape {x.shape}: {e}") from None
+
+    def vjp(self, g):
+        x = self.inputs[0]
+        return (apply(ScatterAdd, g, shape=x.shape, index=self.index),)
+
+
+class ScatterAdd(Op):
+    """y = zeros(shape) with g added at ``index`` (the VJP of indexing);  its own VJP is g[index]."""
+    __slots__ = ("index",)
+    name = "scatter_add"
+
+    def forward(self, g, shape, index):
+        self.index = index
+        out = np.zeros(shape, dtype=g.dtype)
+        if _is_basic(index):
+            out[index] = g
+        else:
+            np.add.at(out, index, g)
+        return out
+
+    def vjp(self, g):
+        return (g[self.index],)
+
+
+class Concatenate(Op):
+    """y = [x1, x2, ...] joined along ``axis``;  each input gets its slice of the gradient."""
+    __slots__ = ("axis",)
+    name = "concatenate"
+
+    def forward(self, *xs, axis):
+        self.axis = axis
+        try:
+            return np.concatenate(xs, axis=axis)
+        except ValueError as e:
+            shapes = ", ".join(str(x.shape) for x in xs)
+            raise ValueError(f"concatenate: cannot join shapes {shapes} along axis {axis}: {e}") from None
+
+    def vjp(self, g):
+        axis = self.axis % g.ndim
+        grads, start = [], 0
+        for x in self.inputs:
+            stop = start + x.shape[axis]
+            grads.append(g[(slice(None),) * axis + (slice(start, stop),)])
+            start = stop
+        return tuple(grads)
+
+
+class Stack(Op):
+    """y = [x1, x2, ...] stacked along a new ``axis``;  input i gets g taken at position i."""
+    __slots__ = ("axis",)
+    name = "stack"
+
+    def forward(self, *xs, axis):
+        self.axis = axis
+        try:
+            return np.stack(xs, axis=axis)
+        except ValueError as e:
+            shapes = ", ".join(str(x.shape) for x in xs)
+            raise ValueError(f"stack: cannot stack shapes {shapes}: {e}") from None
+
+    def vjp(self, g):
+        axis = self.axis % g.ndim
+        return tuple(g[(slice(None),) * axis + (i,)] for i in range(len(self.inputs)))
+
+
+def reshape(x: Any, shape: Sequence[int] | int) -> Tensor:
+    """x with a new shape of the same number of elements (one axis may be -1)."""
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
+    x = lift(x)
+    if x.shape == shape:
+        return x
+    return apply(Reshape, x, shape=shape)
+
+
+def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
+    """Permute axes (reverse them when ``axes`` is None), as numpy.transpose."""
+    x = lift(x)
+    if axes is not None:
+        axes = tuple(int(a) for a in axes)
+        if sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)):
+            raise ValueError(f"transpose: axes {axes} are not a permutation of the {x.ndim} axes of shape {x.shape}.")
+    return apply(Transpose, x, axes=axes)
+
+
+def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
+    """x repeated to ``shape`` by numpy's broadcasting rules (a read-only view)."""
+    x = lift(x)
+    shape = tuple(shape)
+    if x.shape == shape:
+        return x
+    try:
+        np.broadcast_shapes(x.shape, shape)
+    except ValueError:
+        raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}.") from None
+    return apply(BroadcastTo, x, shape=shape)
+
+
+def getitem(x: Any, index: Any) -> Tensor:
+    """x[index] with numpy's basic and integer-array indexing."""
+    return apply(GetItem, lift(x), index=_plain_index(index))
+
+
+def concatenate(xs: Sequence[Any], axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis."""
+    if len(xs) == 0:
+        raise ValueError("concatenate: needs at least one tensor.")
+    return apply(Concatenate, *[lift(x) for x in xs], axis=int(axis))
+
+
+def stack(xs: Sequence[Any], axis: int = 0) -> Tensor:
+    """Stack same-shaped tensors along a new axis."""
+    if len(xs) == 0:
+        raise ValueError("stack: needs at least one tensor.")
+    return apply(Stack, *[lift(x) for x in xs], axis=int(axis))

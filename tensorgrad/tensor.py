@@ -1,0 +1,278 @@
+"""Tensor: an n-d numpy array, whether it wants a gradient, its ``.grad``, and the node that made it.
+
+No maths lives here: every operator is a one-line call into ``tensorgrad.ops``.
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Any, Iterator
+
+import numpy as np
+
+from . import autograd
+
+_FLOAT_KINDS = "f"
+DEFAULT_DTYPE = np.dtype(np.float32)
+
+
+def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """numpy array for ``data``: float32 for Python floats and lists of them, numpy dtypes kept."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        return np.asarray(data, dtype=np.dtype(dtype))
+    if isinstance(data, (np.ndarray, np.generic)):
+        arr = np.asarray(data)
+    else:
+        arr = np.asarray(data)
+        if arr.dtype == np.float64:   # Python floats: float32 unless asked otherwise, as PyTorch
+            arr = arr.astype(DEFAULT_DTYPE)
+    if arr.dtype == object or arr.dtype.kind not in "biuf":
+        raise TypeError(f"Tensor: cannot make a tensor from data of dtype {arr.dtype} "
+                        f"(type {type(data).__name__}); give numbers (bool, int or float) only.")
+    return arr
+
+
+class Tensor:
+    """An n-dimensional array that can record the operations applied to it for backpropagation.
+
+    ``Tensor(data, requires_grad=False, dtype=None)``: Python floats and lists become float32,
+    numpy arrays keep their dtype (float64 stays float64). Only floating tensors can require grad;
+    integer and bool tensors are data (labels, masks).
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_node", "_version", "__weakref__")
+    __array_priority__ = 1000  # numpy defers ``ndarray (op) Tensor`` to the Tensor
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        arr = _to_array(data, dtype)
+        self.data = arr
+        self.grad: Tensor | None = None
+        self._node = None
+        self._version = 0
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _make(cls, data: np.ndarray, node: Any, requires_grad: bool) -> "Tensor":
+        """Fast internal constructor: wrap an array that is already of the right dtype."""
+        t = object.__new__(cls)
+        t.data = data
+        t.grad = None
+        t.requires_grad = requires_grad
+        t._node = node
+        t._version = 0
+        return t
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors the user made (or detached); only leaves get ``.grad`` from backward."""
+        return self._node is None
+
+    @property
+    def grad_fn(self) -> Any:
+        """The op node that produced this tensor, or None for a leaf."""
+        return self._node
+
+    @property
+    def T(self) -> "Tensor":
+        return _ops.transpose(self)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Set ``requires_grad`` in place; refused for integer and bool tensors and non-leaves."""
+        if requires_grad and self.data.dtype.kind not in _FLOAT_KINDS:
+            raise TypeError(
+                f"Only floating-point tensors can require gradients, but this tensor has dtype "
+                f"{self.data.dtype} (shape {self.shape}). Integer and bool tensors are data (labels, "
+                f"masks); convert with .astype('float32') if you need a gradient.")
+        if not requires_grad and self._node is not None:
+            raise RuntimeError("requires_grad_(False) on a non-leaf tensor; use .detach() instead.")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    # ------------------------------------------------------------------ conversion
+    def numpy(self) -> np.ndarray:
+        """The underlying numpy array (shared, not copied)."""
+        return self.data
+
+    def item(self) -> float | int | bool:
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item(): only one-element tensors can be converted to a Python number, "
+                             f"this one has shape {self.shape}.")
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def detach(self) -> "Tensor":
+        """A new leaf sharing this tensor's data, cut from the graph."""
+        return Tensor._make(self.data, None, False)
+
+    def astype(self, dtype: Any) -> "Tensor":
+        """Cast to ``dtype``; differentiable between floating types."""
+        return _ops.cast(self, dtype=np.dtype(dtype))
+
+    def retain_grad(self) -> "Tensor":
+        """Keep the gradient of this non-leaf in ``.grad`` at the next backward (as PyTorch)."""
+        if self._node is not None:
+            self._node._retained = weakref.ref(self)
+        return self
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *args: Any, **kwargs: Any) -> Any:
+        """``ndarray (op) Tensor`` and ``np.exp(tensor)`` give Tensors with a graph."""
+        fn = _UFUNCS.get(ufunc.__name__)
+        if method != "__call__" or fn is None or kwargs:
+            return NotImplemented
+        return fn(*args)
+
+    # ------------------------------------------------------------------ autograd
+    def backward(self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad``.
+
+        ``grad`` is the upstream gradient (needed unless self has one element). The graph is freed
+        afterwards unless ``retain_graph`` (or ``create_graph``, which also records the backward
+        pass so the gradients can be differentiated again).
+        """
+        autograd.backward(self, grad, retain_graph, create_graph)
+
+    def zero_grad(self) -> None:
+        self.grad = None
+
+    # ------------------------------------------------------------------ operators
+    def __add__(self, o: Any) -> "Tensor": return _ops.add(self, o)
+    def __radd__(self, o: Any) -> "Tensor": return _ops.add(o, self)
+    def __sub__(self, o: Any) -> "Tensor": return _ops.sub(self, o)
+    def __rsub__(self, o: Any) -> "Tensor": return _ops.sub(o, self)
+    def __mul__(self, o: Any) -> "Tensor": return _ops.mul(self, o)
+    def __rmul__(self, o: Any) -> "Tensor": return _ops.mul(o, self)
+    def __truediv__(self, o: Any) -> "Tensor": return _ops.div(self, o)
+    def __rtruediv__(self, o: Any) -> "Tensor": return _ops.div(o, self)
+    def __pow__(self, o: Any) -> "Tensor": return _ops.pow(self, o)
+    def __rpow__(self, o: Any) -> "Tensor": return _ops.pow(o, self)
+    def __matmul__(self, o: Any) -> "Tensor": return _ops.matmul(self, o)
+    def __rmatmul__(self, o: Any) -> "Tensor": return _ops.matmul(o, self)
+    def __neg__(self) -> "Tensor": return _ops.neg(self)
+    def __pos__(self) -> "Tensor": return self
+    def __abs__(self) -> "Tensor": return _ops.abs(self)
+    def __getitem__(self, index: Any) -> "Tensor": return _ops.getitem(self, index)
+
+    def __iadd__(self, o: Any) -> "Tensor": return _ops.inplace_update(self, _ops.add, o)
+    def __isub__(self, o: Any) -> "Tensor": return _ops.inplace_update(self, _ops.sub, o)
+    def __imul__(self, o: Any) -> "Tensor": return _ops.inplace_update(self, _ops.mul, o)
+    def __itruediv__(self, o: Any) -> "Tensor": return _ops.inplace_update(self, _ops.div, o)
+
+    # comparisons: boolean data tensors, never differentiated
+    def __lt__(self, o: Any) -> "Tensor": return _ops.compare(np.less, self, o)
+    def __le__(self, o: Any) -> "Tensor": return _ops.compare(np.less_equal, self, o)
+    def __gt__(self, o: Any) -> "Tensor": return _ops.compare(np.greater, self, o)
+    def __ge__(self, o: Any) -> "Tensor": return _ops.compare(np.greater_equal, self, o)
+    def __eq__(self, o: Any) -> "Tensor": return _ops.compare(np.equal, self, o)  # type: ignore[override]
+    def __ne__(self, o: Any) -> "Tensor": return _ops.compare(np.not_equal, self, o)  # type: ignore[override]
+    __hash__ = object.__hash__
+
+    # ------------------------------------------------------------------ methods (one line each)
+    def sum(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return _ops.sum(self, axis, keepdims)
+    def mean(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return _ops.mean(self, axis, keepdims)
+    def max(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return _ops.max(self, axis, keepdims)
+    def min(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return _ops.min(self, axis, keepdims)
+    def argmax(self, axis: Any = None) -> "Tensor": return Tensor(np.argmax(self.data, axis=axis))
+    def argmin(self, axis: Any = None) -> "Tensor": return Tensor(np.argmin(self.data, axis=axis))
+    def exp(self) -> "Tensor": return _ops.exp(self)
+    def log(self) -> "Tensor": return _ops.log(self)
+    def sqrt(self) -> "Tensor": return _ops.sqrt(self)
+    def abs(self) -> "Tensor": return _ops.abs(self)
+    def sign(self) -> "Tensor": return _ops.sign(self)
+    def sigmoid(self) -> "Tensor": return _ops.sigmoid(self)
+    def tanh(self) -> "Tensor": return _ops.tanh(self)
+    def relu(self) -> "Tensor": return _ops.relu(self)
+    def softmax(self, axis: int = -1) -> "Tensor": return _ops.softmax(self, axis)
+    def log_softmax(self, axis: int = -1) -> "Tensor": return _ops.log_softmax(self, axis)
+    def clip(self, min: Any = None, max: Any = None) -> "Tensor": return _ops.clip(self, min, max)
+    clamp = clip
+
+    def reshape(self, *shape: Any) -> "Tensor":
+        return _ops.reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
+
+    def transpose(self, *axes: Any) -> "Tensor":
+        return _ops.transpose(self, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else (axes or None))
+
+    view = reshape
+
+    def flatten(self) -> "Tensor": return _ops.reshape(self, (-1,))
+
+    # ------------------------------------------------------------------ python protocol
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        return (self[i] for i in range(len(self)))
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        extras = []
+        if self.data.dtype not in (DEFAULT_DTYPE, np.dtype(np.int64), np.dtype(bool)):
+            extras.append(f"dtype={self.data.dtype}")
+        if self._node is not None:
+            extras.append(f"grad_fn=<{self._node.name}>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+
+def as_tensor(x: Any, dtype: Any = None) -> Tensor:
+    """``x`` itself if it is a Tensor (of ``dtype`` when given), else a constant Tensor of it."""
+    if isinstance(x, Tensor):
+        return x if dtype is None or x.dtype == dtype else x.astype(dtype)
+    return Tensor._make(_to_array(x, dtype), None, False)
+
+
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+    """PyTorch-style factory: ``tensorgrad.tensor([1.0, 2.0], requires_grad=True)``."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+from . import ops as _ops  # noqa: E402  (ops need Tensor defined first)
+
+_UFUNCS = {
+    "add": _ops.add, "subtract": _ops.sub, "multiply": _ops.mul, "divide": _ops.div,
+    "true_divide": _ops.div, "power": _ops.pow, "matmul": _ops.matmul, "negative": _ops.neg,
+    "exp": _ops.exp, "log": _ops.log, "sqrt": _ops.sqrt, "absolute": _ops.abs, "tanh": _ops.tanh,
+    "maximum": _ops.maximum, "minimum": _ops.minimum, "sign": _ops.sign,
+    "less": lambda a, b: _ops.compare(np.less, a, b), "less_equal": lambda a, b: _ops.compare(np.less_equal, a, b),
+    "greater": lambda a, b: _ops.compare(np.greater, a, b),
+    "greater_equal": lambda a, b: _ops.compare(np.greater_equal, a, b),
+    "equal": lambda a, b: _ops.compare(np.equal, a, b), "not_equal": lambda a, b: _ops.compare(np.not_equal, a, b),
+}
