@@ -101,7 +101,7 @@ class Op:
         self.out_data = None
 
     def __repr__(self) -> str:
-        return f"<{self.name} node, output shape {self.shape}>"
+        return f"<{self.name} node, output shape {getattr(self, 'shape', '?')}>"
 
 
 def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":

@@ -9,7 +9,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .autograd import grad, no_grad
+from .autograd import grad
 from .tensor import Tensor
 
 
@@ -50,11 +50,11 @@ def gradcheck(fn: Callable[..., Any], inputs: Sequence[Any] | Tensor, eps: float
         flat = x.data.reshape(-1)
         for j in range(flat.size):
             original = flat[j]
-            with no_grad():
-                flat[j] = original + eps
-                plus = [o.data.copy() for o in _as_outputs(fn(*xs))]
-                flat[j] = original - eps
-                minus = [o.data.copy() for o in _as_outputs(fn(*xs))]
+            # fn runs with recording on: it may itself call tensorgrad.grad (gradient penalties)
+            flat[j] = original + eps
+            plus = [o.data.copy() for o in _as_outputs(fn(*xs))]
+            flat[j] = original - eps
+            minus = [o.data.copy() for o in _as_outputs(fn(*xs))]
             flat[j] = original
             for out_index, (p, m) in enumerate(zip(plus, minus)):
                 numeric = ((p - m) / (2 * eps)).reshape(-1)
@@ -66,10 +66,14 @@ def gradcheck(fn: Callable[..., Any], inputs: Sequence[Any] | Tensor, eps: float
                         return False
                     raise GradcheckError(
                         f"gradcheck: gradient mismatch for input {i} (shape {x.shape}) at element "
-                        f"{np.unravel_index(j, x.shape)}, output {out_index} element "
-                        f"{np.unravel_index(o, outputs[out_index].shape)}: analytic {exact[o]!r}, "
-                        f"numeric {numeric[o]!r} (atol={atol}, rtol={rtol}).")
+                        f"{_index(j, x.shape)}, output {out_index} element "
+                        f"{_index(o, outputs[out_index].shape)}: analytic {float(exact[o])!r}, "
+                        f"numeric {float(numeric[o])!r} (atol={atol}, rtol={rtol}).")
     return True
+
+
+def _index(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.unravel_index(flat, shape))
 
 
 def _analytic_jacobians(outputs: list[Tensor], xs: list[Tensor]) -> list[list[np.ndarray]]:

@@ -1,0 +1,204 @@
+"""The tape: backward without recursion, freeing, accumulation, no_grad, grad(), errors, stability."""
+import threading
+
+import numpy as np
+import pytest
+
+import tensorgrad as tg
+
+
+def test_chain_of_100k_ops_backprops_without_recursion():
+    x = tg.tensor(1.0, dtype="float64", requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0000001
+    y.backward()
+    np.testing.assert_allclose(x.grad.item(), 1.0000001 ** 100_000, rtol=1e-9)
+
+
+def test_wide_graph_of_a_million_nodes():
+    x = tg.tensor(np.ones(3), requires_grad=True)
+    parts = [x * float(i) for i in range(250_000)]      # 250k mul nodes
+    total = parts[0]
+    for p in parts[1:]:                                 # + 250k add nodes
+        total = total + p
+    total.sum().backward()
+    np.testing.assert_allclose(x.grad.data, np.full(3, sum(range(250_000))))
+
+
+def test_graph_is_freed_and_a_second_backward_says_retain_graph():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_a_second_backward_and_gradients_accumulate():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad.data, 2 * 2 * x.data)
+
+
+def test_gradients_accumulate_across_separate_graphs_until_cleared():
+    x = tg.tensor([3.0], requires_grad=True)
+    (x * 2).sum().backward()
+    (x * 5).sum().backward()
+    assert x.grad.item() == 7.0
+    x.grad = None
+    (x * 5).sum().backward()
+    assert x.grad.item() == 5.0
+
+
+def test_reused_value_sums_gradients_from_every_use():
+    x = tg.tensor([2.0], requires_grad=True)
+    y = x * x + x * 3 + x.exp()
+    y.backward()
+    np.testing.assert_allclose(x.grad.item(), 2 * 2 + 3 + np.exp(2.0), rtol=1e-6)
+
+
+def test_backward_on_a_non_scalar_needs_a_gradient():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"shape \(2,\).*\.sum\(\)"):
+        (x * 2).backward()
+    (x * 2).backward(np.array([1.0, 10.0]))
+    np.testing.assert_allclose(x.grad.data, [2.0, 20.0])
+
+
+def test_backward_on_a_tensor_without_graph_is_a_clear_error():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        tg.tensor([1.0]).sum().backward()
+
+
+def test_no_grad_records_nothing_and_works_as_decorator():
+    x = tg.tensor([1.0], requires_grad=True)
+    with tg.no_grad():
+        y = x * 2
+    assert not y.requires_grad and y.is_leaf
+
+    @tg.no_grad()
+    def f(t):
+        return t * 2
+
+    assert not f(x).requires_grad
+    assert (x * 2).requires_grad
+    with tg.no_grad():
+        with tg.enable_grad():
+            assert (x * 2).requires_grad
+
+
+def test_grad_mode_is_per_thread():
+    x = tg.tensor([1.0], requires_grad=True)
+    seen = {}
+    inside = threading.Event()
+    release = threading.Event()
+
+    def worker():
+        with tg.no_grad():
+            inside.set()
+            release.wait(5)
+            seen["worker"] = (x * 2).requires_grad
+
+    t = threading.Thread(target=worker)
+    t.start()
+    inside.wait(5)
+    seen["main"] = (x * 2).requires_grad
+    release.set()
+    t.join()
+    assert seen == {"main": True, "worker": False}
+
+
+def test_functional_grad_leaves_dot_grad_untouched():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    w = tg.tensor([3.0, 4.0], requires_grad=True)
+    y = (x * w).sum()
+    gx, gw = tg.grad(y, [x, w])
+    np.testing.assert_allclose(gx.data, w.data)
+    np.testing.assert_allclose(gw.data, x.data)
+    assert x.grad is None and w.grad is None
+
+
+def test_grad_of_an_intermediate_tensor():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3
+    y = (h * h).sum()
+    (gh,) = tg.grad(y, h)
+    np.testing.assert_allclose(gh.data, 2 * h.data)
+
+
+def test_grad_of_unused_input_needs_allow_unused():
+    x = tg.tensor([1.0], requires_grad=True)
+    z = tg.tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="allow_unused=True"):
+        tg.grad((x * 2).sum(), [x, z])
+    gx, gz = tg.grad((x * 2).sum(), [x, z], allow_unused=True)
+    assert gz is None and gx.item() == 2.0
+
+
+def test_retain_grad_keeps_an_intermediate_gradient():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    h = (x * 3).retain_grad()
+    (h * h).sum().backward()
+    np.testing.assert_allclose(h.grad.data, 2 * h.data)
+
+
+def test_a_vjp_returning_the_wrong_shape_names_the_op_and_both_shapes():
+    class Broken(tg.Op):
+        name = "broken"
+
+        def forward(self, x):
+            return x * 2
+
+        def vjp(self, g):
+            return (tg.tensor(np.ones(5)),)
+
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"broken.*\(5,\).*\(2,\)"):
+        tg.apply(Broken, x).sum().backward()
+
+
+@pytest.mark.parametrize("expr, message", [
+    (lambda: tg.tensor(np.ones((2, 3))) + tg.tensor(np.ones(4)), r"add: shapes \(2, 3\) and \(4,\)"),
+    (lambda: tg.tensor(np.ones((2, 3))) @ tg.tensor(np.ones((2, 3))), r"matmul: shapes \(2, 3\) and \(2, 3\)"),
+    (lambda: tg.tensor(np.ones(6)).reshape(4, 2), r"reshape.*\(6,\).*\(4, 2\)"),
+    (lambda: tg.tensor(np.ones((2, 3))).sum(axis=2), "axis 2 is out of range"),
+    (lambda: tg.concatenate([tg.tensor(np.ones((2, 3))), tg.tensor(np.ones((2, 2)))]), r"concatenate.*\(2, 3\), \(2, 2\)"),
+])
+def test_shape_errors_name_the_op_and_shapes(expr, message):
+    with pytest.raises(ValueError, match=message):
+        expr()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_stable_at_plus_minus_1000(dtype):
+    z = tg.tensor([-1000.0, 0.0, 1000.0], dtype=dtype, requires_grad=True)
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        for fn in (tg.sigmoid, tg.softplus, tg.tanh, lambda t: tg.softmax(t), lambda t: tg.log_softmax(t)):
+            z.grad = None
+            out = fn(z)
+            out.sum().backward()
+            assert np.all(np.isfinite(out.data)) and np.all(np.isfinite(z.grad.data))
+    np.testing.assert_allclose(tg.sigmoid(z).data, [0.0, 0.5, 1.0])
+    np.testing.assert_allclose(tg.softplus(z).data, [0.0, np.log(2), 1000.0], rtol=1e-6)
+    np.testing.assert_allclose(tg.log_softmax(z).data, [-2000.0, -1000.0, 0.0], rtol=1e-6)
+
+
+def test_float32_stays_float32_through_forward_and_backward():
+    w = tg.tensor(np.ones((3, 2), dtype=np.float32), requires_grad=True)
+    x = tg.tensor(np.ones((4, 3), dtype=np.float32))
+    loss = (x @ w).sigmoid().log_softmax(axis=1).mean() * 2.0 + 1
+    loss.backward()
+    assert loss.dtype == np.float32 and w.grad.dtype == np.float32
+
+
+def test_toposort_orders_consumers_first_and_is_iterative():
+    x = tg.tensor([1.0], requires_grad=True)
+    a = x * 2
+    b = a + x
+    c = b * a
+    order = tg.toposort([c._node])
+    names = [n.name for n in order]
+    assert names == ["mul", "add", "mul"]
+    assert order.index(a._node) > order.index(b._node)
