@@ -14,13 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from .tensor import Tensor
-
 
 # --------------------------------------------------------------------------- grad mode (per thread)
 class _GradMode(threading.local):
@@ -87,7 +83,6 @@ class Op:
 
     def output(self) -> "Tensor":
         """The forward result as a Tensor whose node is this op (differentiable under create_graph)."""
-        from .tensor import Tensor
         return Tensor._make(self.out_data, self, True)
 
     @property
@@ -106,7 +101,6 @@ class Op:
 
 def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
     """Run ``op_cls`` forward on the inputs' data; record a node when any input requires grad."""
-    from .tensor import Tensor
     op = op_cls()
     try:
         out = op.forward(*[t.data for t in inputs], **attrs)
@@ -118,17 +112,17 @@ def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
                          f"trailing axes must be equal or 1). Reshape one operand, e.g. "
                          f"x.reshape(-1, 1), so the axes line up.") from None
     if _mode.enabled:
-        needs = tuple(t.requires_grad for t in inputs)
-        if True in needs:
-            op.inputs = inputs
-            op.needs_input_grad = needs
-            op.parents = tuple(t._node if t._node is not None else t for t in inputs)
-            op.out_data = out
-            op.shape = out.shape
-            op.dtype = out.dtype
-            op._retained = None
-            return Tensor._make(out, op, True)
-    return Tensor._make(out, None, False)
+        for t in inputs:
+            if t.requires_grad:
+                op.inputs = inputs
+                op.needs_input_grad = tuple([t.requires_grad for t in inputs])
+                op.parents = tuple([t._node or t for t in inputs])
+                op.out_data = out
+                op.shape = out.shape
+                op.dtype = out.dtype
+                op._retained = None
+                return _make(out, op, True)
+    return _make(out, None, False)
 
 
 # --------------------------------------------------------------------------- the one graph walk
@@ -140,19 +134,20 @@ def toposort(roots: Iterable[Op]) -> list[Op]:
     """
     order: list[Op] = []
     seen: set[int] = set()
-    stack: list[tuple[Op, bool]] = [(r, False) for r in reversed(list(roots))]
+    stack: list[tuple[Op, bool]] = [(r, False) for r in list(roots)[::-1]]
+    push, pop, visit = stack.append, stack.pop, seen.add
     while stack:
-        node, children_done = stack.pop()
+        node, children_done = pop()
         if children_done:
             order.append(node)
             continue
         if id(node) in seen:
             continue
-        seen.add(id(node))
-        stack.append((node, True))
-        for parent in reversed(node.parents):
+        visit(id(node))
+        push((node, True))
+        for parent in node.parents[::-1]:
             if isinstance(parent, Op) and id(parent) not in seen:
-                stack.append((parent, False))
+                push((parent, False))
     order.reverse()
     return order
 
@@ -198,65 +193,69 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
     (tensorgrad.grad). A node's output gradient is popped from the table as soon as its VJP ran, so
     intermediate gradients live no longer than needed.
     """
-    from .tensor import Tensor
     grads: dict[int, Tensor] = {}          # id(node or leaf) -> gradient of its output so far
     leaves: dict[int, Tensor] = {}         # id(leaf) -> leaf, in the order first reached
     root_nodes = []
     for t, g in zip(roots, root_grads):
-        key = t._node if t._node is not None else t
+        key = t._node or t
         _accumulate(grads, id(key), g)
         if t._node is None:
             leaves[id(t)] = t
         else:
             root_nodes.append(t._node)
-
-    wanted_keys: dict[int, int] = {}
-    if wanted is not None:
-        for i, w in enumerate(wanted):
-            wanted_keys[id(w._node if w._node is not None else w)] = i
+    wanted_nodes = set() if wanted is None else {id(w._node) for w in wanted if w._node is not None}
     captured: dict[int, Tensor] = {}
 
-    with set_grad_enabled(create_graph):
+    previous_mode = _mode.enabled
+    _mode.enabled = create_graph
+    try:
         for node in toposort(root_nodes):
             g = grads.pop(id(node), None)
             if g is None:
                 continue
             if node._retained is not None:
-                holder = node._retained()
-                if holder is not None:
-                    holder.grad = g if holder.grad is None else holder.grad + g
-            if id(node) in wanted_keys:
+                _retain(node, g)
+            if wanted_nodes and id(node) in wanted_nodes:
                 captured[id(node)] = g
-            if node.inputs is None:
+            inputs = node.inputs
+            if inputs is None:
                 raise _freed_error(node)
             input_grads = node.vjp(g)
-            for parent, inp, gi, needed in zip(node.parents, node.inputs, input_grads, node.needs_input_grad):
+            for parent, inp, gi, needed in zip(node.parents, inputs, input_grads, node.needs_input_grad):
                 if gi is None or not needed:
                     continue
-                if gi.shape != inp.shape:
-                    gi = sum_to_shape(gi, inp.shape, node.name)
-                if gi.dtype != inp.dtype:
-                    gi = gi.astype(inp.dtype)
-                _accumulate(grads, id(parent), gi)
+                if gi.data.shape != inp.data.shape:
+                    gi = sum_to_shape(gi, inp.data.shape, node.name)
+                if gi.data.dtype != inp.data.dtype:
+                    gi = gi.astype(inp.data.dtype)
+                key = id(parent)
+                prev = grads.get(key)
+                grads[key] = gi if prev is None else prev + gi
                 if parent is inp:  # a leaf: its gradient is final once every node is done
-                    leaves[id(inp)] = inp
+                    leaves[key] = inp
             if not retain_graph:
                 node.free()
+    finally:
+        _mode.enabled = previous_mode
 
     if wanted is not None:
-        out = []
-        for w in wanted:
-            key = id(w._node if w._node is not None else w)
-            out.append(captured.get(key, grads.get(key)))
-        return out
-    for key, leaf in leaves.items():
-        g = grads.get(key)
-        if g is None or not leaf.requires_grad:
-            continue
-        if not create_graph:
-            g = g.detach()
-        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        return [captured.get(id(w._node)) if w._node is not None else grads.get(id(w)) for w in wanted]
+    with set_grad_enabled(create_graph):
+        for key, leaf in leaves.items():
+            g = grads.get(key)
+            if g is None or not leaf.requires_grad:
+                continue
+            if not create_graph:
+                g = g.detach()
+            leaf.grad = g if leaf.grad is None else leaf.grad + g
     return []
+
+
+def _retain(node: Op, g: "Tensor") -> None:
+    """Store the gradient of a non-leaf that asked for it with ``retain_grad()``."""
+    holder = node._retained()
+    if holder is not None:
+        holder.grad = g if holder.grad is None else holder.grad + g
 
 
 def _accumulate(table: dict, key: int, g: "Tensor") -> None:
@@ -266,7 +265,6 @@ def _accumulate(table: dict, key: int, g: "Tensor") -> None:
 
 # --------------------------------------------------------------------------- public entry points
 def _seed_grads(outputs: Sequence["Tensor"], grad_outputs: Sequence[Any] | None, who: str) -> list:
-    from .tensor import Tensor, as_tensor
     seeds = []
     for i, out in enumerate(outputs):
         if not out.requires_grad:
@@ -281,7 +279,7 @@ def _seed_grads(outputs: Sequence["Tensor"], grad_outputs: Sequence[Any] | None,
                     f"{who}: grad can be implicitly created only for scalar outputs, but output {i} "
                     f"has shape {out.shape}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass "
                     f"a gradient of shape {out.shape}.")
-            seeds.append(Tensor._make(np.ones(out.shape, dtype=out.dtype), None, False))
+            seeds.append(_make(np.ones(out.shape, dtype=out.dtype), None, False))
         else:
             g = as_tensor(given, dtype=out.dtype)
             if g.shape != out.shape:
@@ -306,7 +304,6 @@ def grad(outputs: "Tensor | Sequence[Tensor]", inputs: "Tensor | Sequence[Tensor
     the returned gradients are themselves differentiable (Hessian-vector products, gradient
     penalties). ``retain_graph`` defaults to ``create_graph``, as in PyTorch.
     """
-    from .tensor import Tensor
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is not None and (isinstance(grad_outputs, Tensor) or not isinstance(grad_outputs, (list, tuple))):
@@ -326,3 +323,7 @@ def grad(outputs: "Tensor | Sequence[Tensor]", inputs: "Tensor | Sequence[Tensor
             result[i] = g.detach()
     return tuple(result)
 
+
+from .tensor import Tensor, as_tensor  # noqa: E402  (tensor.py imports this module first)
+
+_make = Tensor._make

@@ -37,9 +37,8 @@ class _Reduce(Op):
     def _grad_at_input_shape(self, g: Tensor) -> Tensor:
         """g reshaped to the keepdims shape, then broadcast back over the reduced axes."""
         x = self.inputs[0]
-        kept = _kept_shape(x.shape, self.axes)
-        if g.shape != kept:
-            g = g.reshape(kept)
+        if self.axes is not None and not self.keepdims:   # a full reduction broadcasts as it is
+            g = g.reshape(_kept_shape(x.shape, self.axes))
         return broadcast_to(g, x.shape)
 
 
