@@ -21,6 +21,7 @@ import numpy as np
 # --------------------------------------------------------------------------- grad mode (per thread)
 class _GradMode(threading.local):
     enabled = True
+    anomaly = False
 
 
 _mode = _GradMode()
@@ -72,8 +73,9 @@ class Op:
     """
 
     __slots__ = ("inputs", "parents", "needs_input_grad", "out_data", "shape", "dtype", "_retained",
-                 "__weakref__")
+                 "versions", "out_version", "trace", "__weakref__")
     name = "op"
+    saves_output = False   # True when the VJP reads self.output(): then the output must not change in place
 
     def forward(self, *arrays: np.ndarray, **attrs: Any) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -121,8 +123,30 @@ def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
                 op.shape = out.shape
                 op.dtype = out.dtype
                 op._retained = None
+                op.versions = tuple([t._version for t in inputs])
+                op.out_version = 0
+                if _mode.anomaly:
+                    anomaly.check_forward(op, out)
                 return _make(out, op, True)
+    if _mode.anomaly:
+        anomaly.check_forward(op, out)
     return _make(out, None, False)
+
+
+def _check_versions(node: Op) -> None:
+    """Refuse to backprop through a node whose saved tensors were changed in place since it ran."""
+    for i, (t, v) in enumerate(zip(node.inputs, node.versions)):
+        if t._version != v:
+            raise RuntimeError(
+                f"{node.name}: input {i} (shape {t.shape}) that it saved for backward was modified in "
+                f"place: its version is {t._version}, it was {v} when {node.name} ran, so its gradient "
+                f"would be wrong. Do the in-place change (e.g. optimizer.step()) after backward(), or "
+                f"use an out-of-place op (x = x + 1).")
+    if node.out_version and node.saves_output:
+        raise RuntimeError(
+            f"{node.name}: its output (shape {node.shape}), which its derivative reuses, was modified in "
+            f"place {node.out_version} time(s) after it ran (version 0 expected), so its gradient would "
+            f"be wrong. Use an out-of-place op instead.")
 
 
 # --------------------------------------------------------------------------- the one graph walk
@@ -206,8 +230,9 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
     wanted_nodes = set() if wanted is None else {id(w._node) for w in wanted if w._node is not None}
     captured: dict[int, Tensor] = {}
 
-    previous_mode = _mode.enabled
+    previous_mode, check_anomalies = _mode.enabled, _mode.anomaly
     _mode.enabled = create_graph
+    _mode.anomaly = False          # the VJPs' own ops are checked through what the VJPs return
     try:
         for node in toposort(root_nodes):
             g = grads.pop(id(node), None)
@@ -220,7 +245,10 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
             inputs = node.inputs
             if inputs is None:
                 raise _freed_error(node)
+            _check_versions(node)
             input_grads = node.vjp(g)
+            if check_anomalies:
+                anomaly.check_backward(node, input_grads)
             for parent, inp, gi, needed in zip(node.parents, inputs, input_grads, node.needs_input_grad):
                 if gi is None or not needed:
                     continue
@@ -236,7 +264,7 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
             if not retain_graph:
                 node.free()
     finally:
-        _mode.enabled = previous_mode
+        _mode.enabled, _mode.anomaly = previous_mode, check_anomalies
 
     if wanted is not None:
         return [captured.get(id(w._node)) if w._node is not None else grads.get(id(w)) for w in wanted]
@@ -324,6 +352,7 @@ def grad(outputs: "Tensor | Sequence[Tensor]", inputs: "Tensor | Sequence[Tensor
     return tuple(result)
 
 
+from . import anomaly  # noqa: E402
 from .tensor import Tensor, as_tensor  # noqa: E402  (tensor.py imports this module first)
 
 _make = Tensor._make

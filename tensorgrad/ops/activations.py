@@ -14,6 +14,7 @@ class Sigmoid(Op):
     """a = 1 / (1 + e^-z);  da/dz = a (1 - a).  Stable: e^-|z| never overflows."""
     __slots__ = ()
     name = "sigmoid"
+    saves_output = True
 
     def forward(self, z):
         e = np.exp(-np.abs(z))
@@ -28,6 +29,7 @@ class Tanh(Op):
     """a = tanh z;  da/dz = 1 - a²."""
     __slots__ = ()
     name = "tanh"
+    saves_output = True
 
     def forward(self, z):
         return np.tanh(z)
@@ -67,6 +69,7 @@ class ELU(Op):
     """a = z for z > 0, else α(e^z - 1);  da/dz = 1, or a + α below 0."""
     __slots__ = ("alpha",)
     name = "elu"
+    saves_output = True
 
     def forward(self, z, alpha):
         self.alpha = alpha
@@ -95,6 +98,7 @@ class Softmax(Op):
     so the VJP is a ⊙ (g - Σ_j g_j a_j)."""
     __slots__ = ("axis",)
     name = "softmax"
+    saves_output = True
 
     def forward(self, z, axis):
         self.axis = axis
@@ -111,6 +115,7 @@ class LogSoftmax(Op):
     """a_i = z_i - log Σ_j e^{z_j};  VJP: g - softmax(z) Σ_j g_j."""
     __slots__ = ("axis",)
     name = "log_softmax"
+    saves_output = True
 
     def forward(self, z, axis):
         self.axis = axis

@@ -81,6 +81,7 @@ class Pow(Op):
     """z = x ** p;  dz/dx = p x^(p-1),  dz/dp = x^p log x (taken as 0 where x <= 0)."""
     __slots__ = ()
     name = "pow"
+    saves_output = True
 
     def forward(self, x, p):
         return x ** p

@@ -125,4 +125,6 @@ def inplace_update(x: Tensor, fn: Callable[[Any, Any], Tensor], other: Any) -> T
                          f"tensor's shape {x.shape}.")
     x.data[...] = result
     x._version += 1
+    if x._node is not None:      # the output of a recorded op changed: its VJP may no longer use it
+        x._node.out_version += 1
     return x

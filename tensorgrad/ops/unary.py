@@ -14,6 +14,7 @@ class Exp(Op):
     """a = e^x;  da/dx = a."""
     __slots__ = ()
     name = "exp"
+    saves_output = True
 
     def forward(self, x):
         return np.exp(x)
@@ -38,6 +39,7 @@ class Sqrt(Op):
     """a = √x;  da/dx = 1 / (2a)."""
     __slots__ = ()
     name = "sqrt"
+    saves_output = True
 
     def forward(self, x):
         return np.sqrt(x)

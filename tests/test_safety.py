@@ -1,0 +1,83 @@
+"""Wrong gradients never pass silently: version counters, anomaly mode, seeding."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import tensorgrad as tg
+
+
+def test_backward_after_an_in_place_change_of_a_saved_input_names_op_and_versions():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    x = tg.tensor([3.0, 4.0], requires_grad=True)
+    loss = (w * x).sum()
+    with tg.no_grad():
+        w -= 0.1                           # e.g. an optimizer step before backward
+    with pytest.raises(RuntimeError, match=r"mul: input 0 .*version is 1, it was 0"):
+        loss.backward()
+
+
+def test_in_place_change_of_a_saved_output_is_caught():
+    x = tg.tensor([0.5], requires_grad=True)
+    y = x.exp()
+    z = (y * 1.0).sum()
+    with tg.no_grad():
+        y += 1.0
+    with pytest.raises(RuntimeError, match=r"exp: its output .* modified in place 1 time"):
+        (y * 2).sum().backward()
+    del z
+
+
+def test_in_place_change_of_an_output_not_used_by_its_derivative_is_fine():
+    x = tg.tensor([0.5], requires_grad=True)
+    y = x + 1.0
+    with tg.no_grad():
+        y *= 2.0
+    (y * 3.0).sum().backward()
+    assert x.grad.item() == 3.0
+
+
+def test_anomaly_mode_names_the_op_and_the_user_line_for_a_forward_nan():
+    x = tg.tensor([-1.0, 4.0], requires_grad=True)
+    with tg.detect_anomaly():
+        with np.errstate(invalid="ignore"):
+            with pytest.raises(FloatingPointError, match=r"sqrt produced NaN .*test_safety.py:\d+ .*x.sqrt\(\)"):
+                x.sqrt()
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(x.sqrt().data[0])   # outside anomaly mode: numpy semantics
+
+
+def test_anomaly_mode_catches_a_backward_inf():
+    x = tg.tensor([0.0, 4.0], requires_grad=True)
+    with tg.detect_anomaly():
+        y = x.sqrt()                       # finite forward, infinite derivative at 0
+        with np.errstate(divide="ignore"):
+            with pytest.raises(FloatingPointError, match=r"backward of sqrt produced Inf .*y = x.sqrt\(\)"):
+                y.sum().backward()
+
+
+def _weights_after_seed(seed):
+    tg.manual_seed(seed)
+    return tg.random.spawn().normal(size=5), tg.random.default_rng().random(3)
+
+
+def test_manual_seed_makes_random_choices_repeat_in_process():
+    a = _weights_after_seed(7)
+    b = _weights_after_seed(7)
+    c = _weights_after_seed(8)
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)
+    assert not np.array_equal(a[0], c[0])
+
+
+def test_manual_seed_repeats_across_processes():
+    code = "import tensorgrad as tg; tg.manual_seed(3); print(tg.random.spawn().normal(size=3).tolist())"
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs[0] == runs[1] and runs[0].startswith("[")
+
+
+def test_manual_seed_rejects_bad_seeds():
+    with pytest.raises(ValueError, match="-1"):
+        tg.manual_seed(-1)
