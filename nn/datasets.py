@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import math
 import os
 import struct
 import sys
@@ -86,7 +87,7 @@ def _parse_idx(stream: BinaryIO, path: Path) -> np.ndarray:
                              f"({4 * ndim} bytes) but only {len(dim_bytes)} bytes follow.")
     dims = struct.unpack(f">{ndim}I", dim_bytes)
     dtype = IDX_DTYPES[code]
-    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(dims) * dtype.itemsize  # Python ints: no overflow on a corrupt header
     data = _read_up_to(stream, expected + 1)
     if len(data) != expected:
         found = "more than" if len(data) > expected else f"only {len(data)} bytes, not"
@@ -200,7 +201,7 @@ class IdxDataset:
                      f"missing {', '.join(missing)}" if missing else "all files present")
             lines.append(f"  {i}. {directory}/  ({origin}): {state}")
         lines.append(outcome.rstrip(".") + ".")
-        how = [f"install the Debian package (sudo apt-get install {self.system_package})"] if self.system_package else []
+        how = [f"sudo apt-get install {self.system_package}"] if self.system_package else []
         how += [f"put {', '.join(IDX_FILES)} from {self.url} into {default_cache_dir() / self.name}/ "
                 f"or ${DATA_ENV}/{self.name}/, or pass their directory as path=",
                 "or call load_data() with network access to download and verify them"]
