@@ -44,8 +44,9 @@ def get(identifier: str | Optimizer, **overrides: Any) -> Optimizer:
         raise ValueError(f"optim.get: unknown optimizer {identifier!r}; valid names are "
                          f"{', '.join(repr(n) for n in KERAS_OPTIMIZERS)} (any case), or pass an optimizer "
                          f"object such as optim.SGD(lr=0.01).")
+    if "lr" in overrides and "learning_rate" in overrides:
+        raise TypeError("optim.get: got lr and learning_rate; they are the same setting, give one of them.")
+    if "learning_rate" in overrides:
+        overrides["lr"] = overrides.pop("learning_rate")
     cls, defaults = entry
-    options = {**defaults, **overrides}
-    if "learning_rate" in options:
-        options["lr"] = options.pop("learning_rate")
-    return cls(**options)
+    return cls(**{**defaults, **overrides})

@@ -247,7 +247,8 @@ def _as_groups(params: ParamsLike, owner: str) -> list[dict[str, Any]]:
 
 
 def pick_lr(owner: str, lr: float, learning_rate: float | None, default: float) -> float:
-    """``lr``, or Keras's ``learning_rate`` synonym when given; both given and different is an error."""
+    """``lr``, or Keras's ``learning_rate`` synonym when given (then an ``lr`` other than the default
+    and different from it is an error)."""
     if learning_rate is None:
         return lr
     if lr != default and lr != learning_rate:
