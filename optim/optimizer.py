@@ -22,7 +22,7 @@ def add_scaled(target: np.ndarray, x: np.ndarray, alpha: float, work: np.ndarray
 
 
 class Optimizer:
-    """Base class: ``Optimizer(params=None, defaults)``.
+    """Base class: ``Optimizer(params, defaults)``, where ``params`` may be None.
 
     ``params`` is an iterable of Tensors, or of dicts ``{"params": [...], "lr": ...}`` (parameter
     groups whose own options override ``defaults``), or None for an unbound optimizer to
