@@ -1,0 +1,214 @@
+"""The Optimizer surface: parameter groups, zero_grad, skipping, validation, Keras-style binding and names."""
+import numpy as np
+import pytest
+
+import optim
+import tensorgrad as tg
+
+
+def param(*values):
+    return tg.tensor(np.array(values, dtype=np.float64), requires_grad=True)
+
+
+def backward_of_sum(*params):
+    """Each parameter gets gradient 1 everywhere."""
+    sum(p.sum() for p in params).backward()
+
+
+# --------------------------------------------------------------------------- groups, skipping, zero_grad
+def test_parameter_groups_have_their_own_lr_and_it_is_writable():
+    a, b = param(0.0), param(0.0)
+    opt = optim.SGD([{"params": [a]}, {"params": b, "lr": 0.5}], lr=0.1)
+    backward_of_sum(a, b)
+    opt.step()
+    np.testing.assert_allclose([a.item(), b.item()], [-0.1, -0.5])
+    opt.param_groups[0]["lr"] = 2.0
+    opt.step()                                   # the same gradients again
+    np.testing.assert_allclose([a.item(), b.item()], [-2.1, -1.0])
+
+
+def test_parameters_without_grad_are_skipped_and_get_no_state():
+    used, unused = param(1.0), param(1.0)
+    opt = optim.Adam([used, unused], lr=0.1)
+    used.sum().backward()
+    opt.step()
+    assert unused.item() == 1.0 and unused._version == 0 and unused not in opt.state
+    assert used.item() != 1.0 and used._version == 1
+
+
+def test_zero_grad_sets_none_or_fresh_zeros():
+    w = param(1.0, 2.0)
+    opt = optim.SGD([w], lr=0.1)
+    w.sum().backward()
+    opt.zero_grad(set_to_none=False)
+    assert w.grad.shape == (2,) and w.grad.dtype == np.float64 and not w.grad.data.any()
+    opt.zero_grad()
+    assert w.grad is None
+
+
+def test_step_runs_the_closure_and_returns_its_loss():
+    w = param(3.0)
+    opt = optim.SGD([w], lr=0.25)
+
+    def closure():
+        opt.zero_grad()
+        loss = (w * w).sum()                     # d/dw = 2w = 6
+        loss.backward()
+        return loss
+
+    assert opt.step(closure).item() == 9.0
+    assert w.item() == 3.0 - 0.25 * 6.0
+
+
+def test_params_must_be_leaf_float_tensors_given_once():
+    w = param(1.0)
+    with pytest.raises(ValueError, match="empty parameter list"):
+        optim.SGD([])
+    with pytest.raises(ValueError, match="non-leaf"):
+        optim.SGD([w * 2])
+    with pytest.raises(TypeError, match="floating point, got dtype int64"):
+        optim.SGD([tg.tensor(np.array([1, 2]))])
+    with pytest.raises(ValueError, match="more than one parameter group"):
+        optim.SGD([{"params": [w]}, {"params": [w]}])
+    with pytest.raises(TypeError, match="Tensors, got ndarray"):
+        optim.SGD([np.zeros(3)])
+
+
+def test_gradient_of_the_wrong_shape_is_reported():
+    w = param(1.0, 2.0)
+    w.grad = tg.tensor(np.ones(3))
+    with pytest.raises(ValueError, match=r"shape \(2,\) has a gradient of shape \(3,\)"):
+        optim.SGD([w]).step()
+
+
+# --------------------------------------------------------------------------- bad hyperparameters
+BAD = [
+    (optim.SGD, dict(lr=-0.1), "lr=-0.1"),
+    (optim.SGD, dict(lr=float("nan")), "lr=nan"),
+    (optim.SGD, dict(momentum=-0.5), "momentum=-0.5"),
+    (optim.SGD, dict(weight_decay=-0.0001), "weight_decay=-0.0001"),
+    (optim.SGD, dict(nesterov=True), "momentum=0.0; nesterov=True needs momentum > 0"),
+    (optim.SGD, dict(nesterov=True, momentum=0.9, dampening=0.1), "dampening=0.1"),
+    (optim.Adagrad, dict(lr_decay=-1.0), "lr_decay=-1.0"),
+    (optim.Adagrad, dict(initial_accumulator_value=-0.1), "initial_accumulator_value=-0.1"),
+    (optim.Adagrad, dict(eps=-1e-10), "eps=-1e-10"),
+    (optim.RMSprop, dict(alpha=1.5), "alpha=1.5"),
+    (optim.RMSprop, dict(momentum=-0.1), "momentum=-0.1"),
+    (optim.RMSprop, dict(eps=-1.0), "eps=-1.0"),
+    (optim.Adam, dict(betas=(1.0, 0.999)), r"betas=(1.0, 0.999); beta1"),
+    (optim.Adam, dict(betas=(0.9, -0.1)), r"betas=(0.9, -0.1); beta2"),
+    (optim.Adam, dict(eps=-1e-8), "eps=-1e-08"),
+    (optim.AdamW, dict(weight_decay=-0.01), "weight_decay=-0.01"),
+    (optim.AdamW, dict(learning_rate=-3.0), "lr=-3.0"),
+]
+
+
+@pytest.mark.parametrize("cls,kwargs,shown", BAD, ids=[f"{c.__name__}-{s}" for c, _, s in BAD])
+def test_bad_hyperparameters_raise_value_error_naming_the_value(cls, kwargs, shown):
+    with pytest.raises(ValueError) as bound:
+        cls([param(1.0)], **kwargs)
+    assert shown in str(bound.value) and cls.__name__ in str(bound.value)
+    with pytest.raises(ValueError, match="invalid"):
+        cls(**kwargs)                            # unbound: checked at once, not at bind time
+
+
+def test_bad_hyperparameter_in_a_group_or_set_later_is_rejected():
+    with pytest.raises(ValueError, match="lr=-1"):
+        optim.SGD([{"params": [param(1.0)], "lr": -1}], lr=0.1)
+    opt = optim.Adam([param(1.0)])
+    with pytest.raises(ValueError, match="lr=-0.5"):
+        opt.learning_rate = -0.5
+
+
+# --------------------------------------------------------------------------- Keras: unbound, bind, names
+def test_unbound_optimizer_refuses_to_step_then_binds_later():
+    opt = optim.SGD(lr=0.01)
+    assert not opt.is_bound
+    with pytest.raises(RuntimeError, match=r"no parameters.*\.bind\(model\.parameters\(\)\)"):
+        opt.step()
+    w = param(1.0)
+    assert opt.bind([w]) is opt and opt.is_bound
+    w.sum().backward()
+    opt.step()
+    assert w.item() == pytest.approx(0.99)
+
+
+def test_binding_again_is_a_no_op_for_the_same_parameters_and_refused_for_others():
+    w = param(1.0)
+    opt = optim.Adam(learning_rate=0.1).bind([w])
+    w.sum().backward()
+    opt.step()
+    opt.bind([w])                                # compile twice: state kept
+    assert opt.state[w]["step"] == 1 and len(opt.param_groups) == 1
+    with pytest.raises(ValueError, match="already bound to 1 parameters"):
+        opt.bind([param(2.0)])
+
+
+def test_add_param_group_binds_an_unbound_optimizer_with_the_defaults():
+    opt = optim.RMSprop(lr=0.02, momentum=0.5)
+    opt.add_param_group({"params": [param(1.0)], "alpha": 0.9})
+    assert opt.param_groups[0]["lr"] == 0.02 and opt.param_groups[0]["alpha"] == 0.9
+
+
+def test_learning_rate_is_a_synonym_of_lr():
+    assert optim.SGD(learning_rate=0.3).defaults["lr"] == 0.3
+    assert optim.Adagrad(lr=0.3, learning_rate=0.3).defaults["lr"] == 0.3
+    with pytest.raises(ValueError, match="lr=0.2 and learning_rate=0.3"):
+        optim.RMSprop(lr=0.2, learning_rate=0.3)
+    with pytest.raises(TypeError, match=r"SGD\(lr=0.01\)"):
+        optim.SGD(0.01)                          # Keras's positional learning rate
+
+
+def test_learning_rate_property_reads_and_sets_every_group():
+    a, b = param(1.0), param(1.0)
+    opt = optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=0.1)
+    assert opt.learning_rate == 0.1
+    opt.learning_rate = 0.02
+    assert [g["lr"] for g in opt.param_groups] == [0.02, 0.02]
+    unbound = optim.Adam()
+    unbound.learning_rate = 0.004
+    unbound.bind([param(1.0)])
+    assert unbound.param_groups[0]["lr"] == 0.004
+
+
+@pytest.mark.parametrize("name,cls,expected", [
+    ("sgd", optim.SGD, dict(lr=0.01, momentum=0.0, nesterov=False)),
+    ("SGD", optim.SGD, dict(lr=0.01)),
+    ("momentum", optim.SGD, dict(lr=0.01, momentum=0.9, nesterov=False)),
+    ("nesterov", optim.SGD, dict(lr=0.01, momentum=0.9, nesterov=True)),
+    ("adam", optim.Adam, dict(lr=0.001, betas=(0.9, 0.999), eps=1e-7, weight_decay=0.0)),
+    ("Adam", optim.Adam, dict(lr=0.001, eps=1e-7)),
+    ("RMSprop", optim.RMSprop, dict(lr=0.001, alpha=0.9, eps=1e-7, momentum=0.0, centered=False)),
+    ("adagrad", optim.Adagrad, dict(lr=0.001, initial_accumulator_value=0.1, eps=1e-7)),
+    ("adamw", optim.AdamW, dict(lr=0.001, eps=1e-7, weight_decay=0.004)),
+])
+def test_get_builds_an_unbound_optimizer_with_keras_defaults(name, cls, expected):
+    opt = optim.get(name)
+    assert type(opt) is cls and not opt.is_bound
+    assert {k: opt.defaults[k] for k in expected} == expected
+
+
+def test_classes_keep_pytorch_defaults():
+    assert optim.Adam().defaults["eps"] == 1e-8 and optim.SGD().defaults["lr"] == 1e-3
+    assert optim.RMSprop().defaults["alpha"] == 0.99 and optim.Adagrad().defaults["eps"] == 1e-10
+    assert optim.AdamW().defaults["weight_decay"] == 1e-2
+
+
+def test_get_accepts_overrides_and_optimizer_objects():
+    assert optim.get("sgd", learning_rate=0.1).defaults["lr"] == 0.1
+    assert optim.get("adam", lr=0.01).defaults == optim.Adam(lr=0.01, eps=1e-7).defaults
+    opt = optim.Adam()
+    assert optim.get(opt) is opt
+    with pytest.raises(TypeError, match="give one of them"):
+        optim.get("sgd", lr=0.1, learning_rate=0.2)
+    with pytest.raises(TypeError, match="set the options on the object"):
+        optim.get(opt, lr=0.1)
+
+
+def test_get_unknown_name_lists_the_valid_ones():
+    with pytest.raises(ValueError) as err:
+        optim.get("adamax")
+    message = str(err.value)
+    assert "'adamax'" in message
+    for name in ("'sgd'", "'adam'", "'rmsprop'", "'adagrad'", "'adamw'", "'momentum'", "'nesterov'"):
+        assert name in message
