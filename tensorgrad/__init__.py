@@ -9,6 +9,7 @@
 """
 from .autograd import Op, apply, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled, toposort
 from .gradcheck import GradcheckError, gradcheck
+from .graph import Graph, render, to_dot
 from .ops import *  # noqa: F401,F403 - every primitive as tensorgrad.<name>
 from .ops import __all__ as _ops_all
 from .tensor import Tensor, as_tensor, tensor
@@ -16,4 +17,5 @@ from .tensor import Tensor, as_tensor, tensor
 __version__ = "0.1.0"
 
 __all__ = ["Tensor", "tensor", "as_tensor", "Op", "apply", "grad", "no_grad", "enable_grad",
-           "set_grad_enabled", "is_grad_enabled", "toposort", "gradcheck", "GradcheckError", *_ops_all]
+           "set_grad_enabled", "is_grad_enabled", "toposort", "gradcheck", "GradcheckError",
+           "to_dot", "render", "Graph", *_ops_all]
