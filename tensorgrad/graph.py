@@ -7,10 +7,12 @@ the same on every run.
 """
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 import subprocess
-import tempfile
+import uuid
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -22,15 +24,20 @@ from .tensor import Tensor
 DEFAULT_MAX_NODES = 2000
 _MAX_SHOWN_ELEMENTS = 6          # show_data/show_grad print the values of tensors up to this size
 _RANKDIRS = ("LR", "RL", "TB", "BT")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _COLOURS = {"op": "lightgrey", "param": "lightblue", "const": "white", "named": "lightyellow",
             "root": "darkolivegreen1"}
 
 _HEADER = ('digraph tensorgrad {{\n'
            '  graph [rankdir={rankdir}];\n'
-           '  node [fontname="Helvetica" fontsize=11 style=filled];\n')
-_OP_NODE = '  {id} [label="{label}" shape=box fillcolor={colour} tooltip="{tooltip}"];\n'
-_TENSOR_NODE = '  {id} [label="{{ {label} }}" shape=record fillcolor={colour}];\n'
+           '  node [fontname="Helvetica" fontsize=11];\n')
+_OP_NODE = '  {id} [label="{label}" shape=box style=filled fillcolor={colour} tooltip="{tooltip}"];\n'
+# A tensor is a one-row table, micrograd's record { name | data 0.88 | grad -0.12 }. HTML-like labels
+# rather than shape=record: graphviz's record parser drops spaces after non-ASCII text (Korean names).
+_TENSOR_NODE = ('  {id} [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
+                'BGCOLOR="{colour}"><TR>{cells}</TR></TABLE>> shape=none margin=0];\n')
+_CELL = "<TD>{text}</TD>"
 _EDGE = '  {src} -> {dst};\n'
 _FOOTER = '}\n'
 
@@ -47,12 +54,12 @@ def _escape(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
-def _escape_field(text: str) -> str:
-    """``text`` safe as one field of a record label: also escapes ``{ } | < >``, which split fields."""
-    text = _escape(text)
-    for ch in "{}|<>":
-        text = text.replace(ch, "\\" + ch)
-    return text
+def _escape_html(text: str) -> str:
+    """``text`` safe inside an HTML-like label: entities for ``& < > "``, newlines as ``<BR/>``, and
+    control characters (invalid in XML) as U+FFFD."""
+    text = html.escape(text, quote=True).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_CHARS.sub("\ufffd", text)
+    return text.replace("\n", "<BR/>")
 
 
 # --------------------------------------------------------------------------- labels
@@ -72,7 +79,7 @@ def _shape_text(shape: tuple[int, ...], dtype: np.dtype) -> str:
 
 
 def _tensor_fields(t: Tensor, name: str | None, show_data: bool, show_grad: bool) -> list[str]:
-    """The record fields of a tensor node: name (or the value of an unnamed one-element constant),
+    """The cells of a tensor node: name (or the value of an unnamed one-element constant),
     shape and dtype, then data and grad when asked."""
     fields = []
     value_as_name = name is None and t.size == 1 and not t.requires_grad
@@ -125,12 +132,12 @@ def to_dot(root: Tensor | Sequence[Tensor], names: Mapping[str, Tensor] | None =
     Edges follow the data, inputs to outputs. Colours:
 
     - grey box: an op (``matmul``, ``sigmoid``, ``sum``, ...); hover in the SVG shows its output shape;
-    - light blue record: a leaf that requires grad (a parameter);
-    - white record: a constant or input (an unnamed one-element constant shows its value);
-    - light yellow record: an intermediate tensor named in ``names``;
-    - green record: ``root``.
+    - light blue table: a leaf that requires grad (a parameter);
+    - white table: a constant or input (an unnamed one-element constant shows its value);
+    - light yellow table: an intermediate tensor named in ``names``;
+    - green table: ``root``.
 
-    Tensor records read ``{ name | shape dtype }``; ``names`` maps a label to a Tensor, e.g.
+    A tensor's row of cells reads ``name | shape dtype``; ``names`` maps a label to a Tensor, e.g.
     ``dict(model.named_parameters())`` or ``{"x": x}``. ``show_data`` / ``show_grad`` add the values
     (tensors of up to 6 elements) or a summary (larger ones); an intermediate's grad is there only if
     ``t.retain_grad()`` was called before backward. A graph freed by ``backward()`` draws the same,
@@ -188,9 +195,10 @@ def _emit(ops: list[Op], tensor_of: dict[int, Tensor], named: dict[int, tuple[st
         else:
             kind = "param" if t.requires_grad else "const"
         name = named[key][0] if key in named else None
-        label = " | ".join(_escape_field(f) for f in _tensor_fields(t, name, show_data, show_grad))
+        fields = _tensor_fields(t, name, show_data, show_grad)
+        cells = "".join(_CELL.format(text=_escape_html(f)) for f in fields)
         tensor_ids[key] = node_id = f"t{len(tensor_ids)}"
-        lines.append(_TENSOR_NODE.format(id=node_id, label=label, colour=_COLOURS[kind]))
+        lines.append(_TENSOR_NODE.format(id=node_id, cells=cells, colour=_COLOURS[kind]))
         return node_id
 
     for op in ops:
@@ -225,7 +233,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``: readers
     never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
+    # os.open with mode 0o666 honours the umask (mkstemp would leave the picture readable by us only).
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
