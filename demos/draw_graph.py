@@ -59,13 +59,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m demos.draw_graph", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("out/graphs"), help="folder for the pictures "
                         "(default: out/graphs)")
-    parser.add_argument("--format", default="svg", choices=["svg", "png", "pdf"], help="image format (default: svg)")
+    parser.add_argument("--format", default="svg", choices=["svg", "png", "pdf"],
+                        help="image format (default: svg)")
     args = parser.parse_args(argv)
-    loss, names = logistic_unit()
-    unit = dict(root=loss, names=names, show_data=True, show_grad=True)
-    loss2, names2 = two_layer_loss()
+    unit_loss, unit_names = logistic_unit()
+    net_loss, net_names = two_layer_loss()
+    pictures = {"logistic_unit": dict(root=unit_loss, names=unit_names, show_data=True, show_grad=True),
+                "two_layer_loss": dict(root=net_loss, names=net_names)}
     try:
-        for stem, kw in (("logistic_unit", unit), ("two_layer_loss", dict(root=loss2, names=names2))):
+        for stem, kw in pictures.items():
             print(tg.render(path=args.out / f"{stem}.{args.format}", format=args.format, **kw))
     except RuntimeError as err:
         print(err, file=sys.stderr)

@@ -63,7 +63,8 @@ def svg_nodes(svg: str) -> dict[str, tuple[str, list[str], str | None]]:
 
 
 def svg_of(dot: str) -> str:
-    return subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True).stdout.decode()
+    done = subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True)
+    return done.stdout.decode()
 
 
 def field(texts: list[str], prefix: str) -> np.ndarray:
@@ -157,7 +158,8 @@ def test_several_roots_are_all_green_and_share_their_graph():
     loss = h.sum()
     dot = tg.to_dot([h, loss], names={"x": x})
     nodes = dot_nodes(dot)
-    assert [fields[0] for fields, line in nodes.values() if "darkolivegreen1" in line] == ["(2,) float32", "() float32"]
+    greens = [fields[0] for fields, line in nodes.values() if "darkolivegreen1" in line]
+    assert greens == ["(2,) float32", "() float32"]
     assert [fields[0] for fields, _ in nodes.values() if fields[0] in ("exp", "sum")] == ["exp", "sum"]
 
 
@@ -255,7 +257,8 @@ def test_a_784_300_100_10_mlp_loss_draws_one_node_per_op(tmp_path):
     sizes = [784, 300, 100, 10]
     params = {}
     for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
-        params[f"W{i}"] = tg.tensor(rng.normal(size=(n_in, n_out)).astype(np.float32) * 0.05, requires_grad=True)
+        W = rng.normal(size=(n_in, n_out)).astype(np.float32) * 0.05
+        params[f"W{i}"] = tg.tensor(W, requires_grad=True)
         params[f"b{i}"] = tg.tensor(np.zeros(n_out, np.float32), requires_grad=True)
     X = tg.tensor(rng.random((32, 784)).astype(np.float32))
     T = tg.tensor(np.eye(10, dtype=np.float32)[rng.integers(0, 10, 32)])
@@ -265,7 +268,8 @@ def test_a_784_300_100_10_mlp_loss_draws_one_node_per_op(tmp_path):
     path = tg.render(loss, tmp_path / "mlp.svg", names={**params, "X": X, "T": T})
     nodes = svg_nodes(path.read_text())
     ops = collections.Counter(texts[0] for name, (_, texts, _) in nodes.items() if name.startswith("op"))
-    assert ops == {"matmul": 3, "add": 3, "relu": 2, "log_softmax": 1, "mul": 1, "sum": 1, "mean": 1, "neg": 1}
+    assert ops == {"matmul": 3, "add": 3, "relu": 2, "log_softmax": 1, "mul": 1, "sum": 1, "mean": 1,
+                   "neg": 1}
     assert len(nodes) == 13 + 9                       # 13 ops; 6 params, X, T and the root
     assert sum(fill == "lightblue" for fill, _, _ in nodes.values()) == 6
 
@@ -301,3 +305,10 @@ def test_demo_writes_parseable_svgs(tmp_path):
     assert {"W1", "b1", "W2", "b2", "X", "Y", "A1", "A2"} <= named
     assert all(any(t.startswith("grad ") for t in texts) for fill, texts, _ in unit.values()
                if fill in ("lightblue", "lightyellow", *ROOT_FILLS))
+
+
+def test_demo_without_dot_exits_with_the_install_hint_and_leaves_dot_files(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "demos.draw_graph", "--out", str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, env={"PATH": str(tmp_path / "empty")})
+    assert done.returncode == 1 and "apt-get install graphviz" in done.stderr
+    assert (tmp_path / "logistic_unit.dot").read_text().startswith("digraph tensorgrad {")
