@@ -1,0 +1,52 @@
+"""Shared helpers for the benchmarks: interleaved repetitions, min/median, the machine's BLAS."""
+from __future__ import annotations
+
+import platform
+import statistics
+import time
+from typing import Callable
+
+import numpy as np
+
+
+def interleaved(candidates: dict[str, Callable[[], None]], repeats: int) -> dict[str, list[float]]:
+    """Time each candidate once per round, round after round, so drift on a shared machine hits all alike."""
+    times: dict[str, list[float]] = {name: [] for name in candidates}
+    for _ in range(repeats):
+        for name, fn in candidates.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def summary(times: dict[str, list[float]], reference: str, unit: str = "s", scale: float = 1.0) -> str:
+    """A Markdown table: min and median per candidate and the ratio of mins to ``reference``."""
+    ref = min(times[reference])
+    rows = [f"| candidate | min {unit} | median {unit} | min / {reference} |", "|---|---|---|---|"]
+    for name, ts in times.items():
+        rows.append(f"| {name} | {min(ts) * scale:.4g} | {statistics.median(ts) * scale:.4g} | {min(ts) / ref:.3f} |")
+    return "\n".join(rows)
+
+
+def machine() -> str:
+    """CPU, Python, numpy and the BLAS library with its thread count (threadpoolctl when installed)."""
+    blas = "unknown BLAS"
+    try:
+        from threadpoolctl import threadpool_info
+        infos = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+        if infos:
+            blas = ", ".join(f"{i['internal_api']} {i.get('version')} ({i['num_threads']} threads)" for i in infos)
+    except ImportError:
+        pass
+    return (f"{platform.machine()} {platform.processor() or ''} | Python {platform.python_version()} | "
+            f"numpy {np.__version__} | {blas}")
+
+
+def torch_or_none():
+    """PyTorch when installed (the optional `bench` extra), else None."""
+    try:
+        import torch
+        return torch
+    except ImportError:
+        return None
