@@ -79,6 +79,10 @@ class UninitializedParameter(Parameter):
 
     load = materialize
 
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        """Copy/pickle by constructor arguments (the default would read the missing data)."""
+        return type(self), (self.shape_hint, self.lazy_dtype, self.owner)
+
     def __repr__(self) -> str:
         return f"<UninitializedParameter: {self.owner}, shape {_show(self.shape_hint)}, dtype {self.lazy_dtype}>"
 

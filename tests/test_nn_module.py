@@ -185,3 +185,12 @@ def test_default_names_count_up_per_class_and_restart_after_clear_session():
     assert names == ["dense", "dense_1", "flatten", "leaky_re_lu"]
     nn.clear_session()
     assert nn.Dense(1).name == "dense"
+
+
+def test_a_lazy_model_can_be_deep_copied_and_the_copy_builds_on_its_own():
+    import copy
+    lazy = nn.Sequential([nn.Dense(3)])
+    clone = copy.deepcopy(lazy)
+    clone(np.ones((1, 4)))
+    assert clone.layers[0].weight.shape == (4, 3)
+    assert isinstance(lazy.layers[0].weight, nn.UninitializedParameter)

@@ -22,8 +22,10 @@ class SoftmaxCrossEntropy(Op):
     def forward(self, z, y, axis):
         self.axis = axis
         shifted = z - z.max(axis=axis, keepdims=True)
-        self.log_probs = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-        self.probs = np.exp(self.log_probs)
+        e = np.exp(shifted)
+        total = e.sum(axis=axis, keepdims=True)
+        self.probs = e / total                        # bit for bit the softmax op's output
+        self.log_probs = shifted - np.log(total)
         return -(y * self.log_probs).sum(axis=axis)
 
     def vjp(self, g):
