@@ -158,8 +158,9 @@ class Maxout(Module):
     def __init__(self, units: int, pieces: int = 2, kernel_initializer: Any = "glorot_uniform",
                  bias_initializer: Any = "zeros", input_dim: int | None = None, name: str | None = None,
                  input_shape: Any = None, dtype: Any = np.float32) -> None:
-        super().__init__(name=name, input_shape=input_shape if input_shape is not None or input_dim is None
-                         else (input_dim,))
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        super().__init__(name=name, input_shape=input_shape)
         self.units, self.pieces = int(units), int(pieces)
         self.linear = Dense(self.units * self.pieces, kernel_initializer=kernel_initializer,
                             bias_initializer=bias_initializer, input_shape=self._declared_input_shape,

@@ -153,7 +153,9 @@ def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Tensor:
 
 # --------------------------------------------------------------------------- module classes
 class _Loss(Module):
-    """A loss as a Module: ``loss(pred, target)`` with a fixed ``reduction``."""
+    """A loss as a Module: ``loss(pred, target)`` with a fixed ``reduction``; ``keras_name`` is the
+    Keras loss it computes, when there is one (the training API picks the matching accuracy by it)."""
+    keras_name: str | None = None
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
@@ -162,6 +164,7 @@ class _Loss(Module):
 
 class MSELoss(_Loss):
     """Mean squared error, (pred - target)² (Keras: 'mse', 'mean_squared_error')."""
+    keras_name = "mean_squared_error"
 
     def forward(self, pred: Any, target: Any) -> Tensor:
         return mse_loss(pred, target, self.reduction)
@@ -169,6 +172,7 @@ class MSELoss(_Loss):
 
 class L1Loss(_Loss):
     """Mean absolute error, |pred - target| (Keras: 'mae', 'mean_absolute_error')."""
+    keras_name = "mean_absolute_error"
 
     def forward(self, pred: Any, target: Any) -> Tensor:
         return l1_loss(pred, target, self.reduction)
@@ -176,6 +180,7 @@ class L1Loss(_Loss):
 
 class HuberLoss(_Loss):
     """Huber loss with threshold ``delta`` (Keras: 'huber'); see :func:`huber_loss`."""
+    keras_name = "huber"
 
     def __init__(self, delta: float = 1.0, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -188,6 +193,7 @@ class HuberLoss(_Loss):
 class BCELoss(_Loss):
     """Binary cross-entropy on probabilities with PyTorch's numerics (each log clamped at -100).
     Keras's 'binary_crossentropy' clips probabilities to [1e-7, 1 - 1e-7] instead: BinaryCrossentropy."""
+    keras_name = "binary_crossentropy"
 
     def forward(self, pred: Any, target: Any) -> Tensor:
         return binary_cross_entropy(pred, target, self.reduction)
@@ -219,6 +225,7 @@ class BinaryCrossentropy(_Loss):
     """Keras's 'binary_crossentropy': probabilities clipped to [1e-7, 1 - 1e-7] (PyTorch's BCELoss clamps
     the log at -100 instead); from logits — or from a sigmoid op's logits — it is softplus(z) - y·z.
     Per sample, the mean over the last axis."""
+    keras_name = "binary_crossentropy"
 
     def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -240,6 +247,7 @@ class CategoricalCrossentropy(_Loss):
     """Keras's 'categorical_crossentropy' with one-hot (probability) targets: -Σ y log p per sample,
     p renormalized and clipped to [1e-7, 1 - 1e-7]; from logits, or when p came from a softmax op,
     the fused softmax cross-entropy of the logits (gradient exactly softmax(z) - y)."""
+    keras_name = "categorical_crossentropy"
 
     def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -259,6 +267,7 @@ class SparseCategoricalCrossentropy(_Loss):
     """Keras's 'sparse_categorical_crossentropy': integer labels; like CategoricalCrossentropy, the
     logits path when ``from_logits`` or p came from a softmax op, else log of p clipped to
     [1e-7, 1 - 1e-7] (renormalized, as Keras)."""
+    keras_name = "sparse_categorical_crossentropy"
 
     def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
         super().__init__(reduction)

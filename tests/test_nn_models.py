@@ -227,3 +227,11 @@ def test_optimizer_style_update_trains_a_functional_model():
             for p in params:
                 p -= 0.1 * p.grad
     assert losses[-1] < 1e-4 < losses[0]
+
+
+def test_sequential_accepts_an_input_first_and_slices_into_a_sequential():
+    model = nn.Sequential([Input(shape=(3,)), Dense(4), Dense(2)])
+    assert model.output.shape == (None, 2) and len(model.layers) == 2
+    head = model[:1]
+    assert isinstance(head, nn.Sequential) and head.layers == model.layers[:1]
+    np.testing.assert_array_equal(model(np.ones((1, 3))).data, model.layers[1](head(np.ones((1, 3)))).data)
