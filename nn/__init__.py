@@ -1,0 +1,29 @@
+"""nn: layers, losses and models on tensorgrad — PyTorch's Module style with the Keras vocabulary
+of the lecture notes (Dense, Sequential, summary, get_weights, functional Model).
+
+    >>> import nn
+    >>> model = nn.Sequential([nn.Flatten(input_shape=[28, 28]), nn.Dense(300, activation="relu"),
+    ...                        nn.Dense(100, activation="relu"), nn.Dense(10, activation="softmax")])
+    >>> model.count_params()
+    266610
+"""
+from . import activations, init, losses
+from .activations import ELU, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
+from .layers import Concatenate, Dense, Dropout, Flatten, Input, InputLayer, Linear, Maxout, concatenate
+from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, CategoricalCrossentropy, CrossEntropyLoss,
+                     HuberLoss, L1Loss, MSELoss, NLLLoss, SparseCategoricalCrossentropy)
+from .models import Model, Sequential
+from .module import Module, clear_session
+from .parameter import Parameter, UninitializedParameter
+from .serialization import load_state, save
+from .symbolic import SymbolicTensor
+
+__all__ = [
+    "activations", "init", "losses",
+    "Module", "Parameter", "UninitializedParameter", "clear_session",
+    "Dense", "Linear", "Flatten", "Dropout", "Concatenate", "concatenate", "Maxout", "Input", "InputLayer",
+    "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax",
+    "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
+    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+    "Model", "Sequential", "SymbolicTensor", "save", "load_state",
+]

@@ -1,0 +1,94 @@
+"""Activations by Keras name (``Dense(..., activation="relu")``) and as layers (``nn.ReLU()``).
+
+The maths lives in tensorgrad's ops (seeds 001 and 003: sigmoid, tanh, ReLU, leaky ReLU, ELU,
+softplus, softmax, the perceptron's heaviside step); these are thin wrappers.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import tensorgrad as tg
+
+from .module import Module
+
+_BY_NAME: dict[str, Callable[[Any], tg.Tensor] | None] = {
+    "linear": None, "sigmoid": tg.sigmoid, "tanh": tg.tanh, "relu": tg.relu, "leaky_relu": tg.leaky_relu,
+    "elu": tg.elu, "softplus": tg.softplus, "softmax": tg.softmax, "step": tg.step, "heaviside": tg.step,
+}
+
+
+def get(identifier: str | Callable | None) -> Callable[[Any], tg.Tensor] | None:
+    """The activation named ``identifier`` (None for "linear", the identity), or a callable as is."""
+    if identifier is None or callable(identifier):
+        return identifier
+    if isinstance(identifier, str) and identifier in _BY_NAME:
+        return _BY_NAME[identifier]
+    raise ValueError(f"activation {identifier!r} is unknown; use one of {sorted(_BY_NAME)}, None, or a callable.")
+
+
+class Sigmoid(Module):
+    """1 / (1 + e^-z)."""
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return tg.sigmoid(x)
+
+
+class Tanh(Module):
+    """tanh z."""
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return tg.tanh(x)
+
+
+class ReLU(Module):
+    """max(0, z)."""
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return tg.relu(x)
+
+
+class LeakyReLU(Module):
+    """max(negative_slope·z, z); PyTorch's default slope 0.01 (the notes use 0.1, Keras 0.3)."""
+
+    def __init__(self, negative_slope: float = 0.01, name: str | None = None, input_shape: Any = None) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        self.negative_slope = float(negative_slope)
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return tg.leaky_relu(x, self.negative_slope)
+
+
+class ELU(Module):
+    """z for z > 0, else alpha·(e^z - 1)."""
+
+    def __init__(self, alpha: float = 1.0, name: str | None = None, input_shape: Any = None) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        self.alpha = float(alpha)
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return tg.elu(x, self.alpha)
+
+
+class Softplus(Module):
+    """log(1 + e^z)."""
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return tg.softplus(x)
+
+
+class Step(Module):
+    """Heaviside step: 1 for z >= 0, else 0 (the perceptron's; zero gradient)."""
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return tg.step(x)
+
+
+class Softmax(Module):
+    """e^z / Σ e^z along ``axis``."""
+
+    def __init__(self, axis: int = -1, name: str | None = None, input_shape: Any = None) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        self.axis = int(axis)
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return tg.softmax(x, self.axis)

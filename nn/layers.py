@@ -1,0 +1,171 @@
+"""Layers: Dense (and its PyTorch spelling Linear), Flatten, Dropout, Concatenate, Maxout, and
+the functional API's Input."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+import tensorgrad as tg
+from tensorgrad import Tensor, as_tensor
+
+from . import activations, init
+from .module import Module, shape_tuple, unique_name
+from .parameter import Parameter, UninitializedParameter
+from .symbolic import SymbolicTensor
+
+
+class InputLayer(Module):
+    """The source of a functional model: casts what it is fed to its dtype (as Keras's Input)."""
+
+    def __init__(self, shape: Any, dtype: Any = np.float32, name: str | None = None) -> None:
+        super().__init__(name=name if name is not None else unique_name("input"))
+        self.shape = shape_tuple(shape, "Input(shape=...)")
+        self.dtype = np.dtype(dtype)
+
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x, self.dtype)
+
+
+def Input(shape: Any, name: str | None = None, dtype: Any = np.float32) -> SymbolicTensor:  # noqa: N802 - Keras name
+    """A symbolic input of per-sample ``shape`` (batch axis excluded): ``nn.Input(shape=(64,))``."""
+    layer = InputLayer(shape, dtype, name=name)
+    out = SymbolicTensor((None,) + layer.shape, layer.dtype, layer)
+    layer.output_shape = out.shape
+    return out
+
+
+class Dense(Module):
+    """Fully connected layer: activation(x @ W + b), W of shape (in, units), b of shape (units,).
+
+    The input size is taken from ``input_dim``/``input_shape`` or, lazily, from the first call;
+    either way ``weight`` and ``bias`` exist from construction (uninitialized until then), so an
+    optimizer made before the first batch trains them. Inputs are cast to ``dtype`` (float32 by
+    default; Keras casts inputs to the layer's dtype), so float64 numpy data keeps the model float32.
+    """
+
+    def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 input_dim: int | None = None, name: str | None = None, input_shape: Any = None,
+                 dtype: Any = np.float32) -> None:
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        super().__init__(name=name, input_shape=input_shape)
+        if not isinstance(units, (int, np.integer)) or units <= 0:
+            raise ValueError(f"Dense: units must be a positive integer, got {units!r}.")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.kernel_initializer = init.get(kernel_initializer)
+        self.bias_initializer = init.get(bias_initializer)
+        self.dtype = np.dtype(dtype)
+        self.weight: Parameter = UninitializedParameter((None, self.units), self.dtype,
+                                                        f"parameter 'weight' of Dense '{self.name}'")
+        self.bias: Parameter | None = (UninitializedParameter((self.units,), self.dtype,
+                                                              f"parameter 'bias' of Dense '{self.name}'")
+                                       if use_bias else None)
+        if self._declared_input_shape is not None:
+            self.build(self._declared_input_shape[-1])
+
+    @property
+    def built(self) -> bool:
+        return not isinstance(self.weight, UninitializedParameter)
+
+    def build(self, in_features: int) -> None:
+        """Materialize the weights for inputs of ``in_features`` features (initializers, default rng)."""
+        self.weight.materialize(self.kernel_initializer((int(in_features), self.units), init.default_rng(), self.dtype))
+        if self.bias is not None:
+            self.bias.materialize(self.bias_initializer((self.units,), init.default_rng(), self.dtype))
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x, self.dtype)
+        if not self.built:
+            self.build(x.shape[-1])
+        try:
+            z = x @ self.weight
+        except ValueError:
+            raise ValueError(f"Dense '{self.name}': expects inputs with {self.weight.shape[0]} features on the "
+                             f"last axis, got shape {x.shape}.") from None
+        if self.bias is not None:
+            z = z + self.bias
+        return z if self.activation is None else self.activation(z)
+
+    def __repr__(self) -> str:
+        act = "linear" if self.activation is None else getattr(self.activation, "__name__", repr(self.activation))
+        return f"Dense(units={self.units}, activation={act}, name={self.name!r})"
+
+
+class Linear(Dense):
+    """PyTorch's spelling of Dense: ``Linear(in_features, out_features, bias=True)`` (the same layer;
+    Glorot-uniform weight and zero bias, Keras's initialization, not PyTorch's)."""
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, **kwargs: Any) -> None:
+        super().__init__(out_features, use_bias=bias, input_dim=in_features, **kwargs)
+
+
+class Flatten(Module):
+    """(batch, d1, d2, ...) -> (batch, d1·d2·...)."""
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x)
+        return x.reshape((x.shape[0], -1))
+
+
+class Dropout(Module):
+    """Inverted dropout: in training, each entry is zeroed with probability ``rate`` and the rest
+    scaled by 1 / (1 - rate), so the expected output is the input; the identity in eval mode.
+    With ``seed`` the masks come from the layer's own generator (reproducible), else from
+    ``nn.init``'s default generator."""
+
+    def __init__(self, rate: float, seed: int | None = None, name: str | None = None, input_shape: Any = None) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        if not 0 <= rate < 1:
+            raise ValueError(f"Dropout: rate must be in [0, 1), got {rate!r}.")
+        self.rate = float(rate)
+        self.seed = seed
+        self._rng = None if seed is None else np.random.default_rng(seed)
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x)
+        if not self.training or self.rate == 0:
+            return x
+        keep = (self._rng or init.default_rng()).random(x.shape) >= self.rate
+        return x * (keep / (1 - self.rate)).astype(x.dtype)
+
+
+class Concatenate(Module):
+    """Joins a list of tensors along ``axis`` (seed 004 joins two branches' outputs)."""
+
+    def __init__(self, axis: int = -1, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self.axis = int(axis)
+
+    def forward(self, inputs: Sequence[Any]) -> Tensor:
+        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
+            raise ValueError(f"Concatenate '{self.name}': takes a list of at least two tensors, got "
+                             f"{type(inputs).__name__}.")
+        return tg.concatenate([as_tensor(x) for x in inputs], axis=self.axis)
+
+
+def concatenate(inputs: Sequence[Any], axis: int = -1, name: str | None = None) -> Any:
+    """Keras's functional helper: ``Concatenate(axis)(inputs)``."""
+    return Concatenate(axis=axis, name=name)(inputs)
+
+
+class Maxout(Module):
+    """max over k affine pieces (seed 003): a_j = max_k (xᵀw_jk + b_jk), k = 1..pieces.
+    One Dense computes all units·pieces values; unit j's pieces are its ``pieces`` adjacent columns."""
+
+    def __init__(self, units: int, pieces: int = 2, kernel_initializer: Any = "glorot_uniform",
+                 bias_initializer: Any = "zeros", input_dim: int | None = None, name: str | None = None,
+                 input_shape: Any = None, dtype: Any = np.float32) -> None:
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        super().__init__(name=name, input_shape=input_shape)
+        self.units, self.pieces = int(units), int(pieces)
+        self.linear = Dense(self.units * self.pieces, kernel_initializer=kernel_initializer,
+                            bias_initializer=bias_initializer, input_shape=self._declared_input_shape,
+                            name=f"{self.name}_linear", dtype=dtype)
+
+    def forward(self, x: Any) -> Tensor:
+        z = self.linear(x)
+        return z.reshape(z.shape[:-1] + (self.units, self.pieces)).max(axis=-1)

@@ -1,0 +1,91 @@
+"""Symbolic tensors for the functional API (Keras's KerasTensor): a placeholder with a shape whose
+first axis (the batch) is None, and the layer call that produces it.
+
+Calling a layer on symbolic tensors records the call and works out the output shape by running the
+layer once on a batch of one zero sample (in eval mode, without recording gradients); that run
+also builds lazy layers, so a functional model owns all its weights as soon as it is defined.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+import tensorgrad as tg
+
+if TYPE_CHECKING:
+    from .module import Module
+
+
+class SymbolicTensor:
+    """The output of ``layer`` applied to ``parents`` (none for an Input); ``multi`` when the
+    layer took a list (as Concatenate does)."""
+
+    __slots__ = ("shape", "dtype", "layer", "parents", "multi", "kwargs")
+
+    def __init__(self, shape: tuple, dtype: Any, layer: "Module", parents: tuple = (), multi: bool = False,
+                 kwargs: dict | None = None) -> None:
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self.layer = layer
+        self.parents = parents
+        self.multi = multi
+        self.kwargs = kwargs or {}
+
+    @property
+    def name(self) -> str:
+        return self.layer.name
+
+    def __repr__(self) -> str:
+        return f"<SymbolicTensor shape={self.shape} dtype={self.dtype} (created by layer '{self.layer.name}')>"
+
+
+def is_symbolic(x: Any) -> bool:
+    """True for a SymbolicTensor or a non-empty list/tuple of them (a layer's symbolic argument)."""
+    if isinstance(x, SymbolicTensor):
+        return True
+    return type(x) in (list, tuple) and len(x) > 0 and isinstance(x[0], SymbolicTensor)
+
+
+def call_symbolic(layer: "Module", x: Any, **kwargs: Any) -> SymbolicTensor:
+    """Record ``layer(x)`` on symbolic input(s) and return the symbolic output."""
+    multi = not isinstance(x, SymbolicTensor)
+    parents = tuple(x) if multi else (x,)
+    for i, p in enumerate(parents):
+        if not isinstance(p, SymbolicTensor):
+            raise TypeError(f"{type(layer).__name__} '{layer.name}': input {i} is a {type(p).__name__}; a layer "
+                            f"called on symbolic tensors (from nn.Input) takes only symbolic tensors.")
+    dummies = [np.zeros((1,) + p.shape[1:], dtype=p.dtype) for p in parents]
+    modes = [(m, m.training) for m in layer.modules()]
+    layer.eval()
+    try:
+        with tg.no_grad():
+            out = layer.forward(dummies if multi else dummies[0], **kwargs)
+    finally:
+        for m, mode in modes:
+            m.training = mode
+    if not isinstance(out, tg.Tensor):
+        raise TypeError(f"{type(layer).__name__} '{layer.name}': forward returned a {type(out).__name__}; "
+                        f"the functional API needs layers that return one Tensor.")
+    result = SymbolicTensor((None,) + out.shape[1:], out.dtype, layer, parents, multi, kwargs)
+    layer.input_shape = [p.shape for p in parents] if multi else parents[0].shape
+    layer.output_shape = result.shape
+    return result
+
+
+def graph_order(outputs: list[SymbolicTensor]) -> list[SymbolicTensor]:
+    """Every symbolic tensor the outputs depend on, each after its parents (iterative, stable)."""
+    order: list[SymbolicTensor] = []
+    seen: set[int] = set()
+    stack: list[tuple[SymbolicTensor, bool]] = [(o, False) for o in reversed(outputs)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        stack.extend((p, False) for p in reversed(node.parents) if id(p) not in seen)
+    return order

@@ -1,0 +1,102 @@
+"""Fused losses: cross-entropies computed in one op, so their values are stable and their
+gradients are the textbook closed forms (softmax(z) - y) rather than a chain of divisions."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd import Op, apply, is_grad_enabled
+from ..tensor import Tensor
+from ._convert import lift
+from .activations import log_softmax, softmax
+from .select import maximum
+
+
+class SoftmaxCrossEntropy(Op):
+    """L = -Σ_c y_c log softmax(z)_c along ``axis``, one loss per sample (seed 000's softmax + CE);
+    dL/dz = softmax(z) Σ_c y_c - y  (= softmax(z) - y for targets summing to 1),  dL/dy = -log softmax(z)."""
+    __slots__ = ("axis", "probs", "log_probs")
+    name = "softmax_cross_entropy"
+
+    def forward(self, z, y, axis):
+        self.axis = axis
+        shifted = z - z.max(axis=axis, keepdims=True)
+        e = np.exp(shifted)
+        total = e.sum(axis=axis, keepdims=True)
+        self.probs = e / total                        # bit for bit the softmax op's output
+        self.log_probs = shifted - np.log(total)
+        return -(y * self.log_probs).sum(axis=axis)
+
+    def vjp(self, g):
+        z, y = self.inputs
+        g = g.reshape(_kept_shape(z.shape, self.axis))
+        if is_grad_enabled():   # create_graph: rebuild softmax from z so the VJP is differentiable
+            probs, log_probs = softmax(z, self.axis), log_softmax(z, self.axis)
+        else:
+            probs, log_probs = Tensor._make(self.probs, None, False), Tensor._make(self.log_probs, None, False)
+        need_z, need_y = self.needs_input_grad
+        gz = g * (probs * y.sum(axis=self.axis, keepdims=True) - y) if need_z else None
+        gy = -g * log_probs if need_y else None
+        return gz, gy
+
+    def free(self) -> None:
+        super().free()
+        self.probs = self.log_probs = None
+
+
+class BinaryCrossEntropy(Op):
+    """L = -(y log p + (1 - y) log(1 - p)), each log clamped at -100 as PyTorch's BCELoss;
+    dL/dp = (p - y) / max(p (1 - p), 1e-12) (PyTorch's backward: finite even at p = 0 or 1),
+    dL/dy = log(1 - p) - log p (clamped)."""
+    __slots__ = ("log_ratio",)
+    name = "binary_cross_entropy"
+
+    def forward(self, p, y):
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), -100)
+            log_q = np.maximum(np.log(1 - p), -100)
+        self.log_ratio = log_q - log_p
+        return -(y * log_p + (1 - y) * log_q)
+
+    def vjp(self, g):
+        p, y = self.inputs
+        need_p, need_y = self.needs_input_grad
+        gp = g * (p - y) / maximum(p * (1 - p), 1e-12) if need_p else None
+        gy = g * Tensor._make(self.log_ratio, None, False) if need_y else None  # constant in p (its
+        return gp, gy                                                             # clamps are flat)
+
+    def free(self) -> None:
+        super().free()
+        self.log_ratio = None
+
+
+def _kept_shape(shape: tuple[int, ...], axis: int) -> tuple[int, ...]:
+    kept = list(shape)
+    kept[axis] = 1
+    return tuple(kept)
+
+
+def softmax_cross_entropy(logits: Any, target: Any, axis: int = -1) -> Tensor:
+    """Per-sample cross-entropy -Σ y log softmax(logits) of probability (e.g. one-hot) targets,
+    fused and stable; its gradient with respect to the logits is softmax(logits) - target."""
+    z = lift(logits)
+    y = lift(target, z)
+    if y.dtype != z.dtype:
+        y = y.astype(z.dtype)
+    if y.shape != z.shape:
+        raise ValueError(f"softmax_cross_entropy: target shape {y.shape} must equal the logits' shape {z.shape} "
+                         f"(one probability per class); turn integer labels into one-hot rows first.")
+    return apply(SoftmaxCrossEntropy, z, y, axis=int(axis))
+
+
+def binary_cross_entropy(probs: Any, target: Any) -> Tensor:
+    """Elementwise -(y log p + (1 - y) log(1 - p)) with PyTorch's numerics (logs clamped at -100)."""
+    p = lift(probs)
+    y = lift(target, p)
+    if y.dtype != p.dtype:
+        y = y.astype(p.dtype)
+    if y.shape != p.shape:
+        raise ValueError(f"binary_cross_entropy: target shape {y.shape} must equal the probabilities' shape "
+                         f"{p.shape}.")
+    return apply(BinaryCrossEntropy, p, y)

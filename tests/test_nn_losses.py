@@ -1,0 +1,194 @@
+"""Each loss against its formula (value and gradient, every reduction), gradcheck in float64,
+the fused softmax cross-entropy (gradient a - y), and Keras's numerics next to PyTorch's."""
+import numpy as np
+import pytest
+
+import nn
+import tensorgrad as tg
+from nn import losses
+
+rng = np.random.default_rng(0)
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+N, C = 6, 4
+DIFF_PRED, DIFF_TARGET = rng.normal(size=(N, 3)), rng.normal(size=(N, 3)) * 2
+PROB, BIN_TARGET = rng.uniform(0.05, 0.95, size=(N, 3)), rng.integers(0, 2, size=(N, 3)).astype(float)
+LOGITS, LABELS = rng.normal(size=(N, C)) * 2, rng.integers(0, C, size=N)
+ONE_HOT = np.eye(C)[LABELS]
+SOFT_TARGET = _softmax(rng.normal(size=(N, C)))
+HUBER_D = DIFF_PRED - DIFF_TARGET
+
+# (loss class, pred, target, elementwise loss, elementwise d loss / d pred); losses with one value
+# per sample (CE, NLL) give the per-sample loss and the per-row gradient.
+CASES = {
+    "mse": (nn.MSELoss, DIFF_PRED, DIFF_TARGET, HUBER_D ** 2, 2 * HUBER_D),
+    "l1": (nn.L1Loss, DIFF_PRED, DIFF_TARGET, np.abs(HUBER_D), np.sign(HUBER_D)),
+    "huber": (nn.HuberLoss, DIFF_PRED, DIFF_TARGET,
+              np.where(np.abs(HUBER_D) <= 1, 0.5 * HUBER_D ** 2, np.abs(HUBER_D) - 0.5),
+              np.where(np.abs(HUBER_D) <= 1, HUBER_D, np.sign(HUBER_D))),
+    "bce": (nn.BCELoss, PROB, BIN_TARGET, -(BIN_TARGET * np.log(PROB) + (1 - BIN_TARGET) * np.log(1 - PROB)),
+            (PROB - BIN_TARGET) / (PROB * (1 - PROB))),
+    "bce_logits": (nn.BCEWithLogitsLoss, DIFF_PRED, BIN_TARGET,
+                   np.log1p(np.exp(DIFF_PRED)) - BIN_TARGET * DIFF_PRED, _sigmoid(DIFF_PRED) - BIN_TARGET),
+    "ce_labels": (nn.CrossEntropyLoss, LOGITS, LABELS, -np.log(_softmax(LOGITS))[np.arange(N), LABELS],
+                  _softmax(LOGITS) - ONE_HOT),
+    "ce_probs": (nn.CrossEntropyLoss, LOGITS, SOFT_TARGET, -(SOFT_TARGET * np.log(_softmax(LOGITS))).sum(-1),
+                 _softmax(LOGITS) - SOFT_TARGET),
+    "nll": (nn.NLLLoss, LOGITS, LABELS, -LOGITS[np.arange(N), LABELS], -ONE_HOT),
+}
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_loss_value_and_gradient_match_the_formula(case, reduction):
+    cls, pred, target, value, grad = CASES[case]
+    x = tg.tensor(pred, requires_grad=True)
+    loss = cls(reduction=reduction)(x, target)
+    if reduction == "none":
+        np.testing.assert_allclose(loss.data, value, rtol=1e-10)
+        loss.backward(np.ones(loss.shape))
+        expected_grad = grad
+    else:
+        scale = 1 / value.size if reduction == "mean" else 1.0
+        np.testing.assert_allclose(loss.item(), value.sum() * scale, rtol=1e-10)
+        loss.backward()
+        expected_grad = grad * scale
+    np.testing.assert_allclose(x.grad.data, expected_grad, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_loss_passes_gradcheck_in_float64(case):
+    cls, pred, target, _, _ = CASES[case]
+    assert tg.gradcheck(lambda p: cls()(p, target), [tg.tensor(pred, requires_grad=True)])
+
+
+@pytest.mark.parametrize("name", ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"])
+def test_keras_cross_entropies_pass_gradcheck_on_probabilities(name):
+    pred = _softmax(LOGITS)
+    target = LABELS if name.startswith("sparse") else ONE_HOT
+    assert tg.gradcheck(lambda p: losses.get(name)(p, target), [tg.tensor(pred, requires_grad=True)])
+
+
+def test_fused_cross_entropy_gradcheck_on_logits_and_targets():
+    assert tg.gradcheck(lambda z, y: tg.softmax_cross_entropy(z, y),
+                        [tg.tensor(LOGITS, requires_grad=True), tg.tensor(SOFT_TARGET, requires_grad=True)])
+    assert tg.gradcheck(lambda p, y: tg.binary_cross_entropy(p, y),
+                        [tg.tensor(PROB, requires_grad=True), tg.tensor(BIN_TARGET * 0.8 + 0.1, requires_grad=True)])
+
+
+def test_fused_cross_entropy_has_second_derivatives():
+    z = tg.tensor(LOGITS[:1], requires_grad=True)
+    (g,) = tg.grad(tg.softmax_cross_entropy(z, ONE_HOT[:1]).sum(), z, create_graph=True)
+    (h0,) = tg.grad(g[0, 0], z)
+    a = _softmax(LOGITS[:1])[0]
+    np.testing.assert_allclose(h0.data[0], a[0] * (np.eye(C)[0] - a), rtol=1e-10)   # ∂²L/∂z0∂zj = a0(δ0j - aj)
+
+
+# --------------------------------------------------------------------------- the seeds' worked example
+@pytest.mark.parametrize("z, rounded", [([2.20, 1.39, 0.85], [0.59, 0.26, 0.15]),
+                                        ([0.0, -1.39, -2.20], [0.74, 0.18, 0.08])])
+def test_softmax_crossentropy_grad_is_a_minus_y(z, rounded):
+    logits = tg.tensor(np.array([z]), requires_grad=True)
+    y = np.array([[1.0, 0.0, 0.0]])
+    a = nn.Softmax()(logits)
+    np.testing.assert_allclose(a.data[0], rounded, atol=0.005)
+    loss = losses.get("categorical_crossentropy")(a, y)
+    loss.backward()
+    np.testing.assert_array_equal(logits.grad.data, a.data - y)     # exactly, through the fused op
+    np.testing.assert_allclose(loss.item(), -np.log(a.data[0, 0]), rtol=1e-6)
+
+
+def test_crossentropy_from_logits_labels_and_onehot_agree():
+    z = tg.tensor(LOGITS)
+    by_labels = nn.CrossEntropyLoss()(z, LABELS).item()
+    assert by_labels == pytest.approx(nn.CrossEntropyLoss()(z, ONE_HOT).item(), rel=1e-12)
+    assert by_labels == pytest.approx(losses.get("sparse_categorical_crossentropy", from_logits=True)(z, LABELS).item(),
+                                      rel=1e-12)
+    assert by_labels == pytest.approx(losses.get("categorical_crossentropy", from_logits=True)(z, ONE_HOT).item(),
+                                      rel=1e-12)
+    assert by_labels == pytest.approx(nn.NLLLoss()(tg.log_softmax(z), LABELS).item(), rel=1e-12)
+
+
+def test_seed_002_categorical_crossentropy_is_the_mean_over_samples():
+    probs = _softmax(LOGITS)
+    expected = -(ONE_HOT * np.log(probs)).sum() / N                 # L = -(1/N) Σ_j Σ_i t_ij log y_ij
+    assert losses.get("categorical_crossentropy")(probs, ONE_HOT).item() == pytest.approx(expected, rel=1e-12)
+
+
+# --------------------------------------------------------------------------- Keras vs PyTorch numerics
+def test_bceloss_clamps_the_log_at_minus_100_as_pytorch():
+    p = tg.tensor(np.array([0.0, 1.0]), requires_grad=True)
+    loss = nn.BCELoss(reduction="sum")(p, [1.0, 0.0])
+    assert loss.item() == pytest.approx(200.0)
+    loss.backward()
+    np.testing.assert_allclose(p.grad.data, [-1e12, 1e12])          # (p - y) / max(p(1-p), 1e-12): finite
+
+
+def test_keras_binary_crossentropy_clips_probabilities_to_1e_7():
+    p = tg.tensor(np.array([[0.0], [1.0]]), requires_grad=True)
+    loss = losses.get("binary_crossentropy")(p, [[1.0], [0.0]])
+    assert loss.item() == pytest.approx(-np.log(1e-7), rel=1e-6)     # ≈ 16.12, not 100
+    loss.backward()
+    np.testing.assert_array_equal(p.grad.data, 0.0)                  # clipped: no gradient
+
+
+def test_keras_categorical_crossentropy_clips_a_zero_probability():
+    p = np.array([[0.0, 0.5, 0.5]])
+    assert losses.get("categorical_crossentropy")(p, [[1.0, 0.0, 0.0]]).item() == pytest.approx(-np.log(1e-7), rel=1e-6)
+    assert losses.get("sparse_categorical_crossentropy")(p, [0]).item() == pytest.approx(-np.log(1e-7), rel=1e-5)
+
+
+def test_keras_binary_crossentropy_on_a_sigmoid_output_uses_its_logits():
+    z = tg.tensor(np.array([[40.0], [-3.0]]), requires_grad=True)
+    y = np.array([[0.0], [1.0]])
+    loss = losses.get("binary_crossentropy")(tg.sigmoid(z), y)
+    assert loss.item() == pytest.approx(np.mean([40.0 + np.log1p(np.exp(-40.0)), np.log1p(np.exp(3.0))]))
+    loss.backward()
+    np.testing.assert_allclose(z.grad.data, (_sigmoid(z.data) - y) / 2)
+
+
+def test_keras_categorical_crossentropy_without_a_graph_uses_clipped_probabilities():
+    with tg.no_grad():
+        a = tg.softmax(tg.tensor(np.array([[0.0, 30.0]])))
+    value = losses.get("categorical_crossentropy")(a, [[1.0, 0.0]]).item()
+    assert value == pytest.approx(-np.log(1e-7), rel=1e-6)           # the logits path would give 30
+
+
+def test_target_of_shape_n_against_pred_n_by_1_is_reshaped_not_broadcast():
+    pred = np.zeros((4, 1))
+    assert nn.MSELoss()(pred, np.ones(4)).item() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match=r"mse_loss: target shape \(3,\) does not match prediction shape \(4, 1\)"):
+        nn.MSELoss()(pred, np.ones(3))
+
+
+def test_bad_labels_and_reductions_are_named():
+    with pytest.raises(ValueError, match="label 4 is outside the 4 classes 0..3"):
+        nn.CrossEntropyLoss()(LOGITS, np.full(N, 4))
+    with pytest.raises(ValueError, match=r"reduction must be one of \('mean', 'sum', 'none'\), got 'avg'"):
+        nn.MSELoss(reduction="avg")
+
+
+def test_losses_get_resolves_keras_names_and_lists_them_on_error():
+    assert isinstance(losses.get("mse"), nn.MSELoss) and isinstance(losses.get("mean_squared_error"), nn.MSELoss)
+    assert isinstance(losses.get("mae"), nn.L1Loss) and isinstance(losses.get("huber"), nn.HuberLoss)
+    assert losses.get("sparse_categorical_crossentropy", from_logits=True).from_logits
+    custom = nn.BCELoss()
+    assert losses.get(custom) is custom
+    with pytest.raises(ValueError, match="valid names are .*'binary_crossentropy'.*'sparse_categorical_crossentropy'"):
+        losses.get("crossentropy")
+
+
+def test_every_keras_name_resolves_to_a_class_that_names_it_back():
+    canonical = {"mse": "mean_squared_error", "mae": "mean_absolute_error"}
+    for name in losses._KERAS_NAMES:
+        assert type(losses.get(name)).keras_name == canonical.get(name, name)
+    assert nn.BCELoss.keras_name == "binary_crossentropy" and nn.CrossEntropyLoss.keras_name is None
