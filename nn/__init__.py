@@ -7,7 +7,9 @@ of the lecture notes (Dense, Sequential, summary, get_weights, functional Model)
     >>> model.count_params()
     266610
 """
-from . import activations, init, losses
+from . import activations, callbacks, data, datasets, init, losses, metrics, utils
+from .callbacks import History
+from .data import DataLoader
 from .activations import ELU, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
 from .layers import Concatenate, Dense, Dropout, Flatten, Input, InputLayer, Linear, Maxout, concatenate
 from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, CategoricalCrossentropy, CrossEntropyLoss,
@@ -17,9 +19,11 @@ from .module import Module, clear_session
 from .parameter import Parameter, UninitializedParameter
 from .serialization import load_state, save
 from .symbolic import SymbolicTensor
+from .utils import to_categorical
 
 __all__ = [
-    "activations", "init", "losses",
+    "activations", "callbacks", "data", "datasets", "init", "losses", "metrics", "utils",
+    "DataLoader", "History", "to_categorical",
     "Module", "Parameter", "UninitializedParameter", "clear_session",
     "Dense", "Linear", "Flatten", "Dropout", "Concatenate", "concatenate", "Maxout", "Input", "InputLayer",
     "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax",

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from tensorgrad import Tensor
+from tensorgrad import random as tg_random
 
 Batch = Any  # a Tensor, a list of Tensors (multi-input), or a tuple (x, y) of those
 
@@ -86,7 +87,7 @@ class DataLoader:
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
-        self._rng = np.random.default_rng(seed)
+        self._rng = tg_random.spawn(seed)
         self._source: Iterable[Any] | None = None
         if hasattr(x, "__iter__") and not isinstance(x, (np.ndarray, Tensor, list, tuple, str, bytes)):
             if y is not None or shuffle or drop_last:

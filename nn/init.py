@@ -1,7 +1,7 @@
 """Weight initializers, Keras's definitions: ``init(shape, rng=None, dtype=float32) -> ndarray``.
 
-Each takes a numpy Generator; without one they draw from this module's default generator, which
-is seeded (0) so runs are reproducible, and reseeded with :func:`manual_seed`. For a kernel of
+Each takes a numpy Generator; without one they draw from tensorgrad's global generator, which
+``tensorgrad.manual_seed`` reseeds (so runs are reproducible). For a kernel of
 shape (fan_in, fan_out) — Dense's ``weight`` — the variance-scaling rules are:
 glorot  Var = 2 / (fan_in + fan_out),   he  Var = 2 / fan_in,   lecun  Var = 1 / fan_in;
 "uniform" draws from ±sqrt(3 Var), "normal" from a normal truncated at 2 standard deviations and
@@ -13,21 +13,16 @@ from typing import Any, Callable
 
 import numpy as np
 
+from tensorgrad import random as tg_random
+
 Initializer = Callable[..., np.ndarray]
 
 _TRUNCATED_STD = 0.87962566103423978   # std of a standard normal truncated to [-2, 2]
-_default = np.random.default_rng(0)
-
-
-def manual_seed(seed: int) -> None:
-    """Reseed the default generator used by initializers and unseeded Dropout layers."""
-    global _default
-    _default = np.random.default_rng(seed)
 
 
 def default_rng() -> np.random.Generator:
-    """The generator used when none is given."""
-    return _default
+    """The generator used when none is given: tensorgrad's global one (see tensorgrad.manual_seed)."""
+    return tg_random.default_rng()
 
 
 def _fans(shape: tuple[int, ...]) -> tuple[int, int]:

@@ -8,6 +8,7 @@ import numpy as np
 
 import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
+from tensorgrad import random as tg_random
 
 from . import activations, init
 from .module import Module, shape_tuple, unique_name
@@ -122,7 +123,7 @@ class Dropout(Module):
             raise ValueError(f"Dropout: rate must be in [0, 1), got {rate!r}.")
         self.rate = float(rate)
         self.seed = seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
+        self._rng = None if seed is None else tg_random.spawn(seed)
 
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x)

@@ -14,9 +14,10 @@ from .layers import Input
 from .module import Module
 from .summary import format_summary
 from .symbolic import SymbolicTensor, graph_order
+from .training import TrainingMixin
 
 
-class Model(Module):
+class Model(TrainingMixin, Module):
     """``Model(inputs=..., outputs=...)`` runs the graph of layer calls between symbolic tensors
     (each an ``nn.Input`` or a layer's output); layers reached from other models' outputs are shared,
     not copied. ``input``/``output`` are the symbolic ends (lists when there are several)."""

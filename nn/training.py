@@ -85,12 +85,12 @@ class TrainingMixin:
             if split == 0 or split == n:
                 raise ValueError(f"fit: validation_split={validation_split} of {n} samples leaves "
                                  f"{split} for training and {n - split} for validation; both need at least one.")
-            validation_data = ([a[split:] for a in xs], y_arr[split:],
-                               None if weights is None else weights[split:])
+            val = ([a[split:] for a in xs], y_arr[split:], None if weights is None else weights[split:])
             xs, y_arr = [a[:split] for a in xs], y_arr[:split]
             weights = None if weights is None else weights[:split]
             n = split
-        val = self._validation(validation_data)
+        else:
+            val = self._validation(validation_data)
 
         steps = math.ceil(n / batch_size)
         history = cbks.History()
@@ -252,8 +252,6 @@ class TrainingMixin:
     def _validation(self, data: Any) -> tuple | None:
         if data is None:
             return None
-        if isinstance(data, tuple) and len(data) == 3 and isinstance(data[0], list) and data[2] is None:
-            return data   # already split from the training arrays
         if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
             raise ValueError("fit: validation_data must be a tuple (x_val, y_val) or (x_val, y_val, sample_weight).")
         xs = self._inputs(data[0], "fit", "validation_data x")

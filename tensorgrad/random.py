@@ -2,13 +2,15 @@
 
 ``tensorgrad.manual_seed(n)`` reseeds the global generator; code that needs randomness and was not
 given its own seed calls :func:`default_rng` (or :func:`spawn` for a generator of its own), so a
-program that starts with ``manual_seed`` gives bit-identical results run after run.
+program that starts with ``manual_seed`` gives bit-identical results run after run. Like PyTorch's,
+the global generator starts from a fixed seed, so even an unseeded program repeats itself.
 """
 from __future__ import annotations
 
 import numpy as np
 
-_generator = np.random.default_rng()
+DEFAULT_SEED = 0
+_generator = np.random.default_rng(DEFAULT_SEED)
 
 
 def manual_seed(seed: int) -> np.random.Generator:
