@@ -20,7 +20,10 @@ def format_logs(logs: Mapping[str, float]) -> str:
 
 
 def format_duration(seconds: float) -> str:
-    return f"{seconds:.0f}s" if seconds >= 1 else f"{seconds * 1000:.0f}ms"
+    """'2s', '15ms' or '250us', as Keras prints times."""
+    if seconds >= 1:
+        return f"{seconds:.0f}s"
+    return f"{seconds * 1e3:.0f}ms" if seconds >= 1e-3 else f"{seconds * 1e6:.0f}us"
 
 
 class ProgressBar:
