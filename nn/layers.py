@@ -36,6 +36,11 @@ def Input(shape: Any, name: str | None = None, dtype: Any = np.float32) -> Symbo
     return out
 
 
+# activations the fused linear op computes itself (softmax and sigmoid stay separate nodes: the
+# Keras cross-entropies look through them to the logits)
+_FUSED: dict[Any, str | None] = {None: None, tg.relu: "relu", tg.tanh: "tanh"}
+
+
 class Dense(Module):
     """Fully connected layer: activation(x @ W + b), W of shape (in, units), b of shape (units,).
 
@@ -81,14 +86,14 @@ class Dense(Module):
         x = as_tensor(x, self.dtype)
         if not self.built:
             self.build(x.shape[-1])
-        try:
-            z = x @ self.weight
-        except ValueError:
+        if x.ndim == 0 or x.shape[-1] != self.weight.shape[0]:
             raise ValueError(f"Dense '{self.name}': expects inputs with {self.weight.shape[0]} features on the "
-                             f"last axis, got shape {x.shape}.") from None
-        if self.bias is not None:
-            z = z + self.bias
-        return z if self.activation is None else self.activation(z)
+                             f"last axis, got shape {x.shape}.")
+        fused = _FUSED.get(self.activation, False)
+        if fused is not False:      # one node: f(x @ W + b)
+            return tg.linear(x, self.weight, self.bias, activation=fused)
+        z = tg.linear(x, self.weight, self.bias)
+        return self.activation(z)
 
     def __repr__(self) -> str:
         act = "linear" if self.activation is None else getattr(self.activation, "__name__", repr(self.activation))

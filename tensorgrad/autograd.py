@@ -72,7 +72,7 @@ class Op:
     ``self.needs_input_grad[i]`` says whether input ``i`` wants a gradient at all.
     """
 
-    __slots__ = ("inputs", "parents", "needs_input_grad", "out_data", "shape", "dtype", "_retained",
+    __slots__ = ("inputs", "parents", "needs_input_grad", "out_data", "_shape", "_dtype", "_retained",
                  "versions", "out_version", "trace", "__weakref__")
     name = "op"
     saves_output = False   # True when the VJP reads self.output(): then the output must not change in place
@@ -92,8 +92,19 @@ class Op:
         """True once backward has released what this node saved for its VJP."""
         return self.inputs is None
 
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape of the output (kept after the node is freed, for graph pictures)."""
+        return self._shape if self.out_data is None else self.out_data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._dtype if self.out_data is None else self.out_data.dtype
+
     def free(self) -> None:
-        """Drop the tensors kept for the VJP; the edges (``parents``) stay for graph pictures."""
+        """Drop the tensors kept for the VJP; the edges (``parents``), shape and dtype stay for pictures."""
+        if self.out_data is not None:
+            self._shape, self._dtype = self.out_data.shape, self.out_data.dtype
         self.inputs = None
         self.out_data = None
 
@@ -120,8 +131,6 @@ def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
                 op.needs_input_grad = tuple([t.requires_grad for t in inputs])
                 op.parents = tuple([t._node or t for t in inputs])
                 op.out_data = out
-                op.shape = out.shape
-                op.dtype = out.dtype
                 op._retained = None
                 op.versions = tuple([t._version for t in inputs])
                 op.out_version = 0
@@ -258,7 +267,12 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
                     gi = gi.astype(inp.data.dtype)
                 key = id(parent)
                 prev = grads.get(key)
-                grads[key] = gi if prev is None else prev + gi
+                if prev is None:
+                    grads[key] = gi
+                elif create_graph:
+                    grads[key] = prev + gi
+                else:               # plain numpy: no node to record
+                    grads[key] = _make(prev.data + gi.data, None, False)
                 if parent is inp:  # a leaf: its gradient is final once every node is done
                     leaves[key] = inp
             if not retain_graph:
@@ -268,14 +282,17 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
 
     if wanted is not None:
         return [captured.get(id(w._node)) if w._node is not None else grads.get(id(w)) for w in wanted]
-    with set_grad_enabled(create_graph):
-        for key, leaf in leaves.items():
-            g = grads.get(key)
-            if g is None or not leaf.requires_grad:
-                continue
-            if not create_graph:
-                g = g.detach()
-            leaf.grad = g if leaf.grad is None else leaf.grad + g
+    for key, leaf in leaves.items():
+        g = grads.get(key)
+        if g is None or not leaf.requires_grad:
+            continue
+        if leaf.grad is None:
+            leaf.grad = g
+        elif create_graph:
+            with set_grad_enabled(True):
+                leaf.grad = leaf.grad + g
+        else:
+            leaf.grad = _make(leaf.grad.data + g.data, None, False)
     return []
 
 

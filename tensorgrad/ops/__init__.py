@@ -1,12 +1,13 @@
 """Every primitive of tensorgrad as a function: ``tensorgrad.ops.mul(x, y)`` or ``tensorgrad.mul``.
 
 Grouped by family: arith (add ... matmul), unary (exp, log, ...), activations (sigmoid ...
-log_softmax), reduce (sum, mean, max, min), shape (reshape ... stack), select (where ... clip),
+log_softmax), linear (the fused affine layer), fused (cross-entropies), reduce (sum, mean, max, min), shape (reshape ... stack), select (where ... clip),
 fused (softmax_cross_entropy, binary_cross_entropy: losses in one op, stable, closed-form gradients).
 """
 from .activations import elu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
 from .arith import add, div, matmul, mul, neg, pow, sub
 from .fused import binary_cross_entropy, softmax_cross_entropy
+from .linear import linear
 from .reduce import max, mean, min, sum
 from .select import clip, compare, inplace_update, maximum, minimum, where
 from .shape import broadcast_to, concatenate, getitem, reshape, stack, transpose
@@ -19,5 +20,5 @@ __all__ = [
     "sum", "mean", "max", "min",
     "reshape", "transpose", "broadcast_to", "getitem", "concatenate", "stack",
     "where", "maximum", "minimum", "clip", "compare", "inplace_update",
-    "softmax_cross_entropy", "binary_cross_entropy",
+    "softmax_cross_entropy", "binary_cross_entropy", "linear",
 ]

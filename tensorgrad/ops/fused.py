@@ -30,12 +30,15 @@ class SoftmaxCrossEntropy(Op):
 
     def vjp(self, g):
         z, y = self.inputs
-        g = g.reshape(_kept_shape(z.shape, self.axis))
-        if is_grad_enabled():   # create_graph: rebuild softmax from z so the VJP is differentiable
-            probs, log_probs = softmax(z, self.axis), log_softmax(z, self.axis)
-        else:
-            probs, log_probs = Tensor._make(self.probs, None, False), Tensor._make(self.log_probs, None, False)
         need_z, need_y = self.needs_input_grad
+        if not is_grad_enabled():   # plain backward: the closed form on arrays, no nodes
+            gk = g.data.reshape(_kept_shape(z.shape, self.axis))
+            gz = gk * (self.probs * y.data.sum(axis=self.axis, keepdims=True) - y.data) if need_z else None
+            gy = -gk * self.log_probs if need_y else None
+            return (None if gz is None else Tensor._make(gz, None, False),
+                    None if gy is None else Tensor._make(gy, None, False))
+        g = g.reshape(_kept_shape(z.shape, self.axis))
+        probs, log_probs = softmax(z, self.axis), log_softmax(z, self.axis)   # differentiable again
         gz = g * (probs * y.sum(axis=self.axis, keepdims=True) - y) if need_z else None
         gy = -g * log_probs if need_y else None
         return gz, gy

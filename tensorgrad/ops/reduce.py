@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Op, apply
+from ..autograd import Op, apply, is_grad_enabled
 from ..tensor import Tensor
 from ._convert import lift
 from .shape import broadcast_to
@@ -37,6 +37,9 @@ class _Reduce(Op):
     def _grad_at_input_shape(self, g: Tensor) -> Tensor:
         """g reshaped to the keepdims shape, then broadcast back over the reduced axes."""
         x = self.inputs[0]
+        if not is_grad_enabled():   # plain backward: a read-only numpy view, no nodes
+            data = g.data if self.axes is None or self.keepdims else g.data.reshape(_kept_shape(x.shape, self.axes))
+            return Tensor._make(np.broadcast_to(data, x.shape), None, False)
         if self.axes is not None and not self.keepdims:   # a full reduction broadcasts as it is
             g = g.reshape(_kept_shape(x.shape, self.axes))
         return broadcast_to(g, x.shape)
