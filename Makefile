@@ -13,6 +13,11 @@ demo: deps
 test: deps
 	$(PY) -m pytest -q
 
+# Timings of tensorgrad beside hand-written numpy (and PyTorch when installed: pip install torch==2.13.0);
+# writes benchmarks/RESULTS.md. A few minutes.
+bench: deps
+	$(PY) -m benchmarks.run_all
+
 deps: system-deps $(STAMP)
 
 # As root, install the Debian packages the tests and demos use (graphviz's `dot`, Fashion-MNIST).
