@@ -113,10 +113,22 @@ class Op:
 
 
 def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
-    """Run ``op_cls`` forward on the inputs' data; record a node when any input requires grad."""
+    """Run ``op_cls`` forward on the inputs' data; record a node when any input requires grad.
+
+    The hot path of the whole library (every op of every forward and backward pass goes through
+    it), hence the unrolled one- and two-input cases.
+    """
     op = op_cls()
+    n = len(inputs)
     try:
-        out = op.forward(*[t.data for t in inputs], **attrs)
+        if n == 2:
+            a, b = inputs
+            out = op.forward(a.data, b.data, **attrs) if attrs else op.forward(a.data, b.data)
+        elif n == 1:
+            a = inputs[0]
+            out = op.forward(a.data, **attrs) if attrs else op.forward(a.data)
+        else:
+            out = op.forward(*[t.data for t in inputs], **attrs)
     except ValueError as e:
         if "broadcast" not in str(e):
             raise
@@ -124,22 +136,39 @@ def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
         raise ValueError(f"{op.name}: shapes {shapes} cannot be broadcast together (numpy rules: "
                          f"trailing axes must be equal or 1). Reshape one operand, e.g. "
                          f"x.reshape(-1, 1), so the axes line up.") from None
-    if _mode.enabled:
-        for t in inputs:
-            if t.requires_grad:
-                op.inputs = inputs
-                op.needs_input_grad = tuple([t.requires_grad for t in inputs])
-                op.parents = tuple([t._node or t for t in inputs])
-                op.out_data = out
-                op._retained = None
-                op.versions = tuple([t._version for t in inputs])
-                op.out_version = 0
-                if _mode.anomaly:
-                    anomaly.check_forward(op, out)
-                return _make(out, op, True)
-    if _mode.anomaly:
+    mode = _mode
+    if mode.enabled:
+        if n == 2:
+            if a.requires_grad or b.requires_grad:
+                op.needs_input_grad = (a.requires_grad, b.requires_grad)
+                op.parents = (a._node or a, b._node or b)
+                op.versions = (a._version, b._version)
+                return _record(op, inputs, out, mode)
+        elif n == 1:
+            if a.requires_grad:
+                op.needs_input_grad = (True,)
+                op.parents = (a._node or a,)
+                op.versions = (a._version,)
+                return _record(op, inputs, out, mode)
+        elif any(t.requires_grad for t in inputs):
+            op.needs_input_grad = tuple([t.requires_grad for t in inputs])
+            op.parents = tuple([t._node or t for t in inputs])
+            op.versions = tuple([t._version for t in inputs])
+            return _record(op, inputs, out, mode)
+    if mode.anomaly:
         anomaly.check_forward(op, out)
     return _make(out, None, False)
+
+
+def _record(op: Op, inputs: tuple, out: np.ndarray, mode: _GradMode) -> "Tensor":
+    """Make ``op`` a node of the graph: keep its inputs for the VJP and return its output tensor."""
+    op.inputs = inputs
+    op.out_data = out
+    op._retained = None
+    op.out_version = 0
+    if mode.anomaly:
+        anomaly.check_forward(op, out)
+    return _make(out, op, True)
 
 
 def _check_versions(node: Op) -> None:
