@@ -28,7 +28,7 @@ def _column(y: np.ndarray, like: np.ndarray) -> np.ndarray:
 def _labels(y_true: np.ndarray, n: int) -> np.ndarray:
     """Integer labels of shape (n,) from (n,) or (n, 1) targets."""
     labels = np.asarray(y_true)
-    return (labels.reshape(n, -1)[:, 0] if labels.ndim > 1 else labels).astype(np.int64)
+    return (labels.reshape(n, -1)[:, 0] if labels.ndim > 1 else labels).astype(np.int64, copy=False)
 
 
 def binary_accuracy(y_true: np.ndarray, y_pred: np.ndarray, threshold: float = 0.5) -> np.ndarray:
