@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import warnings
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -89,7 +90,6 @@ def _improvement_test(monitor: str, mode: str, min_delta: float, who: str) -> Ca
 def _monitored(logs: Logs | None, monitor: str, who: str) -> float | None:
     value = (logs or {}).get(monitor)
     if value is None:
-        import warnings
         warnings.warn(f"{who}: the monitored metric {monitor!r} is not available; available metrics are "
                       f"{', '.join(sorted(logs or {})) or 'none'}. (Monitor 'val_*' only with validation data.)",
                       RuntimeWarning, stacklevel=3)

@@ -94,7 +94,7 @@ class TrainingMixin:
         for name, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise ValueError(f"fit: {name} must be a non-negative integer, got {value!r}.")
-        _check_verbose(verbose, "fit")
+        verbose = _check_verbose(verbose, "fit")
         if isinstance(validation_split, bool) or not isinstance(validation_split, (int, float)) \
                 or not 0.0 <= validation_split < 1.0:
             raise ValueError(f"fit: validation_split must be a number in [0, 1), got {validation_split!r}.")
@@ -200,7 +200,7 @@ class TrainingMixin:
         there are no metrics, else [loss, *metrics] (a dict with return_dict=True)."""
         self._require_compiled("evaluate")
         batch_size = _check_batch_size(batch_size, "evaluate")
-        _check_verbose(verbose, "evaluate")
+        verbose = _check_verbose(verbose, "evaluate")
         xs = self._inputs(x, "evaluate", "x")
         y_arr = _targets(y, "evaluate", "y")
         n = _check_lengths(xs, y_arr, "evaluate")
@@ -237,7 +237,7 @@ class TrainingMixin:
         """The model's outputs as a numpy array (probabilities for a softmax output), computed in
         eval mode under no_grad; a list of arrays for a model with several outputs."""
         batch_size = _check_batch_size(batch_size, "predict")
-        _check_verbose(verbose, "predict")
+        verbose = _check_verbose(verbose, "predict")
         xs = self._inputs(x, "predict", "x")
         n = _check_lengths(xs, None, "predict")
         progress = ProgressBar(math.ceil(n / batch_size), verbose)
@@ -281,9 +281,9 @@ class TrainingMixin:
         if x is None:
             raise ValueError(f"{who}: {arg} is required.")
         count = self._input_count()
-        several = isinstance(x, (list, tuple)) and len(x) > 0 and (
-            (count is not None and count > 1)
-            or (count is None and all(isinstance(i, (np.ndarray, tg.Tensor)) for i in x)))
+        is_list = isinstance(x, (list, tuple)) and len(x) > 0
+        of_arrays = is_list and all(isinstance(i, (np.ndarray, tg.Tensor)) for i in x)
+        several = is_list and ((count or 0) > 1 or (of_arrays and (count is None or len(x) == 1)))
         items = list(x) if several else [x]
         if count is not None and len(items) != count:
             raise ValueError(f"{who}: the model takes {count} inputs; give {arg} as a list of {count} arrays, "
@@ -382,10 +382,14 @@ def _check_batch_size(batch_size: Any, who: str) -> int:
     return int(batch_size)
 
 
-def _check_verbose(verbose: Any, who: str) -> None:
+def _check_verbose(verbose: Any, who: str) -> int:
+    """0, 1 or 2; Keras's 'auto' means 1."""
+    if verbose == "auto":
+        return 1
     if isinstance(verbose, (bool, float)) or verbose not in (0, 1, 2):
-        raise ValueError(f"{who}: verbose must be 0 (silent), 1 (progress bar) or 2 (one line per epoch), "
-                         f"got {verbose!r}.")
+        raise ValueError(f"{who}: verbose must be 0 (silent), 1 (progress bar), 2 (one line per epoch) or "
+                         f"'auto', got {verbose!r}.")
+    return int(verbose)
 
 
 def _numeric(value: Any, who: str, arg: str) -> np.ndarray:

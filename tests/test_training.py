@@ -247,6 +247,13 @@ def test_multi_input_model_takes_a_list_of_arrays():
         model.fit(a, y, verbose=0)
 
 
+def test_single_input_model_accepts_a_one_element_list_as_keras():
+    x, y = blobs(20)
+    model = compiled()
+    np.testing.assert_array_equal(model.predict([x]), model.predict(x))
+    assert model.evaluate([x], y, verbose=0) == model.evaluate(x, y, verbose=0)
+
+
 def test_subclassed_model_with_two_forward_arguments_takes_a_list():
     class TwoInputs(nn.Model):
         def __init__(self):
