@@ -1,18 +1,23 @@
 """Callbacks for ``fit``, with Keras's names and hooks.
 
 ``fit`` calls, in order: ``set_model``/``set_params``, ``on_train_begin``, then per epoch
-``on_epoch_begin``, ``on_train_batch_begin``/``on_train_batch_end`` per batch, ``on_epoch_end(epoch,
-logs)`` with every metric of the epoch (``val_*`` included), and ``on_train_end``. A callback stops
-training by setting ``self.model.stop_training = True``.
+``on_epoch_begin``, ``on_train_batch_begin``/``on_train_batch_end`` per batch (or Keras's older
+``on_batch_begin``/``on_batch_end``), ``on_test_begin``/``on_test_end`` around validation,
+``on_epoch_end(epoch, logs)`` with every metric of the epoch (``val_*`` included), and
+``on_train_end`` (also when fit is interrupted with Ctrl-C). A callback stops training by setting
+``self.model.stop_training = True``.
 """
 from __future__ import annotations
 
 import csv
 import math
 import os
+import warnings
 from typing import Any, Callable, Mapping
 
 import numpy as np
+
+from .serialization import save
 
 Logs = Mapping[str, float]
 
@@ -34,8 +39,17 @@ class Callback:
     def on_train_end(self, logs: Logs | None = None) -> None: ...
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None: ...
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None: ...
-    def on_train_batch_begin(self, batch: int, logs: Logs | None = None) -> None: ...
-    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None: ...
+    def on_batch_begin(self, batch: int, logs: Logs | None = None) -> None: ...
+    def on_batch_end(self, batch: int, logs: Logs | None = None) -> None: ...
+
+    def on_train_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
+        """Before each training batch; by default Keras's older name, ``on_batch_begin``."""
+        self.on_batch_begin(batch, logs)
+
+    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        """After each training batch, with the epoch's running logs; by default ``on_batch_end``."""
+        self.on_batch_end(batch, logs)
+
     def on_test_begin(self, logs: Logs | None = None) -> None: ...
     def on_test_end(self, logs: Logs | None = None) -> None: ...
     def on_predict_begin(self, logs: Logs | None = None) -> None: ...
@@ -76,7 +90,6 @@ def _improvement_test(monitor: str, mode: str, min_delta: float, who: str) -> Ca
 def _monitored(logs: Logs | None, monitor: str, who: str) -> float | None:
     value = (logs or {}).get(monitor)
     if value is None:
-        import warnings
         warnings.warn(f"{who}: the monitored metric {monitor!r} is not available; available metrics are "
                       f"{', '.join(sorted(logs or {})) or 'none'}. (Monitor 'val_*' only with validation data.)",
                       RuntimeWarning, stacklevel=3)
@@ -87,7 +100,8 @@ class EarlyStopping(Callback):
     """Stop when ``monitor`` has not improved by more than ``min_delta`` for ``patience`` epochs.
 
     With ``restore_best_weights=True`` the best epoch's weights are put back when training ends,
-    whether it stopped early or ran all its epochs (a known Keras surprise otherwise).
+    whether it stopped early or ran all its epochs (as Keras 3). With a ``baseline``, the wait only
+    restarts on epochs that beat the baseline too; the best epoch is still the one restored.
     """
 
     def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0, verbose: int = 0,
@@ -100,13 +114,12 @@ class EarlyStopping(Callback):
         self.baseline, self.restore_best_weights = baseline, restore_best_weights
         self.start_from_epoch = start_from_epoch
         self.better = _improvement_test(monitor, mode, min_delta, "EarlyStopping")
-        self.stopped_epoch = 0
-        self.best_epoch = 0
+        self.on_train_begin()
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
         self.wait = 0
         self.stopped_epoch = 0
-        self.best: float | None = self.baseline
+        self.best: float | None = None
         self.best_weights: list[np.ndarray] | None = None
         self.best_epoch = 0
 
@@ -115,25 +128,26 @@ class EarlyStopping(Callback):
         if current is None or epoch < self.start_from_epoch:
             return
         if self.restore_best_weights and self.best_weights is None:
-            self.best_weights = _copy_weights(self.model)   # something to restore even if never better
-            self.best_epoch = epoch
+            self.best_weights, self.best_epoch = _copy_weights(self.model), epoch   # never better: restore this
+        self.wait += 1
         if self.best is None or self.better(current, self.best):
-            self.best, self.best_epoch, self.wait = current, epoch, 0
+            self.best, self.best_epoch = current, epoch
             if self.restore_best_weights:
                 self.best_weights = _copy_weights(self.model)
+            if self.baseline is None or self.better(current, self.baseline):
+                self.wait = 0
             return
-        self.wait += 1
         if self.wait >= self.patience and epoch > 0:
             self.stopped_epoch = epoch
             self.model.stop_training = True
 
     def on_train_end(self, logs: Logs | None = None) -> None:
+        if self.stopped_epoch and self.verbose:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose:
                 print(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)
-        if self.stopped_epoch and self.verbose:
-            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
 
 
 def _copy_weights(model: Any) -> list[np.ndarray]:
@@ -144,7 +158,9 @@ class ModelCheckpoint(Callback):
     """Save the model after every epoch (or only when ``monitor`` improved, with save_best_only).
 
     ``filepath`` may hold ``{epoch:02d}`` and metric names (``weights.{epoch:02d}-{val_loss:.2f}.npz``).
-    Files are written atomically, so an interrupted save never leaves a half-written checkpoint.
+    Files hold the weights (``nn.save``'s npz; ``nn.load_state(path)`` reads them back for
+    ``model.load_state_dict``) and are written atomically, so an interrupted save never leaves a
+    half-written checkpoint. ``save_weights_only`` is accepted for Keras code; weights are all we save.
     """
 
     def __init__(self, filepath: str | os.PathLike, monitor: str = "val_loss", verbose: int = 0,
@@ -160,12 +176,20 @@ class ModelCheckpoint(Callback):
         path = self.filepath.format(epoch=epoch + 1, **logs)
         if self.save_best_only:
             current = _monitored(logs, self.monitor, "ModelCheckpoint")
-            if current is None or (self.best is not None and not self.better(current, self.best)):
+            if current is None:
+                return
+            previous = "inf" if self.best is None else f"{self.best:.5f}"
+            if self.best is not None and not self.better(current, self.best):
+                if self.verbose:
+                    print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {previous}")
                 return
             if self.verbose:
-                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best} to {current:.5f}, saving model to {path}")
+                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {previous} to {current:.5f}, "
+                      f"saving model to {path}")
             self.best = current
-        from .serialization import save
+        elif self.verbose:
+            print(f"\nEpoch {epoch + 1}: saving model to {path}")
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         save(self.model, path)
 
 
@@ -206,14 +230,19 @@ def _set_lr(model: Any, lr: float) -> None:
 
 
 class LearningRateScheduler(Callback):
-    """Set the learning rate at each epoch start to ``schedule(epoch, lr)`` (epochs count from 0)."""
+    """Set the learning rate at each epoch start to ``schedule(epoch, lr)`` — or ``schedule(epoch)``,
+    which Keras also accepts (epochs count from 0); the epoch's lr is logged as 'lr'."""
 
     def __init__(self, schedule: Callable[[int, float], float], verbose: int = 0) -> None:
         super().__init__()
         self.schedule, self.verbose = schedule, verbose
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
-        lr = float(self.schedule(epoch, float(self.model.optimizer.learning_rate)))
+        current = float(self.model.optimizer.learning_rate)
+        try:
+            lr = float(self.schedule(epoch, current))
+        except TypeError:   # a one-argument schedule, as Keras allows
+            lr = float(self.schedule(epoch))
         if not math.isfinite(lr) or lr < 0:
             raise ValueError(f"LearningRateScheduler: the schedule returned lr={lr} at epoch {epoch}; it must be a "
                              f"finite number >= 0.")
@@ -222,7 +251,7 @@ class LearningRateScheduler(Callback):
             print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
-        if logs is not None and isinstance(logs, dict):
+        if isinstance(logs, dict):
             logs["lr"] = float(self.model.optimizer.learning_rate)
 
 
@@ -234,7 +263,7 @@ class ReduceLROnPlateau(Callback):
                  mode: str = "auto", min_delta: float = 1e-4, cooldown: int = 0, min_lr: float = 0.0) -> None:
         super().__init__()
         if not 0 <= factor < 1:
-            raise ValueError(f"ReduceLROnPlateau: factor must be in [0, 1), got {factor}.")
+            raise ValueError(f"ReduceLROnPlateau: factor must be in [0, 1) (it multiplies the lr), got {factor}.")
         self.monitor, self.factor, self.patience, self.verbose = monitor, factor, patience, verbose
         self.cooldown, self.min_lr = cooldown, min_lr
         self.better = _improvement_test(monitor, mode, min_delta, "ReduceLROnPlateau")
@@ -245,6 +274,8 @@ class ReduceLROnPlateau(Callback):
         self.cooldown_counter = 0
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        if isinstance(logs, dict):
+            logs["lr"] = float(self.model.optimizer.learning_rate)
         current = _monitored(logs, self.monitor, "ReduceLROnPlateau")
         if current is None:
             return
@@ -277,28 +308,36 @@ class TerminateOnNaN(Callback):
             self.model.stop_training = True
 
 
+# Keras's other TensorBoard options (graph, images, profiling, embeddings) are accepted and not written.
+_TENSORBOARD_IGNORED = ("write_graph", "write_images", "write_steps_per_second", "update_freq", "profile_batch",
+                        "embeddings_freq", "embeddings_metadata")
+
+
 class TensorBoard(Callback):
     """Write TensorBoard event files as Keras does: ``log_dir/train`` and ``log_dir/validation`` hold
     the per-epoch scalars ``epoch_loss``, ``epoch_<metric>``; with ``histogram_freq=k`` the weight
-    histograms every k epochs. View them with ``tensorboard --logdir LOG_DIR``. Needs tensorboardX
-    (``pip install tensorgrad[tensorboard]``)."""
+    histograms (tagged by parameter name) every k epochs. View them with ``tensorboard --logdir
+    LOG_DIR``. Needs tensorboardX (``pip install 'tensorgrad[tensorboard]'``)."""
 
-    def __init__(self, log_dir: str | os.PathLike = "logs", histogram_freq: int = 0, write_graph: bool = True,
-                 write_images: bool = False, **ignored: Any) -> None:
+    def __init__(self, log_dir: str | os.PathLike = "logs", histogram_freq: int = 0, **keras_options: Any) -> None:
         super().__init__()
-        if histogram_freq < 0:
-            raise ValueError(f"TensorBoard: histogram_freq must be >= 0, got {histogram_freq}.")
-        self.log_dir, self.histogram_freq = os.fspath(log_dir), histogram_freq
-        self.write_graph, self.write_images = write_graph, write_images
-
-    def on_train_begin(self, logs: Logs | None = None) -> None:
+        unknown = sorted(set(keras_options) - set(_TENSORBOARD_IGNORED))
+        if unknown:
+            raise TypeError(f"TensorBoard: unknown argument(s) {unknown}; it takes log_dir, histogram_freq and "
+                            f"Keras's {', '.join(_TENSORBOARD_IGNORED)}.")
+        if isinstance(histogram_freq, bool) or not isinstance(histogram_freq, int) or histogram_freq < 0:
+            raise ValueError(f"TensorBoard: histogram_freq must be an integer >= 0, got {histogram_freq!r}.")
         try:
             from tensorboardX import SummaryWriter
         except ImportError:
             raise ImportError("TensorBoard callback: tensorboardX is not installed; "
                               "pip install 'tensorgrad[tensorboard]' (or pip install tensorboardX).") from None
-        self._train = SummaryWriter(os.path.join(self.log_dir, "train"))
-        self._validation = SummaryWriter(os.path.join(self.log_dir, "validation"))
+        self._writer_class = SummaryWriter
+        self.log_dir, self.histogram_freq = os.fspath(log_dir), histogram_freq
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        self._train = self._writer_class(os.path.join(self.log_dir, "train"))
+        self._validation = self._writer_class(os.path.join(self.log_dir, "validation"))
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         for key, value in (logs or {}).items():
@@ -317,22 +356,34 @@ class TensorBoard(Callback):
         self._validation.close()
 
 
+def _overrides(cb: Callback, hook: str) -> bool:
+    names = [hook, _ALIASES[hook]] if hook in _ALIASES else [hook]
+    return any(getattr(type(cb), name) is not getattr(Callback, name) for name in names)
+
+
+_ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
+HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end", "on_train_batch_begin",
+         "on_train_batch_end", "on_test_begin", "on_test_end", "on_predict_begin", "on_predict_end")
+
+
 class CallbackList:
-    """Calls one hook on every callback in order."""
+    """Calls one hook on every callback in order; a hook a callback does not override is never called,
+    so per-batch hooks cost nothing unless some callback uses them."""
 
     def __init__(self, callbacks: list[Callback], model: Any, params: dict[str, Any]) -> None:
         for cb in callbacks:
             if not isinstance(cb, Callback):
-                raise TypeError(f"callbacks: {cb!r} is not an nn.callbacks.Callback.")
+                raise TypeError(f"fit: callbacks must be nn.callbacks.Callback instances, got {cb!r}.")
             cb.set_model(model)
             cb.set_params(params)
         self.callbacks = callbacks
+        self._hooks = {hook: [getattr(cb, hook) for cb in callbacks if _overrides(cb, hook)] for hook in HOOKS}
 
-    def __getattr__(self, hook: str) -> Callable[..., None]:
-        if not hook.startswith("on_"):
-            raise AttributeError(hook)
+    def uses(self, hook: str) -> bool:
+        """True when some callback overrides ``hook``."""
+        return bool(self._hooks[hook])
 
-        def call(*args: Any) -> None:
-            for cb in self.callbacks:
-                getattr(cb, hook)(*args)
-        return call
+    def call(self, hook: str, *args: Any) -> None:
+        """Run ``hook(*args)`` on every callback that overrides it, in order."""
+        for method in self._hooks[hook]:
+            method(*args)

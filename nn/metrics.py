@@ -1,7 +1,9 @@
 """Metrics for ``compile(metrics=[...])``: per-sample values on numpy arrays, averaged by ``fit``.
 
 Each metric maps ``(y_true, y_pred)`` to one value per sample, so sample and class weights apply
-the Keras way: a metric is Σ wᵢ mᵢ / Σ wᵢ. ``"accuracy"`` is resolved from the loss as Keras does.
+the Keras way: a metric is Σ wᵢ mᵢ / Σ wᵢ. ``"accuracy"`` is resolved as Keras does: from the
+loss when it is a cross-entropy (Keras 2.2), else from the shapes of targets and predictions
+(tf.keras 2 / Keras 3).
 """
 from __future__ import annotations
 
@@ -23,10 +25,16 @@ def _column(y: np.ndarray, like: np.ndarray) -> np.ndarray:
     return y.reshape(like.shape) if y.ndim == like.ndim - 1 and like.shape[-1] == 1 else y
 
 
+def _labels(y_true: np.ndarray, n: int) -> np.ndarray:
+    """Integer labels of shape (n,) from (n,) or (n, 1) targets."""
+    labels = np.asarray(y_true)
+    return (labels.reshape(n, -1)[:, 0] if labels.ndim > 1 else labels).astype(np.int64, copy=False)
+
+
 def binary_accuracy(y_true: np.ndarray, y_pred: np.ndarray, threshold: float = 0.5) -> np.ndarray:
-    """1 where (y_pred > threshold) equals y_true, per sample (Keras's binary_accuracy)."""
+    """1 where (y_pred > threshold) equals y_true, averaged over each sample's outputs (Keras's)."""
     y_true = _column(np.asarray(y_true), y_pred)
-    return _per_sample((y_pred > threshold) == (y_true > 0.5))
+    return _per_sample(y_true == (y_pred > threshold))
 
 
 def categorical_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
@@ -36,8 +44,19 @@ def categorical_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
 
 def sparse_categorical_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     """1 where the integer label equals argmax of the prediction."""
-    labels = np.asarray(y_true).reshape(len(y_pred), -1)[:, 0] if np.ndim(y_true) > 1 else np.asarray(y_true)
-    return (labels.astype(np.int64) == np.argmax(y_pred, axis=-1)).astype(np.float64)
+    return (_labels(y_true, len(y_pred)) == np.argmax(y_pred, axis=-1)).astype(np.float64)
+
+
+def top_k_categorical_accuracy(y_true: np.ndarray, y_pred: np.ndarray, k: int = 5) -> np.ndarray:
+    """1 where the one-hot target's class is among the k highest predictions."""
+    return sparse_top_k_categorical_accuracy(np.argmax(y_true, axis=-1), y_pred, k)
+
+
+def sparse_top_k_categorical_accuracy(y_true: np.ndarray, y_pred: np.ndarray, k: int = 5) -> np.ndarray:
+    """1 where the integer label is among the k highest predictions (ties in its favour, as tf.math.in_top_k)."""
+    labels = _labels(y_true, len(y_pred))
+    target_score = np.take_along_axis(y_pred, labels[:, None], axis=-1)
+    return (np.sum(y_pred > target_score, axis=-1) < k).astype(np.float64)
 
 
 def mean_squared_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
@@ -50,36 +69,56 @@ def mean_absolute_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     return _per_sample(np.abs(_column(np.asarray(y_true), y_pred) - y_pred))
 
 
+def mean_absolute_percentage_error(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    """100 · |y - ŷ| / max(|y|, 1e-7), averaged over each sample's outputs (Keras's mape)."""
+    y_true = _column(np.asarray(y_true, dtype=np.float64), y_pred)
+    return _per_sample(100.0 * np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), 1e-7))
+
+
 METRICS: dict[str, Metric] = {
     "binary_accuracy": binary_accuracy,
     "categorical_accuracy": categorical_accuracy,
     "sparse_categorical_accuracy": sparse_categorical_accuracy,
+    "top_k_categorical_accuracy": top_k_categorical_accuracy,
+    "sparse_top_k_categorical_accuracy": sparse_top_k_categorical_accuracy,
     "mean_squared_error": mean_squared_error, "mse": mean_squared_error,
     "mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error,
+    "mean_absolute_percentage_error": mean_absolute_percentage_error, "mape": mean_absolute_percentage_error,
 }
+ACCURACY_NAMES = ("accuracy", "acc")
 
 
-def accuracy_for(loss_name: str | None, output_width: int | None = None) -> Metric:
-    """The accuracy Keras would pick for ``loss_name``: binary, categorical or sparse categorical."""
-    if loss_name in ("sparse_categorical_crossentropy",):
-        return sparse_categorical_accuracy
-    if loss_name in ("categorical_crossentropy",):
+def accuracy_for(loss_name: str | None, y_true: np.ndarray | None = None,
+                 y_pred: np.ndarray | None = None) -> Metric:
+    """The accuracy Keras picks: from the loss when it is a cross-entropy, else from the shapes —
+    binary for one output, sparse for integer labels (lower rank, or a last axis of 1), else categorical."""
+    by_loss = {"binary_crossentropy": binary_accuracy, "categorical_crossentropy": categorical_accuracy,
+               "sparse_categorical_crossentropy": sparse_categorical_accuracy}
+    if loss_name in by_loss:
+        return by_loss[loss_name]
+    if y_pred is None or y_true is None:
         return categorical_accuracy
-    if loss_name in ("binary_crossentropy",) or output_width == 1:
+    pred_last = y_pred.shape[-1] if y_pred.ndim > 1 else 1
+    if pred_last == 1:
         return binary_accuracy
+    true_last = y_true.shape[-1] if y_true.ndim > 1 else 1
+    if y_true.ndim < y_pred.ndim or true_last == 1:
+        return sparse_categorical_accuracy
     return categorical_accuracy
 
 
-def get(name: str | Metric, loss_name: str | None = None, output_width: int | None = None) -> tuple[str, Metric]:
-    """``(display name, function)`` for a metric string or callable; 'accuracy'/'acc' follow the loss."""
+def get(name: str | Metric, loss_name: str | None = None, y_true: np.ndarray | None = None,
+        y_pred: np.ndarray | None = None) -> tuple[str, Metric]:
+    """``(display name, function)`` for a metric string or callable; 'accuracy'/'acc' follow the loss
+    and, given a batch of targets and predictions, their shapes."""
     if callable(name):
-        return getattr(name, "__name__", "metric"), name
+        return getattr(name, "__name__", type(name).__name__), name
     if not isinstance(name, str):
         raise TypeError(f"metrics: expected a name or a function, got {name!r}.")
-    if name in ("accuracy", "acc"):
-        return name, accuracy_for(loss_name, output_width)
+    if name in ACCURACY_NAMES:
+        return name, accuracy_for(loss_name, y_true, y_pred)
     if name not in METRICS:
         raise ValueError(f"metrics: unknown metric {name!r}; valid names are "
-                         f"{', '.join(sorted(['accuracy', 'acc', *METRICS]))}, or pass a function "
+                         f"{', '.join(sorted([*ACCURACY_NAMES, *METRICS]))}, or pass a function "
                          f"f(y_true, y_pred) returning one value per sample.")
     return name, METRICS[name]
