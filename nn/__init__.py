@@ -10,7 +10,7 @@ of the lecture notes (Dense, Sequential, summary, get_weights, functional Model)
 from . import activations, callbacks, data, datasets, init, losses, metrics, utils
 from .callbacks import History
 from .data import DataLoader
-from .activations import ELU, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
+from .activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
 from .layers import Concatenate, Dense, Dropout, Flatten, Input, InputLayer, Linear, Maxout, concatenate
 from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, CategoricalCrossentropy, CrossEntropyLoss,
                      HuberLoss, L1Loss, MSELoss, NLLLoss, SparseCategoricalCrossentropy)
@@ -20,13 +20,16 @@ from .parameter import Parameter, UninitializedParameter
 from .serialization import load_state, save
 from .symbolic import SymbolicTensor
 from .utils import to_categorical
+from tensorgrad import __version__
+
+from . import keras  # last: nn.keras re-exports the modules above (`import nn as tf; tf.keras...`)
 
 __all__ = [
-    "activations", "callbacks", "data", "datasets", "init", "losses", "metrics", "utils",
+    "__version__", "keras", "activations", "callbacks", "data", "datasets", "init", "losses", "metrics", "utils",
     "DataLoader", "History", "to_categorical",
     "Module", "Parameter", "UninitializedParameter", "clear_session",
     "Dense", "Linear", "Flatten", "Dropout", "Concatenate", "concatenate", "Maxout", "Input", "InputLayer",
-    "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax",
+    "Activation", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax",
     "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
     "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
     "Model", "Sequential", "SymbolicTensor", "save", "load_state",

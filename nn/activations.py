@@ -92,3 +92,14 @@ class Softmax(Module):
 
     def forward(self, x: Any) -> tg.Tensor:
         return tg.softmax(x, self.axis)
+
+
+class Activation(Module):
+    """Keras's ``Activation("relu")`` layer: applies the activation named (or given) to its input."""
+
+    def __init__(self, activation: str | Callable | None, name: str | None = None, input_shape: Any = None) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        self.activation = get(activation)
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return tg.as_tensor(x) if self.activation is None else self.activation(x)

@@ -40,16 +40,22 @@ def _reduced(loss: Tensor, reduction: str) -> Tensor:
     return loss.sum() if reduction == "sum" else loss
 
 
-def _target_like(pred: Tensor, target: Any, who: str) -> Tensor:
-    """``target`` as a tensor of ``pred``'s dtype and shape; (N,) against (N, 1) is reshaped (as Keras
-    does) instead of silently broadcasting to (N, N)."""
+def _target_like(pred: Tensor, target: Any, who: str, broadcast: bool = True) -> Tensor:
+    """``target`` as a tensor of ``pred``'s dtype and shape. (N,) against (N, 1) is reshaped (as Keras
+    does) instead of silently broadcasting to (N, N); with ``broadcast``, a target one axis short gets a
+    trailing axis and size-1 axes are then broadcast, as Keras's element-wise losses do (seed 003 fits
+    Dense(2) outputs to (N, 1) targets)."""
     t = as_tensor(target, pred.dtype)
-    if t.shape != pred.shape:
-        if t.size != pred.size or [d for d in t.shape if d != 1] != [d for d in pred.shape if d != 1]:
-            raise ValueError(f"{who}: target shape {t.shape} does not match prediction shape {pred.shape}; "
-                             f"reshape the target (e.g. y.reshape(-1, 1)).")
-        t = t.reshape(pred.shape)
-    return t
+    if t.shape == pred.shape:
+        return t
+    if t.size == pred.size and [d for d in t.shape if d != 1] == [d for d in pred.shape if d != 1]:
+        return t.reshape(pred.shape)
+    if broadcast:
+        expanded = t.reshape(t.shape + (1,)) if t.ndim == pred.ndim - 1 else t
+        if expanded.ndim == pred.ndim and all(a in (1, b) for a, b in zip(expanded.shape, pred.shape)):
+            return tg.broadcast_to(expanded, pred.shape)
+    raise ValueError(f"{who}: target shape {t.shape} does not match prediction shape {pred.shape}; "
+                     f"reshape the target (e.g. y.reshape(-1, 1)).")
 
 
 def _labels(target: Any, logits: Tensor, who: str) -> np.ndarray:
@@ -255,7 +261,7 @@ class CategoricalCrossentropy(_Loss):
 
     def forward(self, pred: Any, target: Any) -> Tensor:
         pred = as_tensor(pred)
-        y = _target_like(pred, target, "categorical_crossentropy")
+        y = _target_like(pred, target, "categorical_crossentropy", broadcast=False)
         logits = pred if self.from_logits else _logits_of(pred, "softmax")
         if logits is not None:
             return _reduced(tg.softmax_cross_entropy(logits, y), self.reduction)

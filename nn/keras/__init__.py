@@ -1,0 +1,20 @@
+"""nn.keras: the Keras namespace the lecture notes import from, over nn and optim (re-exports only).
+
+Change only the import lines of a notes program:
+
+    from tensorflow import keras          ->  from nn import keras
+    import tensorflow as tf               ->  import nn as tf          (tf.keras.layers.Dense(1) works)
+    import keras                          ->  from nn import keras
+    from keras.models import Sequential   ->  from nn.keras.models import Sequential
+    from keras.layers.core import Dense   ->  from nn.keras.layers.core import Dense
+    from keras.utils import np_utils      ->  from nn.keras.utils import np_utils
+"""
+from nn import init as initializers
+from nn.layers import Input
+from nn.models import Model, Sequential
+
+from . import activations, backend, callbacks, datasets, layers, losses, metrics, models, optimizers, utils
+from .version import __version__
+
+__all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "datasets", "initializers",
+           "layers", "losses", "metrics", "models", "optimizers", "utils", "__version__"]
