@@ -20,7 +20,7 @@ from .parameter import Parameter, UninitializedParameter
 from .serialization import load_state, save
 from .symbolic import SymbolicTensor
 from .utils import to_categorical
-from tensorgrad import __version__
+from .keras.version import __version__
 
 from . import keras  # last: nn.keras re-exports the modules above (`import nn as tf; tf.keras...`)
 

@@ -289,8 +289,9 @@ class SparseCategoricalCrossentropy(_Loss):
 
 
 _KERAS_NAMES: dict[str, type[_Loss]] = {
-    "mse": MSELoss, "mean_squared_error": MSELoss, "mae": L1Loss, "mean_absolute_error": L1Loss,
-    "huber": HuberLoss, "binary_crossentropy": BinaryCrossentropy,
+    "mse": MSELoss, "MSE": MSELoss, "mean_squared_error": MSELoss,
+    "mae": L1Loss, "MAE": L1Loss, "mean_absolute_error": L1Loss,
+    "huber": HuberLoss, "huber_loss": HuberLoss, "binary_crossentropy": BinaryCrossentropy,
     "categorical_crossentropy": CategoricalCrossentropy,
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
 }

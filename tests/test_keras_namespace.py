@@ -39,9 +39,15 @@ def test_keras_paths_resolve_to_the_nn_objects(module, name, expected):
     assert getattr(importlib.import_module(module), name) is expected
 
 
+def test_loss_names_take_keras_spellings():
+    for name, cls in (("MSE", nn.MSELoss), ("MAE", nn.L1Loss), ("huber_loss", nn.HuberLoss)):
+        assert isinstance(nn.losses.get(name), cls)
+
+
 def test_import_nn_as_tf_reaches_keras():
     import nn as tf
-    assert tf.keras is keras and tf.__version__ == keras.__version__ == tg.__version__
+    assert tf.keras is keras and tf.__version__ == keras.__version__
+    assert tf.__version__ >= "2.0" and tf.__version__.endswith("+tensorgrad." + tg.__version__)
     assert isinstance(tf.keras.models.Sequential(), nn.Sequential)
     assert isinstance(tf.keras.layers.Dense(1), nn.Dense)
     assert isinstance(tf.keras.callbacks.TensorBoard(log_dir="unused"), nn.callbacks.Callback)

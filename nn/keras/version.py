@@ -1,4 +1,12 @@
-"""The version ``keras.__version__`` reports: tensorgrad's own (this is not Keras, only its API)."""
-from tensorgrad import __version__
+"""The version ``keras.__version__`` (and ``nn.__version__``, for ``import nn as tf``) reports.
 
-__all__ = ["__version__"]
+This is not Keras, only its API: the string is the Keras 2 API version whose behaviour nn follows,
+with tensorgrad's own version as the local label, e.g. ``2.15.0+tensorgrad.0.1.0``. So the notes'
+``assert tf.__version__ >= "2.0"`` holds and ``print(keras.__version__)`` says what runs.
+"""
+from tensorgrad import __version__ as _tensorgrad_version
+
+KERAS_API_VERSION = "2.15.0"
+__version__ = f"{KERAS_API_VERSION}+tensorgrad.{_tensorgrad_version}"
+
+__all__ = ["__version__", "KERAS_API_VERSION"]
