@@ -45,6 +45,11 @@ def _target_like(pred: Tensor, target: Any, who: str) -> Tensor:
     does) instead of silently broadcasting to (N, N)."""
     t = as_tensor(target, pred.dtype)
     if t.shape != pred.shape:
+        if t.ndim == pred.ndim >= 2 and t.shape[:-1] == pred.shape[:-1]:
+            one_hot = f" (one-hot: to_categorical(y, num_classes={pred.shape[-1]}))" if pred.shape[-1] > 1 else ""
+            raise ValueError(f"{who}: targets have {t.shape[-1]} columns but the predictions have "
+                             f"{pred.shape[-1]} (shapes {t.shape} and {pred.shape}); give one target column per "
+                             f"model output{one_hot}, or an output layer of {t.shape[-1]} units.")
         if t.size != pred.size or [d for d in t.shape if d != 1] != [d for d in pred.shape if d != 1]:
             raise ValueError(f"{who}: target shape {t.shape} does not match prediction shape {pred.shape}; "
                              f"reshape the target (e.g. y.reshape(-1, 1)).")
@@ -184,6 +189,8 @@ class HuberLoss(_Loss):
 
     def __init__(self, delta: float = 1.0, reduction: str = "mean") -> None:
         super().__init__(reduction)
+        if not delta > 0:
+            raise ValueError(f"HuberLoss: delta must be positive, got {delta!r}.")
         self.delta = float(delta)
 
     def forward(self, pred: Any, target: Any) -> Tensor:

@@ -99,4 +99,9 @@ def binary_cross_entropy(probs: Any, target: Any) -> Tensor:
     if y.shape != p.shape:
         raise ValueError(f"binary_cross_entropy: target shape {y.shape} must equal the probabilities' shape "
                          f"{p.shape}.")
+    outside = (p.data < 0) | (p.data > 1)
+    if outside.any():
+        raise ValueError(f"binary_cross_entropy: the predictions must be probabilities in [0, 1], got "
+                         f"{float(p.data[outside].flat[0])!r} at index {tuple(int(i) for i in np.argwhere(outside)[0])}; "
+                         f"for raw scores (logits) use binary_cross_entropy_with_logits (BCEWithLogitsLoss).")
     return apply(BinaryCrossEntropy, p, y)
