@@ -11,6 +11,7 @@ from ..tensor import Tensor
 from ._convert import lift
 from .activations import log_softmax, softmax
 from .select import maximum
+from .unary import log
 
 
 class SoftmaxCrossEntropy(Op):
@@ -63,8 +64,13 @@ class BinaryCrossEntropy(Op):
         p, y = self.inputs
         need_p, need_y = self.needs_input_grad
         gp = g * (p - y) / maximum(p * (1 - p), 1e-12) if need_p else None
-        gy = g * Tensor._make(self.log_ratio, None, False) if need_y else None  # constant in p (its
-        return gp, gy                                                             # clamps are flat)
+        gy = None
+        if need_y and is_grad_enabled():   # create_graph: log(1-p) - log p rebuilt from p, so d²L/dy dp is seen
+            with np.errstate(divide="ignore"):
+                gy = g * (maximum(log(1 - p), -100.0) - maximum(log(p), -100.0))
+        elif need_y:
+            gy = g * Tensor._make(self.log_ratio, None, False)
+        return gp, gy
 
     def free(self) -> None:
         super().free()
