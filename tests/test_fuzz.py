@@ -385,19 +385,26 @@ def test_random_programs_have_second_derivatives_equal_to_finite_differences(rec
     assert examples["programs"] > 0
 
 
-@settings(max_examples=max(FUZZ_EXAMPLES // 10, 20), deadline=None)
-@given(programs())
-def test_float32_program_agrees_with_float64(program):
+def test_float32_program_agrees_with_float64(record_property):
     """The same program on float32 leaves gives float32 gradients equal to the float64 ones to
     float32 precision (relative to the largest gradient): dtypes survive every op and its VJP."""
-    leaves64 = _leaf_tensors(program)
-    leaves32 = [tg.tensor(a.astype(np.float32), requires_grad=True) for a in program.leaves]
-    with np.errstate(all="ignore"):
-        g64 = tg.grad(program(*leaves64), leaves64, allow_unused=True)
-        g32 = tg.grad(program(*leaves32), leaves32, allow_unused=True)
-    scale = max([1.0] + [float(np.abs(g.data).max()) for g in g64 if g is not None and g.size])
-    for a, b in zip(g32, g64):
-        assert (a is None) == (b is None)
-        if a is not None:
-            assert a.dtype == np.float32
-            np.testing.assert_allclose(a.data, b.data, rtol=1e-2, atol=1e-3 * scale)
+    examples = Counter()
+
+    @settings(max_examples=max(FUZZ_EXAMPLES // 10, 20), deadline=None)
+    @given(programs())
+    def check(program):
+        leaves64 = _leaf_tensors(program)
+        leaves32 = [tg.tensor(a.astype(np.float32), requires_grad=True) for a in program.leaves]
+        with np.errstate(all="ignore"):
+            g64 = tg.grad(program(*leaves64), leaves64, allow_unused=True)
+            g32 = tg.grad(program(*leaves32), leaves32, allow_unused=True)
+        scale = max([1.0] + [float(np.abs(g.data).max()) for g in g64 if g is not None and g.size])
+        for a, b in zip(g32, g64):
+            assert (a is None) == (b is None)
+            if a is not None:
+                assert a.dtype == np.float32
+                np.testing.assert_allclose(a.data, b.data, rtol=1e-2, atol=1e-3 * scale)
+        examples["programs"] += 1
+
+    check()
+    record_property("hypothesis examples", examples["programs"])
