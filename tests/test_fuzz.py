@@ -62,6 +62,7 @@ class Step:
 
 @dataclass
 class Program:
+    """Leaf values and steps; called on leaf Tensors, it runs the steps and returns a scalar."""
     leaves: list[np.ndarray]
     steps: list[Step] = field(default_factory=list)
 
@@ -78,12 +79,6 @@ class Program:
             term = (v * weights).sum()
             total = term if total is None else total + term
         return total
-
-    def __repr__(self) -> str:
-        shapes = [a.shape for a in self.leaves]
-        body = "; ".join(f"v{len(self.leaves) + k} = {s.name}({', '.join(f'v{i}' for i in s.args)})"
-                         for k, s in enumerate(self.steps))
-        return f"Program(leaves {shapes}: {body})"
 
 
 # ------------------------------------------------------------------ the op table
