@@ -54,6 +54,11 @@ def _target_like(pred: Tensor, target: Any, who: str, broadcast: bool = True) ->
         expanded = t.reshape(t.shape + (1,)) if t.ndim == pred.ndim - 1 else t
         if expanded.ndim == pred.ndim and all(a in (1, b) for a, b in zip(expanded.shape, pred.shape)):
             return tg.broadcast_to(expanded, pred.shape)
+    if t.ndim == pred.ndim >= 2 and t.shape[:-1] == pred.shape[:-1]:
+        one_hot = f" (one-hot: to_categorical(y, num_classes={pred.shape[-1]}))" if pred.shape[-1] > 1 else ""
+        raise ValueError(f"{who}: targets have {t.shape[-1]} columns but the predictions have "
+                         f"{pred.shape[-1]} (shapes {t.shape} and {pred.shape}); give one target column per "
+                         f"model output{one_hot}, or an output layer of {t.shape[-1]} units.")
     raise ValueError(f"{who}: target shape {t.shape} does not match prediction shape {pred.shape}; "
                      f"reshape the target (e.g. y.reshape(-1, 1)).")
 
@@ -190,6 +195,8 @@ class HuberLoss(_Loss):
 
     def __init__(self, delta: float = 1.0, reduction: str = "mean") -> None:
         super().__init__(reduction)
+        if not delta > 0:
+            raise ValueError(f"HuberLoss: delta must be positive, got {delta!r}.")
         self.delta = float(delta)
 
     def forward(self, pred: Any, target: Any) -> Tensor:

@@ -24,7 +24,11 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     if isinstance(data, (np.ndarray, np.generic)):
         arr = np.asarray(data)
     else:
-        arr = np.asarray(data)
+        try:
+            arr = np.asarray(data)
+        except ValueError as err:   # ragged nested lists: numpy's message does not say whose data
+            raise ValueError(f"Tensor: the nested lists have rows of different lengths, so they are not an "
+                             f"n-d array ({err}); pad the rows to one length or give a numpy array.") from None
         if arr.dtype == np.float64:   # Python floats: float32 unless asked otherwise, as PyTorch
             arr = arr.astype(DEFAULT_DTYPE)
     if arr.dtype == object or arr.dtype.kind not in "biuf":

@@ -86,3 +86,19 @@ def test_gradient_penalty_is_differentiable_and_matches_finite_differences():
     s = 1 / (1 + np.exp(-w.data * xv))
     np.testing.assert_allclose(penalty(w).item(), np.sum((w.data * s * (1 - s)) ** 2), rtol=1e-12)
     assert tg.gradcheck(penalty, [w])
+
+
+def test_mixed_second_derivative_of_binary_cross_entropy_sees_the_target():
+    """d²L/dy dp = -1/(p(1-p)) from both sides: the target's gradient log(1-p) - log p depends on p
+    (found by tests/test_fuzz.py's long profile: it was treated as a constant)."""
+    p = tg.tensor(np.array([0.5, 0.2, 0.9]), requires_grad=True)
+    y = tg.tensor(np.array([0.0, 1.0, 0.3]), requires_grad=True)
+
+    def gradient_sum(p, y):
+        gp, gy = tg.grad(tg.binary_cross_entropy(p, y).sum(), [p, y], create_graph=True)
+        return (gp * np.array([1.0, -2.0, 0.5])).sum() + (gy * np.array([0.7, 1.3, -1.1])).sum()
+
+    assert tg.gradcheck(gradient_sum, [p, y])
+    (gy,) = tg.grad(tg.binary_cross_entropy(p, y).sum(), [y], create_graph=True)
+    (d2,) = tg.grad(gy.sum(), [p])
+    np.testing.assert_allclose(d2.data, -1 / (p.data * (1 - p.data)))

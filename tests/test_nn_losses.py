@@ -188,7 +188,8 @@ def test_losses_get_resolves_keras_names_and_lists_them_on_error():
 
 
 def test_every_keras_name_resolves_to_a_class_that_names_it_back():
-    canonical = {"mse": "mean_squared_error", "mae": "mean_absolute_error"}
+    canonical = {"mse": "mean_squared_error", "MSE": "mean_squared_error", "mae": "mean_absolute_error",
+                 "MAE": "mean_absolute_error", "huber_loss": "huber"}
     for name in losses._KERAS_NAMES:
         assert type(losses.get(name)).keras_name == canonical.get(name, name)
     assert nn.BCELoss.keras_name == "binary_crossentropy" and nn.CrossEntropyLoss.keras_name is None

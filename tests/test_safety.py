@@ -1,10 +1,13 @@
 """Wrong gradients never pass silently: version counters, anomaly mode, seeding."""
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
 
+import nn
+import optim
 import tensorgrad as tg
 
 
@@ -16,6 +19,51 @@ def test_backward_after_an_in_place_change_of_a_saved_input_names_op_and_version
         w -= 0.1                           # e.g. an optimizer step before backward
     with pytest.raises(RuntimeError, match=r"mul: input 0 .*version is 1, it was 0"):
         loss.backward()
+
+
+def _dense_and_batch():
+    layer = nn.Dense(1, input_dim=2, use_bias=False)      # one op (Dense's fused linear) saves the weight
+    x = tg.tensor(np.array([[1.0, 2.0], [-3.0, -1.0]], dtype=np.float32))
+    return layer, x
+
+
+def test_optimizer_step_between_forward_and_backward_names_the_op_and_versions():
+    layer, x = _dense_and_batch()
+    opt = optim.SGD(layer.parameters(), lr=0.1)
+    layer(x).sum().backward()               # gradients for a first step
+    loss = layer(x).sum()                   # the graph saves the weight at version 0
+    opt.step()                              # ... which the step changes in place (version 1)
+    assert layer.weight._version == 1
+    with pytest.raises(RuntimeError, match=r"linear: input 1 \(shape \(2, 1\)\).*version is 1, it was 0"):
+        loss.backward()
+
+
+def test_step_after_backward_is_the_right_order_and_counts_one_version_per_step():
+    layer, x = _dense_and_batch()
+    opt = optim.Adam(layer.parameters(), lr=0.1)
+    for step in range(1, 4):
+        opt.zero_grad()
+        layer(x).sum().backward()
+        opt.step()
+        assert layer.weight._version == step
+
+
+def test_set_weights_between_forward_and_backward_is_caught():
+    layer, x = _dense_and_batch()
+    loss = layer(x).sum()
+    layer.set_weights([np.zeros((2, 1))])   # Parameter.load writes in place
+    with pytest.raises(RuntimeError, match=r"linear: input 1 .*version is 1, it was 0"):
+        loss.backward()
+
+
+def test_plus_equals_while_recording_is_out_of_place_and_keeps_gradients_right():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    before = y
+    y += 1.0                                # recording: a new tensor, the saved one is untouched
+    assert y is not before and before._version == 0
+    (y * y).sum().backward()
+    np.testing.assert_allclose(x.grad.data, 2 * (3 * x.data + 1) * 3)
 
 
 def test_in_place_change_of_a_saved_output_is_caught():
@@ -55,6 +103,34 @@ def test_anomaly_mode_catches_a_backward_inf():
         with np.errstate(divide="ignore"):
             with pytest.raises(FloatingPointError, match=r"backward of sqrt produced Inf .*y = x.sqrt\(\)"):
                 y.sum().backward()
+
+
+def test_anomaly_mode_is_per_thread_and_restored_after_an_error():
+    x = tg.tensor([-1.0], requires_grad=True)
+    seen = {}
+
+    def worker():
+        with np.errstate(invalid="ignore"):
+            seen["worker"] = np.isnan(x.sqrt().data[0])   # main thread's anomaly mode does not apply here
+
+    with tg.detect_anomaly():
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+        with np.errstate(invalid="ignore"), pytest.raises(FloatingPointError, match="sqrt"):
+            x.sqrt()
+    assert seen == {"worker": True}
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(x.sqrt().data[0])                 # the error did not leave anomaly mode on
+
+
+def test_anomaly_mode_in_a_model_names_the_op_and_the_user_line():
+    layer, x = _dense_and_batch()
+    layer.set_weights([np.array([[1.0], [1.0]])])
+    with tg.detect_anomaly(), np.errstate(invalid="ignore"):
+        z = layer(x)                        # [3, -4]
+        with pytest.raises(FloatingPointError, match=r"log produced NaN .*test_safety.py:\d+ .*z.log\(\)"):
+            z.log()
 
 
 def _weights_after_seed(seed):

@@ -11,6 +11,7 @@ from ..tensor import Tensor
 from ._convert import lift
 from .activations import log_softmax, softmax
 from .select import maximum
+from .unary import log
 
 
 class SoftmaxCrossEntropy(Op):
@@ -66,8 +67,13 @@ class BinaryCrossEntropy(Op):
         p, y = self.inputs
         need_p, need_y = self.needs_input_grad
         gp = g * (p - y) / maximum(p * (1 - p), 1e-12) if need_p else None
-        gy = g * Tensor._make(self.log_ratio, None, False) if need_y else None  # constant in p (its
-        return gp, gy                                                             # clamps are flat)
+        gy = None
+        if need_y and is_grad_enabled():   # create_graph: log(1-p) - log p rebuilt from p, so d²L/dy dp is seen
+            with np.errstate(divide="ignore"):
+                gy = g * (maximum(log(1 - p), -100.0) - maximum(log(p), -100.0))
+        elif need_y:
+            gy = g * Tensor._make(self.log_ratio, None, False)
+        return gp, gy
 
     def free(self) -> None:
         super().free()
@@ -102,4 +108,9 @@ def binary_cross_entropy(probs: Any, target: Any) -> Tensor:
     if y.shape != p.shape:
         raise ValueError(f"binary_cross_entropy: target shape {y.shape} must equal the probabilities' shape "
                          f"{p.shape}.")
+    outside = (p.data < 0) | (p.data > 1)
+    if outside.any():
+        raise ValueError(f"binary_cross_entropy: the predictions must be probabilities in [0, 1], got "
+                         f"{float(p.data[outside].flat[0])!r} at index {tuple(int(i) for i in np.argwhere(outside)[0])}; "
+                         f"for raw scores (logits) use binary_cross_entropy_with_logits (BCEWithLogitsLoss).")
     return apply(BinaryCrossEntropy, p, y)

@@ -1,0 +1,405 @@
+"""Random-program fuzzing: hypothesis builds random expressions over every differentiable op and
+finite differences (float64) check their gradients, and on a subset their second derivatives.
+
+A program is a list of steps over a growing pool of values: 1-3 leaves of random broadcast-compatible
+shapes, then 5-30 ops, each taking its operands from anywhere in the pool, so values are reused and
+the graph is a DAG, not a tree. Each op states the inputs it accepts (domain, shapes) and how far its
+operands are from a kink (relu at 0, max ties, clip bounds...); the builder evaluates the program as
+it draws it and only takes an op whose operands are in its domain and at least ``KINK_MARGIN`` from
+every kink, where finite differences would straddle a jump. The program's output is a fixed-weight
+sum of its sink values (weighted, so that e.g. softmax(x).sum() == 1 does not hide a wrong gradient).
+
+CI runs ``FUZZ_EXAMPLES`` programs; ``pytest --hypothesis-profile=long`` runs 7.5x the profile's
+default number of examples (15 000).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import tensorgrad as tg
+
+FUZZ_EXAMPLES = settings.default.max_examples * 15 // 2        # 300 in the ci profile, 15 000 in long
+SECOND_ORDER_EXAMPLES = max(FUZZ_EXAMPLES // 6, 20)             # the subset checked twice over
+KINK_MARGIN = 1e-3           # finite differences use eps = 1e-6; a margin 1000x larger never straddles a kink
+MAX_MAGNITUDE = 1e3          # values beyond this make central differences lose their digits
+MAX_SIZE = 48                # elements per value: keeps a gradcheck (2 forwards per input element) fast
+
+
+def _swap_last(t: tg.Tensor) -> tg.Tensor:
+    axes = list(range(t.ndim))
+    axes[-1], axes[-2] = axes[-2], axes[-1]
+    return tg.transpose(t, axes)
+
+
+def _gap_to_runner_up(a: np.ndarray, axis: Any) -> float:
+    """Smallest gap between the two largest, or the two smallest, entries of any reduced group (inf
+    if a group has one element): a tie would make max's (min's) gradient jump."""
+    flat = a.reshape(1, -1) if axis is None else np.moveaxis(a, axis, -1).reshape(-1, a.shape[axis])
+    if flat.shape[0] == 0 or flat.shape[-1] < 2:
+        return np.inf
+    top = np.sort(flat, axis=-1)
+    return float(min(np.min(top[:, -1] - top[:, -2]), np.min(top[:, 1] - top[:, 0])))
+
+
+def _distance_to(a: np.ndarray, *points: float) -> float:
+    return float(min(np.min(np.abs(a - p)) for p in points)) if a.size else np.inf
+
+
+@dataclass
+class Step:
+    """One op of a program: ``fn(*pool[args])`` (attributes already bound into ``fn``)."""
+    name: str
+    args: tuple[int, ...]
+    fn: Callable[..., tg.Tensor]
+
+
+@dataclass
+class Program:
+    """Leaf values and steps; called on leaf Tensors, it runs the steps and returns a scalar."""
+    leaves: list[np.ndarray]
+    steps: list[Step] = field(default_factory=list)
+
+    def __call__(self, *leaves: tg.Tensor) -> tg.Tensor:
+        """Run the steps, then sum every sink value (one no step consumes) with fixed weights."""
+        pool = list(leaves)
+        for s in self.steps:
+            pool.append(s.fn(*[pool[i] for i in s.args]))
+        used = {i for s in self.steps for i in s.args}
+        sinks = [v for i, v in enumerate(pool) if i >= len(leaves) and i not in used] or pool[-1:]
+        total = None
+        for k, v in enumerate(sinks):
+            weights = np.cos(np.arange(v.size) + 0.7 * k).reshape(v.shape)
+            term = (v * weights).sum()
+            total = term if total is None else total + term
+        return total
+
+
+# ------------------------------------------------------------------ the op table
+# Each entry: arity, a builder ``make(draw, *arrays) -> (fn, margin) | None`` that draws the op's
+# attributes for these operands (None when the operands are outside its domain), where ``margin`` is
+# the operands' distance to the nearest kink.
+
+def _unary(fn, kink=None, domain=lambda a: True):
+    def make(draw, a):
+        if not domain(a):
+            return None
+        return fn, (np.inf if kink is None else _distance_to(a, *kink))
+    return 1, make
+
+
+def _binary(fn, margin=lambda a, b: np.inf, domain=lambda a, b: True):
+    def make(draw, a, b):
+        try:
+            np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            return None
+        if not domain(a, b):
+            return None
+        return fn, margin(a, b)
+    return 2, make
+
+
+def _positive(a):
+    return a.size > 0 and a.min() > 0.05
+
+
+def _make_pow_const(draw, a):
+    p = draw(st.sampled_from([2, 3, -1, 0.5]))
+    if p in (-1, 0.5) and not _positive(a):
+        return None
+    return (lambda x: x ** p), np.inf
+
+
+def _make_reduce(fn, extreme):
+    def make(draw, a):
+        axis = None if a.ndim == 0 else draw(st.one_of(st.none(), st.integers(-a.ndim, a.ndim - 1)))
+        keepdims = draw(st.booleans())
+        if extreme and a.size == 0:
+            return None
+        margin = _gap_to_runner_up(a, axis) if extreme else np.inf
+        return (lambda x: fn(x, axis=axis, keepdims=keepdims)), margin
+    return 1, make
+
+
+def _make_softmax(fn):
+    def make(draw, a):
+        if a.ndim == 0:
+            return None
+        axis = draw(st.integers(-a.ndim, a.ndim - 1))
+        return (lambda x: fn(x, axis=axis)), np.inf
+    return 1, make
+
+
+def _make_reshape(draw, a):
+    shape = a.shape
+    choice = draw(st.sampled_from(["flatten", "insert_one", "drop_ones"]))
+    if choice == "flatten":
+        target = (-1,)
+    elif choice == "insert_one":
+        at = draw(st.integers(0, a.ndim))
+        target = shape[:at] + (1,) + shape[at:]
+    else:
+        target = tuple(d for d in shape if d != 1)
+    return (lambda x: tg.reshape(x, target)), np.inf
+
+
+def _make_transpose(draw, a):
+    if a.ndim < 2:
+        return None
+    axes = draw(st.permutations(range(a.ndim)))
+    return (lambda x: tg.transpose(x, axes)), np.inf
+
+
+def _make_getitem(draw, a):
+    if a.ndim == 0 or a.shape[0] == 0:
+        return None
+    n = a.shape[0]
+    kind = draw(st.sampled_from(["int", "slice", "repeat", "last_axis"]))
+    if kind == "int":
+        index: Any = draw(st.integers(-n, n - 1))
+    elif kind == "slice":
+        start = draw(st.integers(0, n - 1))
+        index = slice(start, draw(st.integers(start + 1, n)))
+    elif kind == "repeat":      # an integer array picking some rows twice: gradients must add up
+        index = np.array(draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=4)))
+    else:
+        index = (Ellipsis, draw(st.integers(0, a.shape[-1] - 1)))
+    return (lambda x: x[index]), np.inf
+
+
+def _make_broadcast_to(draw, a):
+    target = (2,) + a.shape
+    if a.size * 2 > MAX_SIZE:
+        return None
+    return (lambda x: tg.broadcast_to(x, target)), np.inf
+
+
+def _make_clip(draw, a):
+    lo = draw(st.floats(-1.5, 0.5))
+    hi = lo + draw(st.floats(0.2, 2.0))
+    which = draw(st.sampled_from(["both", "min", "max"]))
+    lo_, hi_ = (lo, hi) if which == "both" else (lo, None) if which == "min" else (None, hi)
+    bounds = [b for b in (lo_, hi_) if b is not None]
+    return (lambda x: tg.clip(x, lo_, hi_)), _distance_to(a, *bounds)
+
+
+def _make_where(draw, a, b):
+    try:
+        shape = np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        return None
+    cond = draw(hnp.arrays(bool, draw(hnp.broadcastable_shapes(shape, max_dims=len(shape)))))
+    try:
+        np.broadcast_shapes(cond.shape, shape)
+    except ValueError:
+        return None
+    return (lambda x, y: tg.where(cond, x, y)), np.inf
+
+
+def _make_matmul(draw, a, b):
+    """a @ swap_last(b): operands sharing their last axis always multiply (a @ a.T reuses a)."""
+    if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != b.shape[-1]:
+        return None
+    if b.ndim == 1:
+        return (lambda x, y: x @ y), np.inf
+    try:
+        out = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        return None
+    if np.prod(out + (a.shape[-2] if a.ndim > 1 else 1, b.shape[-2])) > MAX_SIZE:
+        return None
+    return (lambda x, y: x @ _swap_last(y)), np.inf
+
+
+def _make_join(fn):
+    def make(draw, a, b):
+        if a.shape != b.shape or a.ndim == 0 and fn is tg.concatenate:
+            return None
+        top = a.ndim if fn is tg.stack else a.ndim - 1
+        axis = draw(st.integers(0, top))
+        three = draw(st.booleans())    # [a, b, a]: one value joined twice
+        return ((lambda x, y: fn([x, y, x], axis=axis)) if three else (lambda x, y: fn([x, y], axis=axis))), np.inf
+    return 2, make
+
+
+def _make_same_shape(fn, domain=lambda a, b: True):
+    def make(draw, a, b):
+        if a.shape != b.shape or not domain(a, b):
+            return None
+        return fn, np.inf
+    return 2, make
+
+
+OPS: dict[str, tuple[int, Callable]] = {
+    "add": _binary(tg.add),
+    "sub": _binary(tg.sub),
+    "mul": _binary(tg.mul),
+    "div": _binary(tg.div, domain=lambda a, b: b.size > 0 and np.abs(b).min() > 0.3),
+    "neg": _unary(tg.neg),
+    "pow": _binary(tg.pow, domain=lambda a, b: _positive(a) and np.abs(b).max(initial=0) < 3),
+    "pow_const": (1, _make_pow_const),
+    "matmul": (2, _make_matmul),
+    "exp": _unary(tg.exp, domain=lambda a: a.max(initial=0) < 5),
+    "log": _unary(tg.log, domain=_positive),
+    "sqrt": _unary(tg.sqrt, domain=_positive),
+    "abs": _unary(tg.abs, kink=(0.0,)),
+    "sign": _unary(tg.sign, kink=(0.0,)),
+    "step": _unary(tg.step, kink=(0.0,)),
+    "sigmoid": _unary(tg.sigmoid),
+    "tanh": _unary(tg.tanh),
+    "relu": _unary(tg.relu, kink=(0.0,)),
+    "leaky_relu": _unary(lambda x: tg.leaky_relu(x, 0.1), kink=(0.0,)),
+    "elu": _unary(tg.elu, kink=(0.0,)),
+    "softplus": _unary(tg.softplus),
+    "softmax": _make_softmax(tg.softmax),
+    "log_softmax": _make_softmax(tg.log_softmax),
+    "sum": _make_reduce(tg.sum, extreme=False),
+    "mean": _make_reduce(tg.mean, extreme=False),
+    "max": _make_reduce(tg.max, extreme=True),
+    "min": _make_reduce(tg.min, extreme=True),
+    "reshape": (1, _make_reshape),
+    "transpose": (1, _make_transpose),
+    "getitem": (1, _make_getitem),
+    "broadcast_to": (1, _make_broadcast_to),
+    "concatenate": _make_join(tg.concatenate),
+    "stack": _make_join(tg.stack),
+    "where": (2, _make_where),
+    "maximum": _binary(tg.maximum, margin=lambda a, b: _distance_to(np.subtract(a, b), 0.0)),
+    "minimum": _binary(tg.minimum, margin=lambda a, b: _distance_to(np.subtract(a, b), 0.0)),
+    "clip": (1, _make_clip),
+    "softmax_cross_entropy": _make_same_shape(
+        lambda z, y: tg.softmax_cross_entropy(z, y), domain=lambda z, y: z.ndim > 0),
+    "binary_cross_entropy": _make_same_shape(
+        tg.binary_cross_entropy, domain=lambda p, y: p.size > 0 and 0.02 < p.min() and p.max() < 0.98),
+}
+# cast is left out: float64 -> float32 -> float64 rounds to 7 digits, which finite differences with
+# eps = 1e-6 cannot see through; test_float32_program_agrees_with_float64 covers float32 instead.
+
+
+@st.composite
+def _broadcastable_to(draw, base: tuple[int, ...]) -> tuple[int, ...]:
+    """``base`` with some leading axes dropped and some axes set to 1 (shrinks to ``base`` itself)."""
+    dropped = draw(st.sampled_from(range(len(base) + 1)))
+    return tuple(draw(st.sampled_from([d, 1])) for d in base[dropped:])
+
+
+@st.composite
+def programs(draw, min_ops: int = 5, max_ops: int = 30) -> Program:
+    """A random program: leaves broadcastable to a common shape, then ops drawn from OPS."""
+    # sampled_from draws uniformly (st.integers favours tiny values) yet still shrinks to the first item
+    ndim = draw(st.sampled_from([2, 3, 1, 0]))
+    base = tuple(draw(st.sampled_from([3, 2, 4, 1])) for _ in range(ndim))
+    n_leaves = draw(st.sampled_from([1, 2, 3]))
+    leaves = [draw(hnp.arrays(np.float64, draw(_broadcastable_to(base)),
+                              elements=st.floats(-2, 2, allow_nan=False, allow_infinity=False)))
+              for _ in range(n_leaves)]
+    program = Program(leaves)
+    pool = [tg.tensor(a) for a in leaves]
+    target = draw(st.sampled_from(range(min_ops, max_ops + 1)))
+    attempts = 0
+    while len(program.steps) < target and attempts < 4 * max_ops:
+        attempts += 1
+        name = draw(st.sampled_from(sorted(OPS)))
+        arity, make = OPS[name]
+        args = tuple(draw(st.integers(0, len(pool) - 1)) for _ in range(arity))
+        made = make(draw, *[pool[i].data for i in args])
+        if made is None:
+            continue
+        fn, margin = made
+        if margin < KINK_MARGIN:
+            continue
+        with np.errstate(all="ignore"):
+            out = fn(*[pool[i] for i in args])
+        if out.size > MAX_SIZE or out.size == 0 or not np.all(np.abs(out.data) < MAX_MAGNITUDE):
+            continue
+        pool.append(out)
+        program.steps.append(Step(name, args, fn))
+    return program
+
+
+def _leaf_tensors(program: Program) -> list[tg.Tensor]:
+    return [tg.tensor(a.copy(), requires_grad=True) for a in program.leaves]
+
+
+def test_random_programs_have_gradients_equal_to_finite_differences(record_property):
+    """FUZZ_EXAMPLES random DAGs: every leaf's gradient matches central differences (float64)."""
+    ops_seen: Counter = Counter()
+    examples = Counter()
+
+    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(programs())
+    def check(program):
+        assert tg.gradcheck(program, _leaf_tensors(program), atol=1e-5, rtol=1e-4)
+        ops_seen.update(s.name for s in program.steps)
+        examples["programs"] += 1
+        examples["ops"] += len(program.steps)
+
+    check()
+    record_property("hypothesis examples", examples["programs"])
+    record_property("ops checked", examples["ops"])
+    never = sorted(set(OPS) - set(ops_seen))
+    assert not never, f"the fuzzer never drew {never} in {examples['programs']} programs"
+
+
+def test_random_programs_have_second_derivatives_equal_to_finite_differences(record_property):
+    """A smaller subset: d/dx of the gradient (built with create_graph) matches central differences."""
+    examples = Counter()
+
+    @settings(max_examples=SECOND_ORDER_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(programs(min_ops=3, max_ops=12))
+    def check(program):
+        def gradient(*leaves):
+            return tg.grad(program(*leaves), list(leaves), create_graph=True, allow_unused=True)
+
+        leaves = _leaf_tensors(program)
+        # only gradients that depend on the leaves (sums of piecewise-linear ops have constant ones)
+        grads = gradient(*leaves)
+        if not any(g is not None and g.requires_grad for g in grads):
+            return
+
+        def gradient_sum(*xs):
+            gs = [g for g in gradient(*xs) if g is not None and g.requires_grad]
+            total = None
+            for k, g in enumerate(gs):
+                term = (g * np.sin(np.arange(g.size) + k).reshape(g.shape)).sum()
+                total = term if total is None else total + term
+            return total
+
+        assert tg.gradcheck(gradient_sum, leaves, atol=1e-4, rtol=1e-3)
+        examples["programs"] += 1
+
+    check()
+    record_property("hypothesis examples", examples["programs"])
+    assert examples["programs"] > 0
+
+
+def test_float32_program_agrees_with_float64(record_property):
+    """The same program on float32 leaves gives float32 gradients equal to the float64 ones to
+    float32 precision (relative to the largest gradient): dtypes survive every op and its VJP."""
+    examples = Counter()
+
+    @settings(max_examples=max(FUZZ_EXAMPLES // 10, 20), deadline=None)
+    @given(programs())
+    def check(program):
+        leaves64 = _leaf_tensors(program)
+        leaves32 = [tg.tensor(a.astype(np.float32), requires_grad=True) for a in program.leaves]
+        with np.errstate(all="ignore"):
+            g64 = tg.grad(program(*leaves64), leaves64, allow_unused=True)
+            g32 = tg.grad(program(*leaves32), leaves32, allow_unused=True)
+        scale = max([1.0] + [float(np.abs(g.data).max()) for g in g64 if g is not None and g.size])
+        for a, b in zip(g32, g64):
+            assert (a is None) == (b is None)
+            if a is not None:
+                assert a.dtype == np.float32
+                np.testing.assert_allclose(a.data, b.data, rtol=1e-2, atol=1e-3 * scale)
+        examples["programs"] += 1
+
+    check()
+    record_property("hypothesis examples", examples["programs"])
