@@ -42,8 +42,12 @@ def _reduced(loss: Tensor, reduction: str) -> Tensor:
 
 def _target_like(pred: Tensor, target: Any, who: str) -> Tensor:
     """``target`` as a tensor of ``pred``'s dtype and shape; (N,) against (N, 1) is reshaped (as Keras
-    does) instead of silently broadcasting to (N, N)."""
+    does) instead of silently broadcasting to (N, N); (N, 1) against (N, k) is broadcast, one target per
+    sample for every output (as Keras does: seed 003 fits Dense(2) to y of shape (N, 1))."""
     t = as_tensor(target, pred.dtype)
+    if (t.shape != pred.shape and t.ndim == pred.ndim and t.shape[0] == pred.shape[0]
+            and all(d in (1, p) for d, p in zip(t.shape, pred.shape))):
+        return tg.broadcast_to(t, pred.shape)
     if t.shape != pred.shape:
         if t.size != pred.size or [d for d in t.shape if d != 1] != [d for d in pred.shape if d != 1]:
             raise ValueError(f"{who}: target shape {t.shape} does not match prediction shape {pred.shape}; "
