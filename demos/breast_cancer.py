@@ -42,7 +42,8 @@ def dual_layer(hidden: int = 10) -> nn.Sequential:
 
 def closed_form_gradients(model: nn.Sequential, x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
     """The notes' gradients (keys W1, b1, W2, ...) of the mean logistic loss for a stack of sigmoid Dense
-    layers, last layer first: err = -(Y - A_L)/m; each layer dW = A_inᵀ err, db = 1ᵀ err; err <- err Wᵀ ⊙ A_in ⊙ (1 - A_in)."""
+    layers, last layer first: err = -(Y - A_L)/m; each layer dW = A_inᵀ err, db = 1ᵀ err;
+    then err <- err Wᵀ ⊙ A_in ⊙ (1 - A_in) for the layer below."""
     activations = [x]
     for layer in model.layers:
         z = activations[-1] @ layer.weight.data + layer.bias.data

@@ -67,7 +67,8 @@ def draw_loss_graph(model: nn.Sequential, x: np.ndarray, y: np.ndarray, path: Pa
 def main(argv: list[str] | None = None) -> dict:
     """Train, evaluate and draw; returns the test metrics, the history and the files written."""
     ap = parser("fashion_mnist", __doc__)
-    ap.add_argument("--epochs", type=int, default=5, help=f"epochs to train (default 5; the seed's fit has {SEED_EPOCHS})")
+    ap.add_argument("--epochs", type=int, default=5,
+                    help=f"epochs to train (default 5; the seed's fit has {SEED_EPOCHS})")
     ap.add_argument("--then-epochs", type=int, default=0, metavar="N",
                     help="then fit again N epochs at batch size 100, as the seed's notebook does (default 0)")
     ap.add_argument("--full", action="store_true",

@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> dict:
     model.fit(x_train, y_train, batch_size=3, epochs=args.epochs, verbose=0)
     first = model.predict(x_test)
     print(f"after {args.epochs} epochs (as the seed): predictions at x = 2\n{first}\nY-test: {y_test.ravel()}")
-    compare(f"prediction at x=2, {args.epochs} ep.", f"{first[0, 0]:.2f}, {first[0, 1]:.2f}", f"{y_test[0, 0]} (y_test)")
+    compare(f"prediction at x=2, {args.epochs} ep.", f"{first[0, 0]:.2f}, {first[0, 1]:.2f}",
+            f"{y_test[0, 0]} (y_test)")
 
     model.fit(x_train, y_train, batch_size=3, epochs=args.more_epochs, verbose=0)
     last = model.predict(x_test)

@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap = parser("mnist", __doc__)
     ap.add_argument("--digits", action="store_true", help="use scikit-learn's 8x8 digits instead of MNIST")
     ap.add_argument("--download", action="store_true", help="download MNIST (verified by SHA-256) if missing")
-    ap.add_argument("--data-dir", default=None, help="directory holding the four MNIST .gz files (only place looked in)")
+    ap.add_argument("--data-dir", default=None,
+                    help="directory holding the four MNIST .gz files (then the only place looked in)")
     ap.add_argument("--epochs", type=int, default=None, help="epochs (default: 2 on MNIST, 30 on --digits)")
     ap.add_argument("--full", action="store_true", help="10 epochs on MNIST")
     ap.add_argument("--seed", type=int, default=0, help="tensorgrad.manual_seed (and the digits split)")

@@ -55,7 +55,8 @@ def report(title: str, runs: list[dict], seed_figures: dict) -> None:
     print(f"\n{title}")
     print(f"  {'seed':>4}  {'loss':>7}  {'accuracy':>8}  predictions for (0,0) (0,1) (1,0) (1,1)")
     for r in runs:
-        print(f"  {r['seed']:>4}  {r['loss']:>7.4f}  {r['accuracy']:>8.2f}  {np.array2string(r['predictions'], precision=3)}")
+        predictions = np.array2string(r["predictions"], precision=3)
+        print(f"  {r['seed']:>4}  {r['loss']:>7.4f}  {r['accuracy']:>8.2f}  {predictions}")
     solved = sum(r["accuracy"] == 1.0 for r in runs)
     compare("runs reaching accuracy 1.0", f"{solved}/{len(runs)}", f"{int(seed_figures['accuracy'] == 1.0)}/1")
     compare(f"accuracy, seed {runs[0]['seed']}", runs[0]["accuracy"], seed_figures["accuracy"], ".2f")
