@@ -17,6 +17,7 @@ from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, Categorical
 from .models import Model, Sequential
 from .module import Module, clear_session
 from .parameter import Parameter, UninitializedParameter
+from .plotting import plot_history
 from .serialization import load_state, save
 from .symbolic import SymbolicTensor
 from .utils import to_categorical
@@ -32,5 +33,5 @@ __all__ = [
     "Activation", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax",
     "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
     "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
-    "Model", "Sequential", "SymbolicTensor", "save", "load_state",
+    "Model", "Sequential", "SymbolicTensor", "save", "load_state", "plot_history",
 ]

@@ -170,6 +170,18 @@ def test_target_of_shape_n_against_pred_n_by_1_is_reshaped_not_broadcast():
         nn.MSELoss()(pred, np.ones(3))
 
 
+def test_target_of_shape_n_by_1_is_shared_by_every_output_column():
+    """Keras broadcasts y (N, 1) over a (N, k) prediction; seed 003 fits Dense(2) to y = 10x + 2 that way."""
+    pred = tg.tensor(np.array([[1.0, 3.0], [0.0, 4.0]]), requires_grad=True)
+    y = np.array([[2.0], [1.0]])
+    loss = nn.MSELoss()(pred, y)
+    assert loss.item() == pytest.approx(np.mean((pred.data - y) ** 2))
+    loss.backward()
+    np.testing.assert_allclose(pred.grad.data, 2 * (pred.data - y) / 4)
+    with pytest.raises(ValueError, match=r"targets have 2 columns but the predictions have 1 \(shapes \(2, 2\) and \(2, 1\)\)"):
+        nn.MSELoss()(pred[:, :1], np.ones((2, 2)))
+
+
 def test_bad_labels_and_reductions_are_named():
     with pytest.raises(ValueError, match="label 4 is outside the 4 classes 0..3"):
         nn.CrossEntropyLoss()(LOGITS, np.full(N, 4))
