@@ -5,10 +5,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench deps system-deps clean
+.PHONY: demo test bench reliability deps system-deps clean
 
+# The main demo: seed 001's Fashion-MNIST classifier (a few epochs, under a minute).
 demo: deps
-	$(PY) -m demos.closed_form
+	$(PY) -m demos.fashion_mnist
 
 test: deps
 	$(PY) -m pytest -q
@@ -17,6 +18,10 @@ test: deps
 # writes benchmarks/RESULTS.md. A few minutes.
 bench: deps
 	$(PY) -m benchmarks.run_all
+
+# Re-run the reliability tests and rewrite the counts table in RELIABILITY.md.
+reliability: deps
+	$(PY) scripts/reliability_report.py
 
 deps: system-deps $(STAMP)
 
