@@ -78,9 +78,9 @@ def _labels(target: Any, logits: Tensor, who: str) -> np.ndarray:
         raise ValueError(f"{who}: labels must be integers, got dtype {y.dtype}; for probability (one-hot) "
                          f"targets give them the logits' shape {logits.shape}.")
     classes = logits.shape[-1]
-    outside = (y < 0) | (y >= classes)
-    if outside.any():
-        raise ValueError(f"{who}: label {y[outside][0]} is outside the {classes} classes 0..{classes - 1}.")
+    if y.size and (np.minimum.reduce(y, axis=None) < 0 or np.maximum.reduce(y, axis=None) >= classes):
+        bad = y[(y < 0) | (y >= classes)][0]
+        raise ValueError(f"{who}: label {bad} is outside the {classes} classes 0..{classes - 1}.")
     return y
 
 
@@ -150,9 +150,9 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
     z = as_tensor(logits)
     _check_reduction(reduction, "cross_entropy")
     shape = target.shape if isinstance(target, Tensor) else np.shape(target)
-    y = (as_tensor(target, z.dtype) if shape == z.shape      # probabilities, else one label per sample
-         else _one_hot(_labels(target, z, "cross_entropy"), z.shape[-1], z.dtype))
-    return _reduced(tg.softmax_cross_entropy(z, y), reduction)
+    if shape == z.shape:                                      # probabilities (e.g. one-hot rows)
+        return _reduced(tg.softmax_cross_entropy(z, as_tensor(target, z.dtype)), reduction)
+    return _reduced(tg.sparse_softmax_cross_entropy(z, _labels(target, z, "cross_entropy")), reduction)
 
 
 def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Tensor:
@@ -288,11 +288,11 @@ class SparseCategoricalCrossentropy(_Loss):
 
     def forward(self, pred: Any, target: Any) -> Tensor:
         pred = as_tensor(pred)
-        y = _one_hot(_labels(target, pred, "sparse_categorical_crossentropy"), pred.shape[-1], pred.dtype)
+        labels = _labels(target, pred, "sparse_categorical_crossentropy")
         logits = pred if self.from_logits else _logits_of(pred, "softmax")
         if logits is None:
             logits = pred.clip(KERAS_EPSILON, 1 - KERAS_EPSILON).log()
-        return _reduced(tg.softmax_cross_entropy(logits, y), self.reduction)
+        return _reduced(tg.sparse_softmax_cross_entropy(logits, labels), self.reduction)
 
 
 _KERAS_NAMES: dict[str, type[_Loss]] = {

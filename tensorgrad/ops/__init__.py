@@ -6,7 +6,7 @@ fused (softmax_cross_entropy, binary_cross_entropy: losses in one op, stable, cl
 """
 from .activations import elu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
 from .arith import add, div, matmul, mul, neg, pow, sub
-from .fused import binary_cross_entropy, softmax_cross_entropy
+from .fused import binary_cross_entropy, softmax_cross_entropy, sparse_softmax_cross_entropy
 from .linear import linear
 from .reduce import max, mean, min, sum
 from .select import clip, compare, inplace_update, maximum, minimum, where
@@ -20,5 +20,5 @@ __all__ = [
     "sum", "mean", "max", "min",
     "reshape", "transpose", "broadcast_to", "getitem", "concatenate", "stack",
     "where", "maximum", "minimum", "clip", "compare", "inplace_update",
-    "softmax_cross_entropy", "binary_cross_entropy", "linear",
+    "softmax_cross_entropy", "sparse_softmax_cross_entropy", "binary_cross_entropy", "linear",
 ]

@@ -49,6 +49,40 @@ class SoftmaxCrossEntropy(Op):
         self.probs = self.log_probs = None
 
 
+class SparseSoftmaxCrossEntropy(Op):
+    """L_i = -log softmax(z_i)[y_i] = log Σ_c e^{z_ic} - z_{i,y_i}, integer labels y_i, classes on the last
+    axis (PyTorch's CrossEntropyLoss with class indices);  dL/dz_i = softmax(z_i) - onehot(y_i).
+    The labels are data (an attribute), so no one-hot matrix is ever built in the forward pass."""
+    __slots__ = ("labels", "probs")
+    name = "softmax_cross_entropy"
+
+    def forward(self, z, labels):
+        self.labels = labels
+        shifted = z - np.maximum.reduce(z, axis=-1, keepdims=True)   # ufunc reduces: no Python wrappers
+        e = np.exp(shifted)
+        total = np.add.reduce(e, axis=-1, keepdims=True)
+        e /= total
+        self.probs = e
+        rows = shifted.reshape(-1, shifted.shape[-1])
+        picked = rows[np.arange(rows.shape[0]), labels.reshape(-1)].reshape(labels.shape)
+        return np.log(total[..., 0]) - picked
+
+    def vjp(self, g):
+        if not is_grad_enabled():   # plain backward: softmax - onehot, scaled by g, on arrays
+            classes = self.probs.shape[-1]
+            d = self.probs * g.data[..., None]
+            flat = d.reshape(-1, classes)
+            flat[np.arange(flat.shape[0]), self.labels.reshape(-1)] -= g.data.reshape(-1)
+            return (Tensor._make(d, None, False),)
+        z = self.inputs[0]
+        onehot = Tensor._make(np.eye(z.shape[-1], dtype=z.dtype)[self.labels], None, False)
+        return (g.reshape(g.shape + (1,)) * (softmax(z, -1) - onehot),)   # differentiable again
+
+    def free(self) -> None:
+        super().free()
+        self.probs = None
+
+
 class BinaryCrossEntropy(Op):
     """L = -(y log p + (1 - y) log(1 - p)), each log clamped at -100 as PyTorch's BCELoss;
     dL/dp = (p - y) / max(p (1 - p), 1e-12) (PyTorch's backward: finite even at p = 0 or 1),
@@ -97,6 +131,23 @@ def softmax_cross_entropy(logits: Any, target: Any, axis: int = -1) -> Tensor:
         raise ValueError(f"softmax_cross_entropy: target shape {y.shape} must equal the logits' shape {z.shape} "
                          f"(one probability per class); turn integer labels into one-hot rows first.")
     return apply(SoftmaxCrossEntropy, z, y, axis=int(axis))
+
+
+def sparse_softmax_cross_entropy(logits: Any, labels: Any) -> Tensor:
+    """Per-sample cross-entropy of integer class ``labels`` (shape logits.shape[:-1]) under
+    softmax(logits) over the last axis, fused and stable; dL/dlogits = softmax(logits) - onehot(labels)."""
+    z = lift(logits)
+    y = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    if z.ndim == 0 or y.shape != z.shape[:-1]:
+        raise ValueError(f"sparse_softmax_cross_entropy: labels of shape {y.shape} must have the logits' shape "
+                         f"without the class axis, {z.shape[:-1]}.")
+    if y.dtype.kind not in "iu":
+        raise ValueError(f"sparse_softmax_cross_entropy: labels must be integers, got dtype {y.dtype}.")
+    if y.size and (np.minimum.reduce(y, axis=None) < 0 or np.maximum.reduce(y, axis=None) >= z.shape[-1]):
+        bad = y[(y < 0) | (y >= z.shape[-1])][0]
+        raise ValueError(f"sparse_softmax_cross_entropy: label {bad} is outside the {z.shape[-1]} classes "
+                         f"0..{z.shape[-1] - 1}.")
+    return apply(SparseSoftmaxCrossEntropy, z, labels=y)
 
 
 def binary_cross_entropy(probs: Any, target: Any) -> Tensor:

@@ -52,7 +52,7 @@ class Sum(_Reduce):
 
     def forward(self, x, axes, keepdims):
         self.axes, self.keepdims = axes, keepdims
-        return np.asarray(x.sum(axis=axes, keepdims=keepdims))
+        return np.asarray(np.add.reduce(x, axis=axes, keepdims=keepdims))
 
     def vjp(self, g):
         return (self._grad_at_input_shape(g),)
@@ -65,7 +65,10 @@ class Mean(_Reduce):
 
     def forward(self, x, axes, keepdims):
         self.axes, self.keepdims = axes, keepdims
-        return np.asarray(x.mean(axis=axes, keepdims=keepdims))
+        if x.dtype.kind != "f" or x.size == 0:
+            return np.asarray(x.mean(axis=axes, keepdims=keepdims))
+        total = np.add.reduce(x, axis=axes, keepdims=keepdims)    # what ndarray.mean does, minus its wrappers
+        return np.asarray(total / (x.size // builtins.max(total.size, 1)))
 
     def vjp(self, g):
         x = self.inputs[0]

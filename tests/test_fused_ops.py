@@ -1,4 +1,4 @@
-"""The fused affine layer f(x W + b): same values and gradients as the unfused ops, one node."""
+"""The fused ops: the affine layer f(x W + b) and the sparse softmax cross-entropy, against the unfused maths."""
 import numpy as np
 import pytest
 
@@ -55,3 +55,35 @@ def test_linear_errors_name_the_shapes(args, message):
     b = None if b_shape is None else np.zeros(b_shape)
     with pytest.raises(ValueError, match=message):
         tg.linear(np.zeros(x_shape), np.zeros(w_shape), b, act)
+
+
+def test_sparse_softmax_cross_entropy_is_minus_log_softmax_at_the_label_with_gradient_a_minus_onehot():
+    z = tg.tensor(rng.normal(size=(5, 4)), requires_grad=True)
+    labels = np.array([0, 3, 1, 1, 2])
+    loss = tg.sparse_softmax_cross_entropy(z, labels)
+    a = tg.softmax(z).data
+    np.testing.assert_allclose(loss.data, -np.log(a[np.arange(5), labels]), rtol=1e-12)
+    loss.sum().backward()
+    np.testing.assert_allclose(z.grad.data, a - np.eye(4)[labels], rtol=1e-12, atol=1e-15)
+    assert tg.gradcheck(lambda t: tg.sparse_softmax_cross_entropy(t, labels), [z])
+    assert tg.gradcheck(lambda t: tg.sparse_softmax_cross_entropy(t.reshape(5, 2, 2), labels.reshape(5, 2) % 2), [z])
+
+
+def test_sparse_softmax_cross_entropy_second_derivative():
+    z = tg.tensor(rng.normal(size=(3, 4)), requires_grad=True)
+    labels = np.array([2, 0, 3])
+
+    def grad_sq(t):
+        (g,) = tg.grad(tg.sparse_softmax_cross_entropy(t, labels).sum(), t, create_graph=True)
+        return (g ** 2).sum()
+    assert tg.gradcheck(grad_sq, [z])
+
+
+@pytest.mark.parametrize("labels, message", [
+    (np.array([0, 4]), "label 4 is outside the 4 classes 0..3"),
+    (np.array([0.5, 1.0]), "labels must be integers, got dtype float64"),
+    (np.array([0, 1, 2]), r"labels of shape \(3,\) must have the logits' shape without the class axis, \(2,\)"),
+])
+def test_sparse_softmax_cross_entropy_bad_labels(labels, message):
+    with pytest.raises(ValueError, match=message):
+        tg.sparse_softmax_cross_entropy(np.zeros((2, 4)), labels)
