@@ -39,23 +39,25 @@ class Linear(Op):
         return z
 
     def vjp(self, g):
-        x, w = self.inputs[0], self.inputs[1]
-        has_bias = len(self.inputs) == 3
-        need = self.needs_input_grad
+        inputs = self.inputs
         if is_grad_enabled():       # create_graph: the same maths with ops, so it can be differentiated again
-            return self._vjp_recorded(g, x, w, has_bias)
+            return self._vjp_recorded(g, inputs[0], inputs[1], len(inputs) == 3)
+        x, w = inputs[0].data, inputs[1].data
+        need = self.needs_input_grad
         a, gz = self.out_data, g.data
         if self.activation == "relu":
             gz = gz * (a > 0)
         elif self.activation == "tanh":
             gz = gz * (1 - a * a)
-        gz2 = gz.reshape(-1, gz.shape[-1])
-        gx = Tensor._make((gz @ w.data.T), None, False) if need[0] else None
-        gw = Tensor._make(x.data.reshape(-1, x.shape[-1]).T @ gz2, None, False) if need[1] else None
-        grads = (gx, gw)
-        if has_bias:
-            grads += (Tensor._make(gz2.sum(axis=0), None, False) if need[2] else None,)
-        return grads
+        if gz.ndim != 2:            # batched inputs: the weight sees every leading position as a sample
+            x = x.reshape(-1, x.shape[-1])
+        gz2 = gz if gz.ndim == 2 else gz.reshape(-1, gz.shape[-1])
+        make = Tensor._make
+        gx = make(gz @ w.T, None, False) if need[0] else None
+        gw = make(x.T @ gz2, None, False) if need[1] else None
+        if len(inputs) == 2:
+            return gx, gw
+        return gx, gw, (make(np.add.reduce(gz2, axis=0), None, False) if need[2] else None)
 
     def _vjp_recorded(self, g, x, w, has_bias):
         if self.activation == "relu":
