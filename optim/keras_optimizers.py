@@ -6,16 +6,12 @@ argument names (learning_rate, beta_1, rho, epsilon) and defaults, made unbound 
 from __future__ import annotations
 
 from . import adagrad, adam, rmsprop, sgd
+from .optimizer import pick_lr
 
 
 def _learning_rate(owner: str, learning_rate: float, lr: float | None, default: float) -> float:
-    """``learning_rate``, or the old ``lr`` when given (both, and different, is an error)."""
-    if lr is None:
-        return learning_rate
-    if learning_rate != default and learning_rate != lr:
-        raise ValueError(f"{owner}: got learning_rate={learning_rate!r} and lr={lr!r}; lr is the old name of "
-                         f"learning_rate, give one of them.")
-    return lr
+    """``learning_rate``, or Keras 2's old ``lr`` when given."""
+    return pick_lr(owner, learning_rate, lr, default, names=("learning_rate", "lr"))
 
 
 class SGD(sgd.SGD):

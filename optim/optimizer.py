@@ -246,12 +246,13 @@ def _as_groups(params: ParamsLike, owner: str) -> list[dict[str, Any]]:
     return groups
 
 
-def pick_lr(owner: str, lr: float, learning_rate: float | None, default: float) -> float:
-    """``lr``, or Keras's ``learning_rate`` synonym when given (then an ``lr`` other than the default
-    and different from it is an error)."""
-    if learning_rate is None:
-        return lr
-    if lr != default and lr != learning_rate:
-        raise ValueError(f"{owner}: got lr={lr!r} and learning_rate={learning_rate!r}; they are the same "
+def pick_lr(owner: str, value: float, synonym: float | None, default: float,
+            names: tuple[str, str] = ("lr", "learning_rate")) -> float:
+    """The learning rate given as ``names[0]`` (``value``) or as its synonym ``names[1]``: the synonym
+    when given, and then a ``value`` other than the default and different from it is an error."""
+    if synonym is None:
+        return value
+    if value != default and value != synonym:
+        raise ValueError(f"{owner}: got {names[0]}={value!r} and {names[1]}={synonym!r}; they are the same "
                          f"setting, give one of them.")
-    return learning_rate
+    return synonym

@@ -120,16 +120,22 @@ def _kept_shape(shape: tuple[int, ...], axis: int) -> tuple[int, ...]:
     return tuple(kept)
 
 
+def _target_for(pred: Tensor, target: Any, who: str, what: str, hint: str) -> Tensor:
+    """``target`` as a Tensor of ``pred``'s dtype, which must have ``pred``'s shape."""
+    y = lift(target, pred)
+    if y.dtype != pred.dtype:
+        y = y.astype(pred.dtype)
+    if y.shape != pred.shape:
+        raise ValueError(f"{who}: target shape {y.shape} must equal {what} {pred.shape}{hint}.")
+    return y
+
+
 def softmax_cross_entropy(logits: Any, target: Any, axis: int = -1) -> Tensor:
     """Per-sample cross-entropy -Σ y log softmax(logits) of probability (e.g. one-hot) targets,
     fused and stable; its gradient with respect to the logits is softmax(logits) - target."""
     z = lift(logits)
-    y = lift(target, z)
-    if y.dtype != z.dtype:
-        y = y.astype(z.dtype)
-    if y.shape != z.shape:
-        raise ValueError(f"softmax_cross_entropy: target shape {y.shape} must equal the logits' shape {z.shape} "
-                         f"(one probability per class); turn integer labels into one-hot rows first.")
+    y = _target_for(z, target, "softmax_cross_entropy", "the logits' shape",
+                    " (one probability per class); turn integer labels into one-hot rows first")
     return apply(SoftmaxCrossEntropy, z, y, axis=int(axis))
 
 
@@ -153,12 +159,7 @@ def sparse_softmax_cross_entropy(logits: Any, labels: Any) -> Tensor:
 def binary_cross_entropy(probs: Any, target: Any) -> Tensor:
     """Elementwise -(y log p + (1 - y) log(1 - p)) with PyTorch's numerics (logs clamped at -100)."""
     p = lift(probs)
-    y = lift(target, p)
-    if y.dtype != p.dtype:
-        y = y.astype(p.dtype)
-    if y.shape != p.shape:
-        raise ValueError(f"binary_cross_entropy: target shape {y.shape} must equal the probabilities' shape "
-                         f"{p.shape}.")
+    y = _target_for(p, target, "binary_cross_entropy", "the probabilities' shape", "")
     outside = (p.data < 0) | (p.data > 1)
     if outside.any():
         raise ValueError(f"binary_cross_entropy: the predictions must be probabilities in [0, 1], got "
