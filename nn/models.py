@@ -130,7 +130,10 @@ class Sequential(Model):
             self.build(layer._declared_input_shape)
 
     def build(self, input_shape: Any) -> None:
-        """Trace the layers on a symbolic input of per-sample ``input_shape``."""
+        """Trace the layers on a symbolic input of per-sample ``input_shape`` (Keras's batch form
+        ``(None, ...)`` is accepted too)."""
+        if isinstance(input_shape, (tuple, list)) and len(input_shape) > 1 and input_shape[0] is None:
+            input_shape = tuple(input_shape[1:])
         out = self.input = Input(input_shape)
         for layer in self.layers:
             out = layer(out)

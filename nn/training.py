@@ -66,12 +66,23 @@ class TrainingMixin:
                 metrics_module.get(spec, loss_name)
             except (ValueError, TypeError) as e:
                 raise type(e)(f"compile(metrics={metrics!r}): {e}") from None
-        if not optimizer_obj.is_bound:
+        self._compile_binds_parameters = not optimizer_obj.is_bound
+        if self._compile_binds_parameters:
             optimizer_obj.bind(self.parameters())
         self.optimizer, self.loss = optimizer_obj, loss_fn
         self._loss_name, self._metric_specs = loss_name, specs
         self._per_sample_loss = _per_sample_loss(loss_fn)
         self._compiled = True
+
+    def _bind_new_parameters(self) -> None:
+        """Layers added after compile (``model.add``) train too, as in Keras: an optimizer that compile
+        bound gets their parameters; one the user built with parameters is left as given."""
+        if not getattr(self, "_compile_binds_parameters", False):
+            return
+        known = {id(p) for group in self.optimizer.param_groups for p in group["params"]}
+        new = [p for p in self.parameters() if id(p) not in known]
+        if new:
+            self.optimizer.add_param_group({"params": new})
 
     def _require_compiled(self, who: str) -> None:
         if not getattr(self, "_compiled", False):
@@ -90,6 +101,7 @@ class TrainingMixin:
         exception propagates.
         """
         self._require_compiled("fit")
+        self._bind_new_parameters()
         batch_size = _check_batch_size(batch_size, "fit")
         for name, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
@@ -394,6 +406,10 @@ def _check_verbose(verbose: Any, who: str) -> int:
 
 def _numeric(value: Any, who: str, arg: str) -> np.ndarray:
     """``value`` as a numeric numpy array, or a TypeError naming the argument and its dtype."""
+    if not isinstance(value, (np.ndarray, tg.Tensor, list, tuple)) and hasattr(value, "__iter__"):
+        raise TypeError(f"{who}: {arg} is a {type(value).__name__}; {who} takes arrays (x, y) and makes its own "
+                        f"batches (batch_size=, shuffle=). To train from a DataLoader, write the loop: "
+                        f"for xb, yb in loader: opt.zero_grad(); loss_fn(model(xb), yb).backward(); opt.step().")
     a = np.asarray(value.data if isinstance(value, tg.Tensor) else value)
     if a.dtype.kind not in "biuf":
         raise TypeError(f"{who}: {arg} must be numeric, got an array of dtype {a.dtype} (shape {a.shape}); "

@@ -311,11 +311,17 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
 
     if wanted is not None:
         return [captured.get(id(w._node)) if w._node is not None else grads.get(id(w)) for w in wanted]
+    given: set[int] = set()
     for key, leaf in leaves.items():
         g = grads.get(key)
         if g is None or not leaf.requires_grad:
             continue
         if leaf.grad is None:
+            if not create_graph:    # each leaf owns a writeable array (grads may be shared or broadcast views)
+                data = g.data
+                if id(data) in given or data.base is not None or not data.flags.writeable:
+                    g = _make(np.array(data), None, False)
+                given.add(id(g.data))
             leaf.grad = g
         elif create_graph:
             with set_grad_enabled(True):

@@ -235,3 +235,9 @@ def test_sequential_accepts_an_input_first_and_slices_into_a_sequential():
     head = model[:1]
     assert isinstance(head, nn.Sequential) and head.layers == model.layers[:1]
     np.testing.assert_array_equal(model(np.ones((1, 3))).data, model.layers[1](head(np.ones((1, 3)))).data)
+
+
+def test_sequential_build_accepts_keras_batch_shape():
+    model = nn.Sequential([nn.Dense(2)])
+    model.build((None, 3))
+    assert model.layers[0].weight.shape == (3, 2) and model.count_params() == 8

@@ -202,3 +202,18 @@ def test_toposort_orders_consumers_first_and_is_iterative():
     names = [n.name for n in order]
     assert names == ["mul", "add", "mul"]
     assert order.index(a._node) > order.index(b._node)
+
+
+def test_transpose_with_negative_axes_backprops():
+    x = tg.tensor(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)
+    assert tg.gradcheck(lambda t: t.transpose(0, -1, -2), [x])
+
+
+def test_each_leaf_gets_its_own_writeable_gradient():
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = tg.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()           # both grads come from one broadcast view
+    assert a.grad is not b.grad and a.grad.data is not b.grad.data
+    a.grad.data *= 0.5                 # gradient scaling in place, as users clip gradients
+    np.testing.assert_array_equal(a.grad.data, [0.5, 0.5])
+    np.testing.assert_array_equal(b.grad.data, [1.0, 1.0])

@@ -98,3 +98,11 @@ def test_astype_is_differentiable_between_float_types():
     (y * y).sum().backward()
     assert x.grad.dtype == np.float32
     np.testing.assert_allclose(x.grad.data, [2.0, 4.0])
+
+
+def test_a_python_float_with_an_integer_tensor_gives_float32_as_pytorch():
+    t = tg.tensor([1, 2])
+    for result in (t * 1.5, 1.5 * t, t / 2.0, t + 0.5, 2.0 - t):
+        assert result.dtype == np.float32
+    np.testing.assert_allclose((t * 1.5).data, [1.5, 3.0])
+    assert (t * 2).dtype == np.int64          # integers with integers stay integers

@@ -470,3 +470,21 @@ def test_bad_predict_and_evaluate_inputs():
         model.evaluate(np.zeros((3, 2)), np.array([0.0, np.nan, 1.0]), verbose=0)
     with pytest.raises(ValueError, match=r"predict: x is required"):
         model.predict(None)
+
+
+def test_a_layer_added_after_compile_is_trained_too():
+    model = nn.Sequential([nn.Dense(4, activation="relu", input_dim=3)])
+    model.compile(optimizer=optim.SGD(lr=0.1), loss="mse")
+    model.add(nn.Dense(1))
+    before = model.layers[1].weight.data.copy()
+    x = np.random.default_rng(0).random((16, 3)).astype(np.float32)
+    model.fit(x, x.sum(axis=1, keepdims=True), epochs=2, verbose=0)
+    assert not np.array_equal(model.layers[1].weight.data, before)
+
+
+def test_fit_given_a_data_loader_says_to_write_the_loop():
+    model = nn.Sequential([nn.Dense(1, input_dim=2)])
+    model.compile(optimizer="sgd", loss="mse")
+    loader = nn.DataLoader(np.zeros((4, 2)), np.zeros((4, 1)))
+    with pytest.raises(TypeError, match=r"fit: x is a DataLoader; fit takes arrays .*for xb, yb in loader"):
+        model.fit(loader)

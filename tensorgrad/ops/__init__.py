@@ -1,8 +1,9 @@
 """Every primitive of tensorgrad as a function: ``tensorgrad.ops.mul(x, y)`` or ``tensorgrad.mul``.
 
 Grouped by family: arith (add ... matmul), unary (exp, log, ...), activations (sigmoid ...
-log_softmax), linear (the fused affine layer), fused (cross-entropies), reduce (sum, mean, max, min), shape (reshape ... stack), select (where ... clip),
-fused (softmax_cross_entropy, binary_cross_entropy: losses in one op, stable, closed-form gradients).
+log_softmax), reduce (sum, mean, max, min), shape (reshape ... stack), select (where ... clip),
+linear (the fused affine layer f(x W + b)), fused (the cross-entropies: one op each, stable,
+closed-form gradients).
 """
 from .activations import elu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
 from .arith import add, div, matmul, mul, neg, pow, sub

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor, as_tensor
+from ..tensor import DEFAULT_DTYPE, Tensor, as_tensor
 
 
 def lift(x: Any, like: Tensor | None = None) -> Tensor:
@@ -21,8 +21,13 @@ def lift(x: Any, like: Tensor | None = None) -> Tensor:
 
 
 def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """Both operands of a binary op as Tensors (see :func:`lift`)."""
+    """Both operands of a binary op as Tensors (see :func:`lift`). A Python float next to an integer or
+    bool tensor makes the result float32, as PyTorch (numpy alone would give float64)."""
     if isinstance(a, Tensor):
+        if type(b) is float and a.data.dtype.kind in "biu":
+            return a.astype(DEFAULT_DTYPE), lift(b)
         return a, lift(b, a)
+    if type(a) is float and isinstance(b, Tensor) and b.data.dtype.kind in "biu":
+        return lift(a), b.astype(DEFAULT_DTYPE)
     b = lift(b)
     return lift(a, b), b

@@ -10,6 +10,7 @@ from ..autograd import Op, apply, is_grad_enabled
 from ..tensor import Tensor
 from ._convert import lift
 from .activations import log_softmax, softmax
+from .reduce import kept_shape
 from .select import maximum
 from .unary import log
 
@@ -33,12 +34,12 @@ class SoftmaxCrossEntropy(Op):
         z, y = self.inputs
         need_z, need_y = self.needs_input_grad
         if not is_grad_enabled():   # plain backward: the closed form on arrays, no nodes
-            gk = g.data.reshape(_kept_shape(z.shape, self.axis))
+            gk = g.data.reshape(kept_shape(z.shape, (self.axis % z.ndim,)))
             gz = gk * (self.probs * y.data.sum(axis=self.axis, keepdims=True) - y.data) if need_z else None
             gy = -gk * self.log_probs if need_y else None
             return (None if gz is None else Tensor._make(gz, None, False),
                     None if gy is None else Tensor._make(gy, None, False))
-        g = g.reshape(_kept_shape(z.shape, self.axis))
+        g = g.reshape(kept_shape(z.shape, (self.axis % z.ndim,)))
         probs, log_probs = softmax(z, self.axis), log_softmax(z, self.axis)   # differentiable again
         gz = g * (probs * y.sum(axis=self.axis, keepdims=True) - y) if need_z else None
         gy = -g * log_probs if need_y else None
@@ -112,12 +113,6 @@ class BinaryCrossEntropy(Op):
     def free(self) -> None:
         super().free()
         self.log_ratio = None
-
-
-def _kept_shape(shape: tuple[int, ...], axis: int) -> tuple[int, ...]:
-    kept = list(shape)
-    kept[axis] = 1
-    return tuple(kept)
 
 
 def _target_for(pred: Tensor, target: Any, who: str, what: str, hint: str) -> Tensor:

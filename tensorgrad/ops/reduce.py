@@ -24,7 +24,7 @@ def _normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     return tuple(sorted(set(out)))
 
 
-def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
+def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
     """``shape`` with the reduced axes set to 1 (the keepdims shape)."""
     if axes is None:
         return (1,) * len(shape)
@@ -38,10 +38,10 @@ class _Reduce(Op):
         """g reshaped to the keepdims shape, then broadcast back over the reduced axes."""
         x = self.inputs[0]
         if not is_grad_enabled():   # plain backward: a read-only numpy view, no nodes
-            data = g.data if self.axes is None or self.keepdims else g.data.reshape(_kept_shape(x.shape, self.axes))
+            data = g.data if self.axes is None or self.keepdims else g.data.reshape(kept_shape(x.shape, self.axes))
             return Tensor._make(np.broadcast_to(data, x.shape), None, False)
         if self.axes is not None and not self.keepdims:   # a full reduction broadcasts as it is
-            g = g.reshape(_kept_shape(x.shape, self.axes))
+            g = g.reshape(kept_shape(x.shape, self.axes))
         return broadcast_to(g, x.shape)
 
 

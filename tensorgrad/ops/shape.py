@@ -160,9 +160,10 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
     """Permute axes (reverse them when ``axes`` is None), as numpy.transpose."""
     x = lift(x)
     if axes is not None:
-        axes = tuple(int(a) for a in axes)
-        if sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)):
-            raise ValueError(f"transpose: axes {axes} are not a permutation of the {x.ndim} axes of shape {x.shape}.")
+        given = tuple(int(a) for a in axes)
+        axes = tuple(a % max(x.ndim, 1) for a in given)     # negative axes counted from the end
+        if sorted(axes) != list(range(x.ndim)) or any(not -x.ndim <= a < x.ndim for a in given):
+            raise ValueError(f"transpose: axes {given} are not a permutation of the {x.ndim} axes of shape {x.shape}.")
     return apply(Transpose, x, axes=axes)
 
 
