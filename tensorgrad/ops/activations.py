@@ -93,6 +93,13 @@ class Softplus(Op):
         return (g * sigmoid(self.inputs[0]),)
 
 
+def shifted_exp(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stable pieces of every softmax: s = z - max(z), e^s, and Σ e^s along ``axis`` (kept)."""
+    shifted = z - np.maximum.reduce(z, axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    return shifted, e, np.add.reduce(e, axis=axis, keepdims=True)
+
+
 class Softmax(Op):
     """a_i = e^{z_i} / Σ_j e^{z_j};  ∂a_i/∂z_i = a_i(1 - a_i), ∂a_j/∂z_i = -a_j a_i,
     so the VJP is a ⊙ (g - Σ_j g_j a_j)."""
@@ -102,8 +109,8 @@ class Softmax(Op):
 
     def forward(self, z, axis):
         self.axis = axis
-        e = np.exp(z - z.max(axis=axis, keepdims=True))
-        e /= e.sum(axis=axis, keepdims=True)
+        _, e, total = shifted_exp(z, axis)
+        e /= total
         return e
 
     def vjp(self, g):
@@ -119,8 +126,8 @@ class LogSoftmax(Op):
 
     def forward(self, z, axis):
         self.axis = axis
-        shifted = z - z.max(axis=axis, keepdims=True)
-        return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        shifted, _, total = shifted_exp(z, axis)
+        return shifted - np.log(total)
 
     def vjp(self, g):
         return (g - self.output().exp() * g.sum(axis=self.axis, keepdims=True),)

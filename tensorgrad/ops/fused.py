@@ -9,7 +9,7 @@ import numpy as np
 from ..autograd import Op, apply, is_grad_enabled
 from ..tensor import Tensor
 from ._convert import lift
-from .activations import log_softmax, softmax
+from .activations import log_softmax, shifted_exp, softmax
 from .reduce import kept_shape
 from .select import maximum
 from .unary import log
@@ -23,9 +23,7 @@ class SoftmaxCrossEntropy(Op):
 
     def forward(self, z, y, axis):
         self.axis = axis
-        shifted = z - z.max(axis=axis, keepdims=True)
-        e = np.exp(shifted)
-        total = e.sum(axis=axis, keepdims=True)
+        shifted, e, total = shifted_exp(z, axis)
         self.probs = e / total                        # bit for bit the softmax op's output
         self.log_probs = shifted - np.log(total)
         return -(y * self.log_probs).sum(axis=axis)
@@ -59,9 +57,7 @@ class SparseSoftmaxCrossEntropy(Op):
 
     def forward(self, z, labels):
         self.labels = labels
-        shifted = z - np.maximum.reduce(z, axis=-1, keepdims=True)   # ufunc reduces: no Python wrappers
-        e = np.exp(shifted)
-        total = np.add.reduce(e, axis=-1, keepdims=True)
+        shifted, e, total = shifted_exp(z, -1)
         e /= total
         self.probs = e
         rows = shifted.reshape(-1, shifted.shape[-1])
