@@ -42,7 +42,7 @@ class UninitializedParameter(Parameter):
         # No data yet: set the Tensor slots by hand instead of calling Tensor.__init__.
         self.grad = None
         self._node = None
-        self._version = 0
+        self._vc = [0]
         self.requires_grad = True
         self.shape_hint = tuple(shape_hint)
         self.lazy_dtype = np.dtype(dtype)

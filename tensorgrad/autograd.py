@@ -73,9 +73,10 @@ class Op:
     """
 
     __slots__ = ("inputs", "parents", "needs_input_grad", "out_data", "_shape", "_dtype", "_retained",
-                 "versions", "out_version", "trace", "__weakref__")
+                 "versions", "out_cell", "out_version", "trace", "__weakref__")
     name = "op"
     saves_output = False   # True when the VJP reads self.output(): then the output must not change in place
+    may_alias = False      # True when the output can be a numpy view of input 0 (then they share a version counter)
 
     def forward(self, *arrays: np.ndarray, **attrs: Any) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -85,7 +86,9 @@ class Op:
 
     def output(self) -> "Tensor":
         """The forward result as a Tensor whose node is this op (differentiable under create_graph)."""
-        return Tensor._make(self.out_data, self, True)
+        t = Tensor._make(self.out_data, self, True)
+        t._vc = self.out_cell
+        return t
 
     @property
     def freed(self) -> bool:
@@ -142,22 +145,25 @@ def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
             if a.requires_grad or b.requires_grad:
                 op.needs_input_grad = (a.requires_grad, b.requires_grad)
                 op.parents = (a._node or a, b._node or b)
-                op.versions = (a._version, b._version)
+                op.versions = (a._vc[0], b._vc[0])
                 return _record(op, inputs, out, mode)
         elif n == 1:
             if a.requires_grad:
                 op.needs_input_grad = (True,)
                 op.parents = (a._node or a,)
-                op.versions = (a._version,)
+                op.versions = (a._vc[0],)
                 return _record(op, inputs, out, mode)
         elif any(t.requires_grad for t in inputs):
             op.needs_input_grad = tuple([t.requires_grad for t in inputs])
             op.parents = tuple([t._node or t for t in inputs])
-            op.versions = tuple([t._version for t in inputs])
+            op.versions = tuple([t._vc[0] for t in inputs])
             return _record(op, inputs, out, mode)
     if mode.anomaly:
         anomaly.check_forward(op, out)
-    return _make(out, None, False)
+    t = _make(out, None, False)
+    if op_cls.may_alias and np.may_share_memory(out, inputs[0].data):
+        t._vc = inputs[0]._vc
+    return t
 
 
 def _record(op: Op, inputs: tuple, out: np.ndarray, mode: _GradMode) -> "Tensor":
@@ -165,26 +171,30 @@ def _record(op: Op, inputs: tuple, out: np.ndarray, mode: _GradMode) -> "Tensor"
     op.inputs = inputs
     op.out_data = out
     op._retained = None
-    op.out_version = 0
     if mode.anomaly:
         anomaly.check_forward(op, out)
-    return _make(out, op, True)
+    t = _make(out, op, True)
+    if op.may_alias and np.may_share_memory(out, inputs[0].data):
+        t._vc = inputs[0]._vc
+    op.out_cell = t._vc
+    op.out_version = t._vc[0]
+    return t
 
 
 def _check_versions(node: Op) -> None:
     """Refuse to backprop through a node whose saved tensors were changed in place since it ran."""
     for i, (t, v) in enumerate(zip(node.inputs, node.versions)):
-        if t._version != v:
+        if t._vc[0] != v:
             raise RuntimeError(
                 f"{node.name}: input {i} (shape {t.shape}) that it saved for backward was modified in "
                 f"place: its version is {t._version}, it was {v} when {node.name} ran, so its gradient "
                 f"would be wrong. Do the in-place change (e.g. optimizer.step()) after backward(), or "
                 f"use an out-of-place op (x = x + 1).")
-    if node.out_version and node.saves_output:
+    if node.saves_output and node.out_cell[0] != node.out_version:
         raise RuntimeError(
             f"{node.name}: its output (shape {node.shape}), which its derivative reuses, was modified in "
-            f"place {node.out_version} time(s) after it ran (version 0 expected), so its gradient would "
-            f"be wrong. Use an out-of-place op instead.")
+            f"place: its version is {node.out_cell[0]}, it was {node.out_version} when {node.name} ran, so "
+            f"its gradient would be wrong. Use an out-of-place op instead.")
 
 
 # --------------------------------------------------------------------------- the one graph walk

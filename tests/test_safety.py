@@ -72,9 +72,31 @@ def test_in_place_change_of_a_saved_output_is_caught():
     z = (y * 1.0).sum()
     with tg.no_grad():
         y += 1.0
-    with pytest.raises(RuntimeError, match=r"exp: its output .* modified in place 1 time"):
+    with pytest.raises(RuntimeError, match=r"exp: its output .* modified in place: its version is 1, it was 0"):
         (y * 2).sum().backward()
     del z
+
+
+@pytest.mark.parametrize("make_view", [lambda t: t[:], lambda t: t.reshape(-1), lambda t: t.detach(),
+                                       lambda t: t.T])
+def test_in_place_change_through_a_view_is_caught(make_view):
+    w = tg.tensor([0.5, 1.0], requires_grad=True)
+    z = (w * 1.0).exp()                  # exp saves its output z
+    v = make_view(z)
+    with tg.no_grad():
+        v += 10.0                        # changes z's memory through the view
+    with pytest.raises(RuntimeError, match=r"exp: its output .* modified in place"):
+        z.sum().backward()
+
+
+def test_a_copy_made_by_advanced_indexing_does_not_share_the_version():
+    w = tg.tensor([0.5, 1.0], requires_grad=True)
+    z = (w * 1.0).exp()
+    c = z[[0, 1]]                        # a copy: changing it cannot affect z
+    with tg.no_grad():
+        c += 10.0
+    z.sum().backward()
+    np.testing.assert_allclose(w.grad.data, np.exp([0.5, 1.0]), rtol=1e-6)
 
 
 def test_in_place_change_of_an_output_not_used_by_its_derivative_is_fine():

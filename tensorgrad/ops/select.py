@@ -124,7 +124,5 @@ def inplace_update(x: Tensor, fn: Callable[[Any, Any], Tensor], other: Any) -> T
         raise ValueError(f"in-place update: the result has shape {result.shape}, which does not fit the "
                          f"tensor's shape {x.shape}.")
     x.data[...] = result
-    x._version += 1
-    if x._node is not None:      # the output of a recorded op changed: its VJP may no longer use it
-        x._node.out_version += 1
+    x._vc[0] += 1                # shared with every view of the same memory, and with the op that made x
     return x

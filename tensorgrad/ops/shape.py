@@ -17,6 +17,7 @@ class Reshape(Op):
     """y = x viewed with another shape;  the gradient is reshaped back."""
     __slots__ = ()
     name = "reshape"
+    may_alias = True
 
     def forward(self, x, shape):
         try:
@@ -33,6 +34,7 @@ class Transpose(Op):
     """y = x with axes permuted;  the gradient is permuted back by the inverse permutation."""
     __slots__ = ("axes",)
     name = "transpose"
+    may_alias = True
 
     def forward(self, x, axes):
         self.axes = axes
@@ -47,6 +49,7 @@ class BroadcastTo(Op):
     """y = x repeated along broadcast axes;  the tape sums the gradient back to x's shape."""
     __slots__ = ()
     name = "broadcast_to"
+    may_alias = True
 
     def forward(self, x, shape):
         return np.broadcast_to(x, shape)
@@ -75,6 +78,7 @@ class GetItem(Op):
     integer-array index picks an element twice)."""
     __slots__ = ("index",)
     name = "getitem"
+    may_alias = True
 
     def forward(self, x, index):
         self.index = index
