@@ -84,6 +84,13 @@ def _labels(target: Any, logits: Tensor, who: str) -> np.ndarray:
     return y
 
 
+def _sparse_cross_entropy(logits: Tensor, labels: np.ndarray, reduction: str) -> Tensor:
+    """The fused op, averaging inside it for the common 'mean' (one node instead of two)."""
+    if reduction == "mean":
+        return tg.sparse_softmax_cross_entropy(logits, labels, mean=True)
+    return _reduced(tg.sparse_softmax_cross_entropy(logits, labels), reduction)
+
+
 def _one_hot(labels: np.ndarray, classes: int, dtype: Any) -> np.ndarray:
     return np.eye(classes, dtype=dtype)[labels]
 
@@ -152,7 +159,7 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
     shape = target.shape if isinstance(target, Tensor) else np.shape(target)
     if shape == z.shape:                                      # probabilities (e.g. one-hot rows)
         return _reduced(tg.softmax_cross_entropy(z, as_tensor(target, z.dtype)), reduction)
-    return _reduced(tg.sparse_softmax_cross_entropy(z, _labels(target, z, "cross_entropy")), reduction)
+    return _sparse_cross_entropy(z, _labels(target, z, "cross_entropy"), reduction)
 
 
 def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Tensor:
@@ -292,7 +299,7 @@ class SparseCategoricalCrossentropy(_Loss):
         logits = pred if self.from_logits else _logits_of(pred, "softmax")
         if logits is None:
             logits = pred.clip(KERAS_EPSILON, 1 - KERAS_EPSILON).log()
-        return _reduced(tg.sparse_softmax_cross_entropy(logits, labels), self.reduction)
+        return _sparse_cross_entropy(logits, labels, self.reduction)
 
 
 _KERAS_NAMES: dict[str, type[_Loss]] = {

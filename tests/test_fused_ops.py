@@ -88,3 +88,20 @@ def test_sparse_softmax_cross_entropy_second_derivative():
 def test_sparse_softmax_cross_entropy_bad_labels(labels, message):
     with pytest.raises(ValueError, match=message):
         tg.sparse_softmax_cross_entropy(np.zeros((2, 4)), labels)
+
+
+def test_sparse_softmax_cross_entropy_mean_is_one_node_equal_to_the_mean_of_the_per_sample_losses():
+    z = tg.tensor(rng.normal(size=(6, 3)), requires_grad=True)
+    labels = np.array([0, 2, 1, 1, 0, 2])
+    mean = tg.sparse_softmax_cross_entropy(z, labels, mean=True)
+    assert mean.shape == () and mean._node.name == "softmax_cross_entropy"
+    assert all(not isinstance(p, tg.Op) for p in mean._node.parents)
+    np.testing.assert_allclose(mean.item(), tg.sparse_softmax_cross_entropy(z, labels).data.mean(), rtol=1e-12)
+    mean.backward()
+    np.testing.assert_allclose(z.grad.data, (tg.softmax(z).data - np.eye(3)[labels]) / 6, rtol=1e-12, atol=1e-15)
+    assert tg.gradcheck(lambda t: tg.sparse_softmax_cross_entropy(t, labels, mean=True), [z])
+
+    def grad_sq(t):
+        (g,) = tg.grad(tg.sparse_softmax_cross_entropy(t, labels, mean=True), t, create_graph=True)
+        return (g ** 2).sum()
+    assert tg.gradcheck(grad_sq, [z])

@@ -11,6 +11,7 @@ from ..tensor import Tensor
 from ._convert import lift
 from .activations import log_softmax, shifted_exp, softmax
 from .reduce import kept_shape
+from .shape import broadcast_to
 from .select import maximum
 from .unary import log
 
@@ -51,27 +52,37 @@ class SoftmaxCrossEntropy(Op):
 class SparseSoftmaxCrossEntropy(Op):
     """L_i = -log softmax(z_i)[y_i] = log Σ_c e^{z_ic} - z_{i,y_i}, integer labels y_i, classes on the last
     axis (PyTorch's CrossEntropyLoss with class indices);  dL/dz_i = softmax(z_i) - onehot(y_i).
-    The labels are data (an attribute), so no one-hot matrix is ever built in the forward pass."""
-    __slots__ = ("labels", "probs")
+    The labels are data (an attribute), so no one-hot matrix is ever built. With ``mean`` the op
+    returns (1/N) Σ_i L_i itself (one node per loss, as PyTorch's), and dL/dz_i gains the factor 1/N."""
+    __slots__ = ("labels", "probs", "mean")
     name = "softmax_cross_entropy"
 
-    def forward(self, z, labels):
-        self.labels = labels
+    def forward(self, z, labels, mean):
+        self.labels, self.mean = labels, mean
         shifted, e, total = shifted_exp(z, -1)
         e /= total
         self.probs = e
         rows = shifted.reshape(-1, shifted.shape[-1])
         picked = rows[np.arange(rows.shape[0]), labels.reshape(-1)].reshape(labels.shape)
-        return np.log(total[..., 0]) - picked
+        losses = np.log(total[..., 0]) - picked
+        return np.asarray(np.add.reduce(losses, axis=None) / losses.size) if mean else losses
+
+    def _per_sample_grad(self, g: Tensor) -> Tensor:
+        """The upstream gradient of each sample's loss: g itself, or g / N broadcast when the op averaged."""
+        if not self.mean:
+            return g
+        return broadcast_to(g / self.labels.size, self.labels.shape)
 
     def vjp(self, g):
         if not is_grad_enabled():   # plain backward: softmax - onehot, scaled by g, on arrays
+            gs = g.data / self.labels.size if self.mean else g.data
             classes = self.probs.shape[-1]
-            d = self.probs * g.data[..., None]
+            d = self.probs * (gs if self.mean else gs[..., None])
             flat = d.reshape(-1, classes)
-            flat[np.arange(flat.shape[0]), self.labels.reshape(-1)] -= g.data.reshape(-1)
+            flat[np.arange(flat.shape[0]), self.labels.reshape(-1)] -= gs if self.mean else gs.reshape(-1)
             return (Tensor._make(d, None, False),)
         z = self.inputs[0]
+        g = self._per_sample_grad(g)
         onehot = Tensor._make(np.eye(z.shape[-1], dtype=z.dtype)[self.labels], None, False)
         return (g.reshape(g.shape + (1,)) * (softmax(z, -1) - onehot),)   # differentiable again
 
@@ -130,9 +141,10 @@ def softmax_cross_entropy(logits: Any, target: Any, axis: int = -1) -> Tensor:
     return apply(SoftmaxCrossEntropy, z, y, axis=int(axis))
 
 
-def sparse_softmax_cross_entropy(logits: Any, labels: Any) -> Tensor:
-    """Per-sample cross-entropy of integer class ``labels`` (shape logits.shape[:-1]) under
-    softmax(logits) over the last axis, fused and stable; dL/dlogits = softmax(logits) - onehot(labels)."""
+def sparse_softmax_cross_entropy(logits: Any, labels: Any, mean: bool = False) -> Tensor:
+    """Cross-entropy of integer class ``labels`` (shape logits.shape[:-1]) under softmax(logits) over
+    the last axis, fused and stable: one loss per sample, or their mean with ``mean=True``;
+    dL/dlogits = softmax(logits) - onehot(labels) (over N with the mean)."""
     z = lift(logits)
     y = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
     if z.ndim == 0 or y.shape != z.shape[:-1]:
@@ -144,7 +156,7 @@ def sparse_softmax_cross_entropy(logits: Any, labels: Any) -> Tensor:
         bad = y[(y < 0) | (y >= z.shape[-1])][0]
         raise ValueError(f"sparse_softmax_cross_entropy: label {bad} is outside the {z.shape[-1]} classes "
                          f"0..{z.shape[-1] - 1}.")
-    return apply(SparseSoftmaxCrossEntropy, z, labels=y)
+    return apply(SparseSoftmaxCrossEntropy, z, labels=y, mean=bool(mean))
 
 
 def binary_cross_entropy(probs: Any, target: Any) -> Tensor:
