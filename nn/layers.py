@@ -8,6 +8,8 @@ import numpy as np
 
 import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
+from tensorgrad.autograd import apply
+from tensorgrad.ops.linear import Linear as LinearOp
 from tensorgrad import random as tg_random
 
 from . import activations, init
@@ -86,14 +88,17 @@ class Dense(Module):
         x = as_tensor(x, self.dtype)
         if not self.built:
             self.build(x.shape[-1])
-        if x.ndim == 0 or x.shape[-1] != self.weight.shape[0]:
-            raise ValueError(f"Dense '{self.name}': expects inputs with {self.weight.shape[0]} features on the "
+        weight = self.weight
+        if x.data.ndim == 0 or x.data.shape[-1] != weight.data.shape[0]:
+            raise ValueError(f"Dense '{self.name}': expects inputs with {weight.shape[0]} features on the "
                              f"last axis, got shape {x.shape}.")
+        # The input is checked above and the weights are this layer's own, so the op is applied directly
+        # (tg.linear would check the same shapes again on the training hot path).
         fused = _FUSED.get(self.activation, False)
+        inputs = (x, weight) if self.bias is None else (x, weight, self.bias)
         if fused is not False:      # one node: f(x @ W + b)
-            return tg.linear(x, self.weight, self.bias, activation=fused)
-        z = tg.linear(x, self.weight, self.bias)
-        return self.activation(z)
+            return apply(LinearOp, *inputs, activation=fused)
+        return self.activation(apply(LinearOp, *inputs, activation=None))
 
     def __repr__(self) -> str:
         act = "linear" if self.activation is None else getattr(self.activation, "__name__", repr(self.activation))
