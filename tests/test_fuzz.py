@@ -218,6 +218,28 @@ def _make_matmul(draw, a, b):
     return (lambda x, y: x @ _swap_last(y)), np.inf
 
 
+def _make_linear(draw, a, b):
+    """The fused layer f(a @ b + b[0]): b is the weight and its first row the bias (a reused value)."""
+    if a.ndim == 0 or b.ndim != 2 or a.shape[-1] != b.shape[0]:
+        return None
+    activation = draw(st.sampled_from([None, "relu", "tanh"]))
+    with_bias = draw(st.booleans())
+    pre = a @ b + (b[0] if with_bias else 0.0)
+    margin = _distance_to(pre, 0.0) if activation == "relu" else np.inf
+    if with_bias:
+        return (lambda x, w: tg.linear(x, w, w[0], activation)), margin
+    return (lambda x, w: tg.linear(x, w, None, activation)), margin
+
+
+def _make_sparse_cross_entropy(draw, a):
+    """Integer labels (data) for the rows of a; per-sample losses or their mean."""
+    if a.ndim == 0 or a.shape[-1] == 0 or a.size == 0:
+        return None
+    labels = draw(hnp.arrays(np.int64, a.shape[:-1], elements=st.integers(0, a.shape[-1] - 1)))
+    mean = draw(st.booleans())
+    return (lambda z: tg.sparse_softmax_cross_entropy(z, labels, mean=mean)), np.inf
+
+
 def _make_join(fn):
     def make(draw, a, b):
         if a.shape != b.shape or a.ndim == 0 and fn is tg.concatenate:
@@ -274,6 +296,8 @@ OPS: dict[str, tuple[int, Callable]] = {
     "maximum": _binary(tg.maximum, margin=lambda a, b: _distance_to(np.subtract(a, b), 0.0)),
     "minimum": _binary(tg.minimum, margin=lambda a, b: _distance_to(np.subtract(a, b), 0.0)),
     "clip": (1, _make_clip),
+    "linear": (2, _make_linear),
+    "sparse_softmax_cross_entropy": (1, _make_sparse_cross_entropy),
     "softmax_cross_entropy": _make_same_shape(
         lambda z, y: tg.softmax_cross_entropy(z, y), domain=lambda z, y: z.ndim > 0),
     "binary_cross_entropy": _make_same_shape(
