@@ -219,16 +219,24 @@ def _make_matmul(draw, a, b):
 
 
 def _make_linear(draw, a, b):
-    """The fused layer f(a @ b + b[0]): b is the weight and its first row the bias (a reused value)."""
-    if a.ndim == 0 or b.ndim != 2 or a.shape[-1] != b.shape[0]:
+    """The fused layer f(a @ W + c) with W = the first k·m values of b as (k, m) and c = b's first m values
+    (k = a's last axis): weight and bias both come from the pool, so values are reused."""
+    if a.ndim == 0 or a.shape[-1] == 0:
+        return None
+    k = a.shape[-1]
+    m = draw(st.sampled_from([m for m in (1, 2) if k * m <= b.size] or [0]))
+    if m == 0:
         return None
     activation = draw(st.sampled_from([None, "relu", "tanh"]))
     with_bias = draw(st.booleans())
-    pre = a @ b + (b[0] if with_bias else 0.0)
+    w_value = b.reshape(-1)[:k * m].reshape(k, m)
+    pre = a @ w_value + (b.reshape(-1)[:m] if with_bias else 0.0)
     margin = _distance_to(pre, 0.0) if activation == "relu" else np.inf
-    if with_bias:
-        return (lambda x, w: tg.linear(x, w, w[0], activation)), margin
-    return (lambda x, w: tg.linear(x, w, None, activation)), margin
+
+    def layer(x, y):
+        flat = y.reshape(-1)
+        return tg.linear(x, flat[:k * m].reshape(k, m), flat[:m] if with_bias else None, activation)
+    return layer, margin
 
 
 def _make_sparse_cross_entropy(draw, a):
