@@ -42,6 +42,7 @@ def _user_line() -> str:
 
 
 def _bad_values(a: np.ndarray) -> str | None:
+    """'NaN' or 'Inf' when ``a`` holds one, else None."""
     if a.dtype.kind != "f" or np.isfinite(a).all():
         return None
     return "NaN" if np.isnan(a).any() else "Inf"
@@ -57,9 +58,9 @@ def check_forward(op: autograd.Op, out: np.ndarray) -> None:
 
 
 def check_backward(node: autograd.Op, grads: Sequence[Any]) -> None:
-    """Raise if the VJP of ``node`` returned a gradient holding NaN or Inf."""
+    """Raise if the VJP of ``node`` returned a gradient (array or Tensor) holding NaN or Inf."""
     for i, g in enumerate(grads):
-        bad = None if g is None else _bad_values(g.data)
+        bad = None if g is None else _bad_values(np.asarray(g.data if isinstance(g, autograd.Tensor) else g))
         if bad:
             where = getattr(node, "trace", None) or "<created outside detect_anomaly>"
             raise FloatingPointError(f"anomaly: the backward of {node.name} produced {bad} in the gradient "

@@ -7,14 +7,21 @@ edges). ``backward`` toposorts the nodes without recursion, calls each node's ``
 summed gradient of its output, sums every input gradient back to the input's shape in one place
 (:func:`sum_to_shape`), and frees each node as soon as it is done unless the graph is retained.
 
-VJPs are written with tensorgrad ops. They run under ``no_grad`` unless ``create_graph=True``; then
-the backward pass is itself recorded and can be differentiated again.
+Each VJP is written once and runs in two modes. A plain backward (the usual ``loss.backward()``)
+calls it on numpy arrays: nothing is recorded, so nothing needs wrapping in Tensors, and the
+gradient table holds arrays. With ``create_graph=True`` the same VJP runs on Tensors with recording
+switched on, so the backward pass is itself a graph and can be differentiated again. VJPs reach
+their saved values through :meth:`Op.values` and :meth:`Op.output`, which give whichever the mode
+needs, and write their formulas with operators, methods, and the functions of
+``tensorgrad.ops._namespace.functions()``.
 """
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import threading
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -66,14 +73,16 @@ class Op:
     """A primitive: ``forward`` on numpy arrays, ``vjp`` with tensorgrad ops, side by side.
 
     Subclasses implement ``forward(self, *arrays, **attrs) -> ndarray`` (keeping on ``self`` what the
-    VJP needs) and ``vjp(self, g) -> tuple`` with one gradient (a Tensor, or None for "no gradient")
-    per input. Inside ``vjp``, ``self.inputs`` are the input Tensors, ``self.output()`` is the result
-    as a Tensor attached to this node (so second derivatives see through it), and
-    ``self.needs_input_grad[i]`` says whether input ``i`` wants a gradient at all.
+    VJP needs) and ``vjp(self, g) -> tuple`` with one gradient (or None for "no gradient") per input.
+    ``g`` is a numpy array in a plain backward and a Tensor under ``create_graph``; inside ``vjp``,
+    ``self.values()`` are the inputs and ``self.output()`` the result in the same form (as Tensors
+    they are attached to the graph, so second derivatives see through them), and
+    ``self.needs_input_grad[i]`` says whether input ``i`` wants a gradient at all. A VJP may return
+    arrays or Tensors in either mode (a constant gradient is simplest as an array); the tape converts.
     """
 
     __slots__ = ("inputs", "parents", "needs_input_grad", "out_data", "_shape", "_dtype", "_retained",
-                 "versions", "out_cell", "out_version", "trace", "__weakref__")
+                 "versions", "out_cell", "out_version", "seq", "trace", "__weakref__")
     name = "op"
     saves_output = False   # True when the VJP reads self.output(): then the output must not change in place
     may_alias = False      # True when the output can be a numpy view of input 0 (then they share a version counter)
@@ -84,8 +93,18 @@ class Op:
     def vjp(self, g: "Tensor") -> tuple:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def output(self) -> "Tensor":
-        """The forward result as a Tensor whose node is this op (differentiable under create_graph)."""
+    def values(self) -> tuple:
+        """The saved inputs as the VJP computes with them: numpy arrays in a plain backward, the input
+        Tensors when the backward is recorded (create_graph)."""
+        if _mode.enabled:
+            return self.inputs
+        return tuple([t.data for t in self.inputs])
+
+    def output(self) -> "Tensor | np.ndarray":
+        """The forward result: an array in a plain backward; under create_graph a Tensor whose node
+        is this op, so second derivatives see through it."""
+        if not _mode.enabled:
+            return self.out_data
         t = Tensor._make(self.out_data, self, True)
         t._vc = self.out_cell
         return t
@@ -140,88 +159,93 @@ def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
                          f"trailing axes must be equal or 1). Reshape one operand, e.g. "
                          f"x.reshape(-1, 1), so the axes line up.") from None
     mode = _mode
+    recorded = False
     if mode.enabled:
         if n == 2:
-            if a.requires_grad or b.requires_grad:
-                op.needs_input_grad = (a.requires_grad, b.requires_grad)
+            need_a, need_b = a.requires_grad, b.requires_grad
+            if need_a or need_b:
+                recorded = True
+                op.needs_input_grad = (need_a, need_b)
                 op.parents = (a._node or a, b._node or b)
                 op.versions = (a._vc[0], b._vc[0])
-                return _record(op, inputs, out, mode)
         elif n == 1:
             if a.requires_grad:
+                recorded = True
                 op.needs_input_grad = (True,)
                 op.parents = (a._node or a,)
                 op.versions = (a._vc[0],)
-                return _record(op, inputs, out, mode)
         elif any(t.requires_grad for t in inputs):
+            recorded = True
             op.needs_input_grad = tuple([t.requires_grad for t in inputs])
             op.parents = tuple([t._node or t for t in inputs])
             op.versions = tuple([t._vc[0] for t in inputs])
-            return _record(op, inputs, out, mode)
     if mode.anomaly:
         anomaly.check_forward(op, out)
-    t = _make(out, None, False)
-    if op_cls.may_alias and np.may_share_memory(out, inputs[0].data):
-        t._vc = inputs[0]._vc
+    t = _new(Tensor)                # Tensor._make, inlined: this runs for every op
+    t.data, t.grad, t.requires_grad = out, None, recorded
+    t._vc = inputs[0]._vc if op_cls.may_alias and np.may_share_memory(out, inputs[0].data) else [0]
+    if recorded:                    # make op a node of the graph
+        t._node = op
+        op.inputs, op.out_data, op._retained = inputs, out, None
+        op.seq = next(_creation_order)
+        op.out_cell, op.out_version = t._vc, t._vc[0]
+    else:
+        t._node = None
     return t
 
 
-def _record(op: Op, inputs: tuple, out: np.ndarray, mode: _GradMode) -> "Tensor":
-    """Make ``op`` a node of the graph: keep its inputs for the VJP and return its output tensor."""
-    op.inputs = inputs
-    op.out_data = out
-    op._retained = None
-    if mode.anomaly:
-        anomaly.check_forward(op, out)
-    t = _make(out, op, True)
-    if op.may_alias and np.may_share_memory(out, inputs[0].data):
-        t._vc = inputs[0]._vc
-    op.out_cell = t._vc
-    op.out_version = t._vc[0]
-    return t
+_creation_order = itertools.count()   # a node's seq: every consumer is made after the nodes it consumes
+_new = object.__new__
 
 
-def _check_versions(node: Op) -> None:
-    """Refuse to backprop through a node whose saved tensors were changed in place since it ran."""
-    for i, (t, v) in enumerate(zip(node.inputs, node.versions)):
-        if t._vc[0] != v:
-            raise RuntimeError(
-                f"{node.name}: input {i} (shape {t.shape}) that it saved for backward was modified in "
-                f"place: its version is {t._version}, it was {v} when {node.name} ran, so its gradient "
-                f"would be wrong. Do the in-place change (e.g. optimizer.step()) after backward(), or "
-                f"use an out-of-place op (x = x + 1).")
-    if node.saves_output and node.out_cell[0] != node.out_version:
-        raise RuntimeError(
-            f"{node.name}: its output (shape {node.shape}), which its derivative reuses, was modified in "
-            f"place: its version is {node.out_cell[0]}, it was {node.out_version} when {node.name} ran, so "
-            f"its gradient would be wrong. Use an out-of-place op instead.")
+def _modified_input_error(node: Op, t: "Tensor") -> RuntimeError:
+    """A node's saved input ``t`` was changed in place after the node ran: its gradient would be wrong."""
+    i = next(j for j, inp in enumerate(node.inputs) if inp is t)
+    v = node.versions[i]
+    return RuntimeError(
+        f"{node.name}: input {i} (shape {t.shape}) that it saved for backward was modified in "
+        f"place: its version is {t._version}, it was {v} when {node.name} ran, so its gradient "
+        f"would be wrong. Do the in-place change (e.g. optimizer.step()) after backward(), or "
+        f"use an out-of-place op (x = x + 1).")
+
+
+def _modified_output_error(node: Op) -> RuntimeError:
+    """A node whose VJP reuses its output saw that output changed in place."""
+    return RuntimeError(
+        f"{node.name}: its output (shape {node.shape}), which its derivative reuses, was modified in "
+        f"place: its version is {node.out_cell[0]}, it was {node.out_version} when {node.name} ran, so "
+        f"its gradient would be wrong. Use an out-of-place op instead.")
 
 
 # --------------------------------------------------------------------------- the one graph walk
-def toposort(roots: Iterable[Op]) -> list[Op]:
-    """All nodes reachable from ``roots``, each before the nodes that produced its inputs.
+def walk(roots: Iterable[Op]) -> Iterator[Op]:
+    """Every node reachable from ``roots``, once each, every consumer before the nodes it consumes.
 
-    Iterative depth-first search with an explicit stack of (node, children_done) pairs, so graphs of
-    millions of nodes need no recursion; parents are visited in input order, so the order is stable.
+    Nodes come out in reverse order of creation (a max-heap on ``seq``): a node is always made after
+    the nodes that made its inputs, so when it comes out, every node that uses its output has come out
+    already. No recursion, so graphs of millions of nodes are fine, and the order is deterministic.
+    Lazy, so backward frees each node before the walk goes on.
     """
-    order: list[Op] = []
+    heap: list[tuple[int, Op]] = []
     seen: set[int] = set()
-    stack: list[tuple[Op, bool]] = [(r, False) for r in list(roots)[::-1]]
-    push, pop, visit = stack.append, stack.pop, seen.add
-    while stack:
-        node, children_done = pop()
-        if children_done:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        visit(id(node))
-        push((node, True))
-        for parent in node.parents[::-1]:
+    for r in roots:
+        if id(r) not in seen:
+            seen.add(id(r))
+            heap.append((-r.seq, r))
+    heapq.heapify(heap)
+    pop, push, visit = heapq.heappop, heapq.heappush, seen.add
+    while heap:
+        node = pop(heap)[1]
+        yield node
+        for parent in node.parents:
             if isinstance(parent, Op) and id(parent) not in seen:
-                push((parent, False))
-    order.reverse()
-    return order
+                visit(id(parent))
+                push(heap, (-parent.seq, parent))
+
+
+def toposort(roots: Iterable[Op]) -> list[Op]:
+    """All nodes reachable from ``roots`` as a list, each before the nodes that produced its inputs."""
+    return list(walk(roots))
 
 
 def sum_to_shape(g: "Tensor", shape: tuple[int, ...], op_name: str = "op") -> "Tensor":
@@ -262,27 +286,31 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
 
     With ``wanted=None`` gradients accumulate into leaves' ``.grad`` (Tensor.backward). Otherwise the
     gradients of the ``wanted`` tensors are returned in order and no ``.grad`` is touched
-    (tensorgrad.grad). A node's output gradient is popped from the table as soon as its VJP ran, so
-    intermediate gradients live no longer than needed.
+    (tensorgrad.grad). The gradient table holds numpy arrays in a plain backward and Tensors under
+    ``create_graph``; the same arithmetic serves both. A node's output gradient is popped from the
+    table as soon as its VJP ran, so intermediate gradients live no longer than needed.
     """
-    grads: dict[int, Tensor] = {}          # id(node or leaf) -> gradient of its output so far
+    plain = not create_graph
+    grads: dict[int, Any] = {}             # id(node or leaf) -> gradient of its output so far
     leaves: dict[int, Tensor] = {}         # id(leaf) -> leaf, in the order first reached
     root_nodes = []
     for t, g in zip(roots, root_grads):
-        key = t._node or t
-        _accumulate(grads, id(key), g)
+        key = id(t._node or t)
+        g = g.data if plain else g
+        prev = grads.get(key)
+        grads[key] = g if prev is None else prev + g
         if t._node is None:
-            leaves[id(t)] = t
+            leaves[key] = t
         else:
             root_nodes.append(t._node)
     wanted_nodes = set() if wanted is None else {id(w._node) for w in wanted if w._node is not None}
-    captured: dict[int, Tensor] = {}
+    captured: dict[int, Any] = {}
 
     previous_mode, check_anomalies = _mode.enabled, _mode.anomaly
     _mode.enabled = create_graph
     _mode.anomaly = False          # the VJPs' own ops are checked through what the VJPs return
     try:
-        for node in toposort(root_nodes):
+        for node in walk(root_nodes):
             g = grads.pop(id(node), None)
             if g is None:
                 continue
@@ -293,25 +321,30 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
             inputs = node.inputs
             if inputs is None:
                 raise _freed_error(node)
-            _check_versions(node)
+            if node.saves_output and node.out_cell[0] != node.out_version:
+                raise _modified_output_error(node)
             input_grads = node.vjp(g)
             if check_anomalies:
                 anomaly.check_backward(node, input_grads)
-            for parent, inp, gi, needed in zip(node.parents, inputs, input_grads, node.needs_input_grad):
+            for parent, inp, gi, needed, version in zip(node.parents, inputs, input_grads, node.needs_input_grad,
+                                                        node.versions):
+                if inp._vc[0] != version:   # checked for every input, after the VJP: nothing is kept on error
+                    raise _modified_input_error(node, inp)
                 if gi is None or not needed:
                     continue
-                if gi.data.shape != inp.data.shape:
-                    gi = sum_to_shape(gi, inp.data.shape, node.name)
-                if gi.data.dtype != inp.data.dtype:
-                    gi = gi.astype(inp.data.dtype)
+                if isinstance(gi, Tensor):   # VJPs may return either form; the table holds the mode's
+                    if plain:
+                        gi = gi.data
+                elif not plain:              # an array under create_graph: a constant, no graph behind it
+                    gi = _make(np.asarray(gi), None, False)
+                data = inp.data
+                if gi.shape != data.shape:
+                    gi = sum_to_shape(gi, data.shape, node.name)
+                if gi.dtype != data.dtype:
+                    gi = gi.astype(data.dtype)
                 key = id(parent)
                 prev = grads.get(key)
-                if prev is None:
-                    grads[key] = gi
-                elif create_graph:
-                    grads[key] = prev + gi
-                else:               # plain numpy: no node to record
-                    grads[key] = _make(prev.data + gi.data, None, False)
+                grads[key] = gi if prev is None else prev + gi
                 if parent is inp:  # a leaf: its gradient is final once every node is done
                     leaves[key] = inp
             if not retain_graph:
@@ -320,37 +353,42 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
         _mode.enabled, _mode.anomaly = previous_mode, check_anomalies
 
     if wanted is not None:
-        return [captured.get(id(w._node)) if w._node is not None else grads.get(id(w)) for w in wanted]
+        found = [captured.get(id(w._node)) if w._node is not None else grads.get(id(w)) for w in wanted]
+        return [_as_tensor_grad(g) if plain and g is not None else g for g in found]
     given: set[int] = set()
     for key, leaf in leaves.items():
         g = grads.get(key)
         if g is None or not leaf.requires_grad:
             continue
-        if leaf.grad is None:
-            if not create_graph:    # each leaf owns a writeable array (grads may be shared or broadcast views)
-                data = g.data
-                if id(data) in given or data.base is not None or not data.flags.writeable:
-                    g = _make(np.array(data), None, False)
-                given.add(id(g.data))
-            leaf.grad = g
-        elif create_graph:
-            with set_grad_enabled(True):
-                leaf.grad = leaf.grad + g
+        if not plain:
+            if leaf.grad is None:
+                leaf.grad = g
+            else:
+                with set_grad_enabled(True):
+                    leaf.grad = leaf.grad + g
+        elif leaf.grad is None:     # each leaf owns a writeable array (grads may be shared or broadcast views)
+            if id(g) in given or type(g) is not np.ndarray or g.base is not None or not g.flags.writeable:
+                g = np.array(g)
+            given.add(id(g))
+            leaf.grad = _make(g, None, False)
         else:
-            leaf.grad = _make(leaf.grad.data + g.data, None, False)
+            leaf.grad = _make(leaf.grad.data + g, None, False)
     return []
 
 
-def _retain(node: Op, g: "Tensor") -> None:
+def _as_tensor_grad(g: Any) -> "Tensor":
+    """A plain backward's array gradient as a constant Tensor (0-d numpy scalars become arrays)."""
+    return _make(g if type(g) is np.ndarray else np.asarray(g), None, False)
+
+
+def _retain(node: Op, g: Any) -> None:
     """Store the gradient of a non-leaf that asked for it with ``retain_grad()``."""
     holder = node._retained()
-    if holder is not None:
-        holder.grad = g if holder.grad is None else holder.grad + g
-
-
-def _accumulate(table: dict, key: int, g: "Tensor") -> None:
-    prev = table.get(key)
-    table[key] = g if prev is None else prev + g
+    if holder is None:
+        return
+    if not isinstance(g, Tensor):
+        g = _make(np.array(g), None, False)
+    holder.grad = g if holder.grad is None else holder.grad + g
 
 
 # --------------------------------------------------------------------------- public entry points
@@ -369,7 +407,8 @@ def _seed_grads(outputs: Sequence["Tensor"], grad_outputs: Sequence[Any] | None,
                     f"{who}: grad can be implicitly created only for scalar outputs, but output {i} "
                     f"has shape {out.shape}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass "
                     f"a gradient of shape {out.shape}.")
-            seeds.append(_make(np.ones(out.shape, dtype=out.dtype), None, False))
+            one = np.array(1, dtype=out.dtype)   # the usual scalar loss: np.ones' wrapper costs 4x this
+            seeds.append(_make(one if out.data.ndim == 0 else np.ones(out.shape, dtype=out.dtype), None, False))
         else:
             g = as_tensor(given, dtype=out.dtype)
             if g.shape != out.shape:

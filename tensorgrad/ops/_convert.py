@@ -24,6 +24,8 @@ def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as Tensors (see :func:`lift`). A Python float next to an integer or
     bool tensor makes the result float32, as PyTorch (numpy alone would give float64)."""
     if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            return a, b
         if type(b) is float and a.data.dtype.kind in "biu":
             return a.astype(DEFAULT_DTYPE), lift(b)
         return a, lift(b, a)

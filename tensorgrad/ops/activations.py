@@ -8,6 +8,9 @@ import numpy as np
 from ..autograd import Op, apply
 from ..tensor import Tensor
 from ._convert import lift
+from ._kernels import shifted_exp
+from ._kernels import sigmoid as stable_sigmoid
+from ._namespace import functions
 
 
 class Sigmoid(Op):
@@ -17,8 +20,7 @@ class Sigmoid(Op):
     saves_output = True
 
     def forward(self, z):
-        e = np.exp(-np.abs(z))
-        return np.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
+        return stable_sigmoid(z)
 
     def vjp(self, g):
         a = self.output()
@@ -76,9 +78,8 @@ class ELU(Op):
         return np.where(z > 0, z, z.dtype.type(alpha) * np.expm1(np.minimum(z, 0)))
 
     def vjp(self, g):
-        from .select import where
         positive = self.inputs[0].data > 0
-        return (g * where(positive, 1.0, self.output() + self.alpha),)
+        return (g * functions().where(positive, 1.0, self.output() + self.alpha),)
 
 
 class Softplus(Op):
@@ -90,14 +91,7 @@ class Softplus(Op):
         return np.logaddexp(z.dtype.type(0), z)
 
     def vjp(self, g):
-        return (g * sigmoid(self.inputs[0]),)
-
-
-def shifted_exp(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The stable pieces of every softmax: s = z - max(z), e^s, and Σ e^s along ``axis`` (kept)."""
-    shifted = z - np.maximum.reduce(z, axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return shifted, e, np.add.reduce(e, axis=axis, keepdims=True)
+        return (g * functions().sigmoid(self.values()[0]),)
 
 
 class Softmax(Op):
@@ -130,7 +124,7 @@ class LogSoftmax(Op):
         return shifted - np.log(total)
 
     def vjp(self, g):
-        return (g - self.output().exp() * g.sum(axis=self.axis, keepdims=True),)
+        return (g - functions().exp(self.output()) * g.sum(axis=self.axis, keepdims=True),)
 
 
 def sigmoid(z: Any) -> Tensor:

@@ -11,6 +11,7 @@ import numpy as np
 from ..autograd import Op, apply
 from ..tensor import Tensor
 from ._convert import lift, lift_pair
+from ._namespace import functions
 
 
 class Add(Op):
@@ -46,7 +47,7 @@ class Mul(Op):
         return x * y
 
     def vjp(self, g):
-        x, y = self.inputs
+        x, y = self.values()
         need_x, need_y = self.needs_input_grad
         return (g * y if need_x else None), (g * x if need_y else None)
 
@@ -60,7 +61,7 @@ class Div(Op):
         return x / y
 
     def vjp(self, g):
-        x, y = self.inputs
+        x, y = self.values()
         need_x, need_y = self.needs_input_grad
         return (g / y if need_x else None), (-g * x / (y * y) if need_y else None)
 
@@ -87,19 +88,19 @@ class Pow(Op):
         return x ** p
 
     def vjp(self, g):
-        from .select import where
-        x, p = self.inputs
+        x, p = self.values()
         need_x, need_p = self.needs_input_grad
         gx = g * p * x ** (p - 1) if need_x else None
         gp = None
         if need_p:
-            positive = x.data > 0
-            safe_x = where(positive, x, 1.0)
-            gp = g * where(positive, self.output() * safe_x.log(), 0.0)
+            F = functions()
+            positive = self.inputs[0].data > 0
+            gp = g * F.where(positive, self.output() * F.log(F.where(positive, x, 1.0)), 0.0)
         return gx, gp
 
 
-def _swap_last(t: Tensor) -> Tensor:
+def _swap_last(t: Any) -> Any:
+    """``t`` (array or Tensor) with its last two axes swapped."""
     axes = list(range(t.ndim))
     axes[-1], axes[-2] = axes[-2], axes[-1]
     return t.transpose(axes)
@@ -123,7 +124,7 @@ class MatMul(Op):
                 f"axis of the right ({b.shape[0] if b.ndim == 1 else b.shape[-2]}).") from None
 
     def vjp(self, g):
-        a, b = self.inputs
+        a, b = self.values()
         need_a, need_b = self.needs_input_grad
         if a.ndim == 1 and b.ndim == 1:
             return (g * b if need_a else None), (g * a if need_b else None)

@@ -6,14 +6,14 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Op, apply, is_grad_enabled
+from ..autograd import Op, apply
 from ..tensor import Tensor
 from ._convert import lift
-from .activations import log_softmax, shifted_exp, softmax
+from ._kernels import shifted_exp
+from ._namespace import functions
+from .activations import log_softmax, softmax
 from .reduce import kept_shape
 from .shape import broadcast_to
-from .select import maximum
-from .unary import log
 
 
 class SoftmaxCrossEntropy(Op):
@@ -30,16 +30,13 @@ class SoftmaxCrossEntropy(Op):
         return -(y * self.log_probs).sum(axis=axis)
 
     def vjp(self, g):
-        z, y = self.inputs
+        z, y = self.values()
         need_z, need_y = self.needs_input_grad
-        if not is_grad_enabled():   # plain backward: the closed form on arrays, no nodes
-            gk = g.data.reshape(kept_shape(z.shape, (self.axis % z.ndim,)))
-            gz = gk * (self.probs * y.data.sum(axis=self.axis, keepdims=True) - y.data) if need_z else None
-            gy = -gk * self.log_probs if need_y else None
-            return (None if gz is None else Tensor._make(gz, None, False),
-                    None if gy is None else Tensor._make(gy, None, False))
+        if isinstance(z, Tensor):   # recorded: recomputed with ops, so they can be differentiated again
+            probs, log_probs = softmax(z, self.axis), log_softmax(z, self.axis)
+        else:
+            probs, log_probs = self.probs, self.log_probs
         g = g.reshape(kept_shape(z.shape, (self.axis % z.ndim,)))
-        probs, log_probs = softmax(z, self.axis), log_softmax(z, self.axis)   # differentiable again
         gz = g * (probs * y.sum(axis=self.axis, keepdims=True) - y) if need_z else None
         gy = -g * log_probs if need_y else None
         return gz, gy
@@ -74,13 +71,13 @@ class SparseSoftmaxCrossEntropy(Op):
         return broadcast_to(g / self.labels.size, self.labels.shape)
 
     def vjp(self, g):
-        if not is_grad_enabled():   # plain backward: softmax - onehot, scaled by g, on arrays
-            gs = g.data / self.labels.size if self.mean else g.data
+        if not isinstance(g, Tensor):   # plain backward: softmax - onehot, scaled by g, in place
+            gs = g / self.labels.size if self.mean else g
             classes = self.probs.shape[-1]
             d = self.probs * (gs if self.mean else gs[..., None])
             flat = d.reshape(-1, classes)
             flat[np.arange(flat.shape[0]), self.labels.reshape(-1)] -= gs if self.mean else gs.reshape(-1)
-            return (Tensor._make(d, None, False),)
+            return (d,)
         z = self.inputs[0]
         g = self._per_sample_grad(g)
         onehot = Tensor._make(np.eye(z.shape[-1], dtype=z.dtype)[self.labels], None, False)
@@ -106,15 +103,16 @@ class BinaryCrossEntropy(Op):
         return -(y * log_p + (1 - y) * log_q)
 
     def vjp(self, g):
-        p, y = self.inputs
+        p, y = self.values()
         need_p, need_y = self.needs_input_grad
-        gp = g * (p - y) / maximum(p * (1 - p), 1e-12) if need_p else None
+        F = functions()
+        gp = g * (p - y) / F.maximum(p * (1 - p), 1e-12) if need_p else None
         gy = None
-        if need_y and is_grad_enabled():   # create_graph: log(1-p) - log p rebuilt from p, so d²L/dy dp is seen
+        if need_y and isinstance(p, Tensor):   # recorded: log(1-p) - log p rebuilt from p, so d²L/dy dp is seen
             with np.errstate(divide="ignore"):
-                gy = g * (maximum(log(1 - p), -100.0) - maximum(log(p), -100.0))
+                gy = g * (F.maximum(F.log(1 - p), -100.0) - F.maximum(F.log(p), -100.0))
         elif need_y:
-            gy = g * Tensor._make(self.log_ratio, None, False)
+            gy = g * self.log_ratio
         return gp, gy
 
     def free(self) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Op, apply, is_grad_enabled
+from ..autograd import Op, apply
 from ..tensor import Tensor
 from ._convert import lift
 
@@ -39,36 +39,23 @@ class Linear(Op):
         return z
 
     def vjp(self, g):
-        inputs = self.inputs
-        if is_grad_enabled():       # create_graph: the same maths with ops, so it can be differentiated again
-            return self._vjp_recorded(g, inputs[0], inputs[1], len(inputs) == 3)
-        x, w = inputs[0].data, inputs[1].data
+        x, w = self.values()[:2]
         need = self.needs_input_grad
-        a, gz = self.out_data, g.data
-        if self.activation == "relu":
-            gz = gz * (a > 0)
-        elif self.activation == "tanh":
-            gz = gz * (1 - a * a)
-        if gz.ndim != 2:            # batched inputs: the weight sees every leading position as a sample
-            x = x.reshape(-1, x.shape[-1])
-        gz2 = gz if gz.ndim == 2 else gz.reshape(-1, gz.shape[-1])
-        make = Tensor._make
-        gx = make(gz @ w.T, None, False) if need[0] else None
-        gw = make(x.T @ gz2, None, False) if need[1] else None
-        if len(inputs) == 2:
-            return gx, gw
-        return gx, gw, (make(np.add.reduce(gz2, axis=0), None, False) if need[2] else None)
-
-    def _vjp_recorded(self, g, x, w, has_bias):
         if self.activation == "relu":
             g = g * (self.out_data > 0)
         elif self.activation == "tanh":
             a = self.output()
             g = g * (1 - a * a)
-        x2 = x.reshape((-1, x.shape[-1]))
-        g2 = g.reshape((-1, g.shape[-1]))
-        grads = (g @ w.T, x2.T @ g2)
-        return grads + ((g2.sum(axis=0),) if has_bias else ())
+        if g.ndim != 2:            # batched inputs: the weight sees every leading position as a sample
+            x = x.reshape((-1, x.shape[-1]))
+            g2 = g.reshape((-1, g.shape[-1]))
+        else:
+            g2 = g
+        gx = g @ w.T if need[0] else None
+        gw = x.T @ g2 if need[1] else None
+        if len(need) == 2:
+            return gx, gw
+        return gx, gw, (g2.sum(axis=0) if need[2] else None)
 
 
 def linear(x: Any, weight: Any, bias: Any = None, activation: str | None = None) -> Tensor:

@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Op, apply, is_grad_enabled
+from ..autograd import Op, apply
 from ..tensor import Tensor
 from ._convert import lift
-from .shape import broadcast_to
+from ._namespace import functions
 
 
 def _normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
@@ -34,15 +34,12 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[in
 class _Reduce(Op):
     __slots__ = ("axes", "keepdims")
 
-    def _grad_at_input_shape(self, g: Tensor) -> Tensor:
+    def _grad_at_input_shape(self, g: Any) -> Any:
         """g reshaped to the keepdims shape, then broadcast back over the reduced axes."""
-        x = self.inputs[0]
-        if not is_grad_enabled():   # plain backward: a read-only numpy view, no nodes
-            data = g.data if self.axes is None or self.keepdims else g.data.reshape(kept_shape(x.shape, self.axes))
-            return Tensor._make(np.broadcast_to(data, x.shape), None, False)
+        shape = self.inputs[0].shape
         if self.axes is not None and not self.keepdims:   # a full reduction broadcasts as it is
-            g = g.reshape(kept_shape(x.shape, self.axes))
-        return broadcast_to(g, x.shape)
+            g = g.reshape(kept_shape(shape, self.axes))
+        return functions().broadcast_to(g, shape)
 
 
 class Sum(_Reduce):

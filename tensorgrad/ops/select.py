@@ -8,6 +8,7 @@ import numpy as np
 from ..autograd import Op, apply, is_grad_enabled
 from ..tensor import Tensor
 from ._convert import lift, lift_pair
+from ._namespace import functions
 
 
 class Where(Op):
@@ -21,7 +22,8 @@ class Where(Op):
 
     def vjp(self, g):
         need_a, need_b = self.needs_input_grad
-        return (where(self.cond, g, 0.0) if need_a else None), (where(self.cond, 0.0, g) if need_b else None)
+        where_ = functions().where
+        return (where_(self.cond, g, 0.0) if need_a else None), (where_(self.cond, 0.0, g) if need_b else None)
 
 
 class _Extremum(Op):

@@ -88,8 +88,20 @@ class GetItem(Op):
             raise IndexError(f"getitem: index {index!r} is invalid for a tensor of shape {x.shape}: {e}") from None
 
     def vjp(self, g):
-        x = self.inputs[0]
-        return (apply(ScatterAdd, g, shape=x.shape, index=self.index),)
+        shape = self.inputs[0].shape
+        if isinstance(g, Tensor):   # recorded: scattering is itself an op (its VJP is indexing again)
+            return (apply(ScatterAdd, g, shape=shape, index=self.index),)
+        return (scatter_add(g, shape, self.index),)
+
+
+def scatter_add(g: np.ndarray, shape: tuple[int, ...], index: Any) -> np.ndarray:
+    """zeros(shape) with ``g`` added at ``index`` (np.add.at where an array index may repeat)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    if _is_basic(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
 
 
 class ScatterAdd(Op):
@@ -99,12 +111,7 @@ class ScatterAdd(Op):
 
     def forward(self, g, shape, index):
         self.index = index
-        out = np.zeros(shape, dtype=g.dtype)
-        if _is_basic(index):
-            out[index] = g
-        else:
-            np.add.at(out, index, g)
-        return out
+        return scatter_add(g, shape, index)
 
     def vjp(self, g):
         return (g[self.index],)

@@ -32,7 +32,7 @@ class Log(Op):
         return np.log(x)
 
     def vjp(self, g):
-        return (g / self.inputs[0],)
+        return (g / self.values()[0],)
 
 
 class Sqrt(Op):
@@ -65,8 +65,8 @@ class _ZeroGradient(Op):
     __slots__ = ()
 
     def vjp(self, g):
-        x = self.inputs[0]
-        return (Tensor._make(np.zeros(x.shape, dtype=x.dtype), None, False),)
+        x = self.inputs[0].data
+        return (np.zeros(x.shape, dtype=x.dtype),)
 
 
 class Sign(_ZeroGradient):
