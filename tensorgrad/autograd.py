@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
+import operator
 import threading
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -98,7 +99,7 @@ class Op:
         Tensors when the backward is recorded (create_graph)."""
         if _mode.enabled:
             return self.inputs
-        return tuple([t.data for t in self.inputs])
+        return tuple(map(_data_of, self.inputs))
 
     def output(self) -> "Tensor | np.ndarray":
         """The forward result: an array in a plain backward; under create_graph a Tensor whose node
@@ -174,11 +175,13 @@ def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
                 op.needs_input_grad = (True,)
                 op.parents = (a._node or a,)
                 op.versions = (a._vc[0],)
-        elif any(t.requires_grad for t in inputs):
-            recorded = True
-            op.needs_input_grad = tuple([t.requires_grad for t in inputs])
-            op.parents = tuple([t._node or t for t in inputs])
-            op.versions = tuple([t._vc[0] for t in inputs])
+        else:
+            needs = tuple([t.requires_grad for t in inputs])
+            if True in needs:
+                recorded = True
+                op.needs_input_grad = needs
+                op.parents = tuple([t._node or t for t in inputs])
+                op.versions = tuple([t._vc[0] for t in inputs])
     if mode.anomaly:
         anomaly.check_forward(op, out)
     t = _new(Tensor)                # Tensor._make, inlined: this runs for every op
@@ -196,6 +199,7 @@ def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
 
 _creation_order = itertools.count()   # a node's seq: every consumer is made after the nodes it consumes
 _new = object.__new__
+_data_of = operator.attrgetter("data")
 
 
 def _modified_input_error(node: Op, t: "Tensor") -> RuntimeError:
@@ -227,10 +231,10 @@ def walk(roots: Iterable[Op]) -> Iterator[Op]:
     Lazy, so backward frees each node before the walk goes on.
     """
     heap: list[tuple[int, Op]] = []
-    seen: set[int] = set()
+    seen: set[Op] = set()          # nodes hash by identity
     for r in roots:
-        if id(r) not in seen:
-            seen.add(id(r))
+        if r not in seen:
+            seen.add(r)
             heap.append((-r.seq, r))
     heapq.heapify(heap)
     pop, push, visit = heapq.heappop, heapq.heappush, seen.add
@@ -238,8 +242,8 @@ def walk(roots: Iterable[Op]) -> Iterator[Op]:
         node = pop(heap)[1]
         yield node
         for parent in node.parents:
-            if isinstance(parent, Op) and id(parent) not in seen:
-                visit(id(parent))
+            if isinstance(parent, Op) and parent not in seen:
+                visit(parent)
                 push(heap, (-parent.seq, parent))
 
 
@@ -291,33 +295,37 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
     table as soon as its VJP ran, so intermediate gradients live no longer than needed.
     """
     plain = not create_graph
-    grads: dict[int, Any] = {}             # id(node or leaf) -> gradient of its output so far
-    leaves: dict[int, Tensor] = {}         # id(leaf) -> leaf, in the order first reached
+    table_type = np.ndarray if plain else Tensor   # the form gradients are kept in
+    # Keys are the nodes and leaves themselves: both hash by identity (object.__hash__), and distinct
+    # live objects never share a hash, so a lookup never reaches Tensor's elementwise __eq__.
+    grads: dict[Any, Any] = {}             # node or leaf -> gradient of its output so far
+    leaves: dict[Tensor, None] = {}        # leaves in the order first reached
+    get_grad, pop_grad = grads.get, grads.pop
     root_nodes = []
     for t, g in zip(roots, root_grads):
-        key = id(t._node or t)
+        key = t._node or t
         g = g.data if plain else g
-        prev = grads.get(key)
+        prev = get_grad(key)
         grads[key] = g if prev is None else prev + g
         if t._node is None:
-            leaves[key] = t
+            leaves[t] = None
         else:
             root_nodes.append(t._node)
-    wanted_nodes = set() if wanted is None else {id(w._node) for w in wanted if w._node is not None}
-    captured: dict[int, Any] = {}
+    wanted_nodes = set() if wanted is None else {w._node for w in wanted if w._node is not None}
+    captured: dict[Op, Any] = {}
 
     previous_mode, check_anomalies = _mode.enabled, _mode.anomaly
     _mode.enabled = create_graph
     _mode.anomaly = False          # the VJPs' own ops are checked through what the VJPs return
     try:
         for node in walk(root_nodes):
-            g = grads.pop(id(node), None)
+            g = pop_grad(node, None)
             if g is None:
                 continue
             if node._retained is not None:
                 _retain(node, g)
-            if wanted_nodes and id(node) in wanted_nodes:
-                captured[id(node)] = g
+            if wanted_nodes and node in wanted_nodes:
+                captured[node] = g
             inputs = node.inputs
             if inputs is None:
                 raise _freed_error(node)
@@ -332,32 +340,28 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
                     raise _modified_input_error(node, inp)
                 if gi is None or not needed:
                     continue
-                if isinstance(gi, Tensor):   # VJPs may return either form; the table holds the mode's
-                    if plain:
-                        gi = gi.data
-                elif not plain:              # an array under create_graph: a constant, no graph behind it
-                    gi = _make(np.asarray(gi), None, False)
+                if type(gi) is not table_type:   # VJPs may return either form (or a numpy scalar)
+                    gi = _in_table_form(gi, plain)
                 data = inp.data
                 if gi.shape != data.shape:
                     gi = sum_to_shape(gi, data.shape, node.name)
                 if gi.dtype != data.dtype:
                     gi = gi.astype(data.dtype)
-                key = id(parent)
-                prev = grads.get(key)
-                grads[key] = gi if prev is None else prev + gi
+                prev = get_grad(parent)
+                grads[parent] = gi if prev is None else prev + gi
                 if parent is inp:  # a leaf: its gradient is final once every node is done
-                    leaves[key] = inp
+                    leaves[inp] = None
             if not retain_graph:
                 node.free()
     finally:
         _mode.enabled, _mode.anomaly = previous_mode, check_anomalies
 
     if wanted is not None:
-        found = [captured.get(id(w._node)) if w._node is not None else grads.get(id(w)) for w in wanted]
+        found = [captured.get(w._node) if w._node is not None else get_grad(w) for w in wanted]
         return [_as_tensor_grad(g) if plain and g is not None else g for g in found]
     given: set[int] = set()
-    for key, leaf in leaves.items():
-        g = grads.get(key)
+    for leaf in leaves:
+        g = get_grad(leaf)
         if g is None or not leaf.requires_grad:
             continue
         if not plain:
@@ -370,10 +374,19 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
             if id(g) in given or type(g) is not np.ndarray or g.base is not None or not g.flags.writeable:
                 g = np.array(g)
             given.add(id(g))
-            leaf.grad = _make(g, None, False)
+            leaf.grad = t = _new(Tensor)    # Tensor._make, inlined
+            t.data, t.grad, t.requires_grad, t._node, t._vc = g, None, False, None, [0]
         else:
             leaf.grad = _make(leaf.grad.data + g, None, False)
     return []
+
+
+def _in_table_form(g: Any, plain: bool) -> Any:
+    """A VJP's gradient as the table keeps it: an ndarray in a plain backward, else a Tensor (an array
+    under create_graph is a constant, with no graph behind it)."""
+    if isinstance(g, Tensor):
+        return g.data if plain else g
+    return np.asarray(g) if plain else _make(np.asarray(g), None, False)
 
 
 def _as_tensor_grad(g: Any) -> "Tensor":
@@ -402,13 +415,14 @@ def _seed_grads(outputs: Sequence["Tensor"], grad_outputs: Sequence[Any] | None,
                 f"computed under no_grad().")
         given = None if grad_outputs is None else grad_outputs[i]
         if given is None:
-            if out.data.size != 1:
+            data = out.data
+            if data.size != 1:
                 raise RuntimeError(
                     f"{who}: grad can be implicitly created only for scalar outputs, but output {i} "
                     f"has shape {out.shape}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass "
                     f"a gradient of shape {out.shape}.")
-            one = np.array(1, dtype=out.dtype)   # the usual scalar loss: np.ones' wrapper costs 4x this
-            seeds.append(_make(one if out.data.ndim == 0 else np.ones(out.shape, dtype=out.dtype), None, False))
+            one = np.array(1, dtype=data.dtype) if data.ndim == 0 else np.ones(data.shape, dtype=data.dtype)
+            seeds.append(_make(one, None, False))   # (np.array: a quarter of np.ones' cost, for the usual scalar loss)
         else:
             g = as_tensor(given, dtype=out.dtype)
             if g.shape != out.shape:

@@ -13,6 +13,7 @@ import numpy as np
 from ..autograd import Op, apply
 from ..tensor import Tensor
 from ._convert import lift
+from ._namespace import functions
 
 ACTIVATIONS = (None, "relu", "tanh")
 
@@ -55,7 +56,7 @@ class Linear(Op):
         gw = x.T @ g2 if need[1] else None
         if len(need) == 2:
             return gx, gw
-        return gx, gw, (g2.sum(axis=0) if need[2] else None)
+        return gx, gw, (functions().sum(g2, axis=0) if need[2] else None)
 
 
 def linear(x: Any, weight: Any, bias: Any = None, activation: str | None = None) -> Tensor:
