@@ -139,7 +139,7 @@ def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
     """Run ``op_cls`` forward on the inputs' data; record a node when any input requires grad.
 
     The hot path of the whole library (every op of every forward and backward pass goes through
-    it), hence the unrolled one- and two-input cases.
+    it), hence the unrolled cases for one, two and three inputs (three: the fused linear layer).
     """
     op = op_cls()
     n = len(inputs)
@@ -150,6 +150,9 @@ def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
         elif n == 1:
             a = inputs[0]
             out = op.forward(a.data, **attrs) if attrs else op.forward(a.data)
+        elif n == 3:
+            a, b, c = inputs
+            out = op.forward(a.data, b.data, c.data, **attrs)
         else:
             out = op.forward(*[t.data for t in inputs], **attrs)
     except ValueError as e:
@@ -175,6 +178,13 @@ def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
                 op.needs_input_grad = (True,)
                 op.parents = (a._node or a,)
                 op.versions = (a._vc[0],)
+        elif n == 3:
+            need_a, need_b, need_c = a.requires_grad, b.requires_grad, c.requires_grad
+            if need_a or need_b or need_c:
+                recorded = True
+                op.needs_input_grad = (need_a, need_b, need_c)
+                op.parents = (a._node or a, b._node or b, c._node or c)
+                op.versions = (a._vc[0], b._vc[0], c._vc[0])
         else:
             needs = tuple([t.requires_grad for t in inputs])
             if True in needs:

@@ -51,7 +51,7 @@ class SparseSoftmaxCrossEntropy(Op):
     axis (PyTorch's CrossEntropyLoss with class indices);  dL/dz_i = softmax(z_i) - onehot(y_i).
     The labels are data (an attribute), so no one-hot matrix is ever built. With ``mean`` the op
     returns (1/N) Σ_i L_i itself (one node per loss, as PyTorch's), and dL/dz_i gains the factor 1/N."""
-    __slots__ = ("labels", "probs", "mean")
+    __slots__ = ("labels", "probs", "mean", "picks")
     name = "softmax_cross_entropy"
 
     def forward(self, z, labels, mean):
@@ -59,10 +59,9 @@ class SparseSoftmaxCrossEntropy(Op):
         shifted, e, total = shifted_exp(z, -1)
         e /= total
         self.probs = e
-        rows = shifted.reshape(-1, shifted.shape[-1])
-        picked = rows[np.arange(rows.shape[0]), labels.reshape(-1)].reshape(labels.shape)
-        losses = np.log(total[..., 0]) - picked
-        return np.asarray(np.add.reduce(losses, axis=None) / losses.size) if mean else losses
+        self.picks = (np.arange(labels.size), labels.reshape(-1))   # each sample's (row, label) in the (N, C) view
+        losses = np.log(total.reshape(-1)) - shifted.reshape(-1, z.shape[-1])[self.picks]
+        return np.asarray(np.add.reduce(losses) / losses.size) if mean else losses.reshape(labels.shape)
 
     def _per_sample_grad(self, g: Tensor) -> Tensor:
         """The upstream gradient of each sample's loss: g itself, or g / N broadcast when the op averaged."""
@@ -73,10 +72,8 @@ class SparseSoftmaxCrossEntropy(Op):
     def vjp(self, g):
         if not isinstance(g, Tensor):   # plain backward: softmax - onehot, scaled by g, in place
             gs = g / self.labels.size if self.mean else g
-            classes = self.probs.shape[-1]
             d = self.probs * (gs if self.mean else gs[..., None])
-            flat = d.reshape(-1, classes)
-            flat[np.arange(flat.shape[0]), self.labels.reshape(-1)] -= gs if self.mean else gs.reshape(-1)
+            d.reshape(-1, d.shape[-1])[self.picks] -= gs if self.mean else gs.reshape(-1)   # a view: d changes
             return (d,)
         z = self.inputs[0]
         g = self._per_sample_grad(g)
@@ -85,7 +82,7 @@ class SparseSoftmaxCrossEntropy(Op):
 
     def free(self) -> None:
         super().free()
-        self.probs = None
+        self.probs = self.picks = None
 
 
 class BinaryCrossEntropy(Op):
