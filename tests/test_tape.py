@@ -217,3 +217,67 @@ def test_each_leaf_gets_its_own_writeable_gradient():
     a.grad.data *= 0.5                 # gradient scaling in place, as users clip gradients
     np.testing.assert_array_equal(a.grad.data, [0.5, 0.5])
     np.testing.assert_array_equal(b.grad.data, [1.0, 1.0])
+
+
+class _Square(tg.Op):
+    """y = x²; records the types its VJP was handed, to check the two backward modes."""
+    __slots__ = ()
+    name = "square"
+    seen: list = []
+
+    def forward(self, x):
+        return x * x
+
+    def vjp(self, g):
+        (x,) = self.values()
+        _Square.seen.append((type(g), type(x)))
+        return (2 * g * x,)
+
+
+def test_plain_backward_hands_vjps_arrays_and_create_graph_hands_them_tensors():
+    x = tg.tensor([3.0], requires_grad=True)
+    _Square.seen = []
+    tg.apply(_Square, x).sum().backward()
+    assert _Square.seen == [(np.ndarray, np.ndarray)]
+    np.testing.assert_allclose(x.grad.data, [6.0])     # d(x²)/dx = 2x
+    assert type(x.grad) is tg.Tensor
+
+    _Square.seen = []
+    (gx,) = tg.grad(tg.apply(_Square, x).sum(), x, create_graph=True)
+    assert _Square.seen == [(tg.Tensor, tg.Tensor)]
+    (gxx,) = tg.grad(gx.sum(), x)                       # the recorded VJP is differentiable: d(2x)/dx = 2
+    np.testing.assert_allclose(gxx.data, [2.0])
+
+
+def test_a_vjp_may_return_either_form_in_either_mode():
+    class Doubler(tg.Op):
+        __slots__ = ()
+        name = "doubler"
+
+        def forward(self, x):
+            return 2 * x
+
+        def vjp(self, g):
+            if isinstance(g, tg.Tensor):         # recorded: hand back a plain array (a constant)
+                return (np.full(g.shape, 2.0, dtype=g.dtype),)
+            return (tg.tensor(2 * g),)           # plain: hand back a Tensor
+
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    tg.apply(Doubler, x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, [2.0, 2.0])
+    assert isinstance(x.grad.data, np.ndarray)
+    (gx,) = tg.grad(tg.apply(Doubler, x).sum(), x, create_graph=True)
+    assert isinstance(gx, tg.Tensor) and not gx.requires_grad   # an array gradient is a constant
+    np.testing.assert_allclose(gx.data, [2.0, 2.0])
+
+
+def test_walk_visits_every_node_once_in_reverse_creation_order():
+    x = tg.tensor([1.0], requires_grad=True)
+    a = x * 2
+    b = a.exp()
+    c = a + b                            # a diamond: a feeds b and c
+    d = c * b
+    order = tg.toposort([d._node])
+    assert order == [d._node, c._node, b._node, a._node]
+    assert len(set(map(id, order))) == len(order)
+    assert [n.seq for n in order] == sorted((n.seq for n in order), reverse=True)
