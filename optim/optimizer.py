@@ -1,8 +1,9 @@
 """Optimizer: parameter groups, lazy per-parameter state, zero_grad/step, state_dict — shared by every rule.
 
-A subclass only validates its hyperparameters (``_validate``) and writes its update rule
-(``_update``) on numpy arrays, in place. Parameters may be given at construction (PyTorch) or bound
-later with :meth:`Optimizer.bind` (Keras: ``compile(optimizer=optim.SGD(lr=0.01))``).
+A subclass only validates its hyperparameters (``_validate``), reads them once per group and step
+(``_options``) and writes its update rule (``_update``) on numpy arrays, in place. Parameters may be
+given at construction (PyTorch) or bound later with :meth:`Optimizer.bind` (Keras:
+``compile(optimizer=optim.SGD(lr=0.01))``).
 """
 from __future__ import annotations
 
@@ -126,24 +127,33 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        states = self.state
         for group in self.param_groups:
+            options = self._options(group)
             for p in group["params"]:
-                if p.grad is None:
+                grad = p.grad
+                if grad is None:
                     continue
-                grad = p.grad.data
-                if grad.shape != p.data.shape:
+                param, grad = p.data, grad.data
+                if grad.shape != param.shape:
                     raise ValueError(f"{type(self).__name__}.step(): a parameter of shape {p.shape} has a "
                                      f"gradient of shape {grad.shape}; they must match.")
-                state = self.state.get(p)
+                state = states.get(p)
                 if state is None:
-                    state = self.state[p] = {}
-                self._update(p.data, grad, state, group)
+                    state = states[p] = {}
+                self._update(param, grad, state, options)
                 p._version += 1
         return loss
 
+    def _options(self, group: dict[str, Any]) -> Any:
+        """What ``_update`` needs of ``group``'s hyperparameters, worked out once per group and step
+        rather than once per parameter (the base class passes the group itself)."""
+        return group
+
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any],
-                group: dict[str, Any]) -> None:  # pragma: no cover - abstract
-        """Apply the rule to ``param`` in place (``state`` starts empty for a new parameter)."""
+                options: Any) -> None:  # pragma: no cover - abstract
+        """Apply the rule to ``param`` in place (``state`` starts empty for a new parameter);
+        ``options`` is what :meth:`_options` made of the parameter's group."""
         raise NotImplementedError
 
     def _scratch(self, like: np.ndarray, slot: int) -> np.ndarray:
