@@ -5,6 +5,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .aligned import aligned_full
 from .optimizer import Optimizer, ParamsLike, add_scaled, pick_lr
 
 
@@ -42,7 +43,7 @@ class Adagrad(Optimizer):
         lr, lr_decay, weight_decay, initial_accumulator_value, eps = options
         if not state:
             state["step"] = 0
-            state["sum"] = np.full_like(param, initial_accumulator_value)
+            state["sum"] = aligned_full(param.shape, initial_accumulator_value, param.dtype)
         state["step"] += 1
         g = self._decayed_grad(param, grad, weight_decay)
         lr_t = lr / (1.0 + (state["step"] - 1) * lr_decay)

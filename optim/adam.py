@@ -5,6 +5,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .aligned import aligned_full
 from .optimizer import Optimizer, ParamsLike, add_scaled, pick_lr
 
 
@@ -50,10 +51,10 @@ class Adam(Optimizer):
         lr, beta1, beta2, eps, weight_decay, amsgrad = options
         if not state:
             state["step"] = 0
-            state["exp_avg"] = np.zeros_like(param)
-            state["exp_avg_sq"] = np.zeros_like(param)
+            state["exp_avg"] = aligned_full(param.shape, 0, param.dtype)
+            state["exp_avg_sq"] = aligned_full(param.shape, 0, param.dtype)
             if amsgrad:
-                state["max_exp_avg_sq"] = np.zeros_like(param)
+                state["max_exp_avg_sq"] = aligned_full(param.shape, 0, param.dtype)
         state["step"] += 1
         t = state["step"]
         if self.decoupled_weight_decay:

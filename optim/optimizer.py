@@ -13,6 +13,8 @@ import numpy as np
 
 from tensorgrad import Tensor, enable_grad
 
+from .aligned import aligned_copy, aligned_empty
+
 ParamsLike = Iterable[Tensor] | Iterable[dict] | Tensor
 
 
@@ -161,7 +163,7 @@ class Optimizer:
         key = (like.shape, like.dtype, slot)
         work = self._work.get(key)
         if work is None:
-            work = self._work[key] = np.empty_like(like)
+            work = self._work[key] = aligned_empty(like.shape, like.dtype)
         return work
 
     def _decayed_grad(self, param: np.ndarray, grad: np.ndarray, weight_decay: float) -> np.ndarray:
@@ -207,7 +209,7 @@ class Optimizer:
                     if v.shape != p.shape:
                         raise ValueError(f"{name}.load_state_dict: state {k!r} of parameter {key} has shape "
                                          f"{v.shape}, but the parameter has shape {p.shape}.")
-                    v = np.array(v, dtype=p.dtype)
+                    v = aligned_copy(v, p.dtype)
                 entry[k] = v
             new_state[p] = entry
         new_groups = []

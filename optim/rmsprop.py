@@ -5,6 +5,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .aligned import aligned_full
 from .optimizer import Optimizer, ParamsLike, add_scaled, pick_lr
 
 
@@ -45,11 +46,11 @@ class RMSprop(Optimizer):
         lr, alpha, eps, weight_decay, mu, centered = options
         if not state:
             state["step"] = 0
-            state["square_avg"] = np.zeros_like(param)
+            state["square_avg"] = aligned_full(param.shape, 0, param.dtype)
             if mu > 0:
-                state["momentum_buffer"] = np.zeros_like(param)
+                state["momentum_buffer"] = aligned_full(param.shape, 0, param.dtype)
             if centered:
-                state["grad_avg"] = np.zeros_like(param)
+                state["grad_avg"] = aligned_full(param.shape, 0, param.dtype)
         state["step"] += 1
         g = self._decayed_grad(param, grad, weight_decay)
         work = self._scratch(param, 1)

@@ -5,6 +5,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .aligned import aligned_copy
 from .optimizer import Optimizer, ParamsLike, add_scaled, pick_lr
 
 
@@ -51,7 +52,7 @@ class SGD(Optimizer):
         if mu:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = np.array(g, dtype=param.dtype)
+                buf = state["momentum_buffer"] = aligned_copy(g, param.dtype)
             else:
                 np.multiply(buf, mu, out=buf)
                 add_scaled(buf, g, 1.0 - tau, work)
