@@ -55,11 +55,13 @@ def test_set_weights_and_load_state_dict_copy_into_the_aligned_buffers():
     assert all(_aligned(p.data) for p in lazy.parameters())
 
 
-@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
-                                  lambda ps: optim.Adam(ps, amsgrad=True), lambda ps: optim.RMSprop(ps, momentum=0.5,
-                                                                                                    centered=True),
-                                  lambda ps: optim.Adagrad(ps, initial_accumulator_value=0.1)],
-                         ids=["sgd", "adam", "rmsprop", "adagrad"])
+OPTIMIZERS = {"sgd": lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
+              "adam": lambda ps: optim.Adam(ps, amsgrad=True),
+              "rmsprop": lambda ps: optim.RMSprop(ps, momentum=0.5, centered=True),
+              "adagrad": lambda ps: optim.Adagrad(ps, initial_accumulator_value=0.1)}
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS.values(), ids=OPTIMIZERS.keys())
 def test_optimizer_state_and_scratch_are_aligned_also_after_load_state_dict(make):
     model = _mlp()
     opt = make(model.parameters())
