@@ -86,19 +86,20 @@ class Dense(Module):
 
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x, self.dtype)
-        if not self.built:
+        weight, bias = self.weight, self.bias
+        if isinstance(weight, UninitializedParameter):   # lazy: the first batch fixes the input size
             self.build(x.shape[-1])
-        weight = self.weight
-        if x.data.ndim == 0 or x.data.shape[-1] != weight.data.shape[0]:
+        data = x.data
+        if data.ndim == 0 or data.shape[-1] != weight.data.shape[0]:
             raise ValueError(f"Dense '{self.name}': expects inputs with {weight.shape[0]} features on the "
                              f"last axis, got shape {x.shape}.")
         # The input is checked above and the weights are this layer's own, so the op is applied directly
         # (tg.linear would check the same shapes again on the training hot path).
         fused = _FUSED.get(self.activation, False)
-        inputs = (x, weight) if self.bias is None else (x, weight, self.bias)
-        if fused is not False:      # one node: f(x @ W + b)
-            return apply(LinearOp, *inputs, activation=fused)
-        return self.activation(apply(LinearOp, *inputs, activation=None))
+        activation = None if fused is False else fused
+        out = (apply(LinearOp, x, weight, activation=activation) if bias is None
+               else apply(LinearOp, x, weight, bias, activation=activation))
+        return out if fused is not False else self.activation(out)   # fused: one node f(x @ W + b)
 
     def __repr__(self) -> str:
         act = "linear" if self.activation is None else getattr(self.activation, "__name__", repr(self.activation))

@@ -20,6 +20,8 @@ import numpy as np
 
 import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
+from tensorgrad.autograd import apply
+from tensorgrad.ops.fused import SparseSoftmaxCrossEntropy
 
 from .module import Module
 
@@ -63,32 +65,51 @@ def _target_like(pred: Tensor, target: Any, who: str, broadcast: bool = True) ->
                      f"reshape the target (e.g. y.reshape(-1, 1)).")
 
 
+_UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
+
+
+def _as_unsigned(y: np.ndarray) -> np.ndarray:
+    """Integer labels viewed (not copied) as unsigned: a negative label becomes huge, so one max finds
+    the labels below 0 and those past the last class alike (half the reductions of a min and a max)."""
+    if y.dtype.kind == "u":
+        return y
+    return y.view(_UNSIGNED[y.dtype] if y.dtype in _UNSIGNED else y.dtype.str.replace("i", "u"))
+
+
 def _labels(target: Any, logits: Tensor, who: str) -> np.ndarray:
-    """Integer class labels, one per sample (shape logits.shape[:-1], or that with a trailing 1)."""
-    y = np.asarray(target.data if isinstance(target, Tensor) else target)
-    batch = logits.shape[:-1]
-    if y.shape == batch + (1,):
-        y = y.reshape(batch)
+    """Integer class labels, one per sample (shape logits.shape[:-1], or that with a trailing 1), each
+    in 0..classes-1: checked here once, so the fused op can take them without checking again."""
+    y = target if type(target) is np.ndarray else np.asarray(target.data if isinstance(target, Tensor) else target)
+    shape = logits.shape
+    if not shape:
+        raise ValueError(f"{who}: the logits are a scalar; give them a class axis, shape (batch, classes).")
+    batch = shape[:-1]
     if y.shape != batch:
-        raise ValueError(f"{who}: labels of shape {y.shape} do not fit logits of shape {logits.shape}; give one "
-                         f"integer class per sample, shape {batch}.")
-    if y.dtype.kind == "f" and np.all(y == np.round(y)):
+        if y.shape == batch + (1,):
+            y = y.reshape(batch)
+        else:
+            raise ValueError(f"{who}: labels of shape {y.shape} do not fit logits of shape {shape}; give one "
+                             f"integer class per sample, shape {batch}.")
+    kind = y.dtype.kind
+    if kind == "f" and np.all(y == np.round(y)):
         y = y.astype(np.int64)
-    if y.dtype.kind not in "iu":
+        kind = "i"
+    if kind not in "iu":
         raise ValueError(f"{who}: labels must be integers, got dtype {y.dtype}; for probability (one-hot) "
-                         f"targets give them the logits' shape {logits.shape}.")
-    classes = logits.shape[-1]
-    if y.size and (np.minimum.reduce(y, axis=None) < 0 or np.maximum.reduce(y, axis=None) >= classes):
+                         f"targets give them the logits' shape {shape}.")
+    classes = shape[-1]
+    if y.size and np.maximum.reduce(_as_unsigned(y), axis=None) >= classes:
         bad = y[(y < 0) | (y >= classes)][0]
         raise ValueError(f"{who}: label {bad} is outside the {classes} classes 0..{classes - 1}.")
     return y
 
 
 def _sparse_cross_entropy(logits: Tensor, labels: np.ndarray, reduction: str) -> Tensor:
-    """The fused op, averaging inside it for the common 'mean' (one node instead of two)."""
+    """The fused op on labels that :func:`_labels` has checked, so it is applied directly
+    (tg.sparse_softmax_cross_entropy would check them again); 'mean' averages inside the op (one node)."""
     if reduction == "mean":
-        return tg.sparse_softmax_cross_entropy(logits, labels, mean=True)
-    return _reduced(tg.sparse_softmax_cross_entropy(logits, labels), reduction)
+        return apply(SparseSoftmaxCrossEntropy, logits, labels=labels, mean=True)
+    return _reduced(apply(SparseSoftmaxCrossEntropy, logits, labels=labels, mean=False), reduction)
 
 
 def _one_hot(labels: np.ndarray, classes: int, dtype: Any) -> np.ndarray:

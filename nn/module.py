@@ -19,6 +19,7 @@ from .parameter import Parameter, UninitializedParameter
 from .symbolic import call_symbolic, is_symbolic
 
 _name_counts: dict[str, int] = {}
+_CONCRETE = (np.ndarray, Tensor)   # inputs that are never symbolic
 
 
 def unique_name(prefix: str) -> str:
@@ -89,7 +90,8 @@ class Module:
                                       else shape_tuple(input_shape, f"{type(self).__name__}(input_shape=...)"))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if args and is_symbolic(args[0]):
+        # arrays and tensors (every training call) skip the symbolic test: one isinstance on the hot path
+        if args and not isinstance(args[0], _CONCRETE) and is_symbolic(args[0]):
             return call_symbolic(self, args[0], **kwargs)
         return self.forward(*args, **kwargs)
 

@@ -44,7 +44,7 @@ class TrainingMixin:
         A Keras-style optimizer made without parameters (``optim.SGD(lr=0.01)``) is bound to this
         model's parameters here; one made PyTorch-style with parameters is used as given.
         """
-        import optim  # the one place nn needs optim: turning Keras names into optimizers
+        import optim  # turns Keras names into optimizers
 
         if loss is None:
             raise ValueError("compile: give a loss, e.g. loss='mse' or loss='sparse_categorical_crossentropy' "

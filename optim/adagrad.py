@@ -1,10 +1,11 @@
 """Adagrad: a per-coordinate learning rate that shrinks with the sum of all past squared gradients."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from .aligned import aligned_full
 from .optimizer import Optimizer, ParamsLike, add_scaled, pick_lr
 
 
@@ -34,17 +35,31 @@ class Adagrad(Optimizer):
         for name in ("lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
             self._check(group, name, group[name] >= 0, f"{name} must be >= 0")
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+    def _options(self, group: dict[str, Any]) -> "_Options":
+        return _Options(float(group["lr"]), float(group["lr_decay"]), float(group["weight_decay"]),
+                        float(group["initial_accumulator_value"]), float(group["eps"]))
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options") -> None:
+        lr, lr_decay, weight_decay, initial_accumulator_value, eps = options
         if not state:
             state["step"] = 0
-            state["sum"] = np.full_like(param, group["initial_accumulator_value"])
+            state["sum"] = aligned_full(param.shape, initial_accumulator_value, param.dtype)
         state["step"] += 1
-        g = self._decayed_grad(param, grad, float(group["weight_decay"]))
-        lr_t = float(group["lr"]) / (1.0 + (state["step"] - 1) * float(group["lr_decay"]))
+        g = self._decayed_grad(param, grad, weight_decay)
+        lr_t = lr / (1.0 + (state["step"] - 1) * lr_decay)
         work = self._scratch(param, 1)
         np.multiply(g, g, out=work)
         np.add(state["sum"], work, out=state["sum"])
         np.sqrt(state["sum"], out=work)
-        np.add(work, float(group["eps"]), out=work)
+        np.add(work, eps, out=work)
         np.divide(g, work, out=work)
         add_scaled(param, work, -lr_t, work)
+
+
+class _Options(NamedTuple):
+    """One group's hyperparameters as Python numbers (numpy scalars would change the arithmetic's dtype)."""
+    lr: float
+    lr_decay: float
+    weight_decay: float
+    initial_accumulator_value: float
+    eps: float

@@ -1,10 +1,11 @@
 """Adam and AdamW: momentum on the gradient plus RMSprop's per-coordinate scale, bias-corrected."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from .aligned import aligned_full
 from .optimizer import Optimizer, ParamsLike, add_scaled, pick_lr
 
 
@@ -41,15 +42,19 @@ class Adam(Optimizer):
         self._check(group, "eps", group["eps"] >= 0, "eps must be >= 0")
         self._check(group, "weight_decay", group["weight_decay"] >= 0, "weight decay must be >= 0")
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        lr, eps, weight_decay = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
-        beta1, beta2 = (float(b) for b in group["betas"])
+    def _options(self, group: dict[str, Any]) -> "_Options":
+        beta1, beta2 = group["betas"]
+        return _Options(float(group["lr"]), float(beta1), float(beta2), float(group["eps"]),
+                        float(group["weight_decay"]), bool(group["amsgrad"]))
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options") -> None:
+        lr, beta1, beta2, eps, weight_decay, amsgrad = options
         if not state:
             state["step"] = 0
-            state["exp_avg"] = np.zeros_like(param)
-            state["exp_avg_sq"] = np.zeros_like(param)
-            if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros_like(param)
+            state["exp_avg"] = aligned_full(param.shape, 0, param.dtype)
+            state["exp_avg_sq"] = aligned_full(param.shape, 0, param.dtype)
+            if amsgrad:
+                state["max_exp_avg_sq"] = aligned_full(param.shape, 0, param.dtype)
         state["step"] += 1
         t = state["step"]
         if self.decoupled_weight_decay:
@@ -64,7 +69,7 @@ class Adam(Optimizer):
         np.multiply(v, beta2, out=v)
         np.multiply(g, g, out=work)
         add_scaled(v, work, 1.0 - beta2, work)
-        if group["amsgrad"]:
+        if amsgrad:
             np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
             v = state["max_exp_avg_sq"]
         np.sqrt(v, out=work)
@@ -72,6 +77,16 @@ class Adam(Optimizer):
         np.add(work, eps, out=work)
         np.divide(m, work, out=work)
         add_scaled(param, work, -lr / (1.0 - beta1 ** t), work)
+
+
+class _Options(NamedTuple):
+    """One group's hyperparameters as Python numbers (numpy scalars would change the arithmetic's dtype)."""
+    lr: float
+    beta1: float
+    beta2: float
+    eps: float
+    weight_decay: float
+    amsgrad: bool
 
 
 class AdamW(Adam):

@@ -1,8 +1,9 @@
 """Optimizer: parameter groups, lazy per-parameter state, zero_grad/step, state_dict — shared by every rule.
 
-A subclass only validates its hyperparameters (``_validate``) and writes its update rule
-(``_update``) on numpy arrays, in place. Parameters may be given at construction (PyTorch) or bound
-later with :meth:`Optimizer.bind` (Keras: ``compile(optimizer=optim.SGD(lr=0.01))``).
+A subclass only validates its hyperparameters (``_validate``), reads them once per group and step
+(``_options``) and writes its update rule (``_update``) on numpy arrays, in place. Parameters may be
+given at construction (PyTorch) or bound later with :meth:`Optimizer.bind` (Keras:
+``compile(optimizer=optim.SGD(lr=0.01))``).
 """
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from tensorgrad import Tensor, enable_grad
+
+from .aligned import aligned_copy, aligned_empty
 
 ParamsLike = Iterable[Tensor] | Iterable[dict] | Tensor
 
@@ -126,24 +129,33 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        states = self.state
         for group in self.param_groups:
+            options = self._options(group)
             for p in group["params"]:
-                if p.grad is None:
+                grad = p.grad
+                if grad is None:
                     continue
-                grad = p.grad.data
-                if grad.shape != p.data.shape:
+                param, grad = p.data, grad.data
+                if grad.shape != param.shape:
                     raise ValueError(f"{type(self).__name__}.step(): a parameter of shape {p.shape} has a "
                                      f"gradient of shape {grad.shape}; they must match.")
-                state = self.state.get(p)
+                state = states.get(p)
                 if state is None:
-                    state = self.state[p] = {}
-                self._update(p.data, grad, state, group)
+                    state = states[p] = {}
+                self._update(param, grad, state, options)
                 p._version += 1
         return loss
 
+    def _options(self, group: dict[str, Any]) -> Any:
+        """What ``_update`` needs of ``group``'s hyperparameters, worked out once per group and step
+        rather than once per parameter (the base class passes the group itself)."""
+        return group
+
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any],
-                group: dict[str, Any]) -> None:  # pragma: no cover - abstract
-        """Apply the rule to ``param`` in place (``state`` starts empty for a new parameter)."""
+                options: Any) -> None:  # pragma: no cover - abstract
+        """Apply the rule to ``param`` in place (``state`` starts empty for a new parameter);
+        ``options`` is what :meth:`_options` made of the parameter's group."""
         raise NotImplementedError
 
     def _scratch(self, like: np.ndarray, slot: int) -> np.ndarray:
@@ -151,7 +163,7 @@ class Optimizer:
         key = (like.shape, like.dtype, slot)
         work = self._work.get(key)
         if work is None:
-            work = self._work[key] = np.empty_like(like)
+            work = self._work[key] = aligned_empty(like.shape, like.dtype)
         return work
 
     def _decayed_grad(self, param: np.ndarray, grad: np.ndarray, weight_decay: float) -> np.ndarray:
@@ -197,7 +209,7 @@ class Optimizer:
                     if v.shape != p.shape:
                         raise ValueError(f"{name}.load_state_dict: state {k!r} of parameter {key} has shape "
                                          f"{v.shape}, but the parameter has shape {p.shape}.")
-                    v = np.array(v, dtype=p.dtype)
+                    v = aligned_copy(v, p.dtype)
                 entry[k] = v
             new_state[p] = entry
         new_groups = []

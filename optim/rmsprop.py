@@ -1,10 +1,11 @@
 """RMSprop: divide the gradient by a running root-mean-square of recent gradients."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from .aligned import aligned_full
 from .optimizer import Optimizer, ParamsLike, add_scaled, pick_lr
 
 
@@ -37,23 +38,27 @@ class RMSprop(Optimizer):
         for name in ("eps", "weight_decay", "momentum"):
             self._check(group, name, group[name] >= 0, f"{name} must be >= 0")
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        alpha, mu = float(group["alpha"]), float(group["momentum"])
+    def _options(self, group: dict[str, Any]) -> "_Options":
+        return _Options(float(group["lr"]), float(group["alpha"]), float(group["eps"]), float(group["weight_decay"]),
+                        float(group["momentum"]), bool(group["centered"]))
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options") -> None:
+        lr, alpha, eps, weight_decay, mu, centered = options
         if not state:
             state["step"] = 0
-            state["square_avg"] = np.zeros_like(param)
+            state["square_avg"] = aligned_full(param.shape, 0, param.dtype)
             if mu > 0:
-                state["momentum_buffer"] = np.zeros_like(param)
-            if group["centered"]:
-                state["grad_avg"] = np.zeros_like(param)
+                state["momentum_buffer"] = aligned_full(param.shape, 0, param.dtype)
+            if centered:
+                state["grad_avg"] = aligned_full(param.shape, 0, param.dtype)
         state["step"] += 1
-        g = self._decayed_grad(param, grad, float(group["weight_decay"]))
+        g = self._decayed_grad(param, grad, weight_decay)
         work = self._scratch(param, 1)
         v = state["square_avg"]
         np.multiply(v, alpha, out=v)
         np.multiply(g, g, out=work)
         add_scaled(v, work, 1.0 - alpha, work)
-        if group["centered"]:
+        if centered:
             g_avg = state["grad_avg"]
             np.multiply(g_avg, alpha, out=g_avg)
             add_scaled(g_avg, g, 1.0 - alpha, work)
@@ -62,12 +67,22 @@ class RMSprop(Optimizer):
             np.sqrt(work, out=work)
         else:
             np.sqrt(v, out=work)
-        np.add(work, float(group["eps"]), out=work)
+        np.add(work, eps, out=work)
         np.divide(g, work, out=work)
         if mu > 0:
             buf = state["momentum_buffer"]
             np.multiply(buf, mu, out=buf)
             np.add(buf, work, out=buf)
-            add_scaled(param, buf, -float(group["lr"]), work)
+            add_scaled(param, buf, -lr, work)
         else:
-            add_scaled(param, work, -float(group["lr"]), work)
+            add_scaled(param, work, -lr, work)
+
+
+class _Options(NamedTuple):
+    """One group's hyperparameters as Python numbers (numpy scalars would change the arithmetic's dtype)."""
+    lr: float
+    alpha: float
+    eps: float
+    weight_decay: float
+    momentum: float
+    centered: bool

@@ -1,10 +1,11 @@
 """SGD: plain gradient descent, with optional momentum, Nesterov momentum and L2 weight decay."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from .aligned import aligned_copy
 from .optimizer import Optimizer, ParamsLike, add_scaled, pick_lr
 
 
@@ -40,18 +41,22 @@ class SGD(Optimizer):
                         "nesterov=True needs momentum > 0 (e.g. momentum=0.9)")
             self._check(group, "dampening", group["dampening"] == 0, "nesterov=True needs dampening=0")
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        lr, mu, tau = float(group["lr"]), float(group["momentum"]), float(group["dampening"])
-        g = self._decayed_grad(param, grad, float(group["weight_decay"]))
+    def _options(self, group: dict[str, Any]) -> "_Options":
+        return _Options(float(group["lr"]), float(group["momentum"]), float(group["dampening"]),
+                        float(group["weight_decay"]), bool(group["nesterov"]))
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options") -> None:
+        lr, mu, tau, weight_decay, nesterov = options
+        g = self._decayed_grad(param, grad, weight_decay)
         work = self._scratch(param, 1)
         if mu:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = np.array(g, dtype=param.dtype)
+                buf = state["momentum_buffer"] = aligned_copy(g, param.dtype)
             else:
                 np.multiply(buf, mu, out=buf)
                 add_scaled(buf, g, 1.0 - tau, work)
-            if group["nesterov"]:
+            if nesterov:
                 d = self._scratch(param, 0)       # may already hold g (weight decay): g + μ b in place
                 if d is g:
                     add_scaled(d, buf, mu, work)
@@ -62,3 +67,12 @@ class SGD(Optimizer):
             else:
                 g = buf
         add_scaled(param, g, -lr, work)
+
+
+class _Options(NamedTuple):
+    """One group's hyperparameters as Python numbers (numpy scalars would change the arithmetic's dtype)."""
+    lr: float
+    momentum: float
+    dampening: float
+    weight_decay: float
+    nesterov: bool

@@ -205,3 +205,29 @@ def test_every_keras_name_resolves_to_a_class_that_names_it_back():
     for name in losses._KERAS_NAMES:
         assert type(losses.get(name)).keras_name == canonical.get(name, name)
     assert nn.BCELoss.keras_name == "binary_crossentropy" and nn.CrossEntropyLoss.keras_name is None
+
+
+@pytest.mark.parametrize("dtype", ["i1", "i2", "i4", "i8", ">i8", "u1", "u8", ">u4"])
+def test_labels_out_of_range_are_found_in_every_integer_dtype(dtype):
+    """The range check is one max over the labels seen as unsigned, so a negative label must be caught too."""
+    ok = np.array([0, 3, 1, 2, 3, 0], dtype=dtype)
+    expected = -np.log(_softmax(LOGITS))[np.arange(N), ok.astype(np.int64)].mean()
+    assert nn.CrossEntropyLoss()(LOGITS, ok).item() == pytest.approx(expected, rel=1e-12)
+    bad = [4] if np.dtype(dtype).kind == "u" else [4, -1, -128]
+    for label in bad:
+        y = ok.copy()
+        y[2] = label
+        with pytest.raises(ValueError, match=f"cross_entropy: label {label} is outside the 4 classes 0..3"):
+            nn.CrossEntropyLoss()(LOGITS, y)
+        with pytest.raises(ValueError, match=f"nll_loss: label {label} is outside the 4 classes"):
+            nn.NLLLoss()(LOGITS, y)
+
+
+def test_cross_entropy_on_labels_is_one_fused_node_and_scalar_logits_are_named():
+    z = tg.tensor(LOGITS, requires_grad=True)
+    for reduction in ("mean", "sum"):
+        loss = nn.CrossEntropyLoss(reduction=reduction)(z, LABELS)
+        node = loss._node if reduction == "mean" else loss._node.parents[0]
+        assert node.name == "softmax_cross_entropy" and node.parents == (z,)
+    with pytest.raises(ValueError, match=r"cross_entropy: the logits are a scalar; give them a class axis"):
+        nn.CrossEntropyLoss()(tg.tensor(1.0), np.array([0]))

@@ -27,6 +27,27 @@ def test_parameter_groups_have_their_own_lr_and_it_is_writable():
     np.testing.assert_allclose([a.item(), b.item()], [-2.1, -1.0])
 
 
+@pytest.mark.parametrize("make", [lambda ps, lr: optim.SGD(ps, lr=lr, momentum=np.float64(0.9), nesterov=True),
+                                  lambda ps, lr: optim.Adam(ps, lr=lr, betas=(np.float64(0.9), 0.999)),
+                                  lambda ps, lr: optim.RMSprop(ps, lr=lr, alpha=np.float64(0.9), momentum=0.5),
+                                  lambda ps, lr: optim.Adagrad(ps, lr=lr, eps=np.float64(1e-10))],
+                         ids=["sgd", "adam", "rmsprop", "adagrad"])
+def test_numpy_scalar_hyperparameters_keep_a_float32_parameter_float32_and_bit_identical(make):
+    """Options are turned into Python floats once per group and step: a float64 numpy scalar must
+    neither promote the float32 update nor change its result."""
+    results = []
+    for lr in (0.01, np.float64(0.01)):
+        w = tg.tensor(np.linspace(-1, 1, 1000, dtype=np.float32), requires_grad=True)
+        opt = make([w], lr)
+        for _ in range(3):
+            opt.zero_grad()
+            (w * w * w).sum().backward()
+            opt.step()
+        assert w.dtype == np.float32
+        results.append(w.data.copy())
+    np.testing.assert_array_equal(results[0], results[1])
+
+
 def test_parameters_without_grad_are_skipped_and_get_no_state():
     used, unused = param(1.0), param(1.0)
     opt = optim.Adam([used, unused], lr=0.1)
