@@ -7,11 +7,13 @@ Candidates, timed interleaved in one process, min and median of the repetitions:
   tensorgrad a PyTorch-style loop: zero_grad, model(x), loss, backward, step
   fit        model.fit(x, y, epochs=1, shuffle=False, verbose=0) on the same model
   pytorch    the same loop in PyTorch (only when torch is installed)
-All walk the same batches in the same order (no shuffling), so they do the same arithmetic.
+All walk the same batches in the same order (no shuffling), so they do the same arithmetic (the numpy
+reference computes the loss value too, as every framework's step does before its backward).
 """
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 import numpy as np
 
@@ -57,10 +59,14 @@ def numpy_epoch(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, batch_si
         np.maximum(h2, 0, out=h2)
         z = h2 @ W3
         z += b3
-        z -= z.max(axis=1, keepdims=True)               # softmax cross-entropy: dz = (softmax - onehot) / n
+        z -= z.max(axis=1, keepdims=True)               # softmax cross-entropy, shifted for stability
+        rows = np.arange(n)
+        picked = z[rows, yb]
         np.exp(z, out=z)
-        z /= z.sum(axis=1, keepdims=True)
-        z[np.arange(n), yb] -= 1
+        total = z.sum(axis=1, keepdims=True)
+        loss = (np.log(total).sum() - picked.sum()) / n  # noqa: F841 - the loss value, which every framework's step computes
+        z /= total                                      # dz = (softmax - onehot) / n
+        z[rows, yb] -= 1
         z /= n
         dh2 = z @ W3.T
         dh2 *= h2 > 0
@@ -82,10 +88,11 @@ def tensorgrad_model(weights: list[np.ndarray]):
     return model
 
 
-def tensorgrad_loop(weights: list[np.ndarray], x: np.ndarray, y: np.ndarray, batch_size: int):
+def tensorgrad_loop(weights: list[np.ndarray], x: np.ndarray, y: np.ndarray, batch_size: int, model: Any = None):
+    """One epoch of the PyTorch-style loop, as a function; on ``model`` if given (else a fresh one from ``weights``)."""
     import nn
     import optim
-    model = tensorgrad_model(weights)
+    model = tensorgrad_model(weights) if model is None else model
     loss_fn = nn.CrossEntropyLoss()
     opt = optim.SGD(model.parameters(), lr=LR)
 

@@ -144,7 +144,7 @@ class Optimizer:
                 if state is None:
                     state = states[p] = {}
                 self._update(param, grad, state, options)
-                p._version += 1
+                p._vc[0] += 1           # the version counter, shared with views (not the property: hot path)
         return loss
 
     def _options(self, group: dict[str, Any]) -> Any:

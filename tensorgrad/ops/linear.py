@@ -13,7 +13,7 @@ import numpy as np
 from ..autograd import Op, apply
 from ..tensor import Tensor
 from ._convert import lift
-from ._namespace import functions
+from . import _kernels as kernels
 
 ACTIVATIONS = (None, "relu", "tanh")
 
@@ -34,7 +34,7 @@ class Linear(Op):
         if bias:
             z += bias[0]
         if activation == "relu":
-            np.maximum(z, 0, out=z)
+            kernels.relu(z, out=z)
         elif activation == "tanh":
             np.tanh(z, out=z)
         return z
@@ -56,7 +56,8 @@ class Linear(Op):
         gw = x.T @ g2 if need[1] else None
         if len(need) == 2:
             return gx, gw
-        return gx, gw, (functions().sum(g2, axis=0) if need[2] else None)
+        # the bias gradient 1ᵀ g: through BLAS, and as a matmul it is recorded under create_graph too
+        return gx, gw, (kernels.constant(1, g2.shape[:1], g2.dtype) @ g2 if need[2] else None)
 
 
 def linear(x: Any, weight: Any, bias: Any = None, activation: str | None = None) -> Tensor:
