@@ -355,7 +355,7 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
                 data = inp.data
                 if gi.shape != data.shape:
                     gi = sum_to_shape(gi, data.shape, node.name)
-                if gi.dtype != data.dtype:
+                if gi.dtype is not data.dtype and gi.dtype != data.dtype:   # (identity: the usual case, cheaply)
                     gi = gi.astype(data.dtype)
                 prev = get_grad(parent)
                 grads[parent] = gi if prev is None else prev + gi
