@@ -54,12 +54,12 @@ def constant(value: float) -> Initializer:
 
 def _uniform(shape: tuple[int, ...], variance: float, rng: np.random.Generator | None, dtype: Any) -> np.ndarray:
     limit = np.sqrt(3.0 * variance)
-    return (rng or _default).uniform(-limit, limit, size=shape).astype(dtype)
+    return (rng or default_rng()).uniform(-limit, limit, size=shape).astype(dtype)
 
 
 def _truncated_normal(shape: tuple[int, ...], variance: float, rng: np.random.Generator | None,
                       dtype: Any) -> np.ndarray:
-    rng = rng or _default
+    rng = rng or default_rng()
     z = rng.standard_normal(shape)
     outside = np.abs(z) > 2
     while outside.any():                     # redraw until every sample lies within 2 std

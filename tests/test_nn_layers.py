@@ -128,6 +128,15 @@ def test_constant_initializers():
     np.testing.assert_array_equal(layer.weight.data, [[1.0, 1.0]])
 
 
+@pytest.mark.parametrize("name", ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_normal"])
+def test_initializers_called_with_a_shape_only_draw_from_the_seeded_default_generator(name):
+    tg.manual_seed(5)
+    first = nn.init.get(name)((30, 20))
+    tg.manual_seed(5)
+    np.testing.assert_array_equal(nn.init.get(name)((30, 20)), first)
+    assert first.shape == (30, 20) and first.dtype == np.float32 and first.std() > 0
+
+
 def test_initializers_are_reproducible_from_a_seed():
     assert np.array_equal(nn.init.he_normal((5, 5), np.random.default_rng(3)),
                           nn.init.he_normal((5, 5), np.random.default_rng(3)))
