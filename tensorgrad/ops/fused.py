@@ -60,8 +60,10 @@ class SparseSoftmaxCrossEntropy(Op):
         e /= total
         self.probs = e
         self.picks = (np.arange(labels.size), labels.reshape(-1))   # each sample's (row, label) in the (N, C) view
-        losses = np.log(total.reshape(-1)) - shifted.reshape(-1, z.shape[-1])[self.picks]
-        return np.asarray(np.add.reduce(losses) / losses.size) if mean else losses.reshape(labels.shape)
+        log_total, picked = np.log(total.reshape(-1)), shifted.reshape(-1, z.shape[-1])[self.picks]
+        if mean:    # Σ log Σe - Σ picked: both sums of non-negative terms, so nothing cancels
+            return np.asarray((np.add.reduce(log_total) - np.add.reduce(picked)) / labels.size, dtype=z.dtype)
+        return (log_total - picked).reshape(labels.shape)
 
     def _per_sample_grad(self, g: Tensor) -> Tensor:
         """The upstream gradient of each sample's loss: g itself, or g / N broadcast when the op averaged."""
