@@ -13,7 +13,6 @@ import argparse
 import resource
 import tracemalloc
 
-
 from .common import machine
 from .mlp_epoch import LR, data, initial_weights, numpy_epoch, tensorgrad_model
 

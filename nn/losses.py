@@ -21,7 +21,7 @@ import numpy as np
 import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
 from tensorgrad.autograd import apply
-from tensorgrad.ops.fused import SparseSoftmaxCrossEntropy
+from tensorgrad.ops.fused import SparseSoftmaxCrossEntropy, check_labels
 
 from .module import Module
 
@@ -65,17 +65,6 @@ def _target_like(pred: Tensor, target: Any, who: str, broadcast: bool = True) ->
                      f"reshape the target (e.g. y.reshape(-1, 1)).")
 
 
-_UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
-
-
-def _as_unsigned(y: np.ndarray) -> np.ndarray:
-    """Integer labels viewed (not copied) as unsigned: a negative label becomes huge, so one max finds
-    the labels below 0 and those past the last class alike (half the reductions of a min and a max)."""
-    if y.dtype.kind == "u":
-        return y
-    return y.view(_UNSIGNED[y.dtype] if y.dtype in _UNSIGNED else y.dtype.str.replace("i", "u"))
-
-
 def _labels(target: Any, logits: Tensor, who: str) -> np.ndarray:
     """Integer class labels, one per sample (shape logits.shape[:-1], or that with a trailing 1), each
     in 0..classes-1: checked here once, so the fused op can take them without checking again."""
@@ -90,17 +79,9 @@ def _labels(target: Any, logits: Tensor, who: str) -> np.ndarray:
         else:
             raise ValueError(f"{who}: labels of shape {y.shape} do not fit logits of shape {shape}; give one "
                              f"integer class per sample, shape {batch}.")
-    kind = y.dtype.kind
-    if kind == "f" and np.all(y == np.round(y)):
+    if y.dtype.kind == "f" and np.all(y == np.round(y)):
         y = y.astype(np.int64)
-        kind = "i"
-    if kind not in "iu":
-        raise ValueError(f"{who}: labels must be integers, got dtype {y.dtype}; for probability (one-hot) "
-                         f"targets give them the logits' shape {shape}.")
-    classes = shape[-1]
-    if y.size and np.maximum.reduce(_as_unsigned(y), axis=None) >= classes:
-        bad = y[(y < 0) | (y >= classes)][0]
-        raise ValueError(f"{who}: label {bad} is outside the {classes} classes 0..{classes - 1}.")
+    check_labels(y, shape[-1], who, hint=f"; for probability (one-hot) targets give them the logits' shape {shape}")
     return y
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from optim.aligned import aligned_copy
+from tensorgrad.aligned import aligned_copy
 from tensorgrad import Tensor
 
 

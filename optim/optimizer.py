@@ -13,7 +13,7 @@ import numpy as np
 
 from tensorgrad import Tensor, enable_grad
 
-from .aligned import aligned_copy, aligned_empty
+from tensorgrad.aligned import aligned_copy, aligned_empty
 
 ParamsLike = Iterable[Tensor] | Iterable[dict] | Tensor
 

@@ -5,7 +5,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .aligned import aligned_full
+from tensorgrad.aligned import aligned_full
 from .optimizer import Optimizer, ParamsLike, add_scaled, pick_lr
 
 

@@ -5,7 +5,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .aligned import aligned_copy
+from tensorgrad.aligned import aligned_copy
 from .optimizer import Optimizer, ParamsLike, add_scaled, pick_lr
 
 

@@ -3,7 +3,7 @@
 Every differentiable primitive is an :class:`Op`. Calling it through :func:`apply` runs its
 ``forward`` on numpy arrays and, when gradients are being recorded, returns a Tensor whose ``_node``
 is the Op instance itself: the Op keeps its input Tensors (for its VJP) and its parents (the graph's
-edges). ``backward`` toposorts the nodes without recursion, calls each node's ``vjp`` once with the
+edges). ``backward`` walks the nodes without recursion, newest first, calls each node's ``vjp`` once with the
 summed gradient of its output, sums every input gradient back to the input's shape in one place
 (:func:`sum_to_shape`), and frees each node as soon as it is done unless the graph is retained.
 
@@ -71,7 +71,7 @@ class enable_grad(set_grad_enabled):
 
 # --------------------------------------------------------------------------- Op: node of the graph
 class Op:
-    """A primitive: ``forward`` on numpy arrays, ``vjp`` with tensorgrad ops, side by side.
+    """A primitive: ``forward`` on numpy arrays and its ``vjp``, side by side.
 
     Subclasses implement ``forward(self, *arrays, **attrs) -> ndarray`` (keeping on ``self`` what the
     VJP needs) and ``vjp(self, g) -> tuple`` with one gradient (or None for "no gradient") per input.
@@ -80,6 +80,9 @@ class Op:
     they are attached to the graph, so second derivatives see through them), and
     ``self.needs_input_grad[i]`` says whether input ``i`` wants a gradient at all. A VJP may return
     arrays or Tensors in either mode (a constant gradient is simplest as an array); the tape converts.
+    Write the VJP with operators, the methods arrays and Tensors share (``.sum``, ``.reshape``, ``.T``,
+    ``.astype``) and ``tensorgrad.ops._namespace.functions()``; Tensor-only methods such as ``.exp()``
+    or ``.data`` do not exist on the arrays of a plain backward.
     """
 
     __slots__ = ("inputs", "parents", "needs_input_grad", "out_data", "_shape", "_dtype", "_retained",
@@ -91,7 +94,7 @@ class Op:
     def forward(self, *arrays: np.ndarray, **attrs: Any) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def vjp(self, g: "Tensor") -> tuple:  # pragma: no cover - abstract
+    def vjp(self, g: "np.ndarray | Tensor") -> tuple:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def values(self) -> tuple:
@@ -240,21 +243,21 @@ def walk(roots: Iterable[Op]) -> Iterator[Op]:
     already. No recursion, so graphs of millions of nodes are fine, and the order is deterministic.
     Lazy, so backward frees each node before the walk goes on.
     """
-    heap: list[tuple[int, Op]] = []
+    heap: list[tuple[int, int, Op]] = []
     seen: set[Op] = set()          # nodes hash by identity
     for r in roots:
         if r not in seen:
             seen.add(r)
-            heap.append((-r.seq, r))
+            heap.append((-r.seq, id(r), r))
     heapq.heapify(heap)
     pop, push, visit = heapq.heappop, heapq.heappush, seen.add
     while heap:
-        node = pop(heap)[1]
+        node = pop(heap)[2]
         yield node
         for parent in node.parents:
             if isinstance(parent, Op) and parent not in seen:
                 visit(parent)
-                push(heap, (-parent.seq, parent))
+                push(heap, (-parent.seq, id(parent), parent))   # (id: never compare two Ops)
 
 
 def toposort(roots: Iterable[Op]) -> list[Op]:
@@ -314,7 +317,7 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
     root_nodes = []
     for t, g in zip(roots, root_grads):
         key = t._node or t
-        g = g.data if plain else g
+        g = np.array(g.data) if plain else g    # a copy: no .grad may share the caller's array
         prev = get_grad(key)
         grads[key] = g if prev is None else prev + g
         if t._node is None:
@@ -339,15 +342,15 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
             inputs = node.inputs
             if inputs is None:
                 raise _freed_error(node)
+            for inp, version in zip(inputs, node.versions):   # saved inputs unchanged since the forward?
+                if inp._vc[0] != version:
+                    raise _modified_input_error(node, inp)
             if node.saves_output and node.out_cell[0] != node.out_version:
                 raise _modified_output_error(node)
             input_grads = node.vjp(g)
             if check_anomalies:
                 anomaly.check_backward(node, input_grads)
-            for parent, inp, gi, needed, version in zip(node.parents, inputs, input_grads, node.needs_input_grad,
-                                                        node.versions):
-                if inp._vc[0] != version:   # checked for every input, after the VJP: nothing is kept on error
-                    raise _modified_input_error(node, inp)
+            for parent, inp, gi, needed in zip(node.parents, inputs, input_grads, node.needs_input_grad):
                 if gi is None or not needed:
                     continue
                 if type(gi) is not table_type:   # VJPs may return either form (or a numpy scalar)
@@ -387,7 +390,7 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
             leaf.grad = t = _new(Tensor)    # Tensor._make, inlined
             t.data, t.grad, t.requires_grad, t._node, t._vc = g, None, False, None, [0]
         else:
-            leaf.grad = _make(leaf.grad.data + g, None, False)
+            leaf.grad = _make(np.asarray(leaf.grad.data + g), None, False)   # (0-d + 0-d is a numpy scalar)
     return []
 
 

@@ -5,7 +5,7 @@ import pytest
 
 import nn
 import optim
-from optim.aligned import ALIGNMENT, aligned_copy, aligned_empty, aligned_full
+from tensorgrad.aligned import ALIGNMENT, aligned_copy, aligned_empty, aligned_full
 
 
 def _aligned(a: np.ndarray) -> bool:

@@ -105,3 +105,13 @@ def test_sparse_softmax_cross_entropy_mean_is_one_node_equal_to_the_mean_of_the_
         (g,) = tg.grad(tg.sparse_softmax_cross_entropy(t, labels, mean=True), t, create_graph=True)
         return (g ** 2).sum()
     assert tg.gradcheck(grad_sq, [z])
+
+
+@pytest.mark.parametrize("mean", [True, False])
+def test_sparse_softmax_cross_entropy_on_non_contiguous_logits(mean):
+    """Transposed (non-contiguous) logits get softmax - onehot too (scaled by 1/N for the mean)."""
+    x = tg.tensor(np.zeros((2, 3, 4)), requires_grad=True)
+    labels = np.zeros((3, 2), dtype=int)
+    tg.sparse_softmax_cross_entropy(x.transpose((1, 0, 2)), labels, mean=mean).sum().backward()
+    expected = np.full((2, 3, 4), 0.25) - np.eye(4)[0]          # softmax of zeros is uniform
+    np.testing.assert_allclose(x.grad.data, expected / (6 if mean else 1))

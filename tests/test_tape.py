@@ -281,3 +281,41 @@ def test_walk_visits_every_node_once_in_reverse_creation_order():
     assert order == [d._node, c._node, b._node, a._node]
     assert len(set(map(id, order))) == len(order)
     assert [n.seq for n in order] == sorted((n.seq for n in order), reverse=True)
+
+
+def test_the_two_vjp_namespaces_offer_the_same_functions():
+    from tensorgrad.ops import _namespace
+    arrays, tensors = _namespace._ARRAYS, _namespace._TENSORS
+    x = np.array([-1.0, 0.5, 2.0])
+    for name in _namespace.NAMES:                     # every array function has its op, computing the same
+        assert callable(getattr(tensors, name))
+    np.testing.assert_allclose(tensors.sigmoid(tg.tensor(x)).data, arrays.sigmoid(x))
+    np.testing.assert_allclose(tensors.broadcast_to(tg.tensor(x[:1]), (3,)).data, arrays.broadcast_to(x[:1], (3,)))
+    with pytest.raises(AttributeError, match="no numpy counterpart"):
+        tensors.tanh
+
+
+def test_a_changed_input_is_reported_before_its_vjp_runs_even_in_anomaly_mode():
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = a / b
+    with tg.no_grad():
+        b *= 0.0                               # in place: the VJP would now divide by zero
+    with tg.detect_anomaly(), pytest.raises(RuntimeError, match="div: input 1 .* modified in place"):
+        y.sum().backward()
+
+
+def test_a_zero_d_leaf_keeps_an_array_gradient_across_accumulation():
+    x = tg.tensor(3.0, requires_grad=True)
+    (x * x).backward()
+    (x * 2).backward()
+    assert type(x.grad.data) is np.ndarray and x.grad.data.shape == ()
+    np.testing.assert_allclose(x.grad.data, 8.0)        # 2x + 2
+
+
+def test_a_leaf_gradient_never_shares_the_callers_seed_array():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    seed = np.ones(2, dtype=np.float32)
+    (x + 0).backward(seed)
+    x.grad.data *= 3
+    np.testing.assert_array_equal(seed, [1.0, 1.0])

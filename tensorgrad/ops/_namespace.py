@@ -25,10 +25,16 @@ class _ArrayFunctions:
     sigmoid = staticmethod(_kernels.sigmoid)
 
 
+NAMES = tuple(name for name in vars(_ArrayFunctions) if not name.startswith("_"))
+
+
 class _TensorFunctions:
-    """tensorgrad's ops themselves (looked up on use: the op modules import this one)."""
+    """The same names as tensorgrad's ops (looked up on use: the op modules import this module)."""
 
     def __getattr__(self, name: str) -> Any:
+        if name not in NAMES:
+            raise AttributeError(f"functions(): {name!r} has no numpy counterpart here; add it to both "
+                                 f"namespaces ({', '.join(NAMES)} are there).")
         from .. import ops
         return getattr(ops, name)
 

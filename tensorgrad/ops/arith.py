@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from ..autograd import Op, apply
 from ..tensor import Tensor
 from ._convert import lift, lift_pair

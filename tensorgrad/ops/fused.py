@@ -61,7 +61,7 @@ class SparseSoftmaxCrossEntropy(Op):
         self.probs = e
         self.picks = (np.arange(labels.size), labels.reshape(-1))   # each sample's (row, label) in the (N, C) view
         log_total, picked = np.log(total.reshape(-1)), shifted.reshape(-1, z.shape[-1])[self.picks]
-        if mean:    # Σ log Σe - Σ picked: both sums of non-negative terms, so nothing cancels
+        if mean:    # Σ log Σe ≥ 0 and -Σ picked ≥ 0 (shifted ≤ 0): adding them cancels nothing
             return np.asarray((np.add.reduce(log_total) - np.add.reduce(picked)) / labels.size, dtype=z.dtype)
         return (log_total - picked).reshape(labels.shape)
 
@@ -74,8 +74,8 @@ class SparseSoftmaxCrossEntropy(Op):
     def vjp(self, g):
         if not isinstance(g, Tensor):   # plain backward: softmax - onehot, scaled by g, in place
             gs = g / self.labels.size if self.mean else g
-            d = self.probs * (gs if self.mean else gs[..., None])
-            d.reshape(-1, d.shape[-1])[self.picks] -= gs if self.mean else gs.reshape(-1)   # a view: d changes
+            d = np.multiply(self.probs, gs if self.mean else gs[..., None], order="C")   # C order, so the
+            d.reshape(-1, d.shape[-1])[self.picks] -= gs if self.mean else gs.reshape(-1)   # (N, C) view is d
             return (d,)
         z = self.inputs[0]
         g = self._per_sample_grad(g)
@@ -138,6 +138,24 @@ def softmax_cross_entropy(logits: Any, target: Any, axis: int = -1) -> Tensor:
     return apply(SoftmaxCrossEntropy, z, y, axis=int(axis))
 
 
+_UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
+
+
+def check_labels(labels: np.ndarray, classes: int, who: str, hint: str = "") -> None:
+    """Raise ValueError unless ``labels`` are integers in 0..classes-1 (``hint`` ends the dtype error).
+
+    One max over the labels viewed as unsigned finds both kinds of bad label: a negative one becomes huge.
+    """
+    kind = labels.dtype.kind
+    if kind not in "iu":
+        raise ValueError(f"{who}: labels must be integers, got dtype {labels.dtype}{hint}.")
+    unsigned = labels if kind == "u" else labels.view(_UNSIGNED.get(labels.dtype)
+                                                      or labels.dtype.str.replace("i", "u"))
+    if labels.size and np.maximum.reduce(unsigned, axis=None) >= classes:
+        bad = labels[(labels < 0) | (labels >= classes)][0]
+        raise ValueError(f"{who}: label {bad} is outside the {classes} classes 0..{classes - 1}.")
+
+
 def sparse_softmax_cross_entropy(logits: Any, labels: Any, mean: bool = False) -> Tensor:
     """Cross-entropy of integer class ``labels`` (shape logits.shape[:-1]) under softmax(logits) over
     the last axis, fused and stable: one loss per sample, or their mean with ``mean=True``;
@@ -147,12 +165,7 @@ def sparse_softmax_cross_entropy(logits: Any, labels: Any, mean: bool = False) -
     if z.ndim == 0 or y.shape != z.shape[:-1]:
         raise ValueError(f"sparse_softmax_cross_entropy: labels of shape {y.shape} must have the logits' shape "
                          f"without the class axis, {z.shape[:-1]}.")
-    if y.dtype.kind not in "iu":
-        raise ValueError(f"sparse_softmax_cross_entropy: labels must be integers, got dtype {y.dtype}.")
-    if y.size and (np.minimum.reduce(y, axis=None) < 0 or np.maximum.reduce(y, axis=None) >= z.shape[-1]):
-        bad = y[(y < 0) | (y >= z.shape[-1])][0]
-        raise ValueError(f"sparse_softmax_cross_entropy: label {bad} is outside the {z.shape[-1]} classes "
-                         f"0..{z.shape[-1] - 1}.")
+    check_labels(y, z.shape[-1], "sparse_softmax_cross_entropy")
     return apply(SparseSoftmaxCrossEntropy, z, labels=y, mean=bool(mean))
 
 
