@@ -215,6 +215,13 @@ _new = object.__new__
 _data_of = operator.attrgetter("data")
 
 
+def _check_versions(node: Op) -> None:
+    """Raise if any input ``node`` saved for its VJP was changed in place since the node ran."""
+    for inp, version in zip(node.inputs, node.versions):
+        if inp._vc[0] != version:
+            raise _modified_input_error(node, inp)
+
+
 def _modified_input_error(node: Op, t: "Tensor") -> RuntimeError:
     """A node's saved input ``t`` was changed in place after the node ran: its gradient would be wrong."""
     i = next(j for j, inp in enumerate(node.inputs) if inp is t)
@@ -317,7 +324,7 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
     root_nodes = []
     for t, g in zip(roots, root_grads):
         key = t._node or t
-        g = np.array(g.data) if plain else g    # a copy: no .grad may share the caller's array
+        g = g.data if plain else g
         prev = get_grad(key)
         grads[key] = g if prev is None else prev + g
         if t._node is None:
@@ -342,15 +349,24 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
             inputs = node.inputs
             if inputs is None:
                 raise _freed_error(node)
-            for inp, version in zip(inputs, node.versions):   # saved inputs unchanged since the forward?
-                if inp._vc[0] != version:
-                    raise _modified_input_error(node, inp)
             if node.saves_output and node.out_cell[0] != node.out_version:
                 raise _modified_output_error(node)
-            input_grads = node.vjp(g)
+            if check_anomalies:        # before the VJP, so a changed input is named rather than its NaNs
+                _check_versions(node)
+            try:
+                input_grads = node.vjp(g)
+            except Exception:          # stale inputs may be why: then say that instead
+                _check_versions(node)
+                raise
+            if len(input_grads) != len(inputs):
+                raise RuntimeError(f"{node.name}: its vjp returned {len(input_grads)} gradients for {len(inputs)} "
+                                   f"inputs; it must return one per input (None for no gradient).")
             if check_anomalies:
                 anomaly.check_backward(node, input_grads)
-            for parent, inp, gi, needed in zip(node.parents, inputs, input_grads, node.needs_input_grad):
+            for parent, inp, gi, needed, version in zip(node.parents, inputs, input_grads, node.needs_input_grad,
+                                                        node.versions):
+                if inp._vc[0] != version:   # each saved input unchanged since the forward (checked after the
+                    raise _modified_input_error(node, inp)   # VJP, which is cheaper; nothing is kept on error)
                 if gi is None or not needed:
                     continue
                 if type(gi) is not table_type:   # VJPs may return either form (or a numpy scalar)
@@ -438,6 +454,8 @@ def _seed_grads(outputs: Sequence["Tensor"], grad_outputs: Sequence[Any] | None,
             seeds.append(_make(one, None, False))   # (np.array: a quarter of np.ones' cost, for the usual scalar loss)
         else:
             g = as_tensor(given, dtype=out.dtype)
+            if not g.requires_grad:    # a constant seed is copied: no .grad may share the caller's array
+                g = _make(np.array(g.data), None, False)
             if g.shape != out.shape:
                 raise RuntimeError(f"{who}: gradient of shape {g.shape} given for output {i} of shape {out.shape}; "
                                    f"they must match.")

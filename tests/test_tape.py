@@ -319,3 +319,19 @@ def test_a_leaf_gradient_never_shares_the_callers_seed_array():
     (x + 0).backward(seed)
     x.grad.data *= 3
     np.testing.assert_array_equal(seed, [1.0, 1.0])
+
+
+def test_a_vjp_returning_too_few_gradients_names_the_op():
+    class Short(tg.Op):
+        __slots__ = ()
+        name = "short"
+
+        def forward(self, x, y):
+            return x * y
+
+        def vjp(self, g):
+            return (g,)                  # one gradient for two inputs: a bug in the op
+
+    x, y = tg.tensor([1.0], requires_grad=True), tg.tensor([2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="short: its vjp returned 1 gradients for 2 inputs"):
+        tg.apply(Short, x, y).sum().backward()

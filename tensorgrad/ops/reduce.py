@@ -12,9 +12,8 @@ from ._convert import lift
 from ._namespace import functions
 
 
-def _normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
-    if axis is None:
-        return None
+def _normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
+    """``axis`` (an int or a sequence of them, negative counted from the end) as sorted distinct axes."""
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
     for a in axes:
@@ -36,7 +35,7 @@ class _Reduce(Op):
 
     def _grad_at_input_shape(self, g: Any) -> Any:
         """g reshaped to the keepdims shape, then broadcast back over the reduced axes."""
-        shape = self.inputs[0].shape
+        shape = self.inputs[0].data.shape
         if self.axes is not None and not self.keepdims:   # a full reduction broadcasts as it is
             g = g.reshape(kept_shape(shape, self.axes))
         return functions().broadcast_to(g, shape)
@@ -110,7 +109,8 @@ def _reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tupl
 
 def _reduce(op: type[_Reduce], x: Any, axis: Any, keepdims: bool) -> Tensor:
     x = lift(x)
-    return apply(op, x, axes=_normalize_axis(axis, x.ndim, op.name), keepdims=bool(keepdims))
+    axes = None if axis is None else _normalize_axis(axis, x.ndim, op.name)
+    return apply(op, x, axes=axes, keepdims=bool(keepdims))
 
 
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
