@@ -335,3 +335,13 @@ def test_a_vjp_returning_too_few_gradients_names_the_op():
     x, y = tg.tensor([1.0], requires_grad=True), tg.tensor([2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="short: its vjp returned 1 gradients for 2 inputs"):
         tg.apply(Short, x, y).sum().backward()
+
+
+def test_a_vjp_failing_on_a_changed_input_reports_the_change():
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = a / b
+    with tg.no_grad():
+        b *= 0.0
+    with np.errstate(divide="raise"), pytest.raises(RuntimeError, match="div: input 1 .* modified in place"):
+        y.sum().backward()
