@@ -489,12 +489,9 @@ def grad(outputs: "Tensor | Sequence[Tensor]", inputs: "Tensor | Sequence[Tensor
     retain = create_graph if retain_graph is None else retain_graph
     result = _run_backward(outs, seeds, retain, create_graph, wanted=ins)
     for i, g in enumerate(result):
-        if g is None:
-            if not allow_unused:
-                raise RuntimeError(f"grad: input {i} (shape {ins[i].shape}) was not used to compute the "
-                                   f"outputs. Pass allow_unused=True to get None for it.")
-        elif not create_graph:
-            result[i] = g.detach()
+        if g is None and not allow_unused:
+            raise RuntimeError(f"grad: input {i} (shape {ins[i].shape}) was not used to compute the "
+                               f"outputs. Pass allow_unused=True to get None for it.")
     return tuple(result)
 
 
