@@ -75,7 +75,8 @@ class Op:
 
     Subclasses implement ``forward(self, *arrays, **attrs) -> ndarray`` (keeping on ``self`` what the
     VJP needs) and ``vjp(self, g) -> tuple`` with one gradient (or None for "no gradient") per input.
-    ``g`` is a numpy array in a plain backward and a Tensor under ``create_graph``; inside ``vjp``,
+    ``g`` is a numpy array in a plain backward and a Tensor under ``create_graph`` (so
+    ``isinstance(g, Tensor)`` tells a VJP which pass it is in); inside ``vjp``,
     ``self.values()`` are the inputs and ``self.output()`` the result in the same form (as Tensors
     they are attached to the graph, so second derivatives see through them), and
     ``self.needs_input_grad[i]`` says whether input ``i`` wants a gradient at all. A VJP may return

@@ -32,7 +32,7 @@ class SoftmaxCrossEntropy(Op):
     def vjp(self, g):
         z, y = self.values()
         need_z, need_y = self.needs_input_grad
-        if isinstance(z, Tensor):   # recorded: recomputed with ops, so they can be differentiated again
+        if isinstance(g, Tensor):   # recorded: recomputed with ops, so they can be differentiated again
             probs, log_probs = softmax(z, self.axis), log_softmax(z, self.axis)
         else:
             probs, log_probs = self.probs, self.log_probs
@@ -107,7 +107,7 @@ class BinaryCrossEntropy(Op):
         F = functions()
         gp = g * (p - y) / F.maximum(p * (1 - p), 1e-12) if need_p else None
         gy = None
-        if need_y and isinstance(p, Tensor):   # recorded: log(1-p) - log p rebuilt from p, so d²L/dy dp is seen
+        if need_y and isinstance(g, Tensor):   # recorded: log(1-p) - log p rebuilt from p, so d²L/dy dp is seen
             with np.errstate(divide="ignore"):
                 gy = g * (F.maximum(F.log(1 - p), -100.0) - F.maximum(F.log(p), -100.0))
         elif need_y:
