@@ -319,8 +319,8 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
     table_type = np.ndarray if plain else Tensor   # the form gradients are kept in
     # Keys are the nodes and leaves themselves: both hash by identity (object.__hash__), and distinct
     # live objects never share a hash, so a lookup never reaches Tensor's elementwise __eq__.
+    # A node's entry is popped when its VJP runs, so once the walk is done only the leaves' are left.
     grads: dict[Any, Any] = {}             # node or leaf -> gradient of its output so far
-    leaves: dict[Tensor, None] = {}        # leaves in the order first reached
     get_grad, pop_grad = grads.get, grads.pop
     root_nodes = []
     for t, g in zip(roots, root_grads):
@@ -328,9 +328,7 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
         g = g.data if plain else g
         prev = get_grad(key)
         grads[key] = g if prev is None else prev + g
-        if t._node is None:
-            leaves[t] = None
-        else:
+        if t._node is not None:
             root_nodes.append(t._node)
     wanted_nodes = set() if wanted is None else {w._node for w in wanted if w._node is not None}
     captured: dict[Op, Any] = {}
@@ -379,8 +377,6 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
                     gi = gi.astype(data.dtype)
                 prev = get_grad(parent)
                 grads[parent] = gi if prev is None else prev + gi
-                if parent is inp:  # a leaf: its gradient is final once every node is done
-                    leaves[inp] = None
             if not retain_graph:
                 node.free()
     finally:
@@ -390,9 +386,8 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
         found = [captured.get(w._node) if w._node is not None else get_grad(w) for w in wanted]
         return [_as_tensor_grad(g) if plain and g is not None else g for g in found]
     given: set[int] = set()
-    for leaf in leaves:
-        g = get_grad(leaf)
-        if g is None or not leaf.requires_grad:
+    for leaf, g in grads.items():   # only leaves are left, in the order first reached
+        if not leaf.requires_grad:
             continue
         if not plain:
             if leaf.grad is None:

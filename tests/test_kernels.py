@@ -1,0 +1,58 @@
+"""The numpy kernels behind the ops: each must agree with the plain numpy expression it speeds up."""
+import numpy as np
+import pytest
+
+from tensorgrad.ops import _kernels as kernels
+
+
+@pytest.mark.parametrize("shape", [(32, 10), (128, 10), (1000, 3), (4, 4), (10, 100), (3, 5, 7), (0, 4), (17,)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_and_sum_along_agree_with_numpy_on_every_axis(shape, dtype):
+    z = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    for axis in range(-z.ndim, z.ndim):
+        if z.shape[axis] == 0:
+            continue
+        np.testing.assert_array_equal(kernels.max_along(z, axis), z.max(axis=axis, keepdims=True))
+        got = kernels.sum_along(z, axis)
+        assert got.shape == z.sum(axis=axis, keepdims=True).shape and got.dtype == z.dtype
+        np.testing.assert_allclose(got, z.sum(axis=axis, keepdims=True), rtol=1e-5, atol=1e-5)
+
+
+def test_max_along_keeps_nan_and_reads_non_contiguous_rows():
+    z = np.arange(200.0).reshape(40, 5)[:, ::-1].copy()[::2]    # strided rows
+    z[3, 1] = np.nan
+    m = kernels.max_along(z, -1)
+    assert np.isnan(m[3, 0]) and np.array_equal(np.delete(m, 3), np.delete(z.max(axis=1), 3))
+
+
+def test_shifted_exp_pieces_rebuild_the_softmax():
+    z = np.random.default_rng(1).standard_normal((64, 10)).astype(np.float32) * 50
+    shifted, e, total = kernels.shifted_exp(z, -1)
+    assert shifted.max(axis=1).tolist() == [0.0] * 64 and e.dtype == np.float32
+    reference = np.exp(z - z.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(e / total, reference / reference.sum(axis=1, keepdims=True), rtol=1e-6)
+
+
+def test_constant_is_read_only_filled_and_reused_for_the_same_request():
+    a = kernels.constant(1, (3, 4), np.dtype(np.float32))
+    assert a.shape == (3, 4) and a.dtype == np.float32 and (a == 1).all() and not a.flags.writeable
+    assert kernels.constant(1, (3, 4), np.dtype(np.float32)) is a          # kept: one lookup next time
+    b = kernels.constant(1, (5000,), np.dtype(np.float32))                # outgrows the first buffer
+    assert (b == 1).all() and (a == 1).all() and not b.flags.writeable
+    big = kernels.constant(0, (1025, 1024), np.dtype(np.float64))         # above the cache limit: made fresh
+    assert big.shape == (1025, 1024) and not big.any()
+
+
+def test_constant_view_cache_stays_bounded():
+    for n in range(kernels._VIEW_CACHE_LIMIT + 10):
+        kernels.constant(2.0, (n + 1,), np.dtype(np.float64))
+    assert len(kernels._views) <= kernels._VIEW_CACHE_LIMIT
+    assert (kernels.constant(2.0, (7,), np.dtype(np.float64)) == 2.0).all()
+
+
+def test_relu_and_broadcast_kernels():
+    z = np.array([[-1.0, 0.0, 2.0], [np.nan, -3.0, 4.0]], dtype=np.float32)
+    r = kernels.relu(z)
+    assert r.dtype == np.float32 and r[0].tolist() == [0, 0, 2] and np.isnan(r[1, 0]) and r[1, 1:].tolist() == [0, 4]
+    out = kernels.broadcast(np.array([1.0, 2.0]), (3, 2))
+    assert out.flags.writeable and out.tolist() == [[1, 2]] * 3
