@@ -81,7 +81,7 @@ def _labels(target: Any, logits: Tensor, who: str) -> np.ndarray:
                              f"integer class per sample, shape {batch}.")
     if y.dtype.kind == "f" and np.all(y == np.round(y)):
         y = y.astype(np.int64)
-    check_labels(y, shape[-1], who, hint=f"; for probability (one-hot) targets give them the logits' shape {shape}")
+    check_labels(y, shape[-1], who, hint="; for probability (one-hot) targets give them the logits' shape {shape}")
     return y
 
 
@@ -158,7 +158,7 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
     or probability (one-hot) targets; fused: dL/dz = softmax(z) - y. Mean over samples (seed 002)."""
     z = as_tensor(logits)
     _check_reduction(reduction, "cross_entropy")
-    shape = target.shape if isinstance(target, Tensor) else np.shape(target)
+    shape = target.shape if isinstance(target, (np.ndarray, Tensor)) else np.shape(target)
     if shape == z.shape:                                      # probabilities (e.g. one-hot rows)
         return _reduced(tg.softmax_cross_entropy(z, as_tensor(target, z.dtype)), reduction)
     return _sparse_cross_entropy(z, _labels(target, z, "cross_entropy"), reduction)

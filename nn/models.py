@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from .layers import Input
-from .module import Module
+from .module import _CONCRETE, Module
 from .summary import format_summary
 from .symbolic import SymbolicTensor, graph_order
 from .training import TrainingMixin
@@ -142,6 +142,10 @@ class Sequential(Model):
     def forward(self, x: Any) -> Any:
         if self.output is None:
             self.build(x.shape[1:] if hasattr(x, "shape") else np.shape(x)[1:])
+        if isinstance(x, _CONCRETE):   # an array or Tensor (every training step): straight to each layer's
+            for layer in self.layers:  # forward, as __call__ would only test again that x is not symbolic
+                x = layer.forward(x)
+            return x
         for layer in self.layers:
             x = layer(x)
         return x

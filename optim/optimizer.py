@@ -110,9 +110,10 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients before the next backward: ``.grad = None``, or zeros if not set_to_none."""
-        for p in self._all_params():
-            if p.grad is not None:
-                p.grad = None if set_to_none else Tensor(np.zeros_like(p.grad.data))
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    p.grad = None if set_to_none else Tensor(np.zeros_like(p.grad.data))
 
     # ------------------------------------------------------------------ the step
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -160,10 +161,9 @@ class Optimizer:
 
     def _scratch(self, like: np.ndarray, slot: int) -> np.ndarray:
         """A reusable work array of ``like``'s shape and dtype (shared across parameters, not saved)."""
-        key = (like.shape, like.dtype, slot)
-        work = self._work.get(key)
+        work = self._work.get((like.shape, like.dtype, slot))
         if work is None:
-            work = self._work[key] = aligned_empty(like.shape, like.dtype)
+            work = self._work[like.shape, like.dtype, slot] = aligned_empty(like.shape, like.dtype)
         return work
 
     def _decayed_grad(self, param: np.ndarray, grad: np.ndarray, weight_decay: float) -> np.ndarray:

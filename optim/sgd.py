@@ -47,7 +47,7 @@ class SGD(Optimizer):
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options") -> None:
         lr, mu, tau, weight_decay, nesterov = options
-        g = self._decayed_grad(param, grad, weight_decay)
+        g = self._decayed_grad(param, grad, weight_decay) if weight_decay else grad
         work = self._scratch(param, 1)
         if mu:
             buf = state.get("momentum_buffer")

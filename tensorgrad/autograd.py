@@ -130,10 +130,10 @@ class Op:
 
     def free(self) -> None:
         """Drop the tensors kept for the VJP; the edges (``parents``), shape and dtype stay for pictures."""
-        if self.out_data is not None:
-            self._shape, self._dtype = self.out_data.shape, self.out_data.dtype
-        self.inputs = None
-        self.out_data = None
+        out = self.out_data
+        if out is not None:
+            self._shape, self._dtype = out.shape, out.dtype
+        self.inputs = self.out_data = None
 
     def __repr__(self) -> str:
         return f"<{self.name} node, output shape {getattr(self, 'shape', '?')}>"

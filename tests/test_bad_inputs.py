@@ -120,7 +120,8 @@ CASES = [
      ValueError, r"cross_entropy: label -1 is outside the 3 classes"),
     ("sparse-label-fractional", lambda: nn.SparseCategoricalCrossentropy()(tg.tensor(np.ones((2, 3))),
                                                                              np.array([0.5, 1.0])),
-     ValueError, r"labels must be integers, got dtype float64"),
+     ValueError, r"labels must be integers, got dtype float64; for probability \(one-hot\) targets give them the "
+                 r"logits' shape \(2, 3\)"),
     ("sparse-label-shape", lambda: nn.CrossEntropyLoss()(tg.tensor(np.ones((4, 3))), np.zeros((4, 2), int)),
      ValueError, r"labels of shape \(4, 2\) do not fit logits of shape \(4, 3\)"),
     ("one-hot-too-wide", _fit(y=np.eye(3)[[0, 1, 2, 0]], loss="categorical_crossentropy"),

@@ -60,10 +60,11 @@ class SparseSoftmaxCrossEntropy(Op):
         e /= total
         self.probs = e
         self.picks = (np.arange(labels.size), labels.reshape(-1))   # each sample's (row, label) in the (N, C) view
-        log_total, picked = np.log(total.reshape(-1)), shifted.reshape(-1, z.shape[-1])[self.picks]
-        if mean:    # Σ log Σe ≥ 0 and -Σ picked ≥ 0 (shifted ≤ 0): adding them cancels nothing
-            return np.asarray((np.add.reduce(log_total) - np.add.reduce(picked)) / labels.size, dtype=z.dtype)
-        return (log_total - picked).reshape(labels.shape)
+        # log Σe ≥ 0 and -picked ≥ 0 (shifted ≤ 0): adding them cancels nothing, nor does summing the losses
+        losses = np.log(total.reshape(-1)) - shifted.reshape(-1, z.shape[-1])[self.picks]
+        if mean:
+            return np.asarray(np.add.reduce(losses) / labels.size, dtype=z.dtype)
+        return losses.reshape(labels.shape)
 
     def _per_sample_grad(self, g: Tensor) -> Tensor:
         """The upstream gradient of each sample's loss: g itself, or g / N broadcast when the op averaged."""
@@ -142,13 +143,16 @@ _UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 
 
 def check_labels(labels: np.ndarray, classes: int, who: str, hint: str = "") -> None:
-    """Raise ValueError unless ``labels`` are integers in 0..classes-1 (``hint`` ends the dtype error).
+    """Raise ValueError unless ``labels`` are integers in 0..classes-1.
 
-    One max over the labels viewed as unsigned finds both kinds of bad label: a negative one becomes huge.
+    ``hint`` ends the dtype error; ``{shape}`` in it becomes the shape of one-hot targets for these
+    labels (formatted only then: this runs on every training step). One max over the labels viewed as
+    unsigned finds both kinds of bad label: a negative one becomes huge.
     """
     kind = labels.dtype.kind
     if kind not in "iu":
-        raise ValueError(f"{who}: labels must be integers, got dtype {labels.dtype}{hint}.")
+        raise ValueError(f"{who}: labels must be integers, got dtype {labels.dtype}"
+                         f"{hint.format(shape=labels.shape + (classes,))}.")
     unsigned = labels if kind == "u" else labels.view(_UNSIGNED.get(labels.dtype)
                                                       or labels.dtype.str.replace("i", "u"))
     if labels.size and np.maximum.reduce(unsigned, axis=None) >= classes:

@@ -40,7 +40,8 @@ class Linear(Op):
         return z
 
     def vjp(self, g):
-        x, w = self.values()[:2]
+        values = self.values()
+        x, w = values[0], values[1]
         need = self.needs_input_grad
         if self.activation == "relu":
             g = g * (self.out_data > 0)
