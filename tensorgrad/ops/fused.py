@@ -59,9 +59,10 @@ class SparseSoftmaxCrossEntropy(Op):
         shifted, e, total = shifted_exp(z, -1)
         e /= total
         self.probs = e
-        self.picks = (np.arange(labels.size), labels.reshape(-1))   # each sample's (row, label) in the (N, C) view
+        classes = z.shape[-1]   # each sample's label as a position in the flattened logits: i·C + y_i
+        self.picks = np.arange(0, labels.size * classes, classes) + labels.reshape(-1).astype(np.intp, copy=False)
         # log Σe ≥ 0 and -picked ≥ 0 (shifted ≤ 0): adding them cancels nothing, nor does summing the losses
-        losses = np.log(total.reshape(-1)) - shifted.reshape(-1, z.shape[-1])[self.picks]
+        losses = np.log(total.reshape(-1)) - shifted.reshape(-1)[self.picks]
         if mean:
             return np.asarray(np.add.reduce(losses) / labels.size, dtype=z.dtype)
         return losses.reshape(labels.shape)
@@ -76,7 +77,7 @@ class SparseSoftmaxCrossEntropy(Op):
         if not isinstance(g, Tensor):   # plain backward: softmax - onehot, scaled by g, in place
             gs = g / self.labels.size if self.mean else g
             d = np.multiply(self.probs, gs if self.mean else gs[..., None], order="C")   # C order, so the
-            d.reshape(-1, d.shape[-1])[self.picks] -= gs if self.mean else gs.reshape(-1)   # (N, C) view is d
+            d.reshape(-1)[self.picks] -= gs if self.mean else gs.reshape(-1)                # flat view is d
             return (d,)
         z = self.inputs[0]
         g = self._per_sample_grad(g)
