@@ -64,7 +64,7 @@ class SparseSoftmaxCrossEntropy(Op):
         # log Σe ≥ 0 and -picked ≥ 0 (shifted ≤ 0): adding them cancels nothing, nor does summing the losses
         losses = np.log(total.reshape(-1)) - shifted.reshape(-1)[self.picks]
         if mean:
-            return np.asarray(np.add.reduce(losses) / labels.size, dtype=z.dtype)
+            return np.asarray(float(np.add.reduce(losses)) / labels.size, dtype=z.dtype)   # (Python floats: cheaper)
         return losses.reshape(labels.shape)
 
     def _per_sample_grad(self, g: Tensor) -> Tensor:
@@ -75,7 +75,7 @@ class SparseSoftmaxCrossEntropy(Op):
 
     def vjp(self, g):
         if not isinstance(g, Tensor):   # plain backward: softmax - onehot, scaled by g, in place
-            gs = g / self.labels.size if self.mean else g
+            gs = float(g) / self.labels.size if self.mean else g   # (the mean's g is 0-d: a Python float is cheaper)
             d = np.multiply(self.probs, gs if self.mean else gs[..., None], order="C")   # C order, so the
             d.reshape(-1)[self.picks] -= gs if self.mean else gs.reshape(-1)                # flat view is d
             return (d,)
