@@ -39,7 +39,8 @@ class Adagrad(Optimizer):
         return _Options(float(group["lr"]), float(group["lr_decay"]), float(group["weight_decay"]),
                         float(group["initial_accumulator_value"]), float(group["eps"]))
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options") -> None:
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options",
+                work: np.ndarray) -> None:
         lr, lr_decay, weight_decay, initial_accumulator_value, eps = options
         if not state:
             state["step"] = 0
@@ -47,7 +48,6 @@ class Adagrad(Optimizer):
         state["step"] += 1
         g = self._decayed_grad(param, grad, weight_decay)
         lr_t = lr / (1.0 + (state["step"] - 1) * lr_decay)
-        work = self._scratch(param, 1)
         np.multiply(g, g, out=work)
         np.add(state["sum"], work, out=state["sum"])
         np.sqrt(state["sum"], out=work)

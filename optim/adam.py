@@ -47,7 +47,8 @@ class Adam(Optimizer):
         return _Options(float(group["lr"]), float(beta1), float(beta2), float(group["eps"]),
                         float(group["weight_decay"]), bool(group["amsgrad"]))
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options") -> None:
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options",
+                work: np.ndarray) -> None:
         lr, beta1, beta2, eps, weight_decay, amsgrad = options
         if not state:
             state["step"] = 0
@@ -62,7 +63,6 @@ class Adam(Optimizer):
             g = grad
         else:
             g = self._decayed_grad(param, grad, weight_decay)
-        work = self._scratch(param, 1)
         m, v = state["exp_avg"], state["exp_avg_sq"]
         np.multiply(m, beta1, out=m)
         add_scaled(m, g, 1.0 - beta1, work)

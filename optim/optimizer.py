@@ -43,6 +43,7 @@ class Optimizer:
         self.param_groups: list[dict[str, Any]] = []
         self.state: dict[Tensor, dict[str, Any]] = {}
         self._work: dict[tuple, np.ndarray] = {}   # scratch arrays by (shape, dtype, slot); never saved
+        self._works: dict[Tensor, tuple[np.ndarray, np.ndarray]] = {}   # each parameter's slot-1 scratch
         if params is not None:
             self.bind(params)
 
@@ -130,7 +131,7 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        states = self.state
+        states, works = self.state, self._works
         for group in self.param_groups:
             options = self._options(group)
             for p in group["params"]:
@@ -144,7 +145,10 @@ class Optimizer:
                 state = states.get(p)
                 if state is None:
                     state = states[p] = {}
-                self._update(param, grad, state, options)
+                work = works.get(p)     # (the data array, its scratch): made again if p.data was replaced
+                if work is None or work[0] is not param:
+                    work = works[p] = (param, self._scratch(param, 1))
+                self._update(param, grad, state, options, work[1])
                 p._vc[0] += 1           # the version counter, shared with views (not the property: hot path)
         return loss
 
@@ -153,10 +157,11 @@ class Optimizer:
         rather than once per parameter (the base class passes the group itself)."""
         return group
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any],
-                options: Any) -> None:  # pragma: no cover - abstract
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: Any,
+                work: np.ndarray) -> None:  # pragma: no cover - abstract
         """Apply the rule to ``param`` in place (``state`` starts empty for a new parameter);
-        ``options`` is what :meth:`_options` made of the parameter's group."""
+        ``options`` is what :meth:`_options` made of the parameter's group, and ``work`` a scratch
+        array of the parameter's shape and dtype (shared between parameters, never saved)."""
         raise NotImplementedError
 
     def _scratch(self, like: np.ndarray, slot: int) -> np.ndarray:

@@ -42,7 +42,8 @@ class RMSprop(Optimizer):
         return _Options(float(group["lr"]), float(group["alpha"]), float(group["eps"]), float(group["weight_decay"]),
                         float(group["momentum"]), bool(group["centered"]))
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options") -> None:
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options",
+                work: np.ndarray) -> None:
         lr, alpha, eps, weight_decay, mu, centered = options
         if not state:
             state["step"] = 0
@@ -53,7 +54,6 @@ class RMSprop(Optimizer):
                 state["grad_avg"] = aligned_full(param.shape, 0, param.dtype)
         state["step"] += 1
         g = self._decayed_grad(param, grad, weight_decay)
-        work = self._scratch(param, 1)
         v = state["square_avg"]
         np.multiply(v, alpha, out=v)
         np.multiply(g, g, out=work)

@@ -45,10 +45,10 @@ class SGD(Optimizer):
         return _Options(float(group["lr"]), float(group["momentum"]), float(group["dampening"]),
                         float(group["weight_decay"]), bool(group["nesterov"]))
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options") -> None:
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options",
+                work: np.ndarray) -> None:
         lr, mu, tau, weight_decay, nesterov = options
         g = self._decayed_grad(param, grad, weight_decay) if weight_decay else grad
-        work = self._scratch(param, 1)
         if mu:
             buf = state.get("momentum_buffer")
             if buf is None:

@@ -57,6 +57,27 @@ def test_parameters_without_grad_are_skipped_and_get_no_state():
     assert used.item() != 1.0 and used._version == 1
 
 
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1), lambda ps: optim.Adam(ps, lr=0.1)], ids=["sgd", "adam"])
+def test_a_parameter_whose_data_is_replaced_gets_scratch_of_its_new_shape_and_dtype(make):
+    """Each rule's scratch array is kept per parameter; giving the parameter new data (another shape or
+    dtype) must not reuse the old one (a float32 scratch would silently round a float64 update)."""
+    w = param(1.0, 2.0)
+    opt = make([w])
+    backward_of_sum(w)
+    opt.step()
+    w.data = np.full(3, 1.0 + 1e-12)               # float64, a new shape
+    if isinstance(opt, optim.Adam):
+        opt.state.clear()
+    opt.zero_grad()
+    backward_of_sum(w)
+    opt.step()
+    fresh = tg.tensor(np.full(3, 1.0 + 1e-12), requires_grad=True)   # the same step on a new optimizer
+    backward_of_sum(fresh)
+    make([fresh]).step()
+    assert w.shape == (3,) and w.dtype == np.float64 and w.data[0] != 0.9
+    np.testing.assert_array_equal(w.data, fresh.data)
+
+
 def test_zero_grad_sets_none_or_fresh_zeros():
     w = param(1.0, 2.0)
     opt = optim.SGD([w], lr=0.1)
