@@ -85,7 +85,8 @@ class Dense(Module):
             self.bias.materialize(self.bias_initializer((self.units,), init.default_rng(), self.dtype))
 
     def forward(self, x: Any) -> Tensor:
-        x = as_tensor(x, self.dtype)
+        if type(x) is not Tensor or x.data.dtype is not self.dtype:   # (the usual case skips the call)
+            x = as_tensor(x, self.dtype)
         weight, bias = self.weight, self.bias
         if isinstance(weight, UninitializedParameter):   # lazy: the first batch fixes the input size
             self.build(x.shape[-1])

@@ -5,24 +5,27 @@ import pytest
 from tensorgrad.ops import _kernels as kernels
 
 
-@pytest.mark.parametrize("shape", [(32, 10), (128, 10), (1000, 3), (4, 4), (10, 100), (3, 5, 7), (0, 4), (17,)])
+@pytest.mark.parametrize("shape", [(32, 10), (128, 10), (1000, 3), (64, 64), (4, 4), (10, 100), (3, 5, 7), (0, 4), (17,)])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_max_and_sum_along_agree_with_numpy_on_every_axis(shape, dtype):
+def test_shifted_exp_agrees_with_numpy_on_every_axis(shape, dtype):
+    """Tall (samples, classes) matrices take the transposed-max and BLAS-sum route; the pieces must not change."""
     z = np.random.default_rng(0).standard_normal(shape).astype(dtype)
     for axis in range(-z.ndim, z.ndim):
         if z.shape[axis] == 0:
             continue
-        np.testing.assert_array_equal(kernels.max_along(z, axis), z.max(axis=axis, keepdims=True))
-        got = kernels.sum_along(z, axis)
-        assert got.shape == z.sum(axis=axis, keepdims=True).shape and got.dtype == z.dtype
-        np.testing.assert_allclose(got, z.sum(axis=axis, keepdims=True), rtol=1e-5, atol=1e-5)
+        shifted, e, total = kernels.shifted_exp(z, axis)
+        np.testing.assert_array_equal(shifted, z - z.max(axis=axis, keepdims=True))
+        np.testing.assert_array_equal(e, np.exp(shifted))
+        assert total.shape == e.sum(axis=axis, keepdims=True).shape and total.dtype == z.dtype
+        np.testing.assert_allclose(total, e.sum(axis=axis, keepdims=True), rtol=1e-5)
 
 
-def test_max_along_keeps_nan_and_reads_non_contiguous_rows():
-    z = np.arange(200.0).reshape(40, 5)[:, ::-1].copy()[::2]    # strided rows
+def test_shifted_exp_keeps_nan_and_reads_non_contiguous_rows():
+    z = np.arange(800.0).reshape(160, 5)[:, ::-1].copy()[::2]    # strided rows, tall
     z[3, 1] = np.nan
-    m = kernels.max_along(z, -1)
-    assert np.isnan(m[3, 0]) and np.array_equal(np.delete(m, 3), np.delete(z.max(axis=1), 3))
+    shifted, _, _ = kernels.shifted_exp(z, -1)
+    assert np.isnan(shifted[3]).all()
+    np.testing.assert_array_equal(np.delete(shifted, 3, axis=0), np.delete(z - z.max(axis=1, keepdims=True), 3, axis=0))
 
 
 def test_shifted_exp_pieces_rebuild_the_softmax():
