@@ -115,3 +115,17 @@ def test_sparse_softmax_cross_entropy_on_non_contiguous_logits(mean):
     tg.sparse_softmax_cross_entropy(x.transpose((1, 0, 2)), labels, mean=mean).sum().backward()
     expected = np.full((2, 3, 4), 0.25) - np.eye(4)[0]          # softmax of zeros is uniform
     np.testing.assert_allclose(x.grad.data, expected / (6 if mean else 1))
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int32, np.uint32, np.int64, np.uint64])
+def test_sparse_softmax_cross_entropy_takes_labels_of_every_integer_dtype(dtype):
+    """Labels index the flattened logits; unsigned 64-bit labels must not turn those indices into floats."""
+    z = np.random.default_rng(3).standard_normal((4, 3))
+    labels = np.array([2, 0, 1, 2])
+    expected = np.log(np.exp(z).sum(axis=1)) - z[np.arange(4), labels]
+    logits = tg.tensor(z, requires_grad=True)
+    loss = tg.sparse_softmax_cross_entropy(logits, labels.astype(dtype), mean=True)
+    np.testing.assert_allclose(loss.item(), expected.mean(), rtol=1e-12)
+    loss.backward()
+    softmax = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(logits.grad.data, (softmax - np.eye(3)[labels]) / 4, rtol=1e-12, atol=1e-15)

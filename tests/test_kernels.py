@@ -59,3 +59,11 @@ def test_relu_and_broadcast_kernels():
     assert r.dtype == np.float32 and r[0].tolist() == [0, 0, 2] and np.isnan(r[1, 0]) and r[1, 1:].tolist() == [0, 4]
     out = kernels.broadcast(np.array([1.0, 2.0]), (3, 2))
     assert out.flags.writeable and out.tolist() == [[1, 2]] * 3
+
+
+def test_row_starts_are_the_flat_offsets_of_each_row_and_kept():
+    starts = kernels.row_starts(4, 10)
+    assert starts.tolist() == [0, 10, 20, 30] and not starts.flags.writeable
+    assert kernels.row_starts(4, 10) is starts
+    grid = np.arange(40).reshape(4, 10)
+    assert grid.take(starts + np.array([1, 0, 9, 3])).tolist() == [1, 10, 29, 33]

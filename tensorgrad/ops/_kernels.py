@@ -40,6 +40,21 @@ def _new_constant(value: float, shape: tuple[int, ...], dtype: np.dtype) -> np.n
     return view
 
 
+_row_starts: dict[tuple[int, int], np.ndarray] = {}
+
+
+def row_starts(rows: int, width: int) -> np.ndarray:
+    """0, w, 2w, ... (``rows`` of them): where each row of a C-order (rows, width) array starts in its
+    flat view. Kept read-only per size, since a training loop asks for the same one every step."""
+    starts = _row_starts.get((rows, width))
+    if starts is None:
+        if len(_row_starts) >= _VIEW_CACHE_LIMIT:
+            _row_starts.clear()
+        starts = _row_starts[rows, width] = np.arange(0, rows * width, width)
+        starts.flags.writeable = False
+    return starts
+
+
 def relu(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """max(z, 0) elementwise (NaN stays NaN), through the vectorized array-array loop."""
     return np.maximum(z, constant(0, z.shape, z.dtype), out=out)

@@ -9,7 +9,7 @@ import numpy as np
 from ..autograd import Op, apply
 from ..tensor import Tensor
 from ._convert import lift
-from ._kernels import shifted_exp
+from ._kernels import row_starts, shifted_exp
 from ._namespace import functions
 from .activations import log_softmax, softmax
 from .reduce import kept_shape
@@ -59,10 +59,12 @@ class SparseSoftmaxCrossEntropy(Op):
         shifted, e, total = shifted_exp(z, -1)
         e /= total
         self.probs = e
-        classes = z.shape[-1]   # each sample's label as a position in the flattened logits: i·C + y_i
-        self.picks = np.arange(0, labels.size * classes, classes) + labels.reshape(-1).astype(np.intp, copy=False)
+        flat = labels.reshape(-1)   # each sample's label as a position in the flattened logits: i·C + y_i
+        if flat.dtype.kind == "u":  # (uint64 + int64 would be float64)
+            flat = flat.astype(np.intp)
+        self.picks = row_starts(flat.size, z.shape[-1]) + flat
         # log Σe ≥ 0 and -picked ≥ 0 (shifted ≤ 0): adding them cancels nothing, nor does summing the losses
-        losses = np.log(total.reshape(-1)) - shifted.reshape(-1)[self.picks]
+        losses = np.log(total.reshape(-1)) - shifted.take(self.picks)
         if mean:
             return np.asarray(float(np.add.reduce(losses)) / labels.size, dtype=z.dtype)   # (Python floats: cheaper)
         return losses.reshape(labels.shape)
