@@ -143,7 +143,7 @@ class Sequential(Model):
         if self.output is None:
             self.build(x.shape[1:] if hasattr(x, "shape") else np.shape(x)[1:])
         if isinstance(x, _CONCRETE):   # an array or Tensor (every training step): straight to each layer's
-            for layer in self.layers:  # forward, as __call__ would only test again that x is not symbolic
+            for layer in self.layers:  # forward, since Module.__call__ only routes symbolic input elsewhere
                 x = layer.forward(x)
             return x
         for layer in self.layers:

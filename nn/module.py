@@ -90,7 +90,8 @@ class Module:
                                       else shape_tuple(input_shape, f"{type(self).__name__}(input_shape=...)"))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        # arrays and tensors (every training call) skip the symbolic test: one isinstance on the hot path
+        # arrays and tensors (every training call) skip the symbolic test: one isinstance on the hot path.
+        # (Sequential.forward calls its layers' forward directly on such input: keep this all __call__ does.)
         if args and not isinstance(args[0], _CONCRETE) and is_symbolic(args[0]):
             return call_symbolic(self, args[0], **kwargs)
         return self.forward(*args, **kwargs)

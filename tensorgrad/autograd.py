@@ -313,7 +313,7 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
     gradients of the ``wanted`` tensors are returned in order and no ``.grad`` is touched
     (tensorgrad.grad). The gradient table holds numpy arrays in a plain backward and Tensors under
     ``create_graph``; the same arithmetic serves both. A node's output gradient is popped from the
-    table as soon as its VJP ran, so intermediate gradients live no longer than needed.
+    table when its VJP runs, so intermediate gradients live no longer than needed.
     """
     plain = not create_graph
     table_type = np.ndarray if plain else Tensor   # the form gradients are kept in

@@ -129,3 +129,12 @@ def test_sparse_softmax_cross_entropy_takes_labels_of_every_integer_dtype(dtype)
     loss.backward()
     softmax = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(logits.grad.data, (softmax - np.eye(3)[labels]) / 4, rtol=1e-12, atol=1e-15)
+
+
+def test_mean_cross_entropy_of_an_empty_batch_is_nan_and_has_an_empty_gradient():
+    """As PyTorch: the mean over no samples is NaN, not an error, and backward still runs."""
+    logits = tg.tensor(np.zeros((0, 3), np.float32), requires_grad=True)
+    loss = tg.sparse_softmax_cross_entropy(logits, np.zeros(0, int), mean=True)
+    assert np.isnan(loss.item()) and loss.dtype == np.float32
+    loss.backward()
+    assert logits.grad.shape == (0, 3)

@@ -44,6 +44,9 @@ def test_constant_is_read_only_filled_and_reused_for_the_same_request():
     assert (b == 1).all() and (a == 1).all() and not b.flags.writeable
     big = kernels.constant(0, (1025, 1024), np.dtype(np.float64))         # above the cache limit: made fresh
     assert big.shape == (1025, 1024) and not big.any()
+    kernels.constant(3, (600_000,), np.dtype(np.float32))                 # doubling stops at the limit
+    kernels.constant(3, (700_000,), np.dtype(np.float32))
+    assert kernels._buffers[3, np.dtype(np.float32)].size <= kernels._CONSTANT_CACHE_LIMIT
 
 
 def test_constant_view_cache_stays_bounded():
@@ -61,9 +64,16 @@ def test_relu_and_broadcast_kernels():
     assert out.flags.writeable and out.tolist() == [[1, 2]] * 3
 
 
-def test_row_starts_are_the_flat_offsets_of_each_row_and_kept():
+def test_row_starts_are_the_flat_offsets_of_each_row_kept_per_width_and_bounded():
     starts = kernels.row_starts(4, 10)
     assert starts.tolist() == [0, 10, 20, 30] and not starts.flags.writeable
-    assert kernels.row_starts(4, 10) is starts
+    assert kernels.row_starts(4, 10).base is starts.base                     # one kept array per width
     grid = np.arange(40).reshape(4, 10)
     assert grid.take(starts + np.array([1, 0, 9, 3])).tolist() == [1, 10, 29, 33]
+    assert kernels.row_starts(1000, 10)[-1] == 9990 and kernels.row_starts(3, 10).tolist() == [0, 10, 20]
+    huge = kernels.row_starts(kernels._ROW_STARTS_LIMIT + 1, 3)             # made on demand, not kept
+    assert huge[-1] == 3 * kernels._ROW_STARTS_LIMIT and huge.flags.writeable
+    for width in range(1, 40):
+        kernels.row_starts(kernels._ROW_STARTS_LIMIT, width)
+    assert len(kernels._row_starts) <= 16
+    assert sum(a.nbytes for a in kernels._row_starts.values()) <= 16 * kernels._ROW_STARTS_LIMIT * 8

@@ -58,14 +58,15 @@ def test_parameters_without_grad_are_skipped_and_get_no_state():
 
 
 @pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1), lambda ps: optim.Adam(ps, lr=0.1)], ids=["sgd", "adam"])
-def test_a_parameter_whose_data_is_replaced_gets_scratch_of_its_new_shape_and_dtype(make):
-    """Each rule's scratch array is kept per parameter; giving the parameter new data (another shape or
-    dtype) must not reuse the old one (a float32 scratch would silently round a float64 update)."""
-    w = param(1.0, 2.0)
+@pytest.mark.parametrize("before", [np.array([1.0, 2.0]), np.array([1.0, 2.0, 3.0], np.float32)], ids=["shape", "dtype"])
+def test_a_parameter_whose_data_is_replaced_gets_scratch_of_its_new_shape_and_dtype(make, before):
+    """Each rule's scratch array is kept per parameter; giving the parameter new data (another shape, or
+    only another dtype) must not reuse the old one (a float32 scratch would silently round a float64 update)."""
+    w = tg.tensor(before, requires_grad=True)
     opt = make([w])
     backward_of_sum(w)
     opt.step()
-    w.data = np.full(3, 1.0 + 1e-12)               # float64, a new shape
+    w.data = np.full(3, 1.0 + 1e-12)               # float64, shape (3,)
     if isinstance(opt, optim.Adam):
         opt.state.clear()
     opt.zero_grad()

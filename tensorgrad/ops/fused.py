@@ -2,6 +2,7 @@
 gradients are the textbook closed forms (softmax(z) - y) rather than a chain of divisions."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -46,11 +47,18 @@ class SoftmaxCrossEntropy(Op):
         self.probs = self.log_probs = None
 
 
+def _mean_of(total: float, count: int) -> float:
+    """total / count in Python floats (a 0-d numpy division costs a microsecond a step); NaN for no
+    samples, as PyTorch's mean over an empty batch."""
+    return total / count if count else math.nan
+
+
 class SparseSoftmaxCrossEntropy(Op):
     """L_i = -log softmax(z_i)[y_i] = log Σ_c e^{z_ic} - z_{i,y_i}, integer labels y_i, classes on the last
     axis (PyTorch's CrossEntropyLoss with class indices);  dL/dz_i = softmax(z_i) - onehot(y_i).
-    The labels are data (an attribute), so no one-hot matrix is ever built. With ``mean`` the op
-    returns (1/N) Σ_i L_i itself (one node per loss, as PyTorch's), and dL/dz_i gains the factor 1/N."""
+    The labels are data (an attribute), so no one-hot matrix is ever built; they must already be
+    checked (``check_labels``): the op reads them, unchecked, as positions in the flattened logits. With
+    ``mean`` the op returns (1/N) Σ_i L_i itself (one node per loss, as PyTorch's), and dL/dz_i gains the factor 1/N."""
     __slots__ = ("labels", "probs", "mean", "picks")
     name = "softmax_cross_entropy"
 
@@ -66,7 +74,7 @@ class SparseSoftmaxCrossEntropy(Op):
         # log Σe ≥ 0 and -picked ≥ 0 (shifted ≤ 0): adding them cancels nothing, nor does summing the losses
         losses = np.log(total.reshape(-1)) - shifted.take(self.picks)
         if mean:
-            return np.asarray(float(np.add.reduce(losses)) / labels.size, dtype=z.dtype)   # (Python floats: cheaper)
+            return np.asarray(_mean_of(float(np.add.reduce(losses)), labels.size), dtype=z.dtype)
         return losses.reshape(labels.shape)
 
     def _per_sample_grad(self, g: Tensor) -> Tensor:
@@ -77,7 +85,7 @@ class SparseSoftmaxCrossEntropy(Op):
 
     def vjp(self, g):
         if not isinstance(g, Tensor):   # plain backward: softmax - onehot, scaled by g, in place
-            gs = float(g) / self.labels.size if self.mean else g   # (the mean's g is 0-d: a Python float is cheaper)
+            gs = _mean_of(float(g), self.labels.size) if self.mean else g   # (the mean's g is 0-d)
             d = np.multiply(self.probs, gs if self.mean else gs[..., None], order="C")   # C order, so the
             d.reshape(-1)[self.picks] -= gs if self.mean else gs.reshape(-1)                # flat view is d
             return (d,)
