@@ -134,6 +134,7 @@ class Optimizer:
         states, works = self.state, self._works
         for group in self.param_groups:
             options = self._options(group)
+            descent = self._plain_descent(options)
             for p in group["params"]:
                 grad = p.grad
                 if grad is None:
@@ -148,7 +149,10 @@ class Optimizer:
                 work = works.get(p)     # (the data array, its scratch): made again if p.data was replaced
                 if work is None or work[0] is not param:
                     work = works[p] = (param, self._scratch(param, 1))
-                self._update(param, grad, state, options, work[1])
+                if descent is None:
+                    self._update(param, grad, state, options, work[1])
+                else:
+                    add_scaled(param, grad, descent, work[1])
                 p._vc[0] += 1           # the version counter, shared with views (not the property: hot path)
         return loss
 
@@ -156,6 +160,11 @@ class Optimizer:
         """What ``_update`` needs of ``group``'s hyperparameters, worked out once per group and step
         rather than once per parameter (the base class passes the group itself)."""
         return group
+
+    def _plain_descent(self, options: Any) -> float | None:
+        """-η when, for a group with these ``options``, the rule is plain gradient descent θ ← θ - η g
+        (no state): then ``step`` applies it itself, without a call to ``_update`` per parameter."""
+        return None
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: Any,
                 work: np.ndarray) -> None:  # pragma: no cover - abstract

@@ -45,6 +45,9 @@ class SGD(Optimizer):
         return _Options(float(group["lr"]), float(group["momentum"]), float(group["dampening"]),
                         float(group["weight_decay"]), bool(group["nesterov"]))
 
+    def _plain_descent(self, options: "_Options") -> float | None:
+        return -options.lr if not (options.momentum or options.weight_decay) else None
+
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: "_Options",
                 work: np.ndarray) -> None:
         lr, mu, tau, weight_decay, nesterov = options
