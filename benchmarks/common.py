@@ -8,6 +8,8 @@ from typing import Callable
 
 import numpy as np
 
+from tensorgrad._blas import axpy_available
+
 
 def interleaved(candidates: dict[str, Callable[[], None]], repeats: int) -> dict[str, list[float]]:
     """Time each candidate once per round, round after round, so drift on a shared machine hits all alike."""
@@ -30,7 +32,8 @@ def summary(times: dict[str, list[float]], reference: str, unit: str = "s", scal
 
 
 def machine() -> str:
-    """CPU, Python, numpy and the BLAS library with its thread count (threadpoolctl when installed)."""
+    """CPU, Python, numpy, the BLAS library with its thread count (threadpoolctl when installed), and
+    whether tensorgrad's optimizers update through that BLAS's axpy (else numpy's two passes)."""
     blas = "unknown BLAS"
     try:
         from threadpoolctl import threadpool_info
@@ -39,8 +42,9 @@ def machine() -> str:
             blas = ", ".join(f"{i['internal_api']} {i.get('version')} ({i['num_threads']} threads)" for i in infos)
     except ImportError:
         pass
+    updates = "one-pass BLAS axpy" if axpy_available(np.float32) else "numpy multiply+add"
     return (f"{platform.machine()} {platform.processor() or ''} | Python {platform.python_version()} | "
-            f"numpy {np.__version__} | {blas}")
+            f"numpy {np.__version__} | {blas} | optimizer updates: {updates}")
 
 
 def torch_or_none():

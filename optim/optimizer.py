@@ -13,15 +13,18 @@ import numpy as np
 
 from tensorgrad import Tensor, enable_grad
 
+from tensorgrad._blas import axpy
 from tensorgrad.aligned import aligned_copy, aligned_empty
 
 ParamsLike = Iterable[Tensor] | Iterable[dict] | Tensor
 
 
 def add_scaled(target: np.ndarray, x: np.ndarray, alpha: float, work: np.ndarray) -> None:
-    """``target += alpha * x`` in place, through ``work`` (may be ``x`` itself, never ``target``)."""
-    np.multiply(x, alpha, out=work)
-    np.add(target, work, out=target)
+    """``target += alpha * x`` in place: one BLAS axpy pass where it applies, else numpy through ``work``
+    (which may be ``x`` itself, never ``target``)."""
+    if not axpy(target, x, alpha):
+        np.multiply(x, alpha, out=work)
+        np.add(target, work, out=target)
 
 
 class Optimizer:

@@ -112,7 +112,23 @@ def mlp_grads_np(w1, b1, w2, b2):
     return [X.T @ d_z, d_z.sum(0), h.T @ d_out, d_out.sum(0)]
 
 
-PROBLEMS = {"quadratic": (QUAD_INIT, quad_loss_tg, quad_grads_np), "mlp": (MLP_INIT, mlp_loss_tg, mlp_grads_np)}
+# A diagonal quadratic over 10,000 coordinates: wide enough that updates take the one-pass BLAS axpy.
+WIDE_CURVATURE = RNG.uniform(0.5, 3.0, size=10_000)
+WIDE_TARGET = RNG.normal(size=10_000)
+WIDE_INIT = [RNG.normal(size=(100, 100))]
+
+
+def wide_loss_tg(w):
+    """f(w) = ½ Σ a w² - bᵀw over a (100, 100) weight."""
+    return (0.5 * tg.tensor(WIDE_CURVATURE.reshape(100, 100)) * w * w - tg.tensor(WIDE_TARGET.reshape(100, 100)) * w).sum()
+
+
+def wide_grads_np(w):
+    return [WIDE_CURVATURE.reshape(100, 100) * w - WIDE_TARGET.reshape(100, 100)]
+
+
+PROBLEMS = {"quadratic": (QUAD_INIT, quad_loss_tg, quad_grads_np), "mlp": (MLP_INIT, mlp_loss_tg, mlp_grads_np),
+            "wide": (WIDE_INIT, wide_loss_tg, wide_grads_np)}
 
 
 def make_params(init, dtype=np.float64):
@@ -262,15 +278,17 @@ def test_batch_stochastic_and_minibatch_gd_are_one_optimizer_with_different_batc
 
 
 # --------------------------------------------------------------------------- dtype, in place, versions
+@pytest.mark.parametrize("problem", ["mlp", "wide"])
 @pytest.mark.parametrize("cls,kwargs,ref", CONFIGS, ids=IDS)
-def test_float32_model_keeps_float32_state_updated_in_place(cls, kwargs, ref):
-    params = make_params(MLP_INIT, dtype=np.float32)
+def test_float32_model_keeps_float32_state_updated_in_place(cls, kwargs, ref, problem):
+    init, loss_fn, _ = PROBLEMS[problem]
+    params = make_params(init, dtype=np.float32)
     buffers = [p.data for p in params]
     opt = cls(params, **kwargs)
-    train_step(opt, params, mlp_loss_tg)
+    train_step(opt, params, loss_fn)
     state_arrays = {id(v) for s in opt.state.values() for v in s.values() if isinstance(v, np.ndarray)}
     for _ in range(2):
-        train_step(opt, params, mlp_loss_tg)
+        train_step(opt, params, loss_fn)
     for p, buf in zip(params, buffers):
         assert p.data is buf and p.dtype == np.float32
         assert p._version == 3

@@ -1,0 +1,106 @@
+"""``y += a·x`` in one pass, through the axpy routine of the OpenBLAS that numpy's wheels ship (via ctypes).
+
+numpy has no fused multiply-add, so ``y += a * x`` writes ``a * x`` to a temporary and reads it back:
+five passes over memory where BLAS axpy makes three. For the SGD update of a 784×300 float32 weight that
+is 41 µs against 12 µs (``y ← y + a·x``, 235,200 elements). This is what PyTorch's ``param.add_(grad,
+alpha=-lr)`` does in its own kernel. numpy itself loads the library; tensorgrad only looks the routine up.
+
+When numpy was built against another BLAS (no bundled OpenBLAS next to it), or the arrays don't suit
+(small, not C-contiguous, mixed or non-float dtypes, read-only or overlapping), :func:`axpy` does nothing
+and returns False, and the caller uses numpy.
+"""
+from __future__ import annotations
+
+import ctypes
+import glob
+import os
+from typing import Callable
+
+import numpy as np
+
+# Below this many elements the ctypes call costs more than numpy's two calls (measured: at 3,000 float32
+# elements numpy 1.7 µs vs axpy 1.8 µs; at 8,192 numpy 2.5 µs vs axpy 2.2 µs).
+MIN_SIZE = 8192
+
+_Routine = Callable[[int, float, int, int, int, int], None]
+
+
+def _bundled_openblas() -> list[str]:
+    """Paths of the 64-bit-integer OpenBLAS inside numpy's wheel (``numpy.libs`` on Linux and Windows,
+    ``numpy/.dylibs`` on macOS). Builds with 32-bit integers are left out, so no size can overflow."""
+    here = os.path.dirname(np.__file__)
+    return sorted(glob.glob(os.path.join(here, os.pardir, "numpy.libs", "*openblas64*"))
+                  + glob.glob(os.path.join(here, ".dylibs", "*openblas64*")))
+
+
+def _routines(path: str) -> dict[np.dtype, _Routine]:
+    """The float32 and float64 cblas axpy of the library at ``path``, by dtype; empty if it has none.
+
+    Its symbols end in ``64_`` and start with ``scipy_`` since numpy 2.0 (with no prefix before).
+    """
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError:
+        return {}
+    routines: dict[np.dtype, _Routine] = {}
+    for dtype, letter, scalar in ((np.dtype(np.float32), "s", ctypes.c_float),
+                                  (np.dtype(np.float64), "d", ctypes.c_double)):
+        for prefix in ("scipy_cblas_", "cblas_"):
+            routine = getattr(lib, f"{prefix}{letter}axpy64_", None)
+            if routine is not None:
+                routine.restype = None
+                routine.argtypes = [ctypes.c_int64, scalar, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p,
+                                    ctypes.c_int64]
+                routines[dtype] = routine
+                break
+    return routines
+
+
+def _verified(routines: dict[np.dtype, _Routine]) -> dict[np.dtype, _Routine]:
+    """Only the routines that compute ``y + a·x`` correctly on a test vector (a guard against a wrong ABI)."""
+    good = {}
+    for dtype, routine in routines.items():
+        x, y = np.arange(MIN_SIZE, dtype=dtype), np.ones(MIN_SIZE, dtype=dtype)
+        routine(MIN_SIZE, -0.5, x.ctypes.data, 1, y.ctypes.data, 1)
+        if np.array_equal(y, 1 - 0.5 * np.arange(MIN_SIZE, dtype=dtype)):
+            good[dtype] = routine
+    return good
+
+
+def _find_axpy() -> dict[np.dtype, _Routine]:
+    """The verified axpy routines of numpy's bundled OpenBLAS, by dtype; empty when numpy has none."""
+    for path in _bundled_openblas():
+        routines = _verified(_routines(path))
+        if routines:
+            return routines
+    return {}
+
+
+_AXPY = _find_axpy()
+_BYTE = ctypes.c_char
+
+
+def axpy_available(dtype: np.dtype | type) -> bool:
+    """Whether :func:`axpy` can run for arrays of ``dtype`` on this numpy (the benchmarks report it)."""
+    return np.dtype(dtype) in _AXPY
+
+
+def axpy(target: np.ndarray, x: np.ndarray, alpha: float) -> bool:
+    """``target += alpha * x`` in place in one BLAS pass, if the arrays allow it; else do nothing, return False.
+
+    Both must be C-contiguous, aligned, of one float dtype and one shape, at least ``MIN_SIZE`` elements,
+    and not overlap; ``target`` must be writeable.
+    """
+    routine = _AXPY.get(target.dtype)
+    if (routine is None or x.dtype != target.dtype or x.shape != target.shape or target.size < MIN_SIZE):
+        return False
+    t_flags, x_flags = target.flags, x.flags
+    if not (t_flags.c_contiguous and t_flags.aligned and t_flags.writeable
+            and x_flags.c_contiguous and x_flags.aligned):
+        return False
+    t_address = ctypes.addressof(_BYTE.from_buffer(target))
+    x_address = ctypes.addressof(_BYTE.from_buffer(x)) if x_flags.writeable else x.ctypes.data
+    if abs(t_address - x_address) < target.nbytes:
+        return False        # overlapping memory: numpy's ufuncs buffer that case, BLAS does not
+    routine(target.size, alpha, x_address, 1, t_address, 1)
+    return True

@@ -1,0 +1,99 @@
+"""The one-pass BLAS ``y += a·x``: it must equal numpy's ``y + a * x``, and leave every case it can't take to numpy."""
+import numpy as np
+import pytest
+
+from optim.optimizer import add_scaled
+from tensorgrad import _blas
+from tensorgrad.aligned import aligned_copy
+
+N = 5 * 4999          # above MIN_SIZE, odd (no SIMD width divides it), and five columns wide
+
+
+def numpy_blas_is_bundled_openblas() -> bool:
+    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    return blas.get("name") == "scipy-openblas"
+
+
+needs_axpy = pytest.mark.skipif(not _blas.axpy_available(np.float32), reason="numpy has no bundled OpenBLAS here")
+
+
+def pair(dtype=np.float32, n=N, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(n).astype(dtype), rng.standard_normal(n).astype(dtype)
+
+
+def test_numpy_wheels_bundled_openblas_is_found():
+    """This project installs numpy from its wheels, whose BLAS is scipy-openblas: axpy must be found there."""
+    if not numpy_blas_is_bundled_openblas():
+        pytest.skip("numpy here was built against another BLAS")
+    assert _blas.axpy_available(np.float32) and _blas.axpy_available(np.float64)
+    assert not _blas.axpy_available(np.float16) and not _blas.axpy_available(np.int64)
+
+
+@needs_axpy
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(N,), (N // 5, 5), (784, 300)])
+def test_axpy_equals_numpy_within_one_rounding(dtype, shape):
+    y, x = (a.reshape(shape) for a in pair(dtype, n=int(np.prod(shape))))
+    y, expected = y.copy(), y + dtype(-0.37) * x
+    assert _blas.axpy(y, x, -0.37)
+    eps = np.finfo(dtype).eps
+    np.testing.assert_allclose(y, expected, rtol=2 * eps, atol=2 * eps * np.abs(x).max())
+
+
+@needs_axpy
+def test_axpy_reads_a_read_only_x_and_writes_an_aligned_target():
+    y, x = pair()
+    y, expected = aligned_copy(y), y + np.float32(2.0) * x
+    x.flags.writeable = False
+    assert _blas.axpy(y, x, 2.0)
+    np.testing.assert_allclose(y, expected, rtol=1e-6, atol=1e-7)
+
+
+def refused_cases():
+    y, x = pair()
+    read_only = y.copy()
+    read_only.flags.writeable = False
+    yield "too small", y[:_blas.MIN_SIZE - 1].copy(), x[:_blas.MIN_SIZE - 1]
+    yield "strided target", np.repeat(y, 2)[::2], x
+    yield "strided x", y.copy(), np.repeat(x, 2)[::2]
+    yield "Fortran order", np.asfortranarray(y.reshape(-1, 5)[:, :4]), x.reshape(-1, 5)[:, :4].copy(order="F")
+    yield "mixed dtypes", y.copy(), x.astype(np.float64)
+    yield "integer", np.arange(N), np.arange(N)
+    yield "float16", y.astype(np.float16), x.astype(np.float16)
+    yield "broadcast x", y.reshape(-1, 5).copy(), x[:5]
+    yield "read-only target", read_only, x
+    yield "same array", y, y
+    shared = np.concatenate([y, x])
+    yield "overlapping views", shared[1:N + 1], shared[:N]
+    buffer = np.zeros(N * 4 + 1, np.uint8)
+    yield "unaligned", buffer[1:].view(np.float32), x
+
+
+@pytest.mark.parametrize("case", list(refused_cases()), ids=[c[0] for c in refused_cases()])
+def test_axpy_refuses_what_blas_cannot_do_and_leaves_the_target_alone(case):
+    _, target, x = case
+    before = target.copy()
+    assert not _blas.axpy(target, x, 0.5)
+    np.testing.assert_array_equal(target, before)
+
+
+NUMPY_CAN_ADD = [c for c in refused_cases() if c[0] not in ("read-only target", "integer")]
+
+
+@pytest.mark.parametrize("case", NUMPY_CAN_ADD, ids=[c[0] for c in NUMPY_CAN_ADD])
+def test_add_scaled_gives_numpys_answer_whichever_path_it_takes(case):
+    _, target, x = case
+    expected = target + np.asarray(0.5, target.dtype) * x
+    add_scaled(target, x, 0.5, np.empty(target.shape, target.dtype))
+    np.testing.assert_allclose(target, expected, rtol=1e-6, atol=1e-7)
+
+
+def test_add_scaled_takes_the_blas_path_for_a_big_contiguous_float_weight():
+    y, x = pair()
+    expected = y + np.float32(-0.01) * x
+    work = np.full_like(y, 7.0)
+    add_scaled(y, x, -0.01, work)
+    np.testing.assert_allclose(y, expected, rtol=1e-6, atol=1e-7)
+    if _blas.axpy_available(np.float32):
+        assert (work == 7.0).all()          # BLAS needed no scratch: one pass over y and x
