@@ -43,7 +43,7 @@ class UninitializedParameter(Parameter):
         # No data yet: set the Tensor slots by hand instead of calling Tensor.__init__.
         self.grad = None
         self._node = None
-        self._vc = [0]
+        self._version_counter = [0]
         self.requires_grad = True
         self.shape_hint = tuple(shape_hint)
         self.lazy_dtype = np.dtype(dtype)

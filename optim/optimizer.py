@@ -156,7 +156,7 @@ class Optimizer:
                     self._update(param, grad, state, options, work[1])
                 else:
                     add_scaled(param, grad, descent, work[1])
-                p._vc[0] += 1           # the version counter, shared with views (not the property: hot path)
+                p._version_counter[0] += 1           # the version counter, shared with views (not the property: hot path)
         return loss
 
     def _options(self, group: dict[str, Any]) -> Any:

@@ -111,7 +111,7 @@ class Op:
         if not _mode.enabled:
             return self.out_data
         t = Tensor._make(self.out_data, self, True)
-        t._vc = self.out_cell
+        t._version_counter = self.out_cell
         return t
 
     @property
@@ -175,37 +175,37 @@ def apply(op_cls: type[Op], *inputs: "Tensor", **attrs: Any) -> "Tensor":
                 recorded = True
                 op.needs_input_grad = (need_a, need_b)
                 op.parents = (a._node or a, b._node or b)
-                op.versions = (a._vc[0], b._vc[0])
+                op.versions = (a._version_counter[0], b._version_counter[0])
         elif n == 1:
             if a.requires_grad:
                 recorded = True
                 op.needs_input_grad = (True,)
                 op.parents = (a._node or a,)
-                op.versions = (a._vc[0],)
+                op.versions = (a._version_counter[0],)
         elif n == 3:
             need_a, need_b, need_c = a.requires_grad, b.requires_grad, c.requires_grad
             if need_a or need_b or need_c:
                 recorded = True
                 op.needs_input_grad = (need_a, need_b, need_c)
                 op.parents = (a._node or a, b._node or b, c._node or c)
-                op.versions = (a._vc[0], b._vc[0], c._vc[0])
+                op.versions = (a._version_counter[0], b._version_counter[0], c._version_counter[0])
         else:
             needs = tuple([t.requires_grad for t in inputs])
             if True in needs:
                 recorded = True
                 op.needs_input_grad = needs
                 op.parents = tuple([t._node or t for t in inputs])
-                op.versions = tuple([t._vc[0] for t in inputs])
+                op.versions = tuple([t._version_counter[0] for t in inputs])
     if mode.anomaly:
         anomaly.check_forward(op, out)
     t = _new(Tensor)                # Tensor._make, inlined: this runs for every op
     t.data, t.grad, t.requires_grad = out, None, recorded
-    t._vc = inputs[0]._vc if op_cls.may_alias and np.may_share_memory(out, inputs[0].data) else [0]
+    t._version_counter = inputs[0]._version_counter if op_cls.may_alias and np.may_share_memory(out, inputs[0].data) else [0]
     if recorded:                    # make op a node of the graph
         t._node = op
         op.inputs, op.out_data, op._retained = inputs, out, None
         op.seq = next(_creation_order)
-        op.out_cell, op.out_version = t._vc, t._vc[0]
+        op.out_cell, op.out_version = t._version_counter, t._version_counter[0]
     else:
         t._node = None
     return t
@@ -219,7 +219,7 @@ _data_of = operator.attrgetter("data")
 def _check_versions(node: Op) -> None:
     """Raise if any input ``node`` saved for its VJP was changed in place since the node ran."""
     for inp, version in zip(node.inputs, node.versions):
-        if inp._vc[0] != version:
+        if inp._version_counter[0] != version:
             raise _modified_input_error(node, inp)
 
 
@@ -364,7 +364,7 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
                 anomaly.check_backward(node, input_grads)
             for parent, inp, gi, needed, version in zip(node.parents, inputs, input_grads, node.needs_input_grad,
                                                         node.versions):
-                if inp._vc[0] != version:   # each saved input unchanged since the forward (checked after the
+                if inp._version_counter[0] != version:   # each saved input unchanged since the forward (checked after the
                     raise _modified_input_error(node, inp)   # VJP, which is cheaper; nothing is kept on error)
                 if gi is None or not needed:
                     continue
@@ -400,7 +400,7 @@ def _run_backward(roots: Sequence["Tensor"], root_grads: Sequence["Tensor"], ret
                 g = np.array(g)
             given.add(id(g))
             leaf.grad = t = _new(Tensor)    # Tensor._make, inlined
-            t.data, t.grad, t.requires_grad, t._node, t._vc = g, None, False, None, [0]
+            t.data, t.grad, t.requires_grad, t._node, t._version_counter = g, None, False, None, [0]
         else:
             leaf.grad = _make(np.asarray(leaf.grad.data + g), None, False)   # (0-d + 0-d is a numpy scalar)
     return []

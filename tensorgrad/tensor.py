@@ -45,7 +45,7 @@ class Tensor:
     integer and bool tensors are data (labels, masks).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_node", "_vc", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_node", "_version_counter", "__weakref__")
     __array_priority__ = 1000  # numpy defers ``ndarray (op) Tensor`` to the Tensor
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
@@ -53,7 +53,7 @@ class Tensor:
         self.data = arr
         self.grad: Tensor | None = None
         self._node = None
-        self._vc = [0]
+        self._version_counter = [0]
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -66,7 +66,7 @@ class Tensor:
         t.grad = None
         t.requires_grad = requires_grad
         t._node = node
-        t._vc = [0]
+        t._version_counter = [0]
         return t
 
     @property
@@ -74,11 +74,11 @@ class Tensor:
         """How many times the data was changed in place. Views of the same memory (``t[:]``,
         ``reshape``, ``detach``) share one counter, so a change through any of them is seen by every
         graph that saved one of them."""
-        return self._vc[0]
+        return self._version_counter[0]
 
     @_version.setter
     def _version(self, value: int) -> None:
-        self._vc[0] = value
+        self._version_counter[0] = value
 
     # ------------------------------------------------------------------ properties
     @property
@@ -141,7 +141,7 @@ class Tensor:
     def detach(self) -> "Tensor":
         """A new leaf sharing this tensor's data (and its version counter), cut from the graph."""
         t = Tensor._make(self.data, None, False)
-        t._vc = self._vc
+        t._version_counter = self._version_counter
         return t
 
     def astype(self, dtype: Any) -> "Tensor":

@@ -126,5 +126,5 @@ def inplace_update(x: Tensor, fn: Callable[[Any, Any], Tensor], other: Any) -> T
         raise ValueError(f"in-place update: the result has shape {result.shape}, which does not fit the "
                          f"tensor's shape {x.shape}.")
     x.data[...] = result
-    x._vc[0] += 1                # shared with every view of the same memory, and with the op that made x
+    x._version_counter[0] += 1                # shared with every view of the same memory, and with the op that made x
     return x
