@@ -8,6 +8,7 @@ import numpy as np
 
 from tensorgrad.aligned import aligned_copy
 from tensorgrad import Tensor
+from tensorgrad.autograd import increment_version
 
 
 class Parameter(Tensor):
@@ -28,7 +29,7 @@ class Parameter(Tensor):
             raise ValueError(f"Parameter.load: array of shape {array.shape} does not fit a parameter of shape "
                              f"{self.shape}.")
         self.data[...] = array
-        self._version += 1
+        increment_version(self)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from tensorgrad import Tensor, enable_grad
+from tensorgrad.autograd import increment_version
 
 from tensorgrad._blas import axpy
 from tensorgrad.aligned import aligned_copy, aligned_empty
@@ -156,7 +157,7 @@ class Optimizer:
                     self._update(param, grad, state, options, work[1])
                 else:
                     add_scaled(param, grad, descent, work[1])
-                p._version_counter[0] += 1           # the version counter, shared with views (not the property: hot path)
+                increment_version(p)
         return loss
 
     def _options(self, group: dict[str, Any]) -> Any:

@@ -429,6 +429,13 @@ def _retain(node: Op, g: Any) -> None:
     holder.grad = g if holder.grad is None else holder.grad + g
 
 
+def increment_version(tensor: "Tensor") -> None:
+    """Record that ``tensor``'s data was changed in place by code outside tensorgrad (an optimizer's
+    numpy update, say): graphs that saved it, or a view of the same memory, then refuse to backward
+    through the stale value. The same as ``torch.autograd.graph.increment_version``."""
+    tensor._version_counter[0] += 1
+
+
 # --------------------------------------------------------------------------- public entry points
 def _seed_grads(outputs: Sequence["Tensor"], grad_outputs: Sequence[Any] | None, who: str) -> list:
     seeds = []

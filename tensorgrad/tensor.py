@@ -45,7 +45,7 @@ class Tensor:
     integer and bool tensors are data (labels, masks).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_node", "_version_counter", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_node", "_version_counter", "__weakref__", "__dict__")
     __array_priority__ = 1000  # numpy defers ``ndarray (op) Tensor`` to the Tensor
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
