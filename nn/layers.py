@@ -8,8 +8,6 @@ import numpy as np
 
 import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
-from tensorgrad.autograd import apply
-from tensorgrad.ops.linear import Linear as LinearOp
 from tensorgrad import random as tg_random
 
 from . import activations, init
@@ -90,16 +88,12 @@ class Dense(Module):
         weight, bias = self.weight, self.bias
         if isinstance(weight, UninitializedParameter):   # lazy: the first batch fixes the input size
             self.build(x.shape[-1])
-        data = x.data
-        if data.ndim == 0 or data.shape[-1] != weight.data.shape[0]:
+        if x.ndim == 0 or x.shape[-1] != weight.shape[0]:
             raise ValueError(f"Dense '{self.name}': expects inputs with {weight.shape[0]} features on the "
                              f"last axis, got shape {x.shape}.")
-        # The input is checked above and the weights are this layer's own, so the op is applied directly
-        # (tg.linear would check the same shapes again on the training hot path).
         fused = _FUSED.get(self.activation, False)
         activation = None if fused is False else fused
-        out = (apply(LinearOp, x, weight, activation=activation) if bias is None
-               else apply(LinearOp, x, weight, bias, activation=activation))
+        out = tg.linear(x, weight, bias, activation=activation)
         return out if fused is not False else self.activation(out)   # fused: one node f(x @ W + b)
 
     def __repr__(self) -> str:

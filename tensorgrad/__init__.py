@@ -7,17 +7,19 @@
     >>> w.grad                      # d/dw Σ w² = 2w
     tensor([ 1. , -0.6])
 """
+from .tensor import Tensor, as_tensor, tensor  # first: the engine's modules build on Tensor
 from .anomaly import detect_anomaly
-from .autograd import Op, apply, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled, toposort
+from . import autograd
+from .autograd import (Function, apply, enable_grad, grad, increment_version, inference_mode,
+                       is_grad_enabled, no_grad, set_grad_enabled, toposort)
 from .gradcheck import GradcheckError, gradcheck
 from .graph import Graph, render, to_dot
 from .ops import *  # noqa: F401,F403 - every primitive as tensorgrad.<name>
 from .ops import __all__ as _ops_all
 from .random import manual_seed
-from .tensor import Tensor, as_tensor, tensor
 
 __version__ = "0.1.0"
 
-__all__ = ["Tensor", "tensor", "as_tensor", "Op", "apply", "grad", "no_grad", "enable_grad",
-           "set_grad_enabled", "is_grad_enabled", "toposort", "gradcheck", "GradcheckError",
+__all__ = ["Tensor", "tensor", "as_tensor", "Function", "apply", "grad", "no_grad", "enable_grad",
+           "inference_mode", "set_grad_enabled", "increment_version", "autograd", "is_grad_enabled", "toposort", "gradcheck", "GradcheckError",
            "detect_anomaly", "manual_seed", "to_dot", "render", "Graph", *_ops_all]

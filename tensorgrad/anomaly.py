@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import autograd
+from .grad_mode import mode
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -25,12 +25,12 @@ class detect_anomaly(contextlib.ContextDecorator):
         self._previous: list[bool] = []
 
     def __enter__(self) -> "detect_anomaly":
-        self._previous.append(autograd._mode.anomaly)
-        autograd._mode.anomaly = True
+        self._previous.append(mode.anomaly)
+        mode.anomaly = True
         return self
 
     def __exit__(self, *exc: object) -> None:
-        autograd._mode.anomaly = self._previous.pop()
+        mode.anomaly = self._previous.pop()
 
 
 def _user_line() -> str:
@@ -48,7 +48,7 @@ def _bad_values(a: np.ndarray) -> str | None:
     return "NaN" if np.isnan(a).any() else "Inf"
 
 
-def check_forward(op: autograd.Op, out: np.ndarray) -> None:
+def check_forward(op: Any, out: np.ndarray) -> None:
     """Remember where ``op`` was created; raise if its output holds NaN or Inf."""
     op.trace = _user_line()
     bad = _bad_values(out)
@@ -57,10 +57,10 @@ def check_forward(op: autograd.Op, out: np.ndarray) -> None:
                                  f"created at {op.trace}")
 
 
-def check_backward(node: autograd.Op, grads: Sequence[Any]) -> None:
+def check_backward(node: Any, grads: Sequence[Any]) -> None:
     """Raise if the VJP of ``node`` returned a gradient (array or Tensor) holding NaN or Inf."""
     for i, g in enumerate(grads):
-        bad = None if g is None else _bad_values(np.asarray(g.data if isinstance(g, autograd.Tensor) else g))
+        bad = None if g is None else _bad_values(np.asarray(getattr(g, "data", g)))
         if bad:
             where = getattr(node, "trace", None) or "<created outside detect_anomaly>"
             raise FloatingPointError(f"anomaly: the backward of {node.name} produced {bad} in the gradient "

@@ -18,7 +18,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .autograd import Op, toposort
+from .backprop import toposort
+from .function import Function
 from .tensor import Tensor
 
 DEFAULT_MAX_NODES = 2000
@@ -176,7 +177,7 @@ def to_dot(root: Tensor | Sequence[Tensor], names: Mapping[str, Tensor] | None =
     return _emit(ops, tensor_of, named, root_keys, show_data, show_grad, rankdir)
 
 
-def _emit(ops: list[Op], tensor_of: dict[int, Tensor], named: dict[int, tuple[str, Tensor]],
+def _emit(ops: list[Function], tensor_of: dict[int, Tensor], named: dict[int, tuple[str, Tensor]],
           root_keys: set[int], show_data: bool, show_grad: bool, rankdir: str) -> str:
     """Nodes and edges in traversal order, with ids numbered in that order (never ``id()``), so the
     same graph always gives the same text."""

@@ -9,8 +9,6 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from . import autograd
-
 _FLOAT_KINDS = "f"
 DEFAULT_DTYPE = np.dtype(np.float32)
 
@@ -151,7 +149,7 @@ class Tensor:
     def retain_grad(self) -> "Tensor":
         """Keep the gradient of this non-leaf in ``.grad`` at the next backward (as PyTorch)."""
         if self._node is not None:
-            self._node._retained = weakref.ref(self)
+            self._node.retained = weakref.ref(self)
         return self
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -208,6 +206,10 @@ class Tensor:
     def __eq__(self, o: Any) -> "Tensor": return _ops.compare(np.equal, self, o)  # type: ignore[override]
     def __ne__(self, o: Any) -> "Tensor": return _ops.compare(np.not_equal, self, o)  # type: ignore[override]
     __hash__ = object.__hash__
+    def __and__(self, o: Any) -> "Tensor": return _ops.compare(np.bitwise_and, self, o)
+    def __or__(self, o: Any) -> "Tensor": return _ops.compare(np.bitwise_or, self, o)
+    def __xor__(self, o: Any) -> "Tensor": return _ops.compare(np.bitwise_xor, self, o)
+    def __invert__(self) -> "Tensor": return Tensor._make(np.invert(self.data), None, False)
 
     # ------------------------------------------------------------------ methods (one line each)
     def sum(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return _ops.sum(self, axis, keepdims)
@@ -283,7 +285,8 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
-from . import ops as _ops  # noqa: E402  (ops need Tensor defined first)
+from . import autograd  # noqa: E402  (autograd and ops need Tensor defined first)
+from . import ops as _ops  # noqa: E402
 
 _UFUNCS = {
     "add": _ops.add, "subtract": _ops.sub, "multiply": _ops.mul, "divide": _ops.div,

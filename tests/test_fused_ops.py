@@ -25,7 +25,7 @@ def test_linear_is_one_node_named_by_what_it_computes():
     w = tg.tensor(rng.normal(size=(3, 4)), requires_grad=True)
     out = tg.linear(x, w, tg.tensor(np.zeros(4), requires_grad=True), "relu")
     assert out._node.name == "linear+relu" and tg.linear(x, w)._node.name == "linear"
-    assert all(not isinstance(p, tg.Op) for p in out._node.parents)
+    assert all(not isinstance(p, tg.Function) for p in out._node.parents)
 
 
 def test_linear_second_derivative_through_create_graph():
@@ -95,7 +95,7 @@ def test_sparse_softmax_cross_entropy_mean_is_one_node_equal_to_the_mean_of_the_
     labels = np.array([0, 2, 1, 1, 0, 2])
     mean = tg.sparse_softmax_cross_entropy(z, labels, mean=True)
     assert mean.shape == () and mean._node.name == "softmax_cross_entropy"
-    assert all(not isinstance(p, tg.Op) for p in mean._node.parents)
+    assert all(not isinstance(p, tg.Function) for p in mean._node.parents)
     np.testing.assert_allclose(mean.item(), tg.sparse_softmax_cross_entropy(z, labels).data.mean(), rtol=1e-12)
     mean.backward()
     np.testing.assert_allclose(z.grad.data, (tg.softmax(z).data - np.eye(3)[labels]) / 6, rtol=1e-12, atol=1e-15)

@@ -35,7 +35,7 @@ def _step(model, opt, loss_fn):
 
 
 def _live_ops() -> int:
-    return sum(isinstance(o, tg.Op) for o in gc.get_objects())
+    return sum(isinstance(o, tg.Function) for o in gc.get_objects())
 
 
 def _allocated_blocks() -> int:

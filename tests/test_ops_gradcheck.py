@@ -183,16 +183,18 @@ def test_gradients_at_kinks_follow_pytorch():
 
 
 def test_gradcheck_reports_a_wrong_vjp():
-    class BadSquare(tg.Op):
-        name = "bad_square"
-
-        def forward(self, x):
+    class BadSquare(tg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
             return x * x
 
-        def vjp(self, g):
-            return (g * self.inputs[0] * 3,)   # should be 2x
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return g * x * 3                   # should be 2x
 
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(tg.GradcheckError, match=r"input 0 .* element \(0,\).*analytic 3\.0.*numeric 2\.0"):
-        tg.gradcheck(lambda t: tg.apply(BadSquare, t), [x])
-    assert tg.gradcheck(lambda t: tg.apply(BadSquare, t), [x], raise_exception=False) is False
+        tg.gradcheck(BadSquare.apply, [x])
+    assert tg.gradcheck(BadSquare.apply, [x], raise_exception=False) is False

@@ -145,18 +145,18 @@ def test_retain_grad_keeps_an_intermediate_gradient():
 
 
 def test_a_vjp_returning_the_wrong_shape_names_the_op_and_both_shapes():
-    class Broken(tg.Op):
-        name = "broken"
-
-        def forward(self, x):
+    class Broken(tg.Function):
+        @staticmethod
+        def forward(ctx, x):
             return x * 2
 
-        def vjp(self, g):
-            return (tg.tensor(np.ones(5)),)
+        @staticmethod
+        def backward(ctx, g):
+            return tg.tensor(np.ones(5))
 
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match=r"broken.*\(5,\).*\(2,\)"):
-        tg.apply(Broken, x).sum().backward()
+        Broken.apply(x).sum().backward()
 
 
 @pytest.mark.parametrize("expr, message", [
@@ -219,54 +219,55 @@ def test_each_leaf_gets_its_own_writeable_gradient():
     np.testing.assert_array_equal(b.grad.data, [1.0, 1.0])
 
 
-class _Square(tg.Op):
-    """y = x²; records the types its VJP was handed, to check the two backward modes."""
-    __slots__ = ()
-    name = "square"
+class _Square(tg.Function):
+    """y = x²; records the types its backward was handed, to check the two backward modes."""
     seen: list = []
 
-    def forward(self, x):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
         return x * x
 
-    def vjp(self, g):
-        (x,) = self.values()
-        _Square.seen.append((type(g), type(x)))
-        return (2 * g * x,)
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        _Square.seen.append((type(g), type(x), ctx.F))
+        return 2 * g * x
 
 
-def test_plain_backward_hands_vjps_arrays_and_create_graph_hands_them_tensors():
+def test_plain_backward_hands_backward_arrays_and_create_graph_hands_it_tensors():
+    from tensorgrad.functions import ARRAY_FUNCTIONS, TENSOR_FUNCTIONS
     x = tg.tensor([3.0], requires_grad=True)
     _Square.seen = []
-    tg.apply(_Square, x).sum().backward()
-    assert _Square.seen == [(np.ndarray, np.ndarray)]
+    _Square.apply(x).sum().backward()
+    assert _Square.seen == [(np.ndarray, np.ndarray, ARRAY_FUNCTIONS)]
     np.testing.assert_allclose(x.grad.data, [6.0])     # d(x²)/dx = 2x
     assert type(x.grad) is tg.Tensor
 
     _Square.seen = []
-    (gx,) = tg.grad(tg.apply(_Square, x).sum(), x, create_graph=True)
-    assert _Square.seen == [(tg.Tensor, tg.Tensor)]
-    (gxx,) = tg.grad(gx.sum(), x)                       # the recorded VJP is differentiable: d(2x)/dx = 2
+    (gx,) = tg.grad(_Square.apply(x).sum(), x, create_graph=True)
+    assert _Square.seen == [(tg.Tensor, tg.Tensor, TENSOR_FUNCTIONS)]
+    (gxx,) = tg.grad(gx.sum(), x)                       # the recorded backward is differentiable: d(2x)/dx = 2
     np.testing.assert_allclose(gxx.data, [2.0])
 
 
-def test_a_vjp_may_return_either_form_in_either_mode():
-    class Doubler(tg.Op):
-        __slots__ = ()
-        name = "doubler"
-
-        def forward(self, x):
+def test_a_backward_may_return_either_form_in_either_mode():
+    class Doubler(tg.Function):
+        @staticmethod
+        def forward(ctx, x):
             return 2 * x
 
-        def vjp(self, g):
-            if isinstance(g, tg.Tensor):         # recorded: hand back a plain array (a constant)
-                return (np.full(g.shape, 2.0, dtype=g.dtype),)
-            return (tg.tensor(2 * g),)           # plain: hand back a Tensor
+        @staticmethod
+        def backward(ctx, g):
+            if ctx.create_graph:                  # recorded: hand back a plain array (a constant)
+                return np.full(g.shape, 2.0, dtype=g.dtype)
+            return tg.tensor(2 * g)               # plain: hand back a Tensor
 
     x = tg.tensor([1.0, 2.0], requires_grad=True)
-    tg.apply(Doubler, x).sum().backward()
+    Doubler.apply(x).sum().backward()
     np.testing.assert_allclose(x.grad.data, [2.0, 2.0])
     assert isinstance(x.grad.data, np.ndarray)
-    (gx,) = tg.grad(tg.apply(Doubler, x).sum(), x, create_graph=True)
+    (gx,) = tg.grad(Doubler.apply(x).sum(), x, create_graph=True)
     assert isinstance(gx, tg.Tensor) and not gx.requires_grad   # an array gradient is a constant
     np.testing.assert_allclose(gx.data, [2.0, 2.0])
 
@@ -283,16 +284,17 @@ def test_walk_visits_every_node_once_in_reverse_creation_order():
     assert [n.seq for n in order] == sorted((n.seq for n in order), reverse=True)
 
 
-def test_the_two_vjp_namespaces_offer_the_same_functions():
-    from tensorgrad.ops import _namespace
-    arrays, tensors = _namespace._ARRAYS, _namespace._TENSORS
+def test_the_two_function_namespaces_compute_the_same():
+    from tensorgrad.functions import ARRAY_FUNCTIONS as arrays, TENSOR_FUNCTIONS as tensors
     x = np.array([-1.0, 0.5, 2.0])
-    for name in _namespace.NAMES:                     # every array function has its op, computing the same
-        assert callable(getattr(tensors, name))
+    for name in ("sigmoid", "exp", "log", "where", "maximum", "broadcast_to", "scatter_add"):
+        assert callable(getattr(tensors, name)) and callable(getattr(arrays, name))
     np.testing.assert_allclose(tensors.sigmoid(tg.tensor(x)).data, arrays.sigmoid(x))
     np.testing.assert_allclose(tensors.broadcast_to(tg.tensor(x[:1]), (3,)).data, arrays.broadcast_to(x[:1], (3,)))
-    with pytest.raises(AttributeError, match="no numpy counterpart"):
-        tensors.tanh
+    np.testing.assert_allclose(tensors.scatter_add(tg.tensor(x), (5,), [0, 0, 3]).data,
+                               arrays.scatter_add(x, (5,), [0, 0, 3]))
+    with pytest.raises(AttributeError, match="tensorgrad has no op of that name"):
+        tensors.no_such_function
 
 
 def test_a_changed_input_is_reported_before_its_vjp_runs_even_in_anomaly_mode():
@@ -322,19 +324,18 @@ def test_a_leaf_gradient_never_shares_the_callers_seed_array():
 
 
 def test_a_vjp_returning_too_few_gradients_names_the_op():
-    class Short(tg.Op):
-        __slots__ = ()
-        name = "short"
-
-        def forward(self, x, y):
+    class Short(tg.Function):
+        @staticmethod
+        def forward(ctx, x, y):
             return x * y
 
-        def vjp(self, g):
+        @staticmethod
+        def backward(ctx, g):
             return (g,)                  # one gradient for two inputs: a bug in the op
 
     x, y = tg.tensor([1.0], requires_grad=True), tg.tensor([2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match="short: its vjp returned 1 gradients for 2 inputs"):
-        tg.apply(Short, x, y).sum().backward()
+    with pytest.raises(RuntimeError, match="short: its backward returned 1 gradients for 2 inputs"):
+        Short.apply(x, y).sum().backward()
 
 
 def test_a_vjp_failing_on_a_changed_input_reports_the_change():

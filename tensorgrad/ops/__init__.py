@@ -11,7 +11,7 @@ from .fused import binary_cross_entropy, softmax_cross_entropy, sparse_softmax_c
 from .linear import linear
 from .reduce import max, mean, min, sum
 from .select import clip, compare, inplace_update, maximum, minimum, where
-from .shape import broadcast_to, concatenate, getitem, reshape, stack, transpose
+from .shape import broadcast_to, concatenate, getitem, reshape, scatter_add, stack, transpose
 from .unary import abs, cast, exp, heaviside, log, sign, sqrt, step
 
 __all__ = [
@@ -19,7 +19,7 @@ __all__ = [
     "exp", "log", "sqrt", "abs", "sign", "step", "heaviside", "cast",
     "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax", "log_softmax",
     "sum", "mean", "max", "min",
-    "reshape", "transpose", "broadcast_to", "getitem", "concatenate", "stack",
+    "reshape", "transpose", "broadcast_to", "getitem", "scatter_add", "concatenate", "stack",
     "where", "maximum", "minimum", "clip", "compare", "inplace_update",
     "softmax_cross_entropy", "sparse_softmax_cross_entropy", "binary_cross_entropy", "linear",
 ]

@@ -1,4 +1,4 @@
-"""Arithmetic: add, sub, mul, div, neg, pow, matmul — forward and vector-Jacobian product side by side.
+"""Arithmetic: add, sub, mul, div, neg, pow, matmul, each a Function with its derivative.
 
 Gradients are returned at the broadcast (output) shape; the tape sums them back to each input's shape.
 """
@@ -6,94 +6,101 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..autograd import Op, apply
+import numpy as np
+
+from ..function import Function
 from ..tensor import Tensor
 from ._convert import lift, lift_pair
-from ._namespace import functions
 
 
-class Add(Op):
+class Add(Function):
     """z = x + y;  dz/dx = 1, dz/dy = 1."""
-    __slots__ = ()
-    name = "add"
 
-    def forward(self, x, y):
+    @staticmethod
+    def forward(ctx, x, y):
         return x + y
 
-    def vjp(self, g):
+    @staticmethod
+    def backward(ctx, g):
         return g, g
 
 
-class Sub(Op):
+class Sub(Function):
     """z = x - y;  dz/dx = 1, dz/dy = -1."""
-    __slots__ = ()
-    name = "sub"
 
-    def forward(self, x, y):
+    @staticmethod
+    def forward(ctx, x, y):
         return x - y
 
-    def vjp(self, g):
-        return g, (-g if self.needs_input_grad[1] else None)
+    @staticmethod
+    def backward(ctx, g):
+        return g, (-g if ctx.needs_input_grad[1] else None)
 
 
-class Mul(Op):
+class Mul(Function):
     """z = x * y;  dz/dx = y, dz/dy = x."""
-    __slots__ = ()
-    name = "mul"
 
-    def forward(self, x, y):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
         return x * y
 
-    def vjp(self, g):
-        x, y = self.values()
-        need_x, need_y = self.needs_input_grad
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
         return (g * y if need_x else None), (g * x if need_y else None)
 
 
-class Div(Op):
+class Div(Function):
     """z = x / y;  dz/dx = 1 / y, dz/dy = -x / y²."""
-    __slots__ = ()
-    name = "div"
 
-    def forward(self, x, y):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
         return x / y
 
-    def vjp(self, g):
-        x, y = self.values()
-        need_x, need_y = self.needs_input_grad
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
         return (g / y if need_x else None), (-g * x / (y * y) if need_y else None)
 
 
-class Neg(Op):
+class Neg(Function):
     """z = -x;  dz/dx = -1."""
-    __slots__ = ()
-    name = "neg"
 
-    def forward(self, x):
+    @staticmethod
+    def forward(ctx, x):
         return -x
 
-    def vjp(self, g):
-        return (-g,)
+    @staticmethod
+    def backward(ctx, g):
+        return -g
 
 
-class Pow(Op):
-    """z = x ** p;  dz/dx = p x^(p-1),  dz/dp = x^p log x (taken as 0 where x <= 0)."""
-    __slots__ = ()
-    name = "pow"
-    saves_output = True
+class Pow(Function):
+    """z = x^p;  dz/dx = p x^(p-1), taken as 0 where p = 0 (so 0^0 has slope 0, as PyTorch);
+    dz/dp = x^p ln x, taken as 0 where x = 0 and p >= 0 (PyTorch's convention; NaN for x < 0)."""
 
-    def forward(self, x, p):
-        return x ** p
+    @staticmethod
+    def forward(ctx, x, p):
+        z = x ** p
+        ctx.save_for_backward(x, p, z)
+        return z
 
-    def vjp(self, g):
-        x, p = self.values()
-        need_x, need_p = self.needs_input_grad
-        gx = g * p * x ** (p - 1) if need_x else None
-        gp = None
-        if need_p:
-            F = functions()
-            positive = self.inputs[0].data > 0
-            gp = g * F.where(positive, self.output() * F.log(F.where(positive, x, 1.0)), 0.0)
+    @staticmethod
+    def backward(ctx, g):
+        x, p, z = ctx.saved_tensors
+        need_x, need_p = ctx.needs_input_grad
+        F = ctx.F
+        gx = gp = None
+        with np.errstate(divide="ignore", invalid="ignore"):   # masked below, or NaN where PyTorch gives NaN
+            if need_x:
+                gx = g * F.where(p == 0, 0.0, p * x ** (p - 1))
+            if need_p:
+                base_zero = (x == 0) & (p >= 0)
+                gp = g * F.where(base_zero, 0.0, z * F.log(F.where(base_zero, 1.0, x)))
         return gx, gp
 
 
@@ -104,42 +111,43 @@ def _swap_last(t: Any) -> Any:
     return t.transpose(axes)
 
 
-class MatMul(Op):
-    """Z = A @ B;  dL/dA = G Bᵀ,  dL/dB = Aᵀ G  (1-d operands promoted as numpy does)."""
-    __slots__ = ()
-    name = "matmul"
+class MatMul(Function):
+    """Z = A @ B;  dL/dA = G Bᵀ,  dL/dB = Aᵀ G  (1-d operands promoted as numpy does, batches summed back)."""
 
-    def forward(self, a, b):
+    @staticmethod
+    def forward(ctx, a, b):
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError(f"matmul: both operands need at least 1 dimension, got shapes {a.shape} and "
                              f"{b.shape}; use * for scalar multiplication.")
         try:
-            return a @ b
+            out = a @ b
         except ValueError:
             raise ValueError(
-                f"matmul: shapes {a.shape} and {b.shape} are not aligned: the last axis of the left "
-                f"operand ({a.shape[-1]}) must equal the {'only' if b.ndim == 1 else 'second-to-last'} "
-                f"axis of the right ({b.shape[0] if b.ndim == 1 else b.shape[-2]}).") from None
+                f"matmul: shapes {a.shape} and {b.shape} are not aligned: the last axis of the left operand "
+                f"({a.shape[-1]}) must equal the {'only' if b.ndim == 1 else 'second-to-last'} axis of the right "
+                f"({b.shape[0] if b.ndim == 1 else b.shape[-2]}).") from None
+        ctx.save_for_backward(a, b)
+        return out
 
-    def vjp(self, g):
-        a, b = self.values()
-        need_a, need_b = self.needs_input_grad
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
         if a.ndim == 1 and b.ndim == 1:
             return (g * b if need_a else None), (g * a if need_b else None)
-        a2 = a.reshape((1, a.shape[0])) if a.ndim == 1 else a
+        a2 = a.reshape((1, a.shape[0])) if a.ndim == 1 else a     # 1-d operands as the matrices numpy made
         b2 = b.reshape((b.shape[0], 1)) if b.ndim == 1 else b
-        g2 = g
         if a.ndim == 1:
-            g2 = g2.reshape(g2.shape[:-1] + (1,) + g2.shape[-1:])
+            g = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:])
         if b.ndim == 1:
-            g2 = g2.reshape(g2.shape + (1,))
+            g = g.reshape(g.shape + (1,))
         ga = gb = None
         if need_a:
-            ga = g2 @ (b2.T if b2.ndim == 2 else _swap_last(b2))
+            ga = g @ _swap_last(b2)
             if a.ndim == 1:
                 ga = ga.reshape(ga.shape[:-2] + ga.shape[-1:])
         if need_b:
-            gb = (a2.T if a2.ndim == 2 else _swap_last(a2)) @ g2
+            gb = _swap_last(a2) @ g
             if b.ndim == 1:
                 gb = gb.reshape(gb.shape[:-1])
         return ga, gb
@@ -147,35 +155,34 @@ class MatMul(Op):
 
 def add(x: Any, y: Any) -> Tensor:
     """Elementwise x + y with numpy broadcasting."""
-    return apply(Add, *lift_pair(x, y))
+    return Add.apply(*lift_pair(x, y))
 
 
 def sub(x: Any, y: Any) -> Tensor:
     """Elementwise x - y."""
-    return apply(Sub, *lift_pair(x, y))
+    return Sub.apply(*lift_pair(x, y))
 
 
 def mul(x: Any, y: Any) -> Tensor:
     """Elementwise x * y."""
-    return apply(Mul, *lift_pair(x, y))
+    return Mul.apply(*lift_pair(x, y))
 
 
 def div(x: Any, y: Any) -> Tensor:
     """Elementwise x / y."""
-    return apply(Div, *lift_pair(x, y))
+    return Div.apply(*lift_pair(x, y))
 
 
 def neg(x: Any) -> Tensor:
     """-x."""
-    return apply(Neg, lift(x))
+    return Neg.apply(lift(x))
 
 
 def pow(x: Any, p: Any) -> Tensor:  # noqa: A001 - the op's name
     """Elementwise x ** p (p a number or a tensor)."""
-    return apply(Pow, *lift_pair(x, p))
+    return Pow.apply(*lift_pair(x, p))
 
 
 def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product a @ b with numpy's rules (1-d promotion, batched leading axes)."""
-    a, b = lift_pair(a, b)
-    return apply(MatMul, a, b)
+    return MatMul.apply(*lift_pair(a, b))

@@ -7,128 +7,105 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Op, apply
+from ..function import Function
 from ..tensor import Tensor
 from ._convert import lift
-from ._kernels import row_starts, shifted_exp
-from ._namespace import functions
-from .activations import log_softmax, softmax
+from .activations import log_softmax, shifted_exp, softmax
 from .reduce import kept_shape
-from .shape import broadcast_to
 
 
-class SoftmaxCrossEntropy(Op):
+class SoftmaxCrossEntropy(Function):
     """L = -Σ_c y_c log softmax(z)_c along ``axis``, one loss per sample (seed 000's softmax + CE);
     dL/dz = softmax(z) Σ_c y_c - y  (= softmax(z) - y for targets summing to 1),  dL/dy = -log softmax(z)."""
-    __slots__ = ("axis", "probs", "log_probs")
     name = "softmax_cross_entropy"
 
-    def forward(self, z, y, axis):
-        self.axis = axis
+    @staticmethod
+    def forward(ctx, z, y, axis):
         shifted, e, total = shifted_exp(z, axis)
-        self.probs = e / total                        # bit for bit the softmax op's output
-        self.log_probs = shifted - np.log(total)
-        return -(y * self.log_probs).sum(axis=axis)
+        ctx.save_for_backward(z, y)
+        ctx.axis, ctx.probs, ctx.log_probs = axis, e / total, shifted - np.log(total)
+        return -(y * ctx.log_probs).sum(axis=axis)
 
-    def vjp(self, g):
-        z, y = self.values()
-        need_z, need_y = self.needs_input_grad
-        if isinstance(g, Tensor):   # recorded: recomputed with ops, so they can be differentiated again
-            probs, log_probs = softmax(z, self.axis), log_softmax(z, self.axis)
+    @staticmethod
+    def backward(ctx, g):
+        z, y = ctx.saved_tensors
+        need_z, need_y = ctx.needs_input_grad
+        if ctx.create_graph:   # recomputed with ops, so they can be differentiated again
+            probs, log_probs = softmax(z, ctx.axis), log_softmax(z, ctx.axis)
         else:
-            probs, log_probs = self.probs, self.log_probs
-        g = g.reshape(kept_shape(z.shape, (self.axis % z.ndim,)))
-        gz = g * (probs * y.sum(axis=self.axis, keepdims=True) - y) if need_z else None
+            probs, log_probs = ctx.probs, ctx.log_probs
+        g = g.reshape(kept_shape(z.shape, (ctx.axis % z.ndim,)))
+        gz = g * (probs * y.sum(axis=ctx.axis, keepdims=True) - y) if need_z else None
         gy = -g * log_probs if need_y else None
         return gz, gy
 
-    def free(self) -> None:
-        super().free()
-        self.probs = self.log_probs = None
-
 
 def _mean_of(total: float, count: int) -> float:
-    """total / count in Python floats (a 0-d numpy division costs a microsecond a step); NaN for no
-    samples, as PyTorch's mean over an empty batch."""
+    """total / count, NaN for no samples (PyTorch's mean over an empty batch)."""
     return total / count if count else math.nan
 
 
-class SparseSoftmaxCrossEntropy(Op):
+class SparseSoftmaxCrossEntropy(Function):
     """L_i = -log softmax(z_i)[y_i] = log Σ_c e^{z_ic} - z_{i,y_i}, integer labels y_i, classes on the last
     axis (PyTorch's CrossEntropyLoss with class indices);  dL/dz_i = softmax(z_i) - onehot(y_i).
-    The labels are data (an attribute), so no one-hot matrix is ever built; they must already be
-    checked (``check_labels``): the op reads them, unchecked, as positions in the flattened logits. With
-    ``mean`` the op returns (1/N) Σ_i L_i itself (one node per loss, as PyTorch's), and dL/dz_i gains the factor 1/N."""
-    __slots__ = ("labels", "probs", "mean", "picks")
+    The labels are data (an attribute), so no one-hot matrix is built: each label is a position in the
+    flattened logits, where the forward gathers and the backward scatters. They must already be checked
+    (``check_labels``). With ``mean`` the op returns (1/N) Σ_i L_i itself and dL/dz_i gains the factor 1/N."""
     name = "softmax_cross_entropy"
 
-    def forward(self, z, labels, mean):
-        self.labels, self.mean = labels, mean
+    @staticmethod
+    def forward(ctx, z, labels, mean):
         shifted, e, total = shifted_exp(z, -1)
-        e /= total
-        self.probs = e
-        flat = labels.reshape(-1)   # each sample's label as a position in the flattened logits: i·C + y_i
-        if flat.dtype.kind == "u":  # (uint64 + int64 would be float64)
-            flat = flat.astype(np.intp)
-        self.picks = row_starts(flat.size, z.shape[-1]) + flat
+        flat_labels = labels.reshape(-1).astype(np.intp, copy=False)
+        ctx.picks = np.arange(flat_labels.size) * z.shape[-1] + flat_labels   # i·C + y_i
+        ctx.probs, ctx.labels, ctx.mean = e / total, labels, mean
+        ctx.save_for_backward(z)
         # log Σe ≥ 0 and -picked ≥ 0 (shifted ≤ 0): adding them cancels nothing, nor does summing the losses
-        losses = np.log(total.reshape(-1)) - shifted.take(self.picks)
+        losses = np.log(total.reshape(-1)) - shifted.take(ctx.picks)
         if mean:
-            return np.asarray(_mean_of(float(np.add.reduce(losses)), labels.size), dtype=z.dtype)
+            return np.asarray(_mean_of(float(losses.sum()), labels.size), dtype=z.dtype)
         return losses.reshape(labels.shape)
 
-    def _per_sample_grad(self, g: Tensor) -> Tensor:
-        """The upstream gradient of each sample's loss: g itself, or g / N broadcast when the op averaged."""
-        if not self.mean:
-            return g
-        return broadcast_to(g / self.labels.size, self.labels.shape)
-
-    def vjp(self, g):
-        if not isinstance(g, Tensor):   # plain backward: softmax - onehot, scaled by g, in place
-            gs = _mean_of(float(g), self.labels.size) if self.mean else g   # (the mean's g is 0-d)
-            d = np.multiply(self.probs, gs if self.mean else gs[..., None], order="C")   # C order, so the
-            d.reshape(-1)[self.picks] -= gs if self.mean else gs.reshape(-1)                # flat view is d
-            return (d,)
-        z = self.inputs[0]
-        g = self._per_sample_grad(g)
-        onehot = Tensor._make(np.eye(z.shape[-1], dtype=z.dtype)[self.labels], None, False)
-        return (g.reshape(g.shape + (1,)) * (softmax(z, -1) - onehot),)   # differentiable again
-
-    def free(self) -> None:
-        super().free()
-        self.probs = self.picks = None
+    @staticmethod
+    def backward(ctx, g):
+        z, = ctx.saved_tensors
+        if ctx.mean:            # each sample's loss had weight 1/N
+            g = ctx.F.broadcast_to(g / max(ctx.labels.size, 1), ctx.labels.shape)
+        g = g.reshape(g.shape + (1,))
+        if ctx.create_graph:    # recomputed with ops, so it can be differentiated again
+            onehot = np.eye(z.shape[-1], dtype=z.dtype)[ctx.labels]
+            return g * (softmax(z, -1) - onehot)
+        d = np.multiply(ctx.probs, g, order="C")   # softmax(z) - onehot(y), scaled: g taken off at each
+        d.reshape(-1)[ctx.picks] -= g.reshape(-1)    # label's position (C order: the flat view is d itself)
+        return d
 
 
-class BinaryCrossEntropy(Op):
+class BinaryCrossEntropy(Function):
     """L = -(y log p + (1 - y) log(1 - p)), each log clamped at -100 as PyTorch's BCELoss;
     dL/dp = (p - y) / max(p (1 - p), 1e-12) (PyTorch's backward: finite even at p = 0 or 1),
     dL/dy = log(1 - p) - log p (clamped)."""
-    __slots__ = ("log_ratio",)
     name = "binary_cross_entropy"
 
-    def forward(self, p, y):
+    @staticmethod
+    def forward(ctx, p, y):
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(p), -100)
             log_q = np.maximum(np.log(1 - p), -100)
-        self.log_ratio = log_q - log_p
+        ctx.save_for_backward(p, y)
         return -(y * log_p + (1 - y) * log_q)
 
-    def vjp(self, g):
-        p, y = self.values()
-        need_p, need_y = self.needs_input_grad
-        F = functions()
-        gp = g * (p - y) / F.maximum(p * (1 - p), 1e-12) if need_p else None
-        gy = None
-        if need_y and isinstance(g, Tensor):   # recorded: log(1-p) - log p rebuilt from p, so d²L/dy dp is seen
+    @staticmethod
+    def backward(ctx, g):
+        p, y = ctx.saved_tensors
+        need_p, need_y = ctx.needs_input_grad
+        F = ctx.F
+        gp = gy = None
+        if need_p:
+            gp = g * (p - y) / F.maximum(p * (1 - p), 1e-12)
+        if need_y:
             with np.errstate(divide="ignore"):
                 gy = g * (F.maximum(F.log(1 - p), -100.0) - F.maximum(F.log(p), -100.0))
-        elif need_y:
-            gy = g * self.log_ratio
         return gp, gy
-
-    def free(self) -> None:
-        super().free()
-        self.log_ratio = None
 
 
 def _target_for(pred: Tensor, target: Any, who: str, what: str, hint: str) -> Tensor:
@@ -147,7 +124,7 @@ def softmax_cross_entropy(logits: Any, target: Any, axis: int = -1) -> Tensor:
     z = lift(logits)
     y = _target_for(z, target, "softmax_cross_entropy", "the logits' shape",
                     " (one probability per class); turn integer labels into one-hot rows first")
-    return apply(SoftmaxCrossEntropy, z, y, axis=int(axis))
+    return SoftmaxCrossEntropy.apply(z, y, axis=int(axis))
 
 
 _UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
@@ -181,7 +158,7 @@ def sparse_softmax_cross_entropy(logits: Any, labels: Any, mean: bool = False) -
         raise ValueError(f"sparse_softmax_cross_entropy: labels of shape {y.shape} must have the logits' shape "
                          f"without the class axis, {z.shape[:-1]}.")
     check_labels(y, z.shape[-1], "sparse_softmax_cross_entropy")
-    return apply(SparseSoftmaxCrossEntropy, z, labels=y, mean=bool(mean))
+    return SparseSoftmaxCrossEntropy.apply(z, labels=y, mean=bool(mean))
 
 
 def binary_cross_entropy(probs: Any, target: Any) -> Tensor:
@@ -193,4 +170,4 @@ def binary_cross_entropy(probs: Any, target: Any) -> Tensor:
         raise ValueError(f"binary_cross_entropy: the predictions must be probabilities in [0, 1], got "
                          f"{float(p.data[outside].flat[0])!r} at index {tuple(int(i) for i in np.argwhere(outside)[0])}; "
                          f"for raw scores (logits) use binary_cross_entropy_with_logits (BCEWithLogitsLoss).")
-    return apply(BinaryCrossEntropy, p, y)
+    return BinaryCrossEntropy.apply(p, y)

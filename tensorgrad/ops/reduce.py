@@ -6,10 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Op, apply
+from ..function import Function
 from ..tensor import Tensor
 from ._convert import lift
-from ._namespace import functions
 
 
 def _normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
@@ -30,87 +29,79 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[in
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
 
 
-class _Reduce(Op):
-    __slots__ = ("axes", "keepdims")
-
-    def _grad_at_input_shape(self, g: Any) -> Any:
-        """g reshaped to the keepdims shape, then broadcast back over the reduced axes."""
-        shape = self.inputs[0].data.shape
-        if self.axes is not None and not self.keepdims:   # a full reduction broadcasts as it is
-            g = g.reshape(kept_shape(shape, self.axes))
-        return functions().broadcast_to(g, shape)
+def _grad_at_input_shape(ctx, g: Any) -> Any:
+    """g reshaped to the keepdims shape, then broadcast back over the reduced axes."""
+    if ctx.axes is not None and not ctx.keepdims:   # a full reduction broadcasts as it is
+        g = g.reshape(kept_shape(ctx.input_shape, ctx.axes))
+    return ctx.F.broadcast_to(g, ctx.input_shape)
 
 
-class Sum(_Reduce):
+class Sum(Function):
     """s = Σ x over axes;  ds/dx = 1 (the gradient is broadcast back)."""
-    __slots__ = ()
-    name = "sum"
 
-    def forward(self, x, axes, keepdims):
-        self.axes, self.keepdims = axes, keepdims
-        return np.asarray(np.add.reduce(x, axis=axes, keepdims=keepdims))
+    @staticmethod
+    def forward(ctx, x, axes, keepdims):
+        ctx.axes, ctx.keepdims, ctx.input_shape = axes, keepdims, x.shape
+        return np.asarray(x.sum(axis=axes, keepdims=keepdims))
 
-    def vjp(self, g):
-        return (self._grad_at_input_shape(g),)
+    @staticmethod
+    def backward(ctx, g):
+        return _grad_at_input_shape(ctx, g)
 
 
-class Mean(_Reduce):
+class Mean(Function):
     """m = (1/n) Σ x over axes;  dm/dx = 1/n."""
-    __slots__ = ()
-    name = "mean"
 
-    def forward(self, x, axes, keepdims):
-        self.axes, self.keepdims = axes, keepdims
-        if x.dtype.kind != "f" or x.size == 0:
-            return np.asarray(x.mean(axis=axes, keepdims=keepdims))
-        total = np.add.reduce(x, axis=axes, keepdims=keepdims)    # what ndarray.mean does, minus its wrappers
-        return np.asarray(total / (x.size // builtins.max(total.size, 1)))
+    @staticmethod
+    def forward(ctx, x, axes, keepdims):
+        ctx.axes, ctx.keepdims, ctx.input_shape = axes, keepdims, x.shape
+        m = np.asarray(x.mean(axis=axes, keepdims=keepdims))
+        ctx.count = x.size // builtins.max(m.size, 1) if x.size else 1
+        return m
 
-    def vjp(self, g):
-        x = self.inputs[0]
-        n = x.data.size // builtins.max(self.out_data.size, 1) if x.data.size else 1
-        return (self._grad_at_input_shape(g / n),)
+    @staticmethod
+    def backward(ctx, g):
+        return _grad_at_input_shape(ctx, g / ctx.count)
 
 
-class _Extreme(_Reduce):
+class _Extreme(Function):
     """max/min: the gradient goes to the extreme elements, split evenly among ties
     (as PyTorch's amax/amin; torch.max(dim) instead picks one index)."""
-    __slots__ = ("share",)
-    reduce = staticmethod(np.max)
+    pick = staticmethod(np.max)
 
-    def forward(self, x, axes, keepdims):
-        self.axes, self.keepdims = axes, keepdims
+    @staticmethod
+    def forward(ctx, x, axes, keepdims):
         if x.size == 0:
-            raise ValueError(f"{self.name}: cannot take the {self.name} of an empty tensor (shape {x.shape}).")
-        kept = self.reduce(x, axis=axes, keepdims=True)
+            raise ValueError(f"{ctx.name}: cannot take the {ctx.name} of an empty tensor (shape {x.shape}).")
+        kept = ctx.pick(x, axis=axes, keepdims=True)
         hits = x == kept
-        self.share = (hits / hits.sum(axis=axes, keepdims=True)).astype(x.dtype, copy=False)
+        ctx.share = (hits / hits.sum(axis=axes, keepdims=True)).astype(x.dtype, copy=False)
+        ctx.axes, ctx.keepdims, ctx.input_shape = axes, keepdims, x.shape
         return kept if keepdims else kept.reshape(_reduced_shape(x.shape, axes))
 
-    def vjp(self, g):
-        return (self._grad_at_input_shape(g) * self.share,)
+    @staticmethod
+    def backward(ctx, g):
+        return _grad_at_input_shape(ctx, g) * ctx.share
 
 
 class Max(_Extreme):
-    __slots__ = ()
-    name = "max"
-    reduce = staticmethod(np.max)
+    """m = max x over axes;  dm/dx = 1 at the maximum (shared among ties), else 0."""
+    pick = staticmethod(np.max)
 
 
 class Min(_Extreme):
-    __slots__ = ()
-    name = "min"
-    reduce = staticmethod(np.min)
+    """m = min x over axes;  dm/dx = 1 at the minimum (shared among ties), else 0."""
+    pick = staticmethod(np.min)
 
 
 def _reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
     return () if axes is None else tuple(s for i, s in enumerate(shape) if i not in axes)
 
 
-def _reduce(op: type[_Reduce], x: Any, axis: Any, keepdims: bool) -> Tensor:
+def _reduce(op: type[Function], x: Any, axis: Any, keepdims: bool) -> Tensor:
     x = lift(x)
     axes = None if axis is None else _normalize_axis(axis, x.ndim, op.name)
-    return apply(op, x, axes=axes, keepdims=bool(keepdims))
+    return op.apply(x, axes=axes, keepdims=bool(keepdims))
 
 
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001

@@ -5,89 +5,88 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..autograd import Op, apply, is_grad_enabled
+from ..autograd import increment_version
+from ..function import Function
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ._convert import lift, lift_pair
-from ._namespace import functions
 
 
-class Where(Op):
+class Where(Function):
     """y = a where cond else b;  dy/da = cond, dy/db = not cond."""
-    __slots__ = ("cond",)
-    name = "where"
 
-    def forward(self, a, b, cond):
-        self.cond = cond
+    @staticmethod
+    def forward(ctx, a, b, cond):
+        ctx.cond = cond
         return np.where(cond, a, b)
 
-    def vjp(self, g):
-        need_a, need_b = self.needs_input_grad
-        where_ = functions().where
-        return (where_(self.cond, g, 0.0) if need_a else None), (where_(self.cond, 0.0, g) if need_b else None)
+    @staticmethod
+    def backward(ctx, g):
+        need_a, need_b = ctx.needs_input_grad
+        where = ctx.F.where
+        return (where(ctx.cond, g, 0.0) if need_a else None), (where(ctx.cond, 0.0, g) if need_b else None)
 
 
-class _Extremum(Op):
+class _Extremum(Function):
     """Elementwise max/min of two tensors: the gradient goes to the winner; ties split it in half
     (as PyTorch's maximum/minimum)."""
-    __slots__ = ("share_a",)
     pick = staticmethod(np.maximum)
 
-    def forward(self, a, b):
-        out = self.pick(a, b)
-        a_wins = (a == out).astype(out.dtype) - 0.5 * (a == b)
-        self.share_a = a_wins.astype(out.dtype, copy=False)
+    @staticmethod
+    def forward(ctx, a, b):
+        out = ctx.pick(a, b)
+        ctx.share_a = ((a == out).astype(out.dtype) - 0.5 * (a == b)).astype(out.dtype, copy=False)
         return out
 
-    def vjp(self, g):
-        need_a, need_b = self.needs_input_grad
-        return (g * self.share_a if need_a else None), (g * (1 - self.share_a) if need_b else None)
+    @staticmethod
+    def backward(ctx, g):
+        need_a, need_b = ctx.needs_input_grad
+        return (g * ctx.share_a if need_a else None), (g * (1 - ctx.share_a) if need_b else None)
 
 
 class Maximum(_Extremum):
-    __slots__ = ()
-    name = "maximum"
+    """y = max(a, b);  dy/da = 1 where a wins, 1/2 at ties, else 0."""
     pick = staticmethod(np.maximum)
 
 
 class Minimum(_Extremum):
-    __slots__ = ()
-    name = "minimum"
+    """y = min(a, b);  dy/da = 1 where a wins, 1/2 at ties, else 0."""
     pick = staticmethod(np.minimum)
 
 
-class Clip(Op):
+class Clip(Function):
     """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0 (as PyTorch's clamp)."""
-    __slots__ = ("inside",)
-    name = "clip"
 
-    def forward(self, x, lo, hi):
+    @staticmethod
+    def forward(ctx, x, lo, hi):
         inside = np.ones(x.shape, dtype=bool)
         if lo is not None:
             inside &= x >= lo
         if hi is not None:
             inside &= x <= hi
-        self.inside = inside
+        ctx.inside = inside
         return np.clip(x, lo, hi).astype(x.dtype, copy=False)
 
-    def vjp(self, g):
-        return (g * self.inside,)
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.inside
 
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:
     """Elementwise choice: a where ``cond`` is true, else b (``cond`` is data, not differentiated)."""
     cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond, dtype=bool)
     a, b = lift_pair(a, b)
-    return apply(Where, a, b, cond=cond)
+    return Where.apply(a, b, cond=cond)
 
 
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise larger of a and b."""
-    return apply(Maximum, *lift_pair(a, b))
+    return Maximum.apply(*lift_pair(a, b))
 
 
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise smaller of a and b."""
-    return apply(Minimum, *lift_pair(a, b))
+    return Minimum.apply(*lift_pair(a, b))
 
 
 def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - numpy/PyTorch names
@@ -96,7 +95,7 @@ def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - nu
         raise ValueError("clip: give at least one of min and max.")
     if min is not None and max is not None and np.any(np.asarray(min) > np.asarray(max)):
         raise ValueError(f"clip: min ({min}) is larger than max ({max}).")
-    return apply(Clip, lift(x), lo=min, hi=max)
+    return Clip.apply(lift(x), lo=min, hi=max)
 
 
 def compare(fn: Callable, a: Any, b: Any) -> Tensor:
@@ -126,5 +125,5 @@ def inplace_update(x: Tensor, fn: Callable[[Any, Any], Tensor], other: Any) -> T
         raise ValueError(f"in-place update: the result has shape {result.shape}, which does not fit the "
                          f"tensor's shape {x.shape}.")
     x.data[...] = result
-    x._version_counter[0] += 1                # shared with every view of the same memory, and with the op that made x
+    increment_version(x)           # shared with every view of the same memory, and with the op that made x
     return x

@@ -8,54 +8,53 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..autograd import Op, apply
+from ..function import Function
+from ..functions import ARRAY_FUNCTIONS
 from ..tensor import Tensor
 from ._convert import lift
 
 
-class Reshape(Op):
+class Reshape(Function):
     """y = x viewed with another shape;  the gradient is reshaped back."""
-    __slots__ = ()
-    name = "reshape"
-    may_alias = True
 
-    def forward(self, x, shape):
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.input_shape = x.shape
         try:
             return x.reshape(shape)
         except ValueError:
             raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) "
                              f"into shape {tuple(shape)}.") from None
 
-    def vjp(self, g):
-        return (g.reshape(self.inputs[0].shape),)
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.input_shape)
 
 
-class Transpose(Op):
+class Transpose(Function):
     """y = x with axes permuted;  the gradient is permuted back by the inverse permutation."""
-    __slots__ = ("axes",)
-    name = "transpose"
-    may_alias = True
 
-    def forward(self, x, axes):
-        self.axes = axes
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.axes = axes
         return np.transpose(x, axes)
 
-    def vjp(self, g):
-        inverse = None if self.axes is None else tuple(np.argsort(self.axes))
-        return (g.transpose(inverse),)
+    @staticmethod
+    def backward(ctx, g):
+        return g.transpose(None if ctx.axes is None else tuple(np.argsort(ctx.axes)))
 
 
-class BroadcastTo(Op):
+class BroadcastTo(Function):
     """y = x repeated along broadcast axes;  the tape sums the gradient back to x's shape."""
-    __slots__ = ()
     name = "broadcast_to"
-    may_alias = True
 
-    def forward(self, x, shape):
+    @staticmethod
+    def forward(ctx, x, shape):
         return np.broadcast_to(x, shape)
 
-    def vjp(self, g):
-        return (g,)
+    @staticmethod
+    def backward(ctx, g):
+        return g
 
 
 def _plain_index(index: Any) -> Any:
@@ -67,95 +66,73 @@ def _plain_index(index: Any) -> Any:
     return index
 
 
-def _is_basic(index: Any) -> bool:
-    """True for ints, slices, None and Ellipsis only (no element can be picked twice)."""
-    items = index if isinstance(index, tuple) else (index,)
-    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in items)
-
-
-class GetItem(Op):
+class GetItem(Function):
     """y = x[index];  the gradient is scattered back into zeros of x's shape (summed where an
     integer-array index picks an element twice)."""
-    __slots__ = ("index",)
     name = "getitem"
-    may_alias = True
 
-    def forward(self, x, index):
-        self.index = index
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.index, ctx.input_shape = index, x.shape
         try:
             return np.asarray(x[index])
         except IndexError as e:
             raise IndexError(f"getitem: index {index!r} is invalid for a tensor of shape {x.shape}: {e}") from None
 
-    def vjp(self, g):
-        shape = self.inputs[0].shape
-        if isinstance(g, Tensor):   # recorded: scattering is itself an op (its VJP is indexing again)
-            return (apply(ScatterAdd, g, shape=shape, index=self.index),)
-        return (scatter_add(g, shape, self.index),)
+    @staticmethod
+    def backward(ctx, g):
+        return ctx.F.scatter_add(g, ctx.input_shape, ctx.index)
 
 
-def scatter_add(g: np.ndarray, shape: tuple[int, ...], index: Any) -> np.ndarray:
-    """zeros(shape) with ``g`` added at ``index`` (np.add.at where an array index may repeat)."""
-    out = np.zeros(shape, dtype=g.dtype)
-    if _is_basic(index):
-        out[index] = g
-    else:
-        np.add.at(out, index, g)
-    return out
-
-
-class ScatterAdd(Op):
-    """y = zeros(shape) with g added at ``index`` (the VJP of indexing);  its own VJP is g[index]."""
-    __slots__ = ("index",)
+class ScatterAdd(Function):
+    """y = zeros(shape) with g added at ``index`` (the gradient of indexing);  dL/dg = (dL/dy)[index]."""
     name = "scatter_add"
 
-    def forward(self, g, shape, index):
-        self.index = index
-        return scatter_add(g, shape, index)
+    @staticmethod
+    def forward(ctx, g, shape, index):
+        ctx.index = index
+        return ARRAY_FUNCTIONS.scatter_add(g, shape, index)
 
-    def vjp(self, g):
-        return (g[self.index],)
+    @staticmethod
+    def backward(ctx, g):
+        return g[ctx.index]
 
 
-class Concatenate(Op):
+class Concatenate(Function):
     """y = [x1, x2, ...] joined along ``axis``;  each input gets its slice of the gradient."""
-    __slots__ = ("axis",)
-    name = "concatenate"
 
-    def forward(self, *xs, axis):
-        self.axis = axis
+    @staticmethod
+    def forward(ctx, *xs, axis):
+        ctx.axis, ctx.sizes = axis, [x.shape[axis] for x in xs]
         try:
             return np.concatenate(xs, axis=axis)
         except ValueError as e:
             shapes = ", ".join(str(x.shape) for x in xs)
             raise ValueError(f"concatenate: cannot join shapes {shapes} along axis {axis}: {e}") from None
 
-    def vjp(self, g):
-        axis = self.axis % g.ndim
-        grads, start = [], 0
-        for x in self.inputs:
-            stop = start + x.shape[axis]
-            grads.append(g[(slice(None),) * axis + (slice(start, stop),)])
-            start = stop
-        return tuple(grads)
+    @staticmethod
+    def backward(ctx, g):
+        axis = ctx.axis % g.ndim
+        ends = np.cumsum(ctx.sizes)
+        return tuple(g[(slice(None),) * axis + (slice(end - size, end),)] for size, end in zip(ctx.sizes, ends))
 
 
-class Stack(Op):
+class Stack(Function):
     """y = [x1, x2, ...] stacked along a new ``axis``;  input i gets g taken at position i."""
-    __slots__ = ("axis",)
-    name = "stack"
 
-    def forward(self, *xs, axis):
-        self.axis = axis
+    @staticmethod
+    def forward(ctx, *xs, axis):
+        ctx.axis, ctx.count = axis, len(xs)
         try:
             return np.stack(xs, axis=axis)
         except ValueError as e:
             shapes = ", ".join(str(x.shape) for x in xs)
             raise ValueError(f"stack: cannot stack shapes {shapes}: {e}") from None
 
-    def vjp(self, g):
-        axis = self.axis % g.ndim
-        return tuple(g[(slice(None),) * axis + (i,)] for i in range(len(self.inputs)))
+    @staticmethod
+    def backward(ctx, g):
+        axis = ctx.axis % g.ndim
+        return tuple(g[(slice(None),) * axis + (i,)] for i in range(ctx.count))
 
 
 def reshape(x: Any, shape: Sequence[int] | int) -> Tensor:
@@ -164,7 +141,7 @@ def reshape(x: Any, shape: Sequence[int] | int) -> Tensor:
     x = lift(x)
     if x.shape == shape:
         return x
-    return apply(Reshape, x, shape=shape)
+    return Reshape.apply(x, shape=shape)
 
 
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
@@ -175,7 +152,7 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
         axes = tuple(a % max(x.ndim, 1) for a in given)     # negative axes counted from the end
         if sorted(axes) != list(range(x.ndim)) or any(not -x.ndim <= a < x.ndim for a in given):
             raise ValueError(f"transpose: axes {given} are not a permutation of the {x.ndim} axes of shape {x.shape}.")
-    return apply(Transpose, x, axes=axes)
+    return Transpose.apply(x, axes=axes)
 
 
 def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
@@ -188,23 +165,28 @@ def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
         np.broadcast_shapes(x.shape, shape)
     except ValueError:
         raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}.") from None
-    return apply(BroadcastTo, x, shape=shape)
+    return BroadcastTo.apply(x, shape=shape)
 
 
 def getitem(x: Any, index: Any) -> Tensor:
     """x[index] with numpy's basic and integer-array indexing."""
-    return apply(GetItem, lift(x), index=_plain_index(index))
+    return GetItem.apply(lift(x), index=_plain_index(index))
 
 
 def concatenate(xs: Sequence[Any], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis."""
     if len(xs) == 0:
         raise ValueError("concatenate: needs at least one tensor.")
-    return apply(Concatenate, *[lift(x) for x in xs], axis=int(axis))
+    return Concatenate.apply(*[lift(x) for x in xs], axis=int(axis))
 
 
 def stack(xs: Sequence[Any], axis: int = 0) -> Tensor:
     """Stack same-shaped tensors along a new axis."""
     if len(xs) == 0:
         raise ValueError("stack: needs at least one tensor.")
-    return apply(Stack, *[lift(x) for x in xs], axis=int(axis))
+    return Stack.apply(*[lift(x) for x in xs], axis=int(axis))
+
+
+def scatter_add(g: Any, shape: Sequence[int], index: Any) -> Tensor:
+    """zeros(shape) with ``g`` added at ``index`` (summed where an index repeats): the gradient of x[index]."""
+    return ScatterAdd.apply(lift(g), shape=tuple(shape), index=_plain_index(index))

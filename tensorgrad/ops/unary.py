@@ -5,128 +5,133 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Op, apply
+from ..function import Function
 from ..tensor import Tensor
 from ._convert import lift
 
 
-class Exp(Op):
+class Exp(Function):
     """a = e^x;  da/dx = a."""
-    __slots__ = ()
-    name = "exp"
-    saves_output = True
 
-    def forward(self, x):
-        return np.exp(x)
+    @staticmethod
+    def forward(ctx, x):
+        a = np.exp(x)
+        ctx.save_for_backward(a)
+        return a
 
-    def vjp(self, g):
-        return (g * self.output(),)
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * a
 
 
-class Log(Op):
+class Log(Function):
     """a = ln x;  da/dx = 1 / x."""
-    __slots__ = ()
-    name = "log"
 
-    def forward(self, x):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
         return np.log(x)
 
-    def vjp(self, g):
-        return (g / self.values()[0],)
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / x
 
 
-class Sqrt(Op):
+class Sqrt(Function):
     """a = √x;  da/dx = 1 / (2a)."""
-    __slots__ = ()
-    name = "sqrt"
-    saves_output = True
 
-    def forward(self, x):
-        return np.sqrt(x)
+    @staticmethod
+    def forward(ctx, x):
+        a = np.sqrt(x)
+        ctx.save_for_backward(a)
+        return a
 
-    def vjp(self, g):
-        return (g / (2 * self.output()),)
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / (2 * a)
 
 
-class Abs(Op):
+class Abs(Function):
     """a = |x|;  da/dx = sign(x), 0 at x = 0 (as PyTorch)."""
-    __slots__ = ()
-    name = "abs"
 
-    def forward(self, x):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.sign = np.sign(x)
         return np.abs(x)
 
-    def vjp(self, g):
-        return (g * np.sign(self.inputs[0].data),)
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.sign
 
 
-class _ZeroGradient(Op):
+class _ZeroGradient(Function):
     """Piecewise-constant functions: their derivative is 0 wherever it exists."""
-    __slots__ = ()
 
-    def vjp(self, g):
-        x = self.inputs[0].data
-        return (np.zeros(x.shape, dtype=x.dtype),)
+    @staticmethod
+    def backward(ctx, g):
+        return np.zeros(g.shape, dtype=g.dtype)
 
 
 class Sign(_ZeroGradient):
     """a = sign(x) ∈ {-1, 0, 1};  da/dx = 0."""
-    __slots__ = ()
-    name = "sign"
 
-    def forward(self, x):
+    @staticmethod
+    def forward(ctx, x):
         return np.sign(x)
 
 
 class Step(_ZeroGradient):
     """Heaviside step (the perceptron's): a = 1 for x >= 0, else 0;  da/dx = 0."""
-    __slots__ = ()
-    name = "step"
 
-    def forward(self, x):
+    @staticmethod
+    def forward(ctx, x):
         return (x >= 0).astype(x.dtype if x.dtype.kind == "f" else np.float32)
 
 
-class Cast(Op):
+class Cast(Function):
     """a = x converted to another dtype;  the gradient is cast back to x's dtype."""
-    __slots__ = ()
-    name = "cast"
 
-    def forward(self, x, dtype):
+    @staticmethod
+    def forward(ctx, x, dtype):
+        ctx.input_dtype = x.dtype
         return x.astype(dtype, copy=False)
 
-    def vjp(self, g):
-        return (g.astype(self.inputs[0].dtype),)
+    @staticmethod
+    def backward(ctx, g):
+        return g.astype(ctx.input_dtype)
 
 
 def exp(x: Any) -> Tensor:
     """Elementwise e^x."""
-    return apply(Exp, lift(x))
+    return Exp.apply(lift(x))
 
 
 def log(x: Any) -> Tensor:
     """Elementwise natural logarithm."""
-    return apply(Log, lift(x))
+    return Log.apply(lift(x))
 
 
 def sqrt(x: Any) -> Tensor:
     """Elementwise square root."""
-    return apply(Sqrt, lift(x))
+    return Sqrt.apply(lift(x))
 
 
 def abs(x: Any) -> Tensor:  # noqa: A001 - the op's name
     """Elementwise |x|."""
-    return apply(Abs, lift(x))
+    return Abs.apply(lift(x))
 
 
 def sign(x: Any) -> Tensor:
     """Elementwise sign (-1, 0 or 1); zero gradient."""
-    return apply(Sign, lift(x))
+    return Sign.apply(lift(x))
 
 
 def step(x: Any) -> Tensor:
     """Heaviside step: 1 where x >= 0, else 0; zero gradient."""
-    return apply(Step, lift(x))
+    return Step.apply(lift(x))
 
 
 heaviside = step
@@ -140,4 +145,4 @@ def cast(x: Any, dtype: Any) -> Tensor:
         return x
     if dtype.kind != "f" and x.requires_grad:
         return Tensor._make(x.data.astype(dtype), None, False)  # integer results are data, not differentiable
-    return apply(Cast, x, dtype=dtype)
+    return Cast.apply(x, dtype=dtype)

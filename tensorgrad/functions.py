@@ -1,0 +1,59 @@
+"""The functions a backward rule computes with (``ctx.F``), in whichever form its pass runs.
+
+A plain backward runs every rule on numpy arrays, a recorded one (``create_graph=True``) on Tensors.
+``ctx.F.exp``, ``ctx.F.where`` ... are numpy's functions in the first and tensorgrad's ops of the same
+name in the second: one formula, two passes. Names tensorgrad and numpy spell differently, or that
+numpy lacks, are given here once.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-z), stably: e^-|z| never overflows, and the dtype of ``z`` is kept."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
+
+
+def _scatter_add(g: np.ndarray, shape: tuple[int, ...], index: Any) -> np.ndarray:
+    """zeros(shape) with ``g`` added at ``index`` (np.add.at where an array index may pick an element twice)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    items = index if isinstance(index, tuple) else (index,)
+    if all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in items):
+        out[index] = g          # basic indexing: no element is picked twice
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+class _ArrayFunctions:
+    """numpy under tensorgrad's names: tensorgrad's own spelling first, then numpy's."""
+
+    sigmoid = staticmethod(_sigmoid)
+    scatter_add = staticmethod(_scatter_add)
+    clip = staticmethod(np.clip)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return getattr(np, name)
+        except AttributeError:
+            raise AttributeError(f"ctx.F.{name}: numpy has no function of that name; a backward rule can use "
+                                 f"numpy's functions under tensorgrad's op names.") from None
+
+
+class _TensorFunctions:
+    """tensorgrad's ops (looked up on use: the op modules are imported after this one)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from . import ops
+        try:
+            return getattr(ops, name)
+        except AttributeError:
+            raise AttributeError(f"ctx.F.{name}: tensorgrad has no op of that name, so this backward rule cannot "
+                                 f"run under create_graph; write it with ops tensorgrad has.") from None
+
+
+ARRAY_FUNCTIONS, TENSOR_FUNCTIONS = _ArrayFunctions(), _TensorFunctions()
