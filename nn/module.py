@@ -15,7 +15,7 @@ import numpy as np
 
 from tensorgrad import Tensor
 
-from .parameter import Parameter, UninitializedParameter
+from .parameter import Parameter
 from .symbolic import call_symbolic, is_symbolic
 
 _name_counts: dict[str, int] = {}
@@ -165,7 +165,7 @@ class Module:
     # ------------------------------------------------------------------ state
     def _initialized_parameters(self, who: str) -> list[tuple[str, Parameter]]:
         named = list(self.named_parameters())
-        lazy = [n for n, p in named if isinstance(p, UninitializedParameter)]
+        lazy = [n for n, p in named if not p.initialized]
         if lazy:
             raise RuntimeError(f"{who}: {type(self).__name__} '{self.name}' has parameters that are not "
                                f"initialized yet ({', '.join(lazy)}). Call the model on a batch first, or give "
@@ -222,4 +222,4 @@ class Module:
 
 
 def _fits(p: Parameter, shape: tuple[int, ...]) -> bool:
-    return p.fits(shape) if isinstance(p, UninitializedParameter) else p.shape == shape
+    return p.fits(shape)

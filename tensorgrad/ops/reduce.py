@@ -64,7 +64,7 @@ class Mean(Function):
         return _grad_at_input_shape(ctx, g / ctx.count)
 
 
-class _Extreme(Function):
+class _ExtremeOverAxes(Function):
     """max/min: the gradient goes to the extreme elements, split evenly among ties
     (as PyTorch's amax/amin; torch.max(dim) instead picks one index)."""
     pick = staticmethod(np.max)
@@ -84,12 +84,12 @@ class _Extreme(Function):
         return _grad_at_input_shape(ctx, g) * ctx.share
 
 
-class Max(_Extreme):
+class Max(_ExtremeOverAxes):
     """m = max x over axes;  dm/dx = 1 at the maximum (shared among ties), else 0."""
     pick = staticmethod(np.max)
 
 
-class Min(_Extreme):
+class Min(_ExtremeOverAxes):
     """m = min x over axes;  dm/dx = 1 at the minimum (shared among ties), else 0."""
     pick = staticmethod(np.min)
 
