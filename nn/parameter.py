@@ -69,7 +69,6 @@ class Parameter(Tensor):
                              f"of shape {array.shape}.")
         self.data = array
         del self.shape_hint, self.lazy_dtype      # back to the class default: initialized
-        increment_version(self)
 
     def load(self, array: Any) -> None:
         """Copy ``array`` into this parameter in place (identity kept, so optimizers still hold it)."""
