@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from . import anomaly
+from .functions import ARRAY_FUNCTIONS, TENSOR_FUNCTIONS
 from .grad_mode import mode
 from .tensor import Tensor
 
@@ -96,7 +97,6 @@ class Function:
     @property
     def F(self) -> Any:
         """The functions ``backward`` computes with: numpy's (plain) or tensorgrad's ops (create_graph)."""
-        from .functions import ARRAY_FUNCTIONS, TENSOR_FUNCTIONS
         return TENSOR_FUNCTIONS if self.create_graph else ARRAY_FUNCTIONS
 
     def _counter_of(self, source: int) -> list:
