@@ -117,6 +117,14 @@ def _make_pow_const(draw, a):
     return (lambda x: x ** p), np.inf
 
 
+def _make_pow_at_zero(draw, a):
+    """(a · mask) ** c: some bases exactly 0 (mask 0), integer exponents 0-3 as a constant tensor, so
+    0 ** 0 and 0 ** 1 (slopes 0 and 1, as PyTorch) are checked against finite differences."""
+    mask = draw(hnp.arrays(np.float64, a.shape, elements=st.sampled_from([0.0, 1.0])))
+    c = draw(hnp.arrays(np.float64, draw(_broadcastable_to(a.shape)), elements=st.sampled_from([0.0, 1.0, 2.0, 3.0])))
+    return (lambda x: (x * mask.astype(x.dtype)) ** tg.tensor(c.astype(x.dtype))), np.inf
+
+
 def _make_reduce(fn, extreme):
     def make(draw, a):
         axis = None if a.ndim == 0 else draw(st.one_of(st.none(), st.integers(-a.ndim, a.ndim - 1)))
@@ -275,6 +283,7 @@ OPS: dict[str, tuple[int, Callable]] = {
     "neg": _unary(tg.neg),
     "pow": _binary(tg.pow, domain=lambda a, b: _positive(a) and np.abs(b).max(initial=0) < 3),
     "pow_const": (1, _make_pow_const),
+    "pow_at_zero": (1, _make_pow_at_zero),
     "matmul": (2, _make_matmul),
     "exp": _unary(tg.exp, domain=lambda a: a.max(initial=0) < 5),
     "log": _unary(tg.log, domain=_positive),

@@ -77,7 +77,8 @@ class Neg(Op):
 
 
 class Pow(Op):
-    """z = x ** p;  dz/dx = p x^(p-1),  dz/dp = x^p log x (taken as 0 where x <= 0)."""
+    """z = x ** p;  dz/dx = p x^(p-1), 0 where p = 0;  dz/dp = x^p log x, 0 where x = 0 and p >= 0
+    (both as PyTorch: x^0 is constant, so 0 ** 0 has slope 0 in x, not 0 * inf; NaN for x < 0)."""
     __slots__ = ()
     name = "pow"
     saves_output = True
@@ -88,12 +89,15 @@ class Pow(Op):
     def vjp(self, g):
         x, p = self.values()
         need_x, need_p = self.needs_input_grad
-        gx = g * p * x ** (p - 1) if need_x else None
-        gp = None
-        if need_p:
-            F = functions()
-            positive = self.inputs[0].data > 0
-            gp = g * F.where(positive, self.output() * F.log(F.where(positive, x, 1.0)), 0.0)
+        F, x_data, p_data = functions(), self.inputs[0].data, self.inputs[1].data
+        gx = gp = None
+        if need_x:   # exponents 0 are taken as 1 inside (finite, also for a second derivative), then masked
+            zero = p_data == 0
+            gx = (g * p * x ** (p - 1) if not zero.any() else
+                  g * F.where(zero, 0.0, F.where(zero, 1.0, p) * x ** (F.where(zero, 1.0, p) - 1)))
+        if need_p:   # log(1) = 0 stands in where x = 0 and p >= 0
+            flat = (x_data == 0) & (p_data >= 0)
+            gp = g * self.output() * F.log(F.where(flat, 1.0, x) if flat.any() else x)
         return gx, gp
 
 
