@@ -154,15 +154,27 @@ class Tensor:
             self._node._retained = weakref.ref(self)
         return self
 
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """The data for numpy, honouring numpy's ``copy``: ``np.array(t)`` (copy=True) returns a copy,
+        ``np.asarray(t)`` (copy=None) may share, copy=False shares or raises when a cast must copy."""
+        data = self.data
+        if copy:
+            return np.array(data, dtype=dtype, copy=True)
+        if dtype is None or np.dtype(dtype) == data.dtype:
+            return data
+        if copy is False:
+            raise ValueError(f"Unable to avoid copy while creating an array as requested: the tensor has dtype "
+                             f"{data.dtype}, and {np.dtype(dtype)} was asked for with copy=False.")
+        return data.astype(dtype)
 
-    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *args: Any, **kwargs: Any) -> Any:
-        """``ndarray (op) Tensor`` and ``np.exp(tensor)`` give Tensors with a graph."""
-        fn = _UFUNCS.get(ufunc.__name__)
-        if method != "__call__" or fn is None or kwargs:
-            return NotImplemented
-        return fn(*args)
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """``np.exp(t)``, ``ndarray + t``: tensorgrad's op keeping the graph (see tensorgrad.numpy_dispatch)."""
+        return numpy_dispatch.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        """``np.sum(t)``, ``np.where(c, t, u)``: tensorgrad's op keeping the graph, numpy on the data when
+        no gradient is lost, else a clear error (see tensorgrad.numpy_dispatch)."""
+        return numpy_dispatch.array_function(func, types, args, kwargs)
 
     # ------------------------------------------------------------------ autograd
     def backward(self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
@@ -284,14 +296,4 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
 
 
 from . import ops as _ops  # noqa: E402  (ops need Tensor defined first)
-
-_UFUNCS = {
-    "add": _ops.add, "subtract": _ops.sub, "multiply": _ops.mul, "divide": _ops.div,
-    "true_divide": _ops.div, "power": _ops.pow, "matmul": _ops.matmul, "negative": _ops.neg,
-    "exp": _ops.exp, "log": _ops.log, "sqrt": _ops.sqrt, "absolute": _ops.abs, "tanh": _ops.tanh,
-    "maximum": _ops.maximum, "minimum": _ops.minimum, "sign": _ops.sign,
-    "less": lambda a, b: _ops.compare(np.less, a, b), "less_equal": lambda a, b: _ops.compare(np.less_equal, a, b),
-    "greater": lambda a, b: _ops.compare(np.greater, a, b),
-    "greater_equal": lambda a, b: _ops.compare(np.greater_equal, a, b),
-    "equal": lambda a, b: _ops.compare(np.equal, a, b), "not_equal": lambda a, b: _ops.compare(np.not_equal, a, b),
-}
+from . import numpy_dispatch  # noqa: E402
