@@ -10,6 +10,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from . import autograd
+from .aligned import aligned_copy
 
 _FLOAT_KINDS = "f"
 DEFAULT_DTYPE = np.dtype(np.float32)
@@ -20,8 +21,8 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     if isinstance(data, Tensor):
         data = data.data
     if dtype is not None:
-        return np.asarray(data, dtype=np.dtype(dtype))
-    if isinstance(data, (np.ndarray, np.generic)):
+        arr = np.asarray(data, dtype=np.dtype(dtype))
+    elif isinstance(data, (np.ndarray, np.generic)):
         arr = np.asarray(data)
     else:
         try:
@@ -42,7 +43,9 @@ class Tensor:
 
     ``Tensor(data, requires_grad=False, dtype=None)``: Python floats and lists become float32,
     numpy arrays keep their dtype (float64 stays float64). Only floating tensors can require grad;
-    integer and bool tensors are data (labels, masks).
+    integer and bool tensors are data (labels, masks). The data is copied, as ``torch.tensor`` does,
+    so an optimizer step never rewrites the caller's array; :func:`from_numpy` and :func:`as_tensor`
+    share it instead.
     """
 
     __slots__ = ("data", "grad", "requires_grad", "_node", "_version_counter", "__weakref__", "__dict__")
@@ -50,6 +53,8 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         arr = _to_array(data, dtype)
+        if not arr.flags.owndata or arr is data or isinstance(data, Tensor) and arr is data.data:
+            arr = aligned_copy(arr) if requires_grad else arr.copy()   # (aligned: parameters update faster)
         self.data = arr
         self.grad: Tensor | None = None
         self._node = None
@@ -284,15 +289,26 @@ class Tensor:
 
 
 def as_tensor(x: Any, dtype: Any = None) -> Tensor:
-    """``x`` itself if it is a Tensor (of ``dtype`` when given), else a constant Tensor of it."""
+    """``x`` itself if it is a Tensor (of ``dtype`` when given), else a constant Tensor of it that shares
+    a numpy array's memory when no cast is needed (as ``torch.as_tensor``)."""
     if isinstance(x, Tensor):
         return x if dtype is None or x.dtype == dtype else x.astype(dtype)
     return Tensor._make(_to_array(x, dtype), None, False)
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """PyTorch-style factory: ``tensorgrad.tensor([1.0, 2.0], requires_grad=True)``."""
+    """PyTorch-style factory: ``tensorgrad.tensor([1.0, 2.0], requires_grad=True)``; copies the data
+    (as ``torch.tensor``)."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor sharing ``array``'s memory, dtype kept (as ``torch.from_numpy``): writes to either are
+    seen by both. The tensor does not require grad; call ``.requires_grad_()`` for a parameter."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}; use "
+                        f"tensorgrad.tensor(...) for other data (it copies).")
+    return Tensor._make(_to_array(array, array.dtype), None, False)
 
 
 from . import ops as _ops  # noqa: E402  (ops need Tensor defined first)
