@@ -309,10 +309,7 @@ def _transpose(a: Any, axes: Any = None) -> Tensor:
 
 @implements(np.swapaxes)
 def _swapaxes(a: Any, axis1: int, axis2: int) -> Tensor:
-    a = as_tensor(a)
-    order = list(range(a.ndim))
-    order[axis1], order[axis2] = order[axis2], order[axis1]
-    return ops.transpose(a, order)
+    return ops.transpose(a, axis1, axis2)
 
 
 @implements(np.squeeze)

@@ -249,10 +249,29 @@ class Tensor:
     def reshape(self, *shape: Any) -> "Tensor":
         return _ops.reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
 
-    def transpose(self, *axes: Any) -> "Tensor":
+    def transpose(self, *axes: Any, dim0: int | None = None, dim1: int | None = None) -> "Tensor":
+        """Two axes swap them, as PyTorch (``x.transpose(0, 1)``, also ``dim0=, dim1=``); a tuple, or all the
+        axes of a tensor of another rank, is numpy's permutation (``x.transpose((2, 0, 1))``); none
+        reverses the axes."""
+        if dim0 is not None or dim1 is not None:
+            return _ops.transpose(self, dim0, dim1)
         if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
-            axes = axes[0]
+            return _ops.transpose(self, axes[0])
+        if len(axes) == 2:
+            return _ops.transpose(self, axes[0], axes[1])
         return _ops.transpose(self, axes or None)
+
+    def permute(self, *dims: Any) -> "Tensor":
+        """The axes in the order ``dims`` (PyTorch's permute; ``x.permute(2, 0, 1)`` or a tuple)."""
+        dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        if len(dims) != self.ndim:
+            raise ValueError(f"permute: got {len(dims)} dims {tuple(dims)} for a tensor of shape {self.shape}; "
+                             f"give a permutation of all {self.ndim} axes.")
+        return _ops.transpose(self, dims)
+
+    def swapaxes(self, axis0: int, axis1: int) -> "Tensor":
+        """Swap two axes (numpy's swapaxes, PyTorch's transpose)."""
+        return _ops.transpose(self, axis0, axis1)
 
     view = reshape
 
