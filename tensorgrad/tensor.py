@@ -20,6 +20,11 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """numpy array for ``data``: float32 for Python floats and lists of them, numpy dtypes kept."""
     if isinstance(data, Tensor):
         data = data.data
+    elif isinstance(data, (list, tuple)) and _holds_tensors(data):
+        dtypes: set = set()
+        data = _tensor_values(data, dtypes)
+        if dtype is None and np.dtype(np.float64) in dtypes:
+            dtype = np.result_type(*data)            # float64 tensors keep float64; Python floats alone give float32
     if dtype is not None:
         arr = np.asarray(data, dtype=np.dtype(dtype))
     elif isinstance(data, (np.ndarray, np.generic)):
@@ -36,6 +41,35 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
         raise TypeError(f"Tensor: cannot make a tensor from data of dtype {arr.dtype} "
                         f"(type {type(data).__name__}); give numbers (bool, int or float) only.")
     return arr
+
+
+def _holds_tensors(items: list | tuple) -> bool:
+    """True when a (nested) list or tuple has a Tensor in it."""
+    return any(isinstance(i, Tensor) or isinstance(i, (list, tuple)) and _holds_tensors(i) for i in items)
+
+
+def _tensor_values(items: list | tuple, dtypes: set) -> list:
+    """``items`` with each one-element Tensor replaced by its value as a 0-d array (as torch.tensor does), its
+    dtype added to ``dtypes``;
+    a tensor that requires grad or has several elements is refused, never detached or made an object array."""
+    values = []
+    for i in items:
+        if isinstance(i, (list, tuple)):
+            values.append(_tensor_values(i, dtypes))
+        elif not isinstance(i, Tensor):
+            values.append(i)
+        elif i.requires_grad:
+            raise TypeError(f"tensor(): a list holds a tensor that requires grad (shape {i.shape}); copying its value "
+                            f"would drop its gradient. Use tensorgrad.stack([...]) to keep the graph, or .detach() "
+                            f"the items if you want plain values.")
+        elif i.data.size != 1:
+            raise ValueError(f"tensor(): a list holds a tensor of shape {i.shape}; only one-element tensors can be "
+                             f"taken as numbers (as torch.tensor). Use tensorgrad.stack([...]) or "
+                             f"tensorgrad.concatenate([...]) to join tensors.")
+        else:
+            dtypes.add(i.dtype)
+            values.append(i.data.reshape(()))
+    return values
 
 
 class Tensor:
@@ -158,6 +192,18 @@ class Tensor:
         if self._node is not None:
             self._node._retained = weakref.ref(self)
         return self
+
+    def __getstate__(self) -> dict:
+        """What pickle and ``copy.deepcopy`` keep: the data, ``requires_grad``, a leaf's ``.grad`` and the
+        tensor's attributes, never the graph (a non-leaf loads as a leaf that requires grad, as in
+        PyTorch), so a loss at the end of any number of ops pickles in constant depth."""
+        return {"data": self.data, "requires_grad": self.requires_grad,
+                "grad": self.grad if self._node is None else None, "attributes": self.__dict__}
+
+    def __setstate__(self, state: dict) -> None:
+        self.data, self.requires_grad, self.grad = state["data"], state["requires_grad"], state["grad"]
+        self._node, self._version_counter = None, [0]
+        self.__dict__.update(state["attributes"])
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """The data for numpy, honouring numpy's ``copy``: ``np.array(t)`` (copy=True) returns a copy,

@@ -17,7 +17,7 @@ def _normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
     for a in axes:
-        if not -ndim <= a < builtins.max(ndim, 1):
+        if not -builtins.max(ndim, 1) <= a < builtins.max(ndim, 1):   # a 0-d tensor takes 0 and -1 (as PyTorch)
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s).")
         out.append(int(a) % builtins.max(ndim, 1))
     return tuple(sorted(set(out)))
@@ -61,7 +61,10 @@ class Mean(_Reduce):
 
     def forward(self, x, axes, keepdims):
         self.axes, self.keepdims = axes, keepdims
-        if x.dtype.kind != "f" or x.size == 0:
+        if x.size == 0:     # 0 / 0: NaN where a mean has no element, quietly (as PyTorch)
+            with np.errstate(invalid="ignore"):
+                return np.asarray(np.add.reduce(x, axis=axes, keepdims=keepdims) / np.float32(0), dtype=_mean_dtype(x))
+        if x.dtype.kind != "f":
             return np.asarray(x.mean(axis=axes, keepdims=keepdims))
         total = np.add.reduce(x, axis=axes, keepdims=keepdims)    # what ndarray.mean does, minus its wrappers
         return np.asarray(total / (x.size // builtins.max(total.size, 1)))
@@ -80,8 +83,10 @@ class _Extreme(_Reduce):
 
     def forward(self, x, axes, keepdims):
         self.axes, self.keepdims = axes, keepdims
-        if x.size == 0:
-            raise ValueError(f"{self.name}: cannot take the {self.name} of an empty tensor (shape {x.shape}).")
+        if x.size == 0 and (axes is None or any(x.shape[a] == 0 for a in axes)):   # other axes: an empty result
+            raise ValueError(f"{self.name}: cannot take the {self.name} of an empty tensor (shape {x.shape}) over "
+                             f"{'all axes' if axes is None else f'axes {axes}'}: a reduced axis has length 0, so "
+                             f"there is no element to pick (as in PyTorch).")
         kept = self.reduce(x, axis=axes, keepdims=True)
         hits = x == kept
         self.share = (hits / hits.sum(axis=axes, keepdims=True)).astype(x.dtype, copy=False)
@@ -103,6 +108,11 @@ class Min(_Extreme):
     reduce = staticmethod(np.min)
 
 
+def _mean_dtype(x: np.ndarray) -> np.dtype:
+    """numpy's dtype for a mean: floats keep theirs, integers and bools give float64."""
+    return x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+
+
 def _reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
     return () if axes is None else tuple(s for i, s in enumerate(shape) if i not in axes)
 
@@ -110,7 +120,7 @@ def _reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tupl
 def _reduce(op: type[_Reduce], x: Any, axis: Any, keepdims: bool) -> Tensor:
     x = lift(x)
     axes = None if axis is None else _normalize_axis(axis, x.ndim, op.name)
-    return apply(op, x, axes=axes, keepdims=bool(keepdims))
+    return apply(op, x, axes=axes if x.ndim else None, keepdims=bool(keepdims))
 
 
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001

@@ -202,9 +202,13 @@ def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
     if x.shape == shape:
         return x
     try:
-        np.broadcast_shapes(x.shape, shape)
+        one_way = np.broadcast_shapes(x.shape, shape) == shape   # the target must not grow either
     except ValueError:
-        raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}.") from None
+        one_way = False
+    if not one_way:
+        raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}: aligned from the right, "
+                         f"each axis of the tensor must be 1 or equal to the target's, and the target needs at "
+                         f"least as many axes ({len(x.shape)}).")
     return apply(BroadcastTo, x, shape=shape)
 
 
