@@ -67,13 +67,11 @@ def _on_data(func: Callable, name: str, args: tuple, kwargs: dict) -> Any:
     ``out=`` are written in place (their version counters bumped, as for ``+=``) and returned."""
     if func not in NO_GRADIENT and _needs_grad(args, kwargs):
         raise _refuse(name)
+    written = _tensors(kwargs.get("out")) + _tensors(args[:1] if func in IN_PLACE else ())
     result = func(*_data(args), **_data(kwargs))
-    written = _tensors(kwargs.get("out"))
-    if written:
-        if _needs_grad(written):
-            raise _refuse(name, "its out= writes into the tensor in place")
-        for t in written:
-            t._version_counter[0] += 1
+    for t in written:      # graphs that saved these tensors must see the change (as after +=)
+        t._version_counter[0] += 1
+    if "out" in kwargs and written:
         out = kwargs["out"]
         return out[0] if isinstance(out, tuple) and len(out) == 1 else out
     if func in ZERO_GRADIENT and isinstance(result, np.ndarray):
@@ -378,5 +376,7 @@ NO_GRADIENT: set[Callable] = {
     np.floor, np.ceil, np.trunc, np.rint, np.round, np.around, np.fix, np.sign, np.histogram, np.bincount,
     np.unique,
 }
+# Write into their first argument (or out=): the Tensor's version counter is bumped, as after ``+=``.
+IN_PLACE: set[Callable] = {np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis}
 # Piecewise constant: gradient 0 almost everywhere (PyTorch's), so a Tensor with no graph is the right result.
 ZERO_GRADIENT: set[Callable] = {np.floor, np.ceil, np.trunc, np.rint, np.round, np.around, np.fix}

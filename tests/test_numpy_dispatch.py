@@ -190,3 +190,19 @@ def test_np_array_copy_false_raises_when_a_cast_is_needed():
     with pytest.raises(ValueError, match="copy"):
         np.array(t, dtype=np.float64, copy=False)
     assert np.asarray(t, dtype=np.float64).dtype == np.float64
+
+
+def test_numpy_functions_that_write_in_place_bump_the_version():
+    """np.copyto into a tensor a graph saved: backward then refuses, naming the op (as after +=)."""
+    c = tg.tensor([1.0, 2.0])
+    w = _leaf([3.0, 4.0])
+    loss = (c * w).sum()
+    np.copyto(c, np.array([10.0, 20.0]))
+    assert c.tolist() == [10.0, 20.0]
+    with pytest.raises(RuntimeError, match=r"mul: input 0 .*modified in place"):
+        loss.backward()
+    with pytest.raises(TypeError, match="np.copyto"):
+        np.copyto(w, np.zeros(2))
+    with tg.no_grad():
+        np.copyto(w, np.zeros(2))             # an update outside recording, as optimizer.step()
+    assert w.tolist() == [0.0, 0.0] and w._version == 1
