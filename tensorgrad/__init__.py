@@ -7,7 +7,7 @@
     >>> w.grad                      # d/dw Σ w² = 2w
     tensor([ 1. , -0.6])
 """
-from .tensor import Tensor, as_tensor, tensor  # first: the engine's modules build on Tensor
+from .tensor import Tensor, as_tensor, from_numpy, tensor  # first: the engine's modules build on Tensor
 from .anomaly import detect_anomaly
 from . import autograd
 from .autograd import (Function, apply, enable_grad, grad, increment_version, inference_mode,
@@ -20,6 +20,7 @@ from .random import manual_seed
 
 __version__ = "0.1.0"
 
-__all__ = ["Tensor", "tensor", "as_tensor", "Function", "apply", "grad", "no_grad", "enable_grad",
-           "inference_mode", "set_grad_enabled", "increment_version", "autograd", "is_grad_enabled", "toposort", "gradcheck", "GradcheckError",
+__all__ = ["Tensor", "tensor", "as_tensor", "from_numpy", "Function", "apply", "grad", "no_grad", "enable_grad",
+           "inference_mode", "set_grad_enabled", "increment_version", "autograd", "is_grad_enabled", "toposort",
+           "gradcheck", "GradcheckError",
            "detect_anomaly", "manual_seed", "to_dot", "render", "Graph", *_ops_all]

@@ -151,9 +151,10 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
     ctx.needs_input_grad = needs = tuple([isinstance(x, Tensor) and x.requires_grad for x in inputs])
     ctx.saved = ()
     try:
-        out = fn.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in inputs], **attrs)
+        returned = fn.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in inputs], **attrs)
     except ValueError as e:
         raise _broadcast_error(e, fn, inputs) from None
+    out = returned      # an array; a Tensor or a numpy scalar (numpy's 0-d results) become one
     if type(out) is not np.ndarray:
         out = out.data if isinstance(out, Tensor) else np.asarray(out)
     if mode.anomaly:
@@ -172,22 +173,24 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
         ctx.seq = next(_creation_order)
         ctx.create_graph = False
         ctx.retained = None
-        _resolve_saved(ctx, inputs, out)
+        _resolve_saved(ctx, inputs, returned, out)
     return t
 
 
-def _resolve_saved(ctx: Function, inputs: tuple, out: np.ndarray) -> None:
+def _resolve_saved(ctx: Function, inputs: tuple, returned: Any, out: np.ndarray) -> None:
     """Note where each saved value came from (an input, the output, or neither) and that source's version
     now, so backward can hand over the graph's Tensors and refuse stale values."""
-    sources, versions = [], []
+    sources, versions, values = [], [], []
     for value in ctx.saved:
-        if isinstance(value, Tensor):
-            value = value.data
-        source = _OUTPUT if value is out else next(
-            (i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.data is value), None)
+        if value is returned or value is out:
+            value, source = out, _OUTPUT
+        else:
+            value = value.data if isinstance(value, Tensor) else value
+            source = next((i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.data is value), None)
+        values.append(value)
         sources.append(source)
         versions.append(None if source is None else ctx._counter_of(source)[0])
-    ctx.saved = tuple(v.data if isinstance(v, Tensor) else v for v in ctx.saved)
+    ctx.saved = tuple(values)
     ctx.saved_sources, ctx.saved_versions = tuple(sources), tuple(versions)
 
 

@@ -228,3 +228,11 @@ def test_grad_modes_are_per_thread():
         t.start()
         t.join()
     assert inside == [True]
+
+
+def test_a_saved_0d_output_stays_the_graphs_tensor_though_numpy_returns_a_scalar():
+    """np.exp of a 0-d array is a numpy scalar, not the array saved: the output must still be recognised."""
+    c = tg.tensor(np.array(1.0), requires_grad=True)
+    (g,) = tg.grad(c.exp() * 0.5, c, create_graph=True)
+    (h,) = tg.grad(g, c)
+    np.testing.assert_allclose(h.data, 0.5 * np.e)

@@ -16,7 +16,7 @@ def _normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
     for a in axes:
-        if not -ndim <= a < builtins.max(ndim, 1):
+        if not -builtins.max(ndim, 1) <= a < builtins.max(ndim, 1):   # a 0-d tensor takes 0 and -1 (as PyTorch)
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s).")
         out.append(int(a) % builtins.max(ndim, 1))
     return tuple(sorted(set(out)))
@@ -55,13 +55,14 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdims):
         ctx.axes, ctx.keepdims, ctx.input_shape = axes, keepdims, x.shape
-        m = np.asarray(x.mean(axis=axes, keepdims=keepdims))
-        ctx.count = x.size // builtins.max(m.size, 1) if x.size else 1
-        return m
+        with np.errstate(invalid="ignore", divide="ignore"):   # 0 / 0: NaN where a mean has no element (PyTorch)
+            m = np.asarray(np.add.reduce(x, axis=axes, keepdims=keepdims, dtype=_mean_dtype(x)))
+            ctx.count = x.size // builtins.max(m.size, 1) if m.size else 0
+            return np.asarray(m / ctx.count, dtype=_mean_dtype(x))
 
     @staticmethod
     def backward(ctx, g):
-        return _grad_at_input_shape(ctx, g / ctx.count)
+        return _grad_at_input_shape(ctx, g / builtins.max(ctx.count, 1))
 
 
 class _ExtremeOverAxes(Function):
@@ -71,8 +72,10 @@ class _ExtremeOverAxes(Function):
 
     @staticmethod
     def forward(ctx, x, axes, keepdims):
-        if x.size == 0:
-            raise ValueError(f"{ctx.name}: cannot take the {ctx.name} of an empty tensor (shape {x.shape}).")
+        if x.size == 0 and (axes is None or any(x.shape[a] == 0 for a in axes)):   # other axes: an empty result
+            raise ValueError(f"{ctx.name}: cannot take the {ctx.name} of an empty tensor (shape {x.shape}) over "
+                             f"{'all axes' if axes is None else f'axes {axes}'}: a reduced axis has length 0, so "
+                             f"there is no element to pick (as in PyTorch).")
         kept = ctx.pick(x, axis=axes, keepdims=True)
         hits = x == kept
         ctx.share = (hits / hits.sum(axis=axes, keepdims=True)).astype(x.dtype, copy=False)
@@ -94,6 +97,11 @@ class Min(_ExtremeOverAxes):
     pick = staticmethod(np.min)
 
 
+def _mean_dtype(x: np.ndarray) -> np.dtype:
+    """numpy's dtype for a mean: floats keep theirs, integers and bools give float64."""
+    return x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+
+
 def _reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
     return () if axes is None else tuple(s for i, s in enumerate(shape) if i not in axes)
 
@@ -101,7 +109,7 @@ def _reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tupl
 def _reduce(op: type[Function], x: Any, axis: Any, keepdims: bool) -> Tensor:
     x = lift(x)
     axes = None if axis is None else _normalize_axis(axis, x.ndim, op.name)
-    return op.apply(x, axes=axes, keepdims=bool(keepdims))
+    return op.apply(x, axes=axes if x.ndim else None, keepdims=bool(keepdims))
 
 
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
