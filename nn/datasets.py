@@ -9,14 +9,12 @@ the ``path=`` argument (when given, the only place looked in), ``$TENSORGRAD_DAT
 """
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
 import math
 import os
 import struct
 import sys
-import tempfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,8 @@ from typing import Any, BinaryIO
 from urllib import request
 
 import numpy as np
+
+from tensorgrad.files import write_atomic
 
 DATA_ENV = "TENSORGRAD_DATA"
 IDX_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -138,22 +138,18 @@ def default_cache_dir() -> Path:
 def download_file(url: str, dest: str | os.PathLike[str], sha256: str, timeout: float = 60.0) -> Path:
     """Fetch ``url`` to ``dest`` atomically: into a temp file beside it, renamed only once its SHA-256 matches."""
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
     print(f"downloading {url} -> {dest}", file=sys.stderr)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    try:
+
+    def fetch(out: BinaryIO) -> None:
         digest = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, request.urlopen(url, timeout=timeout) as response:
+        with request.urlopen(url, timeout=timeout) as response:
             for chunk in iter(lambda: response.read(_CHUNK), b""):
                 digest.update(chunk)
                 out.write(chunk)
         if digest.hexdigest() != sha256:
             raise ValueError(f"download_file: {url} has SHA-256 {digest.hexdigest()}, expected {sha256}; "
                              f"the transfer was corrupted or the file changed upstream, so it was not saved.")
-        os.replace(tmp, dest)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    write_atomic(dest, fetch, "download_file")
     return dest
 
 

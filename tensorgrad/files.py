@@ -79,7 +79,8 @@ def write_atomic(path: str | os.PathLike, write: Callable[[BinaryIO], object], w
 
 def _keep_owner_and_mode(fd: int, existing: os.stat_result) -> None:
     """The replacement keeps the replaced file's permissions (and its owner, where we may set it)."""
-    os.fchmod(fd, stat.S_IMODE(existing.st_mode))
+    if hasattr(os, "fchmod"):                       # POSIX (Windows has no modes to keep)
+        os.fchmod(fd, stat.S_IMODE(existing.st_mode))
     if hasattr(os, "fchown") and (existing.st_uid, existing.st_gid) != (os.getuid(), os.getgid()):
         with contextlib.suppress(PermissionError):
             os.fchown(fd, existing.st_uid, existing.st_gid)

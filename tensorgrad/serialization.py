@@ -12,6 +12,7 @@ allocation. Pickles (``torch.save`` checkpoints) are refused with the recipe to 
 """
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -124,29 +125,36 @@ def format_for(path: str | os.PathLike, format: str | None, who: str) -> str:
     return format
 
 
-def save(obj: Any, f: str | os.PathLike, format: str | None = None) -> None:
+def save(obj: Any, f: str | os.PathLike | BinaryIO, format: str | None = None) -> None:
     """Write ``obj`` (a Tensor, array, number, or nested dicts/lists/tuples of them, e.g. a state dict or
     ``{"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 3}``) to the file ``f``.
 
     Safetensors by default; npz when ``format="npz"`` or the name ends in ``.npz``. The file appears
-    whole or not at all; a symlink is written through; read-only and special files are refused.
+    whole or not at all; a symlink is written through; read-only and special files are refused. ``f``
+    may also be a binary file object (``io.BytesIO``), written at its position.
     """
     write_checkpoint(obj, f, format, "tg.save")
 
 
-def write_checkpoint(obj: Any, f: str | os.PathLike, format: str | None, who: str) -> None:
+def write_checkpoint(obj: Any, f: str | os.PathLike | BinaryIO, format: str | None, who: str) -> None:
     """:func:`save`, with errors saying ``who`` (the public function the user called)."""
-    if not isinstance(f, (str, os.PathLike)):
-        raise TypeError(f"{who}: f must be a file path (str or os.PathLike), got a {type(f).__name__}.")
-    fmt = format_for(f, format, who)
+    is_path = isinstance(f, (str, os.PathLike))
+    if not is_path and not hasattr(f, "write"):
+        raise TypeError(f"{who}: f must be a file path (str or os.PathLike) or a binary file object, "
+                        f"got a {type(f).__name__}.")
+    fmt = format_for(f if is_path else "", format, who)
     arrays, structure = flatten_structure(obj, who)
     if fmt == "safetensors":
         metadata = {"format": "pt", STRUCTURE_KEY: json.dumps(structure)}
         data = safetensors.numpy.save(arrays, metadata=metadata)
-        write_atomic(f, lambda out: out.write(data), who)
+        write = lambda out: out.write(data)  # noqa: E731
     else:
         extra = None if _is_flat_state(arrays, structure) else json.dumps(structure)
-        write_atomic(f, lambda out: _write_npz(out, arrays, extra), who)
+        write = lambda out: _write_npz(out, arrays, extra)  # noqa: E731
+    if is_path:
+        write_atomic(f, write, who)
+    else:
+        write(f)
 
 
 def _write_npz(out: BinaryIO, arrays: dict[str, np.ndarray], structure: str | None) -> None:
@@ -161,9 +169,11 @@ def _write_npz(out: BinaryIO, arrays: dict[str, np.ndarray], structure: str | No
 
 
 # ------------------------------------------------------------------------------------------ loading
-def load(f: str | os.PathLike, map_location: Any = None, weights_only: bool | None = None, mmap: Any = None) -> Any:
+def load(f: str | os.PathLike | BinaryIO, map_location: Any = None, weights_only: bool | None = None,
+         mmap: Any = None) -> Any:
     """What :func:`save` wrote to ``f`` (Tensors come back as Tensors, arrays as arrays). Also reads any
     safetensors file (e.g. written by PyTorch: a dict of Tensors) and npz archives (a dict of arrays).
+    ``f`` is a path or a binary file object (read from its position to the end).
 
     ``map_location``, ``weights_only`` and ``mmap`` are accepted for code written for ``torch.load``:
     tensorgrad runs on the CPU and never unpickles. A pickle (a ``torch.save`` file) raises
@@ -175,23 +185,30 @@ def load(f: str | os.PathLike, map_location: Any = None, weights_only: bool | No
     return read_checkpoint(f, "tg.load")
 
 
-def read_checkpoint(f: str | os.PathLike, who: str) -> Any:
+def read_checkpoint(f: str | os.PathLike | BinaryIO, who: str) -> Any:
     """The object stored in ``f``, its format detected from its first bytes (not its name)."""
-    if not isinstance(f, (str, os.PathLike)):
-        raise TypeError(f"{who}: f must be a file path (str or os.PathLike), got a {type(f).__name__}.")
-    path = os.fspath(f)
-    st = os.stat(path)                      # a missing file raises FileNotFoundError naming it
-    if not stat.S_ISREG(st.st_mode):
-        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-        raise CheckpointError(f"{who}: {path} is {kind}; give the path of a checkpoint file.")
-    with open(path, "rb") as stream:
-        head = stream.read(16)
-    kind = sniff(head, st.st_size)
+    if isinstance(f, (str, os.PathLike)):
+        path = os.fspath(f)
+        st = os.stat(path)                      # a missing file raises FileNotFoundError naming it
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            raise CheckpointError(f"{who}: {path} is {kind}; give the path of a checkpoint file.")
+        with open(path, "rb") as stream:
+            head = stream.read(16)
+        source: str | bytes = path
+        size = st.st_size
+    elif hasattr(f, "read"):
+        source = f.read()
+        path, head, size = str(getattr(f, "name", f"the {type(f).__name__} buffer")), source[:16], len(source)
+    else:
+        raise TypeError(f"{who}: f must be a file path (str or os.PathLike) or a binary file object, "
+                        f"got a {type(f).__name__}.")
+    kind = sniff(head, size)
     if kind == "safetensors":
-        return _load_safetensors(path, who)
+        return _load_safetensors(source, path, who)
     if kind == "zip":
-        return _load_zip(path, who)
-    raise CheckpointError(_unreadable(path, kind, who))
+        return _load_zip(source if isinstance(source, str) else io.BytesIO(source), path, who)
+    raise CheckpointError(_unreadable(path, kind, head, who))
 
 
 def sniff(head: bytes, size: int) -> str:
@@ -213,7 +230,7 @@ def sniff(head: bytes, size: int) -> str:
     return "unknown"
 
 
-def _unreadable(path: str, kind: str, who: str) -> str:
+def _unreadable(path: str, kind: str, head: bytes, who: str) -> str:
     if kind == "pickle":
         return (f"{who}: {path} is a Python pickle (what torch.save writes). tensorgrad never unpickles a "
                 f"file: unpickling runs arbitrary code. Re-save it as safetensors. {_PYTORCH_RECIPE.replace('PATH', repr(path))}")
@@ -230,20 +247,21 @@ def _unreadable(path: str, kind: str, who: str) -> str:
     if kind == "truncated safetensors":
         return (f"{who}: {path} is not a readable safetensors file: its header announces more bytes than the "
                 f"file holds; the file is truncated. Load an earlier checkpoint or save again.")
-    return (f"{who}: {path} is not a readable {expected} checkpoint (it starts with {_first_bytes(path)}, which "
+    return (f"{who}: {path} is not a readable {expected} checkpoint (it starts with {head[:8]!r}, which "
             f"is neither safetensors nor npz); the file is truncated or corrupt, or another format.")
 
 
-def _first_bytes(path: str) -> str:
-    with open(path, "rb") as stream:
-        return repr(stream.read(8))
-
-
-def _load_safetensors(path: str, who: str) -> Any:
+def _load_safetensors(source: str | bytes, path: str, who: str) -> Any:
+    """Arrays and metadata of a safetensors file (memory-mapped) or of its bytes."""
     try:
-        with safetensors.safe_open(path, framework="np") as opened:
-            metadata = opened.metadata() or {}
-            arrays = {k: opened.get_tensor(k) for k in opened.keys()}
+        if isinstance(source, str):
+            with safetensors.safe_open(source, framework="np") as opened:
+                metadata = opened.metadata() or {}
+                arrays = {k: opened.get_tensor(k) for k in opened.keys()}
+        else:
+            arrays = safetensors.numpy.load(source)
+            header = json.loads(source[8:8 + int.from_bytes(source[:8], "little")])
+            metadata = header.get("__metadata__") or {}
     except (safetensors.SafetensorError, OSError, ValueError, TypeError) as err:
         hint = ("; bfloat16 and float8 tensors have no numpy dtype: convert them to float32 in PyTorch "
                 "before saving" if "bfloat16" in str(err) or "float8" in str(err) or "dtype" in str(err).lower()
@@ -264,9 +282,9 @@ def _rebuild(structure_json: str, arrays: dict[str, np.ndarray], path: str, who:
                               f"its arrays are readable with safetensors or np.load.") from None
 
 
-def _load_zip(path: str, who: str) -> Any:
+def _load_zip(source: str | BinaryIO, path: str, who: str) -> Any:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) as archive:
             names = archive.namelist()
             if any(n.endswith("data.pkl") for n in names):
                 raise CheckpointError(

@@ -308,3 +308,22 @@ def test_a_bfloat16_safetensors_file_is_a_clear_error(tmp_path):
     safetensors.torch.save_file({"w": torch.ones(2, dtype=torch.bfloat16)}, tmp_path / "bf16.safetensors")
     with pytest.raises(CheckpointError, match=r"bf16\.safetensors.*bfloat16.*float32"):
         tg.load(tmp_path / "bf16.safetensors")
+
+
+@pytest.mark.parametrize("format", ["safetensors", "npz"])
+def test_file_objects_round_trip_as_with_torch_save(format):
+    buffer = io.BytesIO()
+    tg.save(EVERYTHING, buffer, format=format)
+    buffer.seek(0)
+    _equal(tg.load(buffer), EVERYTHING)
+    with pytest.raises(CheckpointError, match="the BytesIO buffer is not a readable safetensors file"):
+        tg.load(io.BytesIO(buffer.getvalue()[:-3] if format == "safetensors" else b"\x08" + b"\x00" * 7 + b"{}"))
+    with pytest.raises(TypeError, match="f must be a file path .* or a binary file object, got a int"):
+        tg.save({}, 3)
+
+
+def test_a_compressed_npz_loads(tmp_path):
+    np.savez_compressed(tmp_path / "c.npz", w=np.arange(1000.0), b=np.ones((3, 3), np.int16))
+    loaded = nn.load_state(tmp_path / "c.npz")
+    np.testing.assert_array_equal(loaded["w"], np.arange(1000.0))
+    assert loaded["b"].dtype == np.int16
