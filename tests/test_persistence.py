@@ -284,7 +284,7 @@ def test_state_keys_named_like_numpy_arguments_round_trip(tmp_path, name):
         np.testing.assert_array_equal(loaded[k], state[k])
 
 
-def test_model_checkpoint_writes_safetensors_by_default_and_npz_by_name(tmp_path):
+def test_checkpoint_callback_writes_safetensors_by_default_and_npz_by_name(tmp_path):
     model = _model(10)
     model.fit(X, Y, epochs=1, batch_size=8, verbose=0,
               callbacks=[ModelCheckpoint(tmp_path / "best.weights", monitor="loss"),
