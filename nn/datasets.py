@@ -24,6 +24,7 @@ from urllib import request
 import numpy as np
 
 from tensorgrad.files import write_atomic
+from tensorgrad.serialization import MAX_DEFLATE_RATIO
 
 DATA_ENV = "TENSORGRAD_DATA"
 IDX_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -32,7 +33,6 @@ IDX_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
 IDX_DTYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"),
               0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
 _CHUNK = 1 << 20
-_MAX_DEFLATE_RATIO = 1032         # deflate never inflates more than this (RFC 1951's limit is about 1032:1)
 
 
 class IdxFormatError(ValueError):
@@ -93,9 +93,9 @@ def _check_inflated_size(path: Path, dims: tuple[int, ...], dtype: np.dtype, tot
         return
     recorded, compressed = bounds
     declared = f"the header says shape {dims} of {dtype.name} = {total - 4 - 4 * len(dims)} data bytes"
-    if total > compressed * _MAX_DEFLATE_RATIO + 1024:
+    if total > compressed * MAX_DEFLATE_RATIO + 1024:
         raise IdxFormatError(f"{path}: {declared}, more than {compressed} compressed bytes can hold (deflate "
-                             f"inflates at most {_MAX_DEFLATE_RATIO}x); the header is corrupt. Refused "
+                             f"inflates at most {MAX_DEFLATE_RATIO}x); the header is corrupt. Refused "
                              f"without decompressing it.")
     if total < 2**32 and recorded > total:
         raise IdxFormatError(f"{path}: not a valid gzip file for its header: {declared} ({total} bytes with the "

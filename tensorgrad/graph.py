@@ -276,7 +276,8 @@ def _fallback_dot_path(path: Path) -> tuple[Path, str]:
             break
         candidate = path.with_suffix(f".{n}.dot")
     first = path.with_suffix(".dot")
-    note = "" if candidate == first else f" ({first} already exists and is not a fallback file, so it was left as it was)"
+    note = ("" if candidate == first
+            else f" ({first} already exists and is not a fallback file, so it was left as it was)")
     return candidate, note
 
 

@@ -18,7 +18,6 @@ import math
 import os
 import stat
 import zipfile
-from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
 import numpy as np
@@ -32,8 +31,12 @@ FORMATS = ("safetensors", "npz")
 STRUCTURE_KEY = "tensorgrad.structure"      # safetensors metadata entry holding the structure as JSON
 STRUCTURE_MEMBER = "tensorgrad-structure.json"  # the same inside an npz archive
 _LEAF_KEY = "data"                          # the key of an object that is a single tensor or array
-_MAX_DEFLATE_RATIO = 1032                   # deflate never inflates more than this (RFC 1951 limit ~1032:1)
+MAX_DEFLATE_RATIO = 1032                    # deflate never inflates more than this (RFC 1951 limit ~1032:1)
 _MAX_STRUCTURE_BYTES = 100 << 20
+# the dtypes both safetensors and numpy know (in native byte order; stored little-endian)
+STORABLE_DTYPES = frozenset(np.dtype(t) for t in (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8,
+                                                  np.uint16, np.uint32, np.uint64, np.float16, np.float32,
+                                                  np.float64, np.complex64))
 _PYTORCH_RECIPE = (
     "To convert a PyTorch checkpoint, run in Python with torch installed:\n"
     "    import torch, safetensors.torch\n"
@@ -57,9 +60,10 @@ def flatten_structure(obj: Any, who: str = "tg.save") -> tuple[dict[str, np.ndar
         if key in arrays:
             raise ValueError(f"{who}: {routes[key]} and {route} would both be stored under the key {key!r} "
                              f"(nested keys are joined with '.'); rename one of them.")
-        if value.dtype.kind not in "biufc" or value.dtype.kind == "c" and value.dtype != np.complex64:
+        if value.dtype.newbyteorder("=") not in STORABLE_DTYPES:
             raise TypeError(f"{who}: {route} is an array of dtype {value.dtype}; checkpoints hold bool, integer, "
-                            f"float and complex64 arrays. Convert it (e.g. .astype(np.float32)) or keep it apart.")
+                            f"float16/32/64 and complex64 arrays. Convert it (e.g. .astype(np.float32)) or keep "
+                            f"it apart.")
         # little-endian and C-contiguous, as safetensors stores it (np.asarray keeps 0-d arrays 0-d)
         arrays[key], routes[key] = np.asarray(value, dtype=value.dtype.newbyteorder("<"), order="C"), route
         return key
@@ -233,7 +237,7 @@ def sniff(head: bytes, size: int) -> str:
 def _unreadable(path: str, kind: str, head: bytes, who: str) -> str:
     if kind == "pickle":
         return (f"{who}: {path} is a Python pickle (what torch.save writes). tensorgrad never unpickles a "
-                f"file: unpickling runs arbitrary code. Re-save it as safetensors. {_PYTORCH_RECIPE.replace('PATH', repr(path))}")
+                f"file: unpickling runs arbitrary code. Re-save it as safetensors. {_recipe(path)}")
     if kind == "hdf5":
         return (f"{who}: {path} is an HDF5 file (a Keras .h5 model); tensorgrad reads safetensors and npz. "
                 f"Export the weights as arrays (model.get_weights() in Keras) and save them with np.savez.")
@@ -249,6 +253,10 @@ def _unreadable(path: str, kind: str, head: bytes, who: str) -> str:
                 f"file holds; the file is truncated. Load an earlier checkpoint or save again.")
     return (f"{who}: {path} is not a readable {expected} checkpoint (it starts with {head[:8]!r}, which "
             f"is neither safetensors nor npz); the file is truncated or corrupt, or another format.")
+
+
+def _recipe(path: str) -> str:
+    return _PYTORCH_RECIPE.replace("PATH", repr(path))
 
 
 def _load_safetensors(source: str | bytes, path: str, who: str) -> Any:
@@ -289,7 +297,7 @@ def _load_zip(source: str | BinaryIO, path: str, who: str) -> Any:
             if any(n.endswith("data.pkl") for n in names):
                 raise CheckpointError(
                     f"{who}: {path} is a PyTorch checkpoint (torch.save's zip of pickles). tensorgrad never "
-                    f"unpickles a file: unpickling runs arbitrary code. {_PYTORCH_RECIPE.replace('PATH', repr(path))}")
+                    f"unpickles a file: unpickling runs arbitrary code. {_recipe(path)}")
             arrays = dict(_npz_members(archive, path, who))
             structure = None
             if STRUCTURE_MEMBER in names:
@@ -311,7 +319,7 @@ def _load_zip(source: str | BinaryIO, path: str, who: str) -> Any:
 
 def _check_inflation(info: zipfile.ZipInfo, path: str, who: str) -> None:
     """A member whose declared size its compressed bytes cannot produce is refused before reading it."""
-    limit = info.compress_size * (1 if info.compress_type == zipfile.ZIP_STORED else _MAX_DEFLATE_RATIO) + 1024
+    limit = info.compress_size * (1 if info.compress_type == zipfile.ZIP_STORED else MAX_DEFLATE_RATIO) + 1024
     if info.file_size > limit:
         raise CheckpointError(f"{who}: {path}: member {info.filename!r} claims {info.file_size} bytes but stores "
                               f"{info.compress_size}; the archive is corrupt (or a decompression bomb). Refused "
@@ -330,7 +338,7 @@ def _npz_members(archive: zipfile.ZipFile, path: str, who: str) -> Iterator[tupl
             version = np.lib.format.read_magic(member)
             reader = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
             if version not in reader:
-                raise ValueError(f"member {key!r} has .npy version {version}, which numpy cannot read")
+                raise ValueError(f"member {key!r} has .npy format version {version}; tensorgrad reads 1.0 and 2.0")
             shape, _, dtype = reader[version](member)
             header_bytes = member.tell()
         if dtype.hasobject:
@@ -346,4 +354,5 @@ def _npz_members(archive: zipfile.ZipFile, path: str, who: str) -> Iterator[tupl
             yield key, np.lib.format.read_array(member, allow_pickle=False)
 
 
-__all__ = ["save", "load", "write_checkpoint", "read_checkpoint", "CheckpointError", "FORMATS"]
+__all__ = ["save", "load", "write_checkpoint", "read_checkpoint", "CheckpointError", "FORMATS", "STORABLE_DTYPES",
+           "MAX_DEFLATE_RATIO"]

@@ -117,9 +117,11 @@ def test_a_safetensors_file_written_elsewhere_loads_as_tensors(tmp_path):
 
 
 @pytest.mark.parametrize("obj, error, message", [
-    ({"a.b": np.ones(1), "a": {"b": np.zeros(1)}}, ValueError, r"\['a.b'\] and \['a'\]\['b'\] would both be stored under the key 'a.b'"),
+    ({"a.b": np.ones(1), "a": {"b": np.zeros(1)}}, ValueError,
+     r"\['a.b'\] and \['a'\]\['b'\] would both be stored under the key 'a.b'"),
     ({1: np.ones(1), "1": np.ones(1)}, ValueError, r"\[1\] and \['1'\] would both be stored under the key '1'"),
     ({"x": np.array(["text"])}, TypeError, r"\['x'\] is an array of dtype <U4"),
+    ({"x": np.zeros(2, "datetime64[D]")}, TypeError, r"\[.x.\] is an array of dtype datetime64\[D\]"),
     ({"x": np.array([object()])}, TypeError, r"\['x'\] is an array of dtype object"),
     ({"x": [set()]}, TypeError, r"\['x'\]\[0\] is a set; tensorgrad saves tensors"),
     ({(1, 2): np.ones(1)}, TypeError, r"has a key \(1, 2\) of type tuple"),
