@@ -145,8 +145,8 @@ class Module:
                     if full in named:
                         raise ValueError(
                             f"{type(self).__name__} '{self.name}': two different parameters are both named "
-                            f"{full!r} (shapes {_shape_of(named[full])} and {_shape_of(p)}). Names join attribute "
-                            f"names and dict keys with '.', so keys 1 and '1', or a key 'v1.bias' beside a "
+                            f"{full!r} (shapes {named[full].expected_shape} and {p.expected_shape}). Names join "
+                            f"attribute names and dict keys with '.', so keys 1 and '1', or a key 'v1.bias' beside a "
                             f"sub-module 'v1', spell the same name; rename one so each weight is saved and "
                             f"loaded under its own name.")
                     named[full] = p
@@ -246,10 +246,6 @@ class Module:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
-
-
-def _shape_of(p: Parameter) -> str:
-    return str(p.expected_shape)
 
 
 def _checked_array(value: Any, p: Parameter) -> tuple[np.ndarray, str]:
