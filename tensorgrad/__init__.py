@@ -17,10 +17,11 @@ from .graph import Graph, render, to_dot
 from .ops import *  # noqa: F401,F403 - every primitive as tensorgrad.<name>
 from .ops import __all__ as _ops_all
 from .random import manual_seed
+from .serialization import load, save
 
 __version__ = "0.1.0"
 
 __all__ = ["Tensor", "tensor", "as_tensor", "from_numpy", "Function", "apply", "grad", "no_grad", "enable_grad",
            "inference_mode", "set_grad_enabled", "increment_version", "autograd", "is_grad_enabled", "toposort",
            "gradcheck", "GradcheckError",
-           "detect_anomaly", "manual_seed", "to_dot", "render", "Graph", *_ops_all]
+           "detect_anomaly", "manual_seed", "to_dot", "render", "Graph", "save", "load", *_ops_all]
