@@ -279,6 +279,8 @@ class Tensor:
     def min(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return _ops.min(self, axis, keepdims)
     def argmax(self, axis: Any = None) -> "Tensor": return Tensor(np.argmax(self.data, axis=axis))
     def argmin(self, axis: Any = None) -> "Tensor": return Tensor(np.argmin(self.data, axis=axis))
+    def any(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return Tensor(self.data.any(axis, keepdims=keepdims))
+    def all(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return Tensor(self.data.all(axis, keepdims=keepdims))
     def exp(self) -> "Tensor": return _ops.exp(self)
     def log(self) -> "Tensor": return _ops.log(self)
     def sqrt(self) -> "Tensor": return _ops.sqrt(self)
@@ -333,6 +335,9 @@ class Tensor:
         return (self[i] for i in range(len(self)))
 
     def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(f"The truth value of a tensor of shape {self.shape} is ambiguous (it has "
+                             f"{self.data.size} elements); use .any() or .all(), or compare one element.")
         return bool(self.data)
 
     def __float__(self) -> float:

@@ -146,3 +146,15 @@ def test_pickling_a_leaf_keeps_data_grad_attributes_and_class():
         assert not np.shares_memory(back.data, w.data)
         back.data += 1                             # a fresh version counter, its own memory
         assert w.tolist() == [1.0, 2.0]
+
+
+# --------------------------------------------------------------------------- truth values
+
+def test_any_all_and_the_truth_value_of_a_tensor():
+    """bool() of a multi-element tensor names its shape and points to .any()/.all(), which exist."""
+    t = tg.tensor([1.0, 0.0])
+    assert t.any().item() is True and t.all().item() is False
+    assert (t >= 0).all(axis=0).item() is True and t.any(axis=0, keepdims=True).shape == (1,)
+    assert bool(tg.tensor([2.0])) and not bool(tg.tensor(0.0))
+    with pytest.raises(ValueError, match=r"shape \(2,\) is ambiguous.*\.any\(\) or \.all\(\)"):
+        bool(t)
