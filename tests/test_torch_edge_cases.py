@@ -82,12 +82,16 @@ def test_tensor_of_zero_d_tensors_stacks_their_values():
     t = tg.tensor([tg.tensor(1.0), tg.tensor(2.0)])
     assert t.tolist() == [1.0, 2.0] and t.dtype == np.float32 and not t.requires_grad
     assert tg.tensor([tg.tensor(1.0, dtype=np.float64), 2.0]).dtype == np.float64
-    assert tg.tensor([[tg.tensor([1.0])], [3.0]]).tolist() == [[1.0], [3.0]]
+    assert tg.tensor([[tg.tensor(1.0)], [3.0]]).tolist() == [[1.0], [3.0]]
+    assert tg.tensor((tg.tensor(1), 2)).dtype == np.int64
 
 
-def test_tensor_of_multi_element_or_grad_tensors_is_a_clear_error():
-    with pytest.raises(ValueError, match=r"shape \(2,\).*one-element.*tensorgrad.stack"):
+def test_tensor_of_tensors_with_axes_or_grad_is_a_clear_error():
+    """Never numpy's stacked reading or an object array: torch would read a (1,) tensor as a number."""
+    with pytest.raises(ValueError, match=r"shape \(2,\).*only 0-d.*tensorgrad.stack"):
         tg.tensor([tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0])])
+    with pytest.raises(ValueError, match=r"shape \(1,\).*only 0-d"):
+        tg.tensor([[tg.tensor([1.0])], [3.0]])
     with pytest.raises(TypeError, match=r"requires grad.*tensorgrad.stack"):
         tg.tensor([tg.tensor(1.0, requires_grad=True), tg.tensor(2.0)])
 
