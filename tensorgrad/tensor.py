@@ -65,7 +65,7 @@ def _list_to_array(data: list | tuple, dtype: Any) -> np.ndarray:
 
 def _check_tensors_in_list(met: list) -> None:
     for t in met:
-        if t.requires_grad:
+        if t.requires_grad and autograd.is_grad_enabled():
             raise TypeError(f"tensor(): a list holds a tensor that requires grad (shape {t.shape}); copying its value "
                             f"would drop its gradient. Use tensorgrad.stack([...]) to keep the graph, or .detach() "
                             f"the items if you want plain values.")

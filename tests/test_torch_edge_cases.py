@@ -92,8 +92,11 @@ def test_tensor_of_tensors_with_axes_or_grad_is_a_clear_error():
         tg.tensor([tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0])])
     with pytest.raises(ValueError, match=r"shape \(1,\).*only 0-d"):
         tg.tensor([[tg.tensor([1.0])], [3.0]])
+    w = tg.tensor(1.0, requires_grad=True)
     with pytest.raises(TypeError, match=r"requires grad.*tensorgrad.stack"):
-        tg.tensor([tg.tensor(1.0, requires_grad=True), tg.tensor(2.0)])
+        tg.tensor([w, tg.tensor(2.0)])
+    with tg.no_grad():                   # nothing is recorded there, so nothing is lost
+        assert tg.tensor([w, 2.0]).tolist() == [1.0, 2.0]
 
 
 def test_ops_on_lists_of_tensors_stack_them_and_keep_the_graph():
