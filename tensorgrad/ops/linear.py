@@ -20,17 +20,20 @@ ACTIVATIONS = (None, "relu", "tanh")
 
 class Linear(Op):
     """z = x W + b,  a = f(z) with f ∈ {identity, relu, tanh};
-    dL/dz = g ⊙ f'(z)  (f' = 1, [a > 0], 1 - a²),  dL/dx = dL/dz Wᵀ,  dL/dW = xᵀ dL/dz,  dL/db = 1ᵀ dL/dz."""
-    __slots__ = ("activation",)
+    dL/dz = g ⊙ f'(z)  (f' = 1, [a > 0], 1 - a²),  dL/dx = dL/dz Wᵀ,  dL/dW = xᵀ dL/dz,  dL/db = 1ᵀ dL/dz.
+    With ``weight_out_in`` the weight is stored (out, in) as PyTorch's, V = Wᵀ: z = x Vᵀ + b,
+    dL/dx = dL/dz V,  dL/dV = dL/dzᵀ x (the gradient keeps V's layout)."""
+    __slots__ = ("activation", "weight_out_in")
     saves_output = True
 
     @property
     def name(self) -> str:  # type: ignore[override]
         return "linear" if self.activation is None else f"linear+{self.activation}"
 
-    def forward(self, x, w, *bias, activation):
+    def forward(self, x, w, *bias, activation, weight_out_in=False):
         self.activation = activation
-        z = x @ w
+        self.weight_out_in = weight_out_in
+        z = x @ (w.T if weight_out_in else w)
         if bias:
             z += bias[0]
         if activation == "relu":
@@ -53,8 +56,12 @@ class Linear(Op):
             g2 = g.reshape((-1, g.shape[-1]))
         else:
             g2 = g
-        gx = g @ w.T if need[0] else None
-        gw = x.T @ g2 if need[1] else None
+        if self.weight_out_in:
+            gx = g @ w if need[0] else None
+            gw = g2.T @ x if need[1] else None
+        else:
+            gx = g @ w.T if need[0] else None
+            gw = x.T @ g2 if need[1] else None
         if len(need) == 2:
             return gx, gw
         # the bias gradient 1ᵀ g: through BLAS, and as a matmul it is recorded under create_graph too
