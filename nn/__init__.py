@@ -7,7 +7,7 @@ of the lecture notes (Dense, Sequential, summary, get_weights, functional Model)
     >>> model.count_params()
     266610
 """
-from . import activations, callbacks, data, datasets, functional, init, losses, metrics, utils
+from . import activations, callbacks, data, datasets, functional, init, losses, metrics, transforms, utils
 from .callbacks import History
 from .data import DataLoader
 from .activations import (ELU, GELU, Activation, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, ReLU, ReLU6, Sigmoid,
@@ -29,7 +29,7 @@ from .keras.version import __version__
 from . import keras  # last: nn.keras re-exports the modules above (`import nn as tf; tf.keras...`)
 
 __all__ = [
-    "__version__", "keras", "activations", "callbacks", "data", "datasets", "functional", "init", "losses",
+    "__version__", "keras", "activations", "callbacks", "data", "datasets", "functional", "init", "losses", "transforms",
     "metrics", "utils", "DataLoader", "History", "to_categorical",
     "Module", "ModuleList", "ModuleDict", "RemovableHandle", "Parameter", "UninitializedParameter", "clear_session",
     "Dense", "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Concatenate", "concatenate", "Maxout",
