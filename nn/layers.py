@@ -144,13 +144,14 @@ class Linear(Module):
 
 
 class Identity(Module):
-    """Returns its input unchanged (a placeholder, as PyTorch's; arguments are accepted and ignored)."""
+    """Returns its input unchanged (a placeholder, as PyTorch's; arguments are accepted and ignored);
+    arrays come back as Tensors, as from any layer."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
-    def forward(self, input: Any) -> Any:
-        return input
+    def forward(self, input: Any) -> Tensor:
+        return input if isinstance(input, Tensor) else as_tensor(input)
 
 
 class Flatten(Module):
