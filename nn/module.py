@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 import numpy as np
 
 from tensorgrad import Tensor
+from tensorgrad.aligned import aligned_copy
 
 from .parameter import Parameter, UninitializedParameter
 from .symbolic import call_symbolic, is_symbolic
@@ -296,6 +297,65 @@ class Module:
             else:
                 p.grad = p.grad.detach()
                 p.grad.data[...] = 0
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Add ``param`` as the parameter ``name`` (PyTorch's spelling of assigning it as an attribute)."""
+        if not isinstance(name, str) or not name.isidentifier():
+            raise KeyError(f"register_parameter: the name must be an identifier, got {name!r}.")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter: {name!r} must be an nn.Parameter (or None), got "
+                            f"{type(param).__name__}; wrap it: nn.Parameter(tensor).")
+        object.__setattr__(self, name, param)
+
+    def to(self, *args: Any, **kwargs: Any) -> "Module":
+        """PyTorch's ``model.to(device)`` / ``model.to(dtype)``: tensorgrad runs on the CPU, so a 'cpu'
+        device changes nothing and any other device is an error; a floating dtype casts every floating
+        parameter and buffer in place (the same objects, so an optimizer keeps them). Returns self."""
+        targets = [*args, kwargs.get("device"), kwargs.get("dtype")]
+        for target in targets:
+            if target is None or isinstance(target, bool):
+                continue
+            if isinstance(target, Tensor):
+                self._cast(target.dtype)
+                continue
+            try:
+                dtype = np.dtype(target)
+            except TypeError:
+                if str(target).split(":")[0] != "cpu":
+                    raise RuntimeError(f"{type(self).__name__}.to({target!r}): tensorgrad runs on the CPU only; use "
+                                       f"'cpu' (or leave the model where it is).") from None
+                continue
+            self._cast(dtype)
+        return self
+
+    def _cast(self, dtype: np.dtype) -> None:
+        if dtype.kind != "f":
+            raise TypeError(f"{type(self).__name__}.to: only floating dtypes can be parameters, got {dtype}.")
+        for module in self.modules():
+            if isinstance(module.__dict__.get("dtype"), np.dtype):   # layers that cast their inputs (Dense, Linear)
+                module.dtype = dtype
+        for t in [*self.parameters(), *self.buffers()]:
+            if isinstance(t, UninitializedParameter):
+                t.lazy_dtype = dtype
+            elif t.dtype.kind == "f" and t.dtype != dtype:
+                t.data = aligned_copy(t.data, dtype)
+                t.grad = None
+
+    def cpu(self) -> "Module":
+        """The module itself: tensorgrad runs on the CPU."""
+        return self
+
+    def float(self) -> "Module":
+        """Cast floating parameters and buffers to float32."""
+        return self.to(np.float32)
+
+    def double(self) -> "Module":
+        """Cast floating parameters and buffers to float64."""
+        return self.to(np.float64)
+
+    def half(self) -> "Module":
+        """Cast floating parameters and buffers to float16."""
+        return self.to(np.float16)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Module":
         """Set ``requires_grad`` on every parameter (``False`` freezes the module); returns self."""

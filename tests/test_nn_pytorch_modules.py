@@ -254,6 +254,28 @@ def test_forward_hooks_see_and_may_replace_inputs_and_outputs():
     kw.remove()
 
 
+def test_to_cpu_is_a_no_op_other_devices_are_refused_and_dtypes_cast_in_place():
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    weight = model[0].weight
+    assert model.to("cpu") is model and model.cpu() is model and model.to(device="cpu:0") is model
+    with pytest.raises(RuntimeError, match=r"to\('cuda'\): tensorgrad runs on the CPU only"):
+        model.to("cuda")
+    model.double()
+    assert model[0].weight is weight and weight.dtype == np.float64
+    assert model(np.ones((1, 2), np.float32)).dtype == np.float64       # inputs follow the layers' dtype
+    assert model.to(np.float32)[0].weight.dtype == np.float32
+    with pytest.raises(TypeError, match="only floating dtypes"):
+        model.to(np.int64)
+
+
+def test_register_parameter_adds_a_trained_parameter():
+    m = nn.Module()
+    m.register_parameter("scale", nn.Parameter(tg.tensor(np.ones(2))))
+    assert [n for n, _ in m.named_parameters()] == ["scale"]
+    with pytest.raises(TypeError, match="must be an nn.Parameter"):
+        m.register_parameter("bad", tg.tensor(np.ones(2)))
+
+
 def test_add_module_registers_under_any_name():
     m = nn.Module()
     m.add_module("layer-1", nn.Linear(2, 2))
