@@ -11,6 +11,8 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
+from tensorgrad import Tensor
+
 from .layers import Input
 from .module import _CONCRETE, Module
 from .summary import format_summary
@@ -156,18 +158,29 @@ class Sequential(Model):
         if self.output is None and len(self._modules) == 1 and layer._declared_input_shape is not None:
             self.build(layer._declared_input_shape)
 
-    def build(self, input_shape: Any) -> None:
+    def build(self, input_shape: Any, dtype: Any = np.float32) -> None:
         """Trace the layers on a symbolic input of per-sample ``input_shape`` (Keras's batch form
-        ``(None, ...)`` is accepted too)."""
+        ``(None, ...)`` is accepted too) and ``dtype``."""
         if isinstance(input_shape, (tuple, list)) and len(input_shape) > 1 and input_shape[0] is None:
             input_shape = tuple(input_shape[1:])
-        out = self.input = Input(input_shape)
+        out = self.input = Input(input_shape, dtype=dtype)
         for layer in self.layers:
             out = layer(out)
         self.output = out
 
+    _untraceable = False   # a first batch's trace failed: the model runs unbuilt (PyTorch never traces)
+
     def forward(self, x: Any) -> Any:
-        if self.output is None:
+        if self.output is None and isinstance(x, _CONCRETE) and not self._untraceable:
+            # Built from the first batch for Keras's summary and output shapes. A module the symbolic trace
+            # cannot follow (one returning a tuple, say) leaves the model unbuilt, as PyTorch's always is;
+            # the real call below still raises every real error.
+            try:
+                self.build(x.shape[1:], np.asarray(x.data if isinstance(x, Tensor) else x).dtype)
+            except Exception:   # noqa: BLE001 - see above
+                self.input = self.output = None
+                self._untraceable = True
+        elif self.output is None and not isinstance(x, _CONCRETE):
             self.build(x.shape[1:] if hasattr(x, "shape") else np.shape(x)[1:])
         if isinstance(x, _CONCRETE):   # an array or Tensor (every training step): straight to each unhooked
             for layer in self._modules.values():   # layer's forward, since Module.__call__ only routes

@@ -385,3 +385,27 @@ def test_clip_grad_value_clamps_in_place():
     p.grad = tg.tensor(np.array([-3.0, -0.5, 0.2, 9.0]))
     nn.utils.clip_grad_value_([p], 1.0)
     np.testing.assert_array_equal(p.grad.data, [-1, -0.5, 0.2, 1])
+
+
+def test_sequential_runs_modules_the_symbolic_trace_cannot_follow():
+    class Pair(nn.Module):                      # returns a tuple, as some PyTorch modules do
+        def forward(self, x):
+            return x, x * 2
+
+    model = nn.Sequential(nn.Flatten(), Pair())
+    a, b = model(np.ones((2, 3, 2)))
+    assert a.shape == (2, 6) and np.all(b.data == 2)
+    with pytest.raises(ValueError, match="not built yet"):
+        model.summary()
+    traced = nn.Sequential(nn.Flatten(), nn.Linear(6, 2))
+    traced(np.ones((2, 3, 2)))
+    assert traced.output.shape == (None, 2)            # traceable stacks are still built from the first batch
+    with pytest.raises(ValueError, match="expects 6"):  # and real errors still surface
+        nn.Sequential(nn.Flatten(), nn.Linear(6, 2))(np.ones((2, 5)))
+
+
+def test_parameter_wraps_a_tensor_sharing_its_data():
+    t = tg.tensor(np.zeros(3, np.float32))
+    p = nn.Parameter(t)
+    assert p.requires_grad and p.data is t.data and repr(p).startswith("Parameter containing:")
+    assert not nn.Parameter(t, requires_grad=False).requires_grad
