@@ -46,7 +46,10 @@ class ReLU(Module):
 
     def __init__(self, inplace: bool = False, name: str | None = None, input_shape: Any = None) -> None:
         super().__init__(name=name, input_shape=input_shape)
-        self.inplace = bool(inplace)
+        if not isinstance(inplace, bool):
+            raise TypeError(f"ReLU: the first argument is PyTorch's inplace (a bool), got {inplace!r}; Keras's "
+                            f"ReLU(max_value) is not supported here: clip the output (x.clip(0, {inplace!r})).")
+        self.inplace = inplace
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""

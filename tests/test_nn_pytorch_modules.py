@@ -309,6 +309,9 @@ def test_softmax_dim_and_axis_spellings_and_log_softmax():
     with pytest.raises(ValueError, match="not both"):
         nn.Softmax(axis=0, dim=1)
     np.testing.assert_allclose(nn.Softplus(beta=2)(x).data, np.log1p(np.exp(2 * x)) / 2, rtol=1e-6)
+    assert repr(nn.ReLU(inplace=True)) == "ReLU(inplace=True)"
+    with pytest.raises(TypeError, match=r"Keras's ReLU\(max_value\) is not supported"):
+        nn.ReLU(6.0)
 
 
 # --------------------------------------------------------------------------- nn.init (PyTorch's formulas)
@@ -409,3 +412,34 @@ def test_parameter_wraps_a_tensor_sharing_its_data():
     p = nn.Parameter(t)
     assert p.requires_grad and p.data is t.data and repr(p).startswith("Parameter containing:")
     assert not nn.Parameter(t, requires_grad=False).requires_grad
+
+
+def test_activation_modules_match_their_functions():
+    x = rng.normal(size=(3, 4))
+    np.testing.assert_allclose(nn.LogSigmoid()(x).data, -np.log1p(np.exp(-x)), rtol=1e-6)
+    np.testing.assert_allclose(nn.Softmin(dim=1)(x).data, nn.Softmax(dim=1)(-x).data, rtol=1e-6)
+    for module, op in ((nn.GELU(), "gelu"), (nn.SiLU(), "silu"), (nn.Hardtanh(), "hardtanh"), (nn.ReLU6(), "hardtanh")):
+        if not hasattr(tg, op):
+            with pytest.raises(NotImplementedError, match=f"no '{op}' op yet"):
+                module(x)
+    assert repr(nn.ReLU6()) == "ReLU6(min_val=0.0, max_val=6.0)" and repr(nn.GELU()) == "GELU(approximate='none')"
+
+
+def test_container_list_and_dict_operations():
+    a, b, c = nn.Linear(1, 1), nn.Linear(1, 1), nn.Linear(1, 1)
+    ml = nn.ModuleList([a])
+    ml += [b]
+    both = ml + nn.ModuleList([c])
+    assert list(both) == [a, b, c] and list(ml.extend([c])) == [a, b, c] and ml[-1] is c
+    ml[0] = c
+    assert ml[0] is c and isinstance(ml[1:], nn.ModuleList)
+    md = nn.ModuleDict([("x", a)])
+    md.update({"y": b})
+    assert md.keys() == ["x", "y"] and md.values() == [a, b] and md.items()[1] == ("y", b)
+    md.clear()
+    assert len(md) == 0
+    with pytest.raises(KeyError, match="no module 'z'"):
+        md["z"]
+    tg.manual_seed(0)
+    half = nn.Linear(2, 2).half()
+    assert half.weight.dtype == np.float16 and half.float().weight.dtype == np.float32

@@ -205,3 +205,10 @@ def test_fashion_mnist_without_local_files_or_download_says_where_it_looked(tmp_
                         dataclasses.replace(nn.datasets.fashion_mnist, system_dirs=()))   # as on a bare machine
     with pytest.raises(nn.datasets.DatasetNotFoundError, match="Looked in"):
         nn.datasets.FashionMNIST(root=tmp_path)
+
+
+def test_subset_random_sampler_draws_each_index_once_per_pass():
+    sampler = tg.utils.data.SubsetRandomSampler([3, 5, 7], generator=np.random.default_rng(0))
+    assert sorted(sampler) == [3, 5, 7] and len(sampler) == 3
+    with pytest.raises(TypeError, match="generator must be a numpy Generator"):
+        RandomSampler(range(3), generator=42)
