@@ -164,6 +164,8 @@ class Flatten(Module):
 
     def forward(self, input: Any) -> Tensor:
         x = as_tensor(input)
+        if x.ndim == 1 and (self.start_dim, self.end_dim) == (1, -1):
+            return x.reshape((x.shape[0], 1))      # Keras's Flatten of a (batch,) input (PyTorch's raises)
         ndim = max(x.ndim, 1)
         start, end = self.start_dim % ndim, self.end_dim % ndim
         if not (-ndim <= self.start_dim < ndim and -ndim <= self.end_dim < ndim) or start > end:

@@ -291,6 +291,7 @@ def test_flatten_and_unflatten_with_pytorchs_dims():
     assert nn.Flatten()(x).shape == (2, 60)
     assert nn.Flatten(0, 1)(x).shape == (6, 4, 5) and nn.Flatten(1, 2)(x).shape == (2, 12, 5)
     assert nn.Flatten(start_dim=-2)(x).shape == (2, 3, 20)
+    assert nn.Flatten()(np.zeros(4)).shape == (4, 1)                   # Keras's (batch,) -> (batch, 1)
     assert nn.Unflatten(1, (3, 4, 5))(nn.Flatten()(x)).shape == (2, 3, 4, 5)
     assert nn.Unflatten(1, (-1, 5))(np.zeros((2, 20))).shape == (2, 4, 5)
     with pytest.raises(ValueError, match="Unflatten: cannot split axis 1"):
