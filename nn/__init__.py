@@ -7,15 +7,18 @@ of the lecture notes (Dense, Sequential, summary, get_weights, functional Model)
     >>> model.count_params()
     266610
 """
-from . import activations, callbacks, data, datasets, init, losses, metrics, utils
+from . import activations, callbacks, data, datasets, functional, init, losses, metrics, transforms, utils
 from .callbacks import History
 from .data import DataLoader
-from .activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
-from .layers import Concatenate, Dense, Dropout, Flatten, Input, InputLayer, Linear, Maxout, concatenate
+from .activations import (ELU, GELU, Activation, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, ReLU, ReLU6, Sigmoid,
+                          SiLU, Softmax, Softmin, Softplus, Step, Tanh)
+from .containers import ModuleDict, ModuleList
+from .layers import (Concatenate, Dense, Dropout, Flatten, Identity, Input, InputLayer, Linear, Maxout, Unflatten,
+                     concatenate)
 from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, CategoricalCrossentropy, CrossEntropyLoss,
-                     HuberLoss, L1Loss, MSELoss, NLLLoss, SparseCategoricalCrossentropy)
+                     HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss, SparseCategoricalCrossentropy)
 from .models import Model, Sequential
-from .module import Module, clear_session
+from .module import Module, RemovableHandle, clear_session
 from .parameter import Parameter
 from .plotting import plot_history
 from .serialization import load_state, save
@@ -26,12 +29,14 @@ from .keras.version import __version__
 from . import keras  # last: nn.keras re-exports the modules above (`import nn as tf; tf.keras...`)
 
 __all__ = [
-    "__version__", "keras", "activations", "callbacks", "data", "datasets", "init", "losses", "metrics", "utils",
-    "DataLoader", "History", "to_categorical",
-    "Module", "Parameter", "clear_session",
-    "Dense", "Linear", "Flatten", "Dropout", "Concatenate", "concatenate", "Maxout", "Input", "InputLayer",
-    "Activation", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax",
-    "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
+    "__version__", "keras", "activations", "callbacks", "data", "datasets", "functional", "init", "losses", "transforms",
+    "metrics", "utils", "DataLoader", "History", "to_categorical",
+    "Module", "ModuleList", "ModuleDict", "RemovableHandle", "Parameter", "clear_session",
+    "Dense", "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Concatenate", "concatenate", "Maxout",
+    "Input", "InputLayer",
+    "Activation", "Sigmoid", "Tanh", "ReLU", "ReLU6", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax", "LogSoftmax",
+    "Softmin", "LogSigmoid", "GELU", "SiLU", "Hardtanh",
+    "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
     "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
     "Model", "Sequential", "SymbolicTensor", "save", "load_state", "plot_history",
 ]
