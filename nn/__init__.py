@@ -22,11 +22,12 @@ from .serialization import load_state, save
 from .symbolic import SymbolicTensor
 from .utils import to_categorical
 from .keras.version import __version__
+from . import onnx  # after models: nn.onnx.export reads Sequential and Model graphs (onnx itself loads lazily)
 
 from . import keras  # last: nn.keras re-exports the modules above (`import nn as tf; tf.keras...`)
 
 __all__ = [
-    "__version__", "keras", "activations", "callbacks", "data", "datasets", "init", "losses", "metrics", "utils",
+    "__version__", "keras", "onnx", "activations", "callbacks", "data", "datasets", "init", "losses", "metrics", "utils",
     "DataLoader", "History", "to_categorical",
     "Module", "Parameter", "clear_session",
     "Dense", "Linear", "Flatten", "Dropout", "Concatenate", "concatenate", "Maxout", "Input", "InputLayer",
