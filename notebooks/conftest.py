@@ -12,8 +12,6 @@ import pytest
 
 from nn.datasets import IDX_FILES, fashion_mnist
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # inherited by the kernels nbmake starts
-
 NEEDS_FASHION_MNIST = {"02_fashion_mnist_keras.ipynb", "03_fashion_mnist_pytorch_loop.ipynb"}
 
 
@@ -29,3 +27,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if Path(str(item.fspath)).name in NEEDS_FASHION_MNIST:
             item.add_marker(skip)
+
+
+BLAS_THREADS = "OPENBLAS_NUM_THREADS"
+_SET_HERE = pytest.StashKey[bool]()
+
+
+def pytest_runtest_setup(item):
+    """One BLAS thread for the kernel this notebook starts (it inherits the environment); unless set."""
+    if BLAS_THREADS not in os.environ:
+        os.environ[BLAS_THREADS] = "1"
+        item.stash[_SET_HERE] = True
+
+
+def pytest_runtest_teardown(item):
+    if item.stash.get(_SET_HERE, False):
+        del os.environ[BLAS_THREADS]

@@ -160,7 +160,20 @@ def test_multi_output_model_with_a_shared_layer_and_a_model_used_as_a_layer(tmp_
     proto = nn.onnx.load(tmp_path / "multi.onnx")
     assert [i.name for i in proto.graph.input] == ["a", "b"]
     assert [o.name for o in proto.graph.output] == ["inner", "joined", "probs"]
-    assert sum(i.name == "shared/kernel" for i in proto.graph.initializer) == 1
+    assert sum(i.name.startswith("shared/kernel") for i in proto.graph.initializer) == 1   # stored once
+
+
+def test_a_model_used_twice_as_a_layer_stores_its_weights_once_and_casts_like_its_input(tmp_path):
+    inner_in = nn.Input(shape=(3,), dtype=np.float64)
+    inner = nn.Model(inner_in, nn.Dense(2, activation="sigmoid", dtype=np.float64, name="d64")(inner_in))
+    a, b = nn.Input(shape=(3,), name="a"), nn.Input(shape=(3,), name="b")        # float32 into a float64 model
+    model = nn.Model([a, b], nn.Concatenate()([inner(a), inner(b)]))
+    xa, xb = data(5, 3, seed=7), data(5, 3, seed=8)
+    nn.onnx.export(model, tmp_path / "m.onnx")
+    got, = onnx_outputs(tmp_path / "m.onnx", xa, xb)
+    np.testing.assert_allclose(got, model(xa, xb).data, **TOL)
+    proto = nn.onnx.load(tmp_path / "m.onnx")
+    assert len(proto.graph.initializer) == 2 and got.dtype == np.float64
 
 
 def test_an_output_that_is_an_input_or_repeated_gets_its_own_name(tmp_path):
@@ -191,6 +204,10 @@ def test_unbuilt_sequential_needs_input_shape_then_is_built_on_it(tmp_path):
     assert_same_outputs(model, tmp_path / "m.onnx", data(3, 6))
     with pytest.raises(ValueError, match=r"does not match the model's input shape"):
         nn.onnx.export(model, tmp_path / "m.onnx", input_shape=(7,))
+    for same in ((6,), [6], 6, (None, 6), [(6,)]):               # the spellings of one per-sample shape
+        nn.onnx.export(model, tmp_path / "m.onnx", input_shape=same)
+    with pytest.raises(ValueError, match="must give 2 per-sample shape"):
+        nn.onnx.export(seed004_two_inputs(), tmp_path / "two.onnx", input_shape=(64,))
 
 
 def test_keras_export_signature(tmp_path, capsys):
@@ -251,6 +268,7 @@ def test_register_adds_a_converter_for_a_new_layer_type(tmp_path, monkeypatch):
 
     model = nn.Sequential([nn.Dense(4, input_shape=(3,)), Doubler()])
     assert "Doubler" in nn.onnx.supported_layers()
+    assert {"relu", "softmax", "step", "linear"} <= set(nn.onnx.supported_activations())
     assert_same_outputs(model, tmp_path / "m.onnx", data(5, 3))
 
 

@@ -61,6 +61,7 @@ class GraphBuilder:
         self.nodes: list[Any] = []
         self.initializers: list[Any] = []
         self.used: set[str] = set()
+        self._constants: dict[int, tuple[np.ndarray, str]] = {}   # id -> (array kept alive, name)
 
     def fresh(self, name: str) -> str:
         """``name`` if unused, else ``name_2``, ``name_3``, ...; reserved from then on."""
@@ -78,9 +79,14 @@ class GraphBuilder:
         return output
 
     def constant(self, array: np.ndarray, name: str) -> str:
-        """Add ``array`` as an initializer and return its name."""
+        """Add ``array`` as an initializer and return its name; the same array (a shared layer's weight,
+        or a model used twice) is stored once."""
+        cached = self._constants.get(id(array))
+        if cached is not None and cached[0] is array:
+            return cached[1]
         name = self.fresh(name)
         self.initializers.append(self.numpy_helper.from_array(np.ascontiguousarray(array), name=name))
+        self._constants[id(array)] = (array, name)
         return name
 
     def cast(self, value: Value, dtype: np.dtype, name: str) -> str:

@@ -39,7 +39,9 @@ def _per_sample_shapes(input_shape: Any, count: int, who: str) -> list[tuple] | 
     """``input_shape`` as one per-sample shape per model input (a leading None batch axis dropped)."""
     if input_shape is None:
         return None
-    shapes = list(input_shape) if count > 1 else [input_shape]
+    one_wrapped = (count == 1 and isinstance(input_shape, (list, tuple)) and len(input_shape) == 1
+                   and isinstance(input_shape[0], (list, tuple)))          # [(28, 28)] for one input
+    shapes = list(input_shape) if count > 1 or one_wrapped else [input_shape]
     if len(shapes) != count or not all(isinstance(s, (list, tuple, int, np.integer)) for s in shapes):
         raise ValueError(f"{who}: input_shape={input_shape!r} must give {count} per-sample shape(s), "
                          f"e.g. {'[(64,), (128,)]' if count > 1 else '(28, 28)'}.")
@@ -106,8 +108,11 @@ def _convert(layer: Any, args: list[Value], g: GraphBuilder, problems: list[str]
 @register(Model)
 @register(Sequential)
 def _nested_model(model: Model, inputs: list[Value], g: GraphBuilder) -> str:
-    """A model used as a layer: its layer graph inlined, fed by the outer values."""
+    """A model used as a layer: its layer graph inlined, fed by the outer values (cast by a functional
+    model's Input layers, as its forward does; a Sequential's forward skips its implicit Input)."""
     ins, outs = _ends(model, None, "nn.onnx.export")
+    if not isinstance(model, Sequential):
+        inputs = [v._replace(name=g.cast(v, t.dtype, f"{t.name}/cast"), dtype=t.dtype) for v, t in zip(inputs, ins)]
     problems: list[str] = []
     result = _layer_graph(inputs, ins, outs, g, problems)
     if problems:
