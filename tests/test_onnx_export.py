@@ -49,7 +49,8 @@ def data(*shape, dtype=np.float32, seed=1):
     return np.random.default_rng(seed).normal(size=shape).astype(dtype)
 
 
-ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax", "step", None]
+ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax", "step", None,
+               tg.log_softmax]                                  # a tensorgrad function given as the activation
 LAYERS = {
     "Flatten": lambda dt: [nn.Flatten(input_shape=(3, 4)), nn.Dense(5, dtype=dt)],
     "Dense_no_bias": lambda dt: [nn.Dense(5, use_bias=False, input_shape=(12,), dtype=dt)],
@@ -89,7 +90,7 @@ def test_every_layer_type_runs_in_onnxruntime_like_predict(kind, dtype, tmp_path
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", ACTIVATIONS, ids=lambda a: getattr(a, "__name__", str(a)))
 def test_every_dense_activation(activation, dtype, tmp_path):
     model = nn.Sequential([nn.Dense(5, activation=activation, input_shape=(12,), dtype=dtype)])
     x = data(9, 12, dtype=dtype)
