@@ -25,11 +25,12 @@ from .serialization import load_state, save
 from .symbolic import SymbolicTensor
 from .utils import to_categorical
 from .keras.version import __version__
+from . import onnx  # after models: nn.onnx.export reads Sequential and Model graphs (onnx itself loads lazily)
 
 from . import keras  # last: nn.keras re-exports the modules above (`import nn as tf; tf.keras...`)
 
 __all__ = [
-    "__version__", "keras", "activations", "callbacks", "data", "datasets", "functional", "init", "losses", "transforms",
+    "__version__", "keras", "onnx", "activations", "callbacks", "data", "datasets", "functional", "init", "losses", "transforms",
     "metrics", "utils", "DataLoader", "History", "to_categorical",
     "Module", "ModuleList", "ModuleDict", "RemovableHandle", "Parameter", "clear_session",
     "Dense", "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Concatenate", "concatenate", "Maxout",

@@ -93,6 +93,26 @@ class Model(TrainingMixin, Module):
         raise ValueError(f"get_layer: no layer named {name!r} in {type(self).__name__} '{self.name}'; its layers "
                          f"are {[layer.name for layer in layers]}.")
 
+    def export(self, filepath: Any, format: str = "onnx", verbose: bool | None = None,  # noqa: A002 - Keras's name
+               input_signature: Any = None, opset_version: int | None = None) -> str:
+        """Keras's ``model.export``: the model as an ONNX file for inference (``nn.onnx.export``), the one
+        format tensorgrad writes. ``input_signature``: the input shape(s), batch axis first (``(None, 28, 28)``)
+        or ``nn.Input`` tensors, needed only for a Sequential that has not seen data. Returns the path."""
+        from . import onnx
+        if format != "onnx":
+            raise ValueError(f"{type(self).__name__}.export: format={format!r} is not available; tensorgrad "
+                             f"exports format='onnx' only (run it with onnxruntime).")
+        if isinstance(input_signature, SymbolicTensor) or (
+                isinstance(input_signature, (list, tuple)) and input_signature
+                and all(isinstance(s, SymbolicTensor) for s in input_signature)):
+            specs = input_signature if isinstance(input_signature, (list, tuple)) else [input_signature]
+            input_signature = [s.shape for s in specs] if len(specs) > 1 else specs[0].shape
+        path = onnx.export(self, filepath, input_shape=input_signature,
+                           opset_version=onnx.DEFAULT_OPSET if opset_version is None else opset_version)
+        if verbose:
+            print(f"Saved artifact at '{path}'.")
+        return path
+
     def summary(self, print_fn: Callable[[str], Any] | None = print) -> str:
         """Keras's table (layer (type), output shape, parameter count, totals); printed and returned."""
         text = format_summary(self, self._layer_list())
