@@ -12,8 +12,9 @@ from .callbacks import History
 from .data import DataLoader
 from .activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
 from .layers import Concatenate, Dense, Dropout, Flatten, Input, InputLayer, Linear, Maxout, concatenate
-from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, CategoricalCrossentropy, CrossEntropyLoss,
-                     HuberLoss, L1Loss, MSELoss, NLLLoss, SparseCategoricalCrossentropy)
+from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, CategoricalCrossentropy, CrossEntropyLoss, Huber,
+                     HuberLoss, L1Loss, MeanAbsoluteError, MeanSquaredError, MSELoss, NLLLoss,
+                     SparseCategoricalCrossentropy)
 from .models import Model, Sequential
 from .module import Module, clear_session
 from .parameter import Parameter, UninitializedParameter
@@ -32,6 +33,7 @@ __all__ = [
     "Dense", "Linear", "Flatten", "Dropout", "Concatenate", "concatenate", "Maxout", "Input", "InputLayer",
     "Activation", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax",
     "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
-    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "MeanSquaredError",
+    "MeanAbsoluteError", "Huber",
     "Model", "Sequential", "SymbolicTensor", "save", "load_state", "plot_history",
 ]

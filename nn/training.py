@@ -22,10 +22,12 @@ A multi-input model takes ``x`` as a list of arrays, one per input.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
+import threading
 import warnings
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -167,6 +169,17 @@ class RunningLogs:
         return out
 
 
+class _LogsInProgress(threading.local):
+    """Per thread, the RunningLogs each model is filling (keyed by the model's id): an evaluate in another
+    thread, or one a callback runs in the middle of an epoch, never mixes its batches into fit's logs."""
+
+    def __init__(self) -> None:
+        self.by_model: dict[int, RunningLogs] = {}
+
+
+_in_progress = _LogsInProgress()
+
+
 def _floats(logs: Any) -> dict[str, float]:
     """A step's logs as plain floats (a custom step may return Tensors or numpy scalars)."""
     if not isinstance(logs, dict):
@@ -186,7 +199,6 @@ class TrainingMixin:
 
     optimizer: Any = None
     stop_training: bool = False
-    _running: RunningLogs | None = None
 
     # ------------------------------------------------------------------ compile
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Sequence[Any] | None = None,
@@ -243,10 +255,27 @@ class TrainingMixin:
             raise RuntimeError(f"{who}: the model is not compiled; call model.compile(optimizer=..., loss=..., "
                                f"metrics=[...]) first.")
 
-    def _start_logs(self) -> RunningLogs:
-        """Fresh running logs for an epoch or an evaluation (what compute_loss/compute_metrics add to)."""
-        self._running = RunningLogs(self.compiled_metrics)
-        return self._running
+    @contextlib.contextmanager
+    def _collecting_logs(self) -> Iterator[RunningLogs]:
+        """Fresh running logs for an epoch or an evaluation (what compute_loss/compute_metrics add to),
+        in this thread; the ones they interrupt (fit's, when a callback evaluates) come back after."""
+        key = id(self)
+        outer = _in_progress.by_model.get(key)
+        _in_progress.by_model[key] = running = RunningLogs(self.compiled_metrics)
+        try:
+            yield running
+        finally:
+            if outer is None:
+                del _in_progress.by_model[key]
+            else:
+                _in_progress.by_model[key] = outer
+
+    def _running_logs(self, who: str) -> RunningLogs:
+        running = _in_progress.by_model.get(id(self))
+        if running is None:
+            raise RuntimeError(f"{who}: there are no logs to add to outside fit, evaluate or a step they call; "
+                               f"call it from train_step/test_step.")
+        return running
 
     # ------------------------------------------------------------------ the steps (override these)
     def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None) -> tg.Tensor:
@@ -257,13 +286,14 @@ class TrainingMixin:
             loss = self.compiled_loss.value(target, y_pred)
         else:
             loss = (self.compiled_loss.per_sample(target, y_pred) * sample_weight).sum() / len(sample_weight)
-        if self._running is not None:
-            self._running.add_loss(loss.item(), len(y_pred))
+        running = _in_progress.by_model.get(id(self))
+        if running is not None:
+            running.add_loss(loss.item(), len(y_pred))
         return loss
 
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict[str, float]:
         """Add the batch to the compiled metrics and return every log so far (Keras's compute_metrics)."""
-        running = self._running
+        running = self._running_logs("compute_metrics")
         running.add_metrics(y, y_pred.data if isinstance(y_pred, tg.Tensor) else np.asarray(y_pred), sample_weight)
         return running.result()
 
@@ -345,7 +375,7 @@ class TrainingMixin:
                 callback_list.call("on_epoch_begin", epoch, None)
                 progress = ProgressBar(steps, verbose)
                 order = rng.permutation(n) if shuffle else None
-                with training_mode(True):
+                with training_mode(True), self._collecting_logs():
                     logs = self._train_epoch(xs, y_arr, weights, order, batch_size, steps, callback_list, progress)
                 if val is not None:
                     callback_list.call("on_test_begin", None)
@@ -359,8 +389,6 @@ class TrainingMixin:
                 progress.interrupt()
             callback_list.call("on_train_end", None)   # callbacks finish; History keeps whole epochs
             raise
-        finally:
-            self._running = None
         callback_list.call("on_train_end", logs)
         return history
 
@@ -368,7 +396,6 @@ class TrainingMixin:
                      order: np.ndarray | None, batch_size: int, steps: int, callback_list: cbks.CallbackList,
                      progress: ProgressBar) -> dict[str, float]:
         """One pass of ``train_step`` over the batches; returns the epoch's logs (per-sample averages)."""
-        self._start_logs()
         batch_begin = callback_list.uses("on_train_batch_begin")
         batch_end = callback_list.uses("on_train_batch_end")
         single = len(xs) == 1
@@ -410,10 +437,7 @@ class TrainingMixin:
                                           {"batch_size": batch_size, "steps": steps, "samples": n, "verbose": verbose})
         progress = ProgressBar(steps, verbose)
         callback_list.call("on_test_begin", None)
-        try:
-            logs = self._evaluate_arrays(xs, y_arr, weights, batch_size, callback_list, progress)
-        finally:
-            self._running = None
+        logs = self._evaluate_arrays(xs, y_arr, weights, batch_size, callback_list, progress)
         callback_list.call("on_test_end", logs)
         progress.finish(logs)
         if return_dict:
@@ -424,11 +448,10 @@ class TrainingMixin:
     def _evaluate_arrays(self, xs: list[np.ndarray], y: np.ndarray, weights: np.ndarray | None, batch_size: int,
                          callback_list: cbks.CallbackList, progress: ProgressBar | None = None) -> dict[str, float]:
         """``test_step`` over the batches in inference mode under no_grad; the logs of the whole data."""
-        self._start_logs()
         batch_begin = callback_list.uses("on_test_batch_begin")
         batch_end = callback_list.uses("on_test_batch_end")
         logs: Any = {}
-        with training_mode(False), tg.no_grad():
+        with training_mode(False), tg.no_grad(), self._collecting_logs():
             for step, start in enumerate(range(0, len(y), batch_size)):
                 rows = slice(start, start + batch_size)
                 x_batch = xs[0][rows] if len(xs) == 1 else [a[rows] for a in xs]

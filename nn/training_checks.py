@@ -43,10 +43,11 @@ def epoch_count(value: Any, name: str) -> int:
 
 
 def validation_fraction(value: Any) -> float:
-    """``validation_split`` as a float in [0, 1); numpy scalars (np.float32(0.2)) are numbers too."""
+    """``validation_split`` as a float in [0, 1); a numpy scalar means the decimal it prints as
+    (np.float32(0.2) is 0.2, not 0.20000000298, which would hold back one row too few)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not 0.0 <= value < 1.0:
         raise ValueError(f"fit: validation_split must be a number in [0, 1), got {value!r}.")
-    return float(value)
+    return float(str(value)) if isinstance(value, np.floating) else float(value)
 
 
 def numeric_array(value: Any, who: str, arg: str) -> np.ndarray:
