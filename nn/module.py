@@ -8,6 +8,7 @@ Each module also has a Keras-style display ``name`` (``dense``, ``dense_1``, ...
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from typing import Any, Iterator, Mapping, NamedTuple
@@ -56,9 +57,14 @@ class IncompatibleKeys(NamedTuple):
     unexpected_keys: list[str]
 
 
+@functools.lru_cache(maxsize=None)
+def _takes_training(forward: Any) -> bool:
+    """True when a forward function has its own ``training`` argument (Keras's ``call(x, training=None)``)."""
+    return "training" in inspect.signature(forward).parameters
+
+
 def _forward_takes_training(module: "Module") -> bool:
-    """True when the module's forward has its own ``training`` argument (Keras's ``call(x, training=None)``)."""
-    return "training" in inspect.signature(module.forward).parameters
+    return _takes_training(type(module).forward)
 
 
 def _own_members(module: "Module") -> Iterator[tuple[str, Any]]:

@@ -66,20 +66,53 @@ def keras_target(y_true: Any, y_pred: Any) -> Any:
     return y_true
 
 
+class _LogsInProgress(threading.local):
+    """Per thread, the RunningLogs of the epochs and evaluations under way, innermost last: an evaluate
+    in another thread, or one a callback runs in the middle of an epoch, never mixes into fit's logs."""
+
+    def __init__(self) -> None:
+        self.stack: list[RunningLogs] = []
+
+
+_in_progress = _LogsInProgress()
+
+
+def _running_logs(who: str) -> RunningLogs:
+    """The running logs of the innermost fit epoch or evaluation in this thread."""
+    if not _in_progress.stack:
+        raise RuntimeError(f"{who}: there are no logs to add to outside fit and evaluate; call it from "
+                           f"train_step or test_step.")
+    return _in_progress.stack[-1]
+
+
 class CompiledLoss:
-    """The loss given to ``compile``, called the way its spelling says: nn's loss modules (``nn.MSELoss()``,
-    the Keras-named classes and strings) as ``loss(y_pred, y_true)``; any other callable, as Keras calls
-    a custom loss, ``fn(y_true, y_pred)``, with ``y_true`` a Tensor of the targets (float ones in the
-    predictions' dtype) shaped by :func:`keras_target`."""
+    """The loss given to ``compile`` (Keras 2's ``model.compiled_loss``), called the way its spelling says:
+    nn's loss modules (``nn.MSELoss()``, the Keras-named classes and strings) as ``loss(y_pred, y_true)``;
+    any other callable, as Keras calls a custom loss, ``fn(y_true, y_pred)``, with ``y_true`` a Tensor of
+    the targets (float ones in the predictions' dtype) shaped by :func:`keras_target`."""
 
     def __init__(self, loss: Any) -> None:
         self.fn = loss
         self.is_module = isinstance(loss, losses_module._Loss)
-        self.name = getattr(loss, "keras_name", None)
         self._unreduced = None
         if self.is_module:
             self._unreduced = copy.copy(loss)
             self._unreduced.reduction = "none"
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None,
+                 regularization_losses: Sequence[Any] | None = None) -> tg.Tensor:
+        """The batch loss, Σ wᵢ lᵢ / n with sample weights (Keras divides by the batch size), plus the
+        regularization losses; added to the running 'loss' of the epoch, as Keras's compiled loss does."""
+        target = keras_target(y_true, y_pred)
+        if sample_weight is None:
+            loss = self.value(target, y_pred)
+        else:
+            loss = (self.per_sample(target, y_pred) * sample_weight).sum() / len(sample_weight)
+        if regularization_losses:
+            loss = loss + sum(regularization_losses)
+        if _in_progress.stack:
+            _in_progress.stack[-1].add_loss(loss.item(), len(y_pred))
+        return loss
 
     def _custom(self, y_true: Any, y_pred: tg.Tensor) -> tg.Tensor:
         target = tg.as_tensor(y_true, y_pred.dtype if y_true.dtype.kind == "f" else None)
@@ -112,6 +145,13 @@ class CompiledMetrics:
     def __init__(self, metrics: list[Any], weighted_metrics: list[Any]) -> None:
         self.specs = [(m, False) for m in metrics] + [(m, True) for m in weighted_metrics]
         self.resolved: list[tuple[str, Any, bool]] | None = None
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        """Add a batch to the running metrics of the epoch (Keras 2's ``compiled_metrics.update_state``)."""
+        y_pred = y_pred.data if isinstance(y_pred, tg.Tensor) else np.asarray(y_pred)
+        y_true = y_true.data if isinstance(y_true, tg.Tensor) else np.asarray(y_true)
+        weights = sample_weight.data if isinstance(sample_weight, tg.Tensor) else sample_weight
+        _running_logs("compiled_metrics.update_state").add_metrics(y_true, y_pred, weights)
 
     def resolve(self, y_true: np.ndarray, y_pred: np.ndarray) -> list[tuple[str, Any, bool]]:
         if self.resolved is None:
@@ -169,17 +209,6 @@ class RunningLogs:
         return out
 
 
-class _LogsInProgress(threading.local):
-    """Per thread, the RunningLogs each model is filling (keyed by the model's id): an evaluate in another
-    thread, or one a callback runs in the middle of an epoch, never mixes its batches into fit's logs."""
-
-    def __init__(self) -> None:
-        self.by_model: dict[int, RunningLogs] = {}
-
-
-_in_progress = _LogsInProgress()
-
-
 def _floats(logs: Any) -> dict[str, float]:
     """A step's logs as plain floats (a custom step may return Tensors or numpy scalars)."""
     if not isinstance(logs, dict):
@@ -187,6 +216,20 @@ def _floats(logs: Any) -> dict[str, float]:
                         f"got {type(logs).__name__}.")
     return {k: v if type(v) is float else float(v.item() if isinstance(v, tg.Tensor) else v)
             for k, v in logs.items()}
+
+
+class LoggedValue:
+    """One entry of ``model.metrics`` during fit/evaluate ('loss' or a compiled metric): Keras's
+    ``{m.name: m.result() for m in self.metrics}`` at the end of a custom train_step works."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def result(self) -> float:
+        return _running_logs(f"metric {self.name!r}").result()[self.name]
+
+    def __repr__(self) -> str:
+        return f"<LoggedValue {self.name!r}>"
 
 
 def _call_model(model: Any, x: Any) -> Any:
@@ -259,43 +302,30 @@ class TrainingMixin:
     def _collecting_logs(self) -> Iterator[RunningLogs]:
         """Fresh running logs for an epoch or an evaluation (what compute_loss/compute_metrics add to),
         in this thread; the ones they interrupt (fit's, when a callback evaluates) come back after."""
-        key = id(self)
-        outer = _in_progress.by_model.get(key)
-        _in_progress.by_model[key] = running = RunningLogs(self.compiled_metrics)
+        running = RunningLogs(self.compiled_metrics)
+        _in_progress.stack.append(running)
         try:
             yield running
         finally:
-            if outer is None:
-                del _in_progress.by_model[key]
-            else:
-                _in_progress.by_model[key] = outer
+            _in_progress.stack.pop()
 
-    def _running_logs(self, who: str) -> RunningLogs:
-        running = _in_progress.by_model.get(id(self))
-        if running is None:
-            raise RuntimeError(f"{who}: there are no logs to add to outside fit, evaluate or a step they call; "
-                               f"call it from train_step/test_step.")
-        return running
+    @property
+    def metrics(self) -> list[LoggedValue]:
+        """The values fit and evaluate log, 'loss' first (in Keras, the metric objects): each has ``name``
+        and ``result()``, the running value of the current epoch or evaluation."""
+        resolved = getattr(getattr(self, "compiled_metrics", None), "resolved", None) or []
+        return [LoggedValue("loss"), *(LoggedValue(name) for name, _, _ in resolved)]
 
     # ------------------------------------------------------------------ the steps (override these)
     def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None) -> tg.Tensor:
         """The compiled loss of one batch — Σ wᵢ lᵢ / n with sample weights (Keras divides by the batch
         size) — also added to the running 'loss' of the epoch, as Keras's compiled loss does."""
-        target = keras_target(y, y_pred)
-        if sample_weight is None:
-            loss = self.compiled_loss.value(target, y_pred)
-        else:
-            loss = (self.compiled_loss.per_sample(target, y_pred) * sample_weight).sum() / len(sample_weight)
-        running = _in_progress.by_model.get(id(self))
-        if running is not None:
-            running.add_loss(loss.item(), len(y_pred))
-        return loss
+        return self.compiled_loss(y, y_pred, sample_weight)
 
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict[str, float]:
         """Add the batch to the compiled metrics and return every log so far (Keras's compute_metrics)."""
-        running = self._running_logs("compute_metrics")
-        running.add_metrics(y, y_pred.data if isinstance(y_pred, tg.Tensor) else np.asarray(y_pred), sample_weight)
-        return running.result()
+        self.compiled_metrics.update_state(y, y_pred, sample_weight)
+        return _running_logs("compute_metrics").result()
 
     def train_step(self, data: Any) -> dict[str, float]:
         """One optimisation step on ``data = (x, y[, sample_weight])``; returns the logs so far. Runs in

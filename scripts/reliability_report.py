@@ -56,6 +56,9 @@ GUARANTEES: list[tuple[str, list[str]]] = [
      ["tests/test_stability.py", "tests/test_tape.py::test_stable_at"]),
     ("No leaks: 2,000 steps hold memory flat; graphs freed by refcount; History holds floats",
      ["tests/test_leaks.py"]),
+    ("Training follows Keras's documented semantics; every argument checked before a weight changes; "
+     "training mode per call and thread",
+     ["tests/test_training_keras.py"]),
 ]
 
 

@@ -370,3 +370,31 @@ def test_an_evaluate_inside_an_epoch_does_not_mix_into_the_epoch_logs():
             self.model.evaluate(x[:3] * 100, y[:3], verbose=0)
     mixed = model.fit(x, y, batch_size=8, callbacks=[EvaluateEachBatch()], verbose=0).history["loss"][0]
     assert mixed == pytest.approx(plain, rel=1e-7)
+
+
+class KerasGuideStep(nn.Sequential):
+    """The train_step of Keras 2's guide "Customizing what happens in fit()", with the tape replaced by
+    zero_grad/backward/step: compiled_loss, compiled_metrics.update_state and {m.name: m.result()}."""
+
+    def train_step(self, data):
+        x, y = data
+        self.optimizer.zero_grad()
+        y_pred = self(x, training=True)
+        loss = self.compiled_loss(y, y_pred, regularization_losses=[])
+        loss.backward()
+        self.optimizer.step()
+        self.compiled_metrics.update_state(y, y_pred)
+        return {m.name: m.result() for m in self.metrics}
+
+
+def test_the_keras_guide_custom_train_step_runs_and_matches_the_default_step():
+    x, y = line_data(40)
+    guided, default = KerasGuideStep([nn.Dense(1, input_dim=1)]), nn.Sequential([nn.Dense(1, input_dim=1)])
+    default.set_weights(guided.get_weights())
+    for model in (guided, default):
+        model.compile(optimizer=optim.SGD(lr=0.1), loss="mse", metrics=["mae"])
+    a = guided.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0).history
+    b = default.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0).history
+    assert a == b and [m.name for m in guided.metrics] == ["loss", "mae"]
+    with pytest.raises(RuntimeError, match=r"metric 'loss': there are no logs to add to outside fit and evaluate"):
+        guided.metrics[0].result()
