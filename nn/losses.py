@@ -128,6 +128,16 @@ def _keras_clip_log(log_p: Tensor) -> Tensor:
     return log_p.clip(*LOG_CLIP)
 
 
+def _keras_clip_loss(per_sample: Tensor) -> Tensor:
+    """The same clip on per-sample losses -log p of one class each: to [-log(1 - 1e-7), -log 1e-7]; a
+    batch with nothing to clip skips the node (the clip would be the identity, gradient 1)."""
+    values = per_sample.data
+    low, high = -LOG_CLIP[1], -LOG_CLIP[0]
+    if values.size and (values.min() < low or values.max() > high):
+        return per_sample.clip(low, high)
+    return per_sample
+
+
 def _per_sample(elementwise: Tensor) -> Tensor:
     """Keras's per-sample loss: the mean over the last axis (a 1-d prediction is one value per sample)."""
     return elementwise if elementwise.ndim < 2 else elementwise.mean(axis=-1)
@@ -338,7 +348,7 @@ class CategoricalCrossentropy(_Loss):
             p = (pred / pred.sum(axis=-1, keepdims=True)).clip(KERAS_EPSILON, 1 - KERAS_EPSILON)
             return _reduced(-(y * p.log()).sum(axis=-1), self.reduction)
         if _is_one_hot(y):     # -log p of one class per sample: clip the fused per-sample loss
-            per_sample = tg.softmax_cross_entropy(logits, y).clip(-LOG_CLIP[1], -LOG_CLIP[0])
+            per_sample = _keras_clip_loss(tg.softmax_cross_entropy(logits, y))
         else:
             per_sample = -(y * _keras_clip_log(tg.log_softmax(logits))).sum(axis=-1)
         return _reduced(per_sample, self.reduction)
@@ -364,7 +374,7 @@ class SparseCategoricalCrossentropy(_Loss):
         logits = _logits_of(pred, "softmax")
         if logits is not None:
             per_sample = _sparse_cross_entropy(logits, labels, "none", who)
-            return _reduced(per_sample.clip(-LOG_CLIP[1], -LOG_CLIP[0]), self.reduction)
+            return _reduced(_keras_clip_loss(per_sample), self.reduction)
         p = (pred / pred.sum(axis=-1, keepdims=True)).clip(KERAS_EPSILON, 1 - KERAS_EPSILON)
         picked = p.log() * _one_hot(labels, pred.shape[-1], pred.dtype, who)
         return _reduced(-picked.sum(axis=-1), self.reduction)
