@@ -103,11 +103,10 @@ class CompiledLoss:
                  regularization_losses: Sequence[Any] | None = None) -> tg.Tensor:
         """The batch loss, Σ wᵢ lᵢ / n with sample weights (Keras divides by the batch size), plus the
         regularization losses; added to the running 'loss' of the epoch, as Keras's compiled loss does."""
-        target = keras_target(y_true, y_pred)
         if sample_weight is None:
-            loss = self.value(target, y_pred)
+            loss = self.value(y_true, y_pred)
         else:
-            loss = (self.per_sample(target, y_pred) * sample_weight).sum() / len(sample_weight)
+            loss = (self.per_sample(y_true, y_pred) * sample_weight).sum() / len(sample_weight)
         if regularization_losses:
             loss = loss + sum(regularization_losses)
         if _in_progress.stack:
@@ -115,6 +114,8 @@ class CompiledLoss:
         return loss
 
     def _custom(self, y_true: Any, y_pred: tg.Tensor) -> tg.Tensor:
+        """A custom loss's values, given the targets as Keras gives them (see :func:`keras_target`)."""
+        y_true = keras_target(y_true, y_pred)
         target = tg.as_tensor(y_true, y_pred.dtype if y_true.dtype.kind == "f" else None)
         values = self.fn(target, y_pred)
         return values if isinstance(values, tg.Tensor) else tg.as_tensor(values, y_pred.dtype)
@@ -148,6 +149,8 @@ class CompiledMetrics:
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         """Add a batch to the running metrics of the epoch (Keras 2's ``compiled_metrics.update_state``)."""
+        if not self.specs:
+            return
         y_pred = y_pred.data if isinstance(y_pred, tg.Tensor) else np.asarray(y_pred)
         y_true = y_true.data if isinstance(y_true, tg.Tensor) else np.asarray(y_true)
         weights = sample_weight.data if isinstance(sample_weight, tg.Tensor) else sample_weight
