@@ -43,18 +43,15 @@ from .progress import ProgressBar
 
 def unpack_x_y_sample_weight(data: Any) -> tuple[Any, Any, Any]:
     """``(x, y, sample_weight)`` from a step's ``data``: ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``
-    (missing parts are None), as Keras's utility of the same name."""
-    if isinstance(data, tuple):
-        if len(data) == 1:
-            return data[0], None, None
-        if len(data) == 2:
-            return data[0], data[1], None
-        if len(data) == 3:
-            return data
-    if isinstance(data, list) or isinstance(data, tuple):
-        raise ValueError(f"unpack_x_y_sample_weight: data must be (x,), (x, y) or (x, y, sample_weight), got a "
-                         f"{type(data).__name__} of length {len(data)}.")
-    return data, None, None
+    (a list counts as a tuple; missing parts are None; anything else is x alone), as Keras's utility."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if not 1 <= len(data) <= 3:
+        raise ValueError(f"unpack_x_y_sample_weight: data must be (x,), (x, y) or (x, y, sample_weight), got "
+                         f"{len(data)} items.")
+    return (*data, *(None,) * (3 - len(data)))
 
 
 def keras_target(y_true: Any, y_pred: Any) -> Any:

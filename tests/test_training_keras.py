@@ -354,6 +354,7 @@ def test_default_steps_unpack_sample_weights_as_keras():
     assert unpack_x_y_sample_weight((x,)) == (x, None, None)
     assert unpack_x_y_sample_weight((x, y))[1] is y
     assert unpack_x_y_sample_weight((x, y, w))[2] is w
+    assert unpack_x_y_sample_weight([x, y])[1] is y and unpack_x_y_sample_weight(x)[0] is x
     with pytest.raises(ValueError, match=r"data must be \(x,\), \(x, y\) or \(x, y, sample_weight\)"):
         unpack_x_y_sample_weight((x, y, w, w))
 
