@@ -204,7 +204,7 @@ def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Tensor:
 # --------------------------------------------------------------------------- module classes
 class _Loss(Module):
     """A loss as a Module: ``loss(pred, target)`` with a fixed ``reduction``; ``keras_name`` is the
-    Keras loss it computes, when there is one (the training API picks the matching accuracy by it)."""
+    Keras loss it computes, when there is one ('accuracy' no longer depends on it: Keras picks by shapes)."""
     keras_name: str | None = None
 
     def __init__(self, reduction: str = "mean") -> None:
