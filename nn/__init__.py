@@ -16,7 +16,8 @@ from .containers import ModuleDict, ModuleList
 from .layers import (Concatenate, Dense, Dropout, Flatten, Identity, Input, InputLayer, Linear, Maxout, Unflatten,
                      concatenate)
 from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, CategoricalCrossentropy, CrossEntropyLoss,
-                     HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss, SparseCategoricalCrossentropy)
+                     Huber, HuberLoss, L1Loss, MeanAbsoluteError, MeanSquaredError, MSELoss, NLLLoss, SmoothL1Loss,
+                     SparseCategoricalCrossentropy)
 from .models import Model, Sequential
 from .module import Module, RemovableHandle, clear_session
 from .parameter import Parameter
@@ -38,6 +39,7 @@ __all__ = [
     "Activation", "Sigmoid", "Tanh", "ReLU", "ReLU6", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax", "LogSoftmax",
     "Softmin", "LogSigmoid", "GELU", "SiLU", "Hardtanh",
     "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
-    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "MeanSquaredError",
+    "MeanAbsoluteError", "Huber",
     "Model", "Sequential", "SymbolicTensor", "save", "load_state", "plot_history",
 ]

@@ -2,6 +2,13 @@
 
 The maths lives in tensorgrad's ops (seeds 001 and 003: sigmoid, tanh, ReLU, leaky ReLU, ELU,
 softplus, softmax, the perceptron's heaviside step); these are thin wrappers.
+
+The logits contract (Keras's): the probabilities made here by :func:`softmax` (over the last axis)
+and :func:`sigmoid` — so by ``Dense(activation="softmax"/"sigmoid")``, ``Activation``, ``Softmax``
+and ``Sigmoid`` — carry their input as ``output._keras_logits`` and the activation's name as
+``output._keras_activation``. The Keras cross-entropies (nn.losses) read these two attributes, and
+nothing else of the graph, to compute from the logits: the same value as Keras's clipped
+probabilities, but stable, identical with or without a graph, and with the gradient of the fused op.
 """
 from __future__ import annotations
 
@@ -12,16 +19,40 @@ import tensorgrad as tg
 from . import functional as F
 from .module import Module
 
+
+def _keep_logits(probabilities: tg.Tensor, logits: tg.Tensor, activation: str) -> tg.Tensor:
+    """Attach the logits contract (see the module docstring) to an activation's output."""
+    probabilities._keras_logits = logits
+    probabilities._keras_activation = activation
+    return probabilities
+
+
+def softmax(x: Any, axis: int = -1) -> tg.Tensor:
+    """e^z / Σ e^z along ``axis``; over the last axis the output keeps its logits (``_keras_logits``)."""
+    z = tg.as_tensor(x)
+    out = tg.softmax(z, axis)
+    return _keep_logits(out, z, "softmax") if axis in (-1, z.ndim - 1) else out
+
+
+def sigmoid(x: Any) -> tg.Tensor:
+    """1 / (1 + e^-z); the output keeps its logits (``_keras_logits``)."""
+    z = tg.as_tensor(x)
+    return _keep_logits(tg.sigmoid(z), z, "sigmoid")
+
+
 _BY_NAME: dict[str, Callable[[Any], tg.Tensor] | None] = {
-    "linear": None, "sigmoid": tg.sigmoid, "tanh": tg.tanh, "relu": tg.relu, "leaky_relu": tg.leaky_relu,
-    "elu": tg.elu, "softplus": tg.softplus, "softmax": tg.softmax, "step": tg.step, "heaviside": tg.step,
+    "linear": None, "sigmoid": sigmoid, "tanh": tg.tanh, "relu": tg.relu, "leaky_relu": tg.leaky_relu,
+    "elu": tg.elu, "softplus": tg.softplus, "softmax": softmax, "step": tg.step, "heaviside": tg.step,
 }
+
+
+_KEEPING_LOGITS = ((tg.softmax, softmax), (tg.sigmoid, sigmoid))   # Dense(activation=tg.softmax) keeps them too
 
 
 def get(identifier: str | Callable | None) -> Callable[[Any], tg.Tensor] | None:
     """The activation named ``identifier`` (None for "linear", the identity), or a callable as is."""
     if identifier is None or callable(identifier):
-        return identifier
+        return next((keeping for op, keeping in _KEEPING_LOGITS if identifier is op), identifier)
     if isinstance(identifier, str) and identifier in _BY_NAME:
         return _BY_NAME[identifier]
     raise ValueError(f"activation {identifier!r} is unknown; use one of {sorted(_BY_NAME)}, None, or a callable.")
@@ -31,7 +62,7 @@ class Sigmoid(Module):
     """1 / (1 + e^-z)."""
 
     def forward(self, x: Any) -> tg.Tensor:
-        return tg.sigmoid(x)
+        return sigmoid(x)
 
 
 class Tanh(Module):
@@ -121,7 +152,7 @@ class Softmax(Module):
         self.axis = -1 if self.dim is None else int(self.dim)
 
     def forward(self, x: Any) -> tg.Tensor:
-        return tg.softmax(x, self.axis)
+        return softmax(x, self.axis)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"

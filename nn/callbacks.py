@@ -4,8 +4,14 @@
 ``on_epoch_begin``, ``on_train_batch_begin``/``on_train_batch_end`` per batch (or Keras's older
 ``on_batch_begin``/``on_batch_end``), ``on_test_begin``/``on_test_end`` around validation,
 ``on_epoch_end(epoch, logs)`` with every metric of the epoch (``val_*`` included), and
-``on_train_end`` (also when fit is interrupted with Ctrl-C). A callback stops training by setting
-``self.model.stop_training = True``.
+``on_train_end`` with the last epoch's logs (also when fit is interrupted with Ctrl-C, then with
+none). ``evaluate`` (and fit's validation) calls ``on_test_begin``, ``on_test_batch_begin``/
+``on_test_batch_end`` and ``on_test_end``; ``predict`` the ``on_predict_*`` hooks. Hooks get a dict of
+logs (empty when there is nothing to report, as Keras) and accept ``logs=None`` when called directly.
+A callback stops training by setting ``self.model.stop_training = True``.
+
+Monitoring callbacks (EarlyStopping, ModelCheckpoint, ReduceLROnPlateau) start from the worst value,
++inf (or -inf when higher is better), and a NaN never counts as an improvement.
 """
 from __future__ import annotations
 
@@ -52,8 +58,12 @@ class Callback:
 
     def on_test_begin(self, logs: Logs | None = None) -> None: ...
     def on_test_end(self, logs: Logs | None = None) -> None: ...
+    def on_test_batch_begin(self, batch: int, logs: Logs | None = None) -> None: ...
+    def on_test_batch_end(self, batch: int, logs: Logs | None = None) -> None: ...
     def on_predict_begin(self, logs: Logs | None = None) -> None: ...
     def on_predict_end(self, logs: Logs | None = None) -> None: ...
+    def on_predict_batch_begin(self, batch: int, logs: Logs | None = None) -> None: ...
+    def on_predict_batch_end(self, batch: int, logs: Logs | None = None) -> None: ...
 
 
 class History(Callback):
@@ -75,16 +85,19 @@ class History(Callback):
 
 
 # ---------------------------------------------------------------------------------------- monitoring
-def _improvement_test(monitor: str, mode: str, min_delta: float, who: str) -> Callable[[float, float], bool]:
-    """``better(current, best)`` for ``mode`` 'min', 'max' or 'auto' (max for accuracy-like names)."""
+def _improvement_test(monitor: str, mode: str, min_delta: float,
+                      who: str) -> tuple[Callable[[float, float], bool], float]:
+    """``(better(current, best), worst)`` for ``mode`` 'min', 'max' or 'auto' (max for accuracy-like names):
+    ``worst`` (+inf or -inf) is where "best" starts, as in Keras, and a NaN is never better (every
+    comparison with NaN is False), so a NaN epoch can never become the best one."""
     if mode not in ("auto", "min", "max"):
         raise ValueError(f"{who}: mode must be 'auto', 'min' or 'max', got {mode!r}.")
     if mode == "auto":
         mode = "max" if ("acc" in monitor or monitor.startswith("fmeasure") or "auc" in monitor) else "min"
     delta = abs(min_delta)
     if mode == "min":
-        return lambda current, best: current < best - delta
-    return lambda current, best: current > best + delta
+        return (lambda current, best: current < best - delta), math.inf
+    return (lambda current, best: current > best + delta), -math.inf
 
 
 def _monitored(logs: Logs | None, monitor: str, who: str) -> float | None:
@@ -113,13 +126,13 @@ class EarlyStopping(Callback):
         self.monitor, self.patience, self.verbose = monitor, patience, verbose
         self.baseline, self.restore_best_weights = baseline, restore_best_weights
         self.start_from_epoch = start_from_epoch
-        self.better = _improvement_test(monitor, mode, min_delta, "EarlyStopping")
+        self.better, self.worst = _improvement_test(monitor, mode, min_delta, "EarlyStopping")
         self.on_train_begin()
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
         self.wait = 0
         self.stopped_epoch = 0
-        self.best: float | None = None
+        self.best = self.worst
         self.best_weights: list[np.ndarray] | None = None
         self.best_epoch = 0
 
@@ -130,7 +143,7 @@ class EarlyStopping(Callback):
         if self.restore_best_weights and self.best_weights is None:
             self.best_weights, self.best_epoch = _copy_weights(self.model), epoch   # never better: restore this
         self.wait += 1
-        if self.best is None or self.better(current, self.best):
+        if self.better(current, self.best):
             self.best, self.best_epoch = current, epoch
             if self.restore_best_weights:
                 self.best_weights = _copy_weights(self.model)
@@ -170,8 +183,8 @@ class ModelCheckpoint(Callback):
         super().__init__()
         self.filepath, self.monitor, self.verbose = os.fspath(filepath), monitor, verbose
         self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
-        self.better = _improvement_test(monitor, mode, 0.0, "ModelCheckpoint")
-        self.best: float | None = None
+        self.better, worst = _improvement_test(monitor, mode, 0.0, "ModelCheckpoint")
+        self.best = worst
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         logs = dict(logs or {})
@@ -180,8 +193,8 @@ class ModelCheckpoint(Callback):
             current = _monitored(logs, self.monitor, "ModelCheckpoint")
             if current is None:
                 return
-            previous = "inf" if self.best is None else f"{self.best:.5f}"
-            if self.best is not None and not self.better(current, self.best):
+            previous = f"{self.best:.5f}"
+            if not self.better(current, self.best):
                 if self.verbose:
                     print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {previous}")
                 return
@@ -268,10 +281,10 @@ class ReduceLROnPlateau(Callback):
             raise ValueError(f"ReduceLROnPlateau: factor must be in [0, 1) (it multiplies the lr), got {factor}.")
         self.monitor, self.factor, self.patience, self.verbose = monitor, factor, patience, verbose
         self.cooldown, self.min_lr = cooldown, min_lr
-        self.better = _improvement_test(monitor, mode, min_delta, "ReduceLROnPlateau")
+        self.better, self.worst = _improvement_test(monitor, mode, min_delta, "ReduceLROnPlateau")
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
-        self.best: float | None = None
+        self.best = self.worst
         self.wait = 0
         self.cooldown_counter = 0
 
@@ -284,7 +297,7 @@ class ReduceLROnPlateau(Callback):
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1
             self.wait = 0
-        if self.best is None or self.better(current, self.best):
+        if self.better(current, self.best):
             self.best, self.wait = current, 0
             return
         if self.cooldown_counter > 0:
@@ -365,7 +378,8 @@ def _overrides(cb: Callback, hook: str) -> bool:
 
 _ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
 HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end", "on_train_batch_begin",
-         "on_train_batch_end", "on_test_begin", "on_test_end", "on_predict_begin", "on_predict_end")
+         "on_train_batch_end", "on_test_begin", "on_test_end", "on_test_batch_begin", "on_test_batch_end",
+         "on_predict_begin", "on_predict_end", "on_predict_batch_begin", "on_predict_batch_end")
 
 
 class CallbackList:
@@ -386,6 +400,10 @@ class CallbackList:
         return bool(self._hooks[hook])
 
     def call(self, hook: str, *args: Any) -> None:
-        """Run ``hook(*args)`` on every callback that overrides it, in order."""
-        for method in self._hooks[hook]:
+        """Run ``hook(*args)`` on every callback that overrides it, in order; the last argument is the
+        logs, given as ``{}`` when there are none (Keras never hands a callback None)."""
+        methods = self._hooks[hook]
+        if methods and args[-1] is None:
+            args = (*args[:-1], {})
+        for method in methods:
             method(*args)

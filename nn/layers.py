@@ -38,8 +38,8 @@ def Input(shape: Any, name: str | None = None, dtype: Any = np.float32) -> Symbo
     return out
 
 
-# activations the fused linear op computes itself (softmax and sigmoid stay separate nodes: the
-# Keras cross-entropies look through them to the logits)
+# activations the fused linear op computes itself (softmax and sigmoid stay nn.activations' own:
+# their outputs carry the logits for the Keras cross-entropies, the contract in nn.activations)
 _FUSED: dict[Any, str | None] = {None: None, tg.relu: "relu", tg.tanh: "tanh"}
 
 

@@ -8,10 +8,14 @@ the classes above (the numerics agree); the three cross-entropies to Keras-numer
 
 * PyTorch's BCELoss clamps each log at -100; Keras clips probabilities to [1e-7, 1 - 1e-7] first.
   So for p = 0, y = 1: BCELoss gives 100, 'binary_crossentropy' gives -log(1e-7) ≈ 16.1.
-* Keras's cross-entropies on probabilities look through the op that made them: a prediction made
-  by a softmax (or sigmoid) op is scored from that op's logits with the fused, stable op, so the
-  gradient is exactly softmax(z) - y (as Keras does with a Softmax output); otherwise the clipped
-  probabilities are used (e.g. under no_grad, where there is no op to look through).
+* Keras's cross-entropies on probabilities give Keras's value, -Σ y log clip(p / Σp, 1e-7, 1 - 1e-7)
+  (Keras 3's documented formula), with or without a graph. A prediction that carries its logits
+  (``pred._keras_logits``, set by nn's softmax and sigmoid activations: the contract documented in
+  nn.activations, as Keras keeps them on its outputs) is scored from those logits: the same clip,
+  applied to log p, computed stably with the fused op, so the gradient of an unclipped sample is
+  exactly softmax(z) - y. ``fit``'s loss and ``evaluate``'s agree on the same weights.
+* The Keras-named classes (MeanSquaredError, MeanAbsoluteError, Huber and the cross-entropies) reduce
+  one value per sample, the mean over the last axis: ``reduction='none'`` gives shape (batch,).
 """
 from __future__ import annotations
 
@@ -21,19 +25,23 @@ import numpy as np
 
 import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
-from tensorgrad.autograd import apply
-from tensorgrad.ops.fused import SparseSoftmaxCrossEntropy, check_labels
 
 from .module import Module
+from .utils import to_categorical
 
 REDUCTIONS = ("mean", "sum", "none")
+KERAS_REDUCTIONS = {"sum_over_batch_size": "mean", "auto": "mean"}   # Keras's spellings of "mean"
 KERAS_EPSILON = 1e-7
+# Keras clips p to [ε, 1 - ε]; the same clip on log p: [log ε, log(1 - ε)]
+LOG_CLIP = (float(np.log(KERAS_EPSILON)), float(np.log1p(-KERAS_EPSILON)))
 
 
 # --------------------------------------------------------------------------- helpers
 def _check_reduction(reduction: str, who: str) -> str:
+    reduction = KERAS_REDUCTIONS.get(reduction, reduction) if isinstance(reduction, str) else reduction
     if reduction not in REDUCTIONS:
-        raise ValueError(f"{who}: reduction must be one of {REDUCTIONS}, got {reduction!r}.")
+        raise ValueError(f"{who}: reduction must be one of {REDUCTIONS}, got {reduction!r} (Keras's "
+                         f"'sum_over_batch_size' is accepted for 'mean').")
     return reduction
 
 
@@ -67,8 +75,8 @@ def _target_like(pred: Tensor, target: Any, who: str, broadcast: bool = True) ->
 
 
 def _labels(target: Any, logits: Tensor, who: str) -> np.ndarray:
-    """Integer class labels, one per sample (shape logits.shape[:-1], or that with a trailing 1), each
-    in 0..classes-1: checked here once, so the fused op can take them without checking again."""
+    """Integer class labels, one per sample (shape logits.shape[:-1], or that with a trailing 1). Their
+    range is checked once, where they are used (the fused op, or :func:`_one_hot`)."""
     y = target if type(target) is np.ndarray else np.asarray(target.data if isinstance(target, Tensor) else target)
     shape = logits.shape
     if not shape:
@@ -82,31 +90,53 @@ def _labels(target: Any, logits: Tensor, who: str) -> np.ndarray:
                              f"integer class per sample, shape {batch}.")
     if y.dtype.kind == "f" and np.all(y == np.round(y)):
         y = y.astype(np.int64)
-    check_labels(y, shape[-1], who, hint="; for probability (one-hot) targets give them the logits' shape {shape}")
+    if y.dtype.kind not in "iu":
+        raise ValueError(f"{who}: labels must be integers, got dtype {y.dtype}; for probability (one-hot) targets "
+                         f"give them the logits' shape {shape}.")
     return y
 
 
-def _sparse_cross_entropy(logits: Tensor, labels: np.ndarray, reduction: str) -> Tensor:
-    """The fused op on labels that :func:`_labels` has checked, so it is applied directly
-    (tg.sparse_softmax_cross_entropy would check them again); 'mean' averages inside the op (one node)."""
-    if reduction == "mean":
-        return apply(SparseSoftmaxCrossEntropy, logits, labels=labels, mean=True)
-    return _reduced(apply(SparseSoftmaxCrossEntropy, logits, labels=labels, mean=False), reduction)
+def _sparse_cross_entropy(logits: Tensor, labels: np.ndarray, reduction: str, who: str) -> Tensor:
+    """tg.sparse_softmax_cross_entropy (the fused op, which checks the labels' range), its errors named
+    after the loss ``who``; 'mean' averages inside the op (one node)."""
+    try:
+        if reduction == "mean":
+            return tg.sparse_softmax_cross_entropy(logits, labels, mean=True)
+        per_sample = tg.sparse_softmax_cross_entropy(logits, labels)
+    except ValueError as e:
+        raise ValueError(f"{who}: {str(e).partition(': ')[2]}") from None
+    return _reduced(per_sample, reduction)
 
 
-def _one_hot(labels: np.ndarray, classes: int, dtype: Any) -> np.ndarray:
-    return np.eye(classes, dtype=dtype)[labels]
+def _one_hot(labels: np.ndarray, classes: int, dtype: Any, who: str) -> np.ndarray:
+    """One-hot rows of the labels (nn.utils.to_categorical checks them), its errors named after the loss ``who``."""
+    try:
+        return to_categorical(labels, classes, dtype=dtype)
+    except ValueError as e:
+        raise ValueError(f"{who}: {str(e).partition(': ')[2]}") from None
 
 
-def _logits_of(pred: Tensor, op_name: str) -> Tensor | None:
-    """The logits z when ``pred`` was made by the op ``op_name`` (softmax over the last axis, or
-    sigmoid) and its graph is still there; else None."""
-    node = pred._node
-    if node is None or node.name != op_name or node.inputs is None:
+def _logits_of(pred: Tensor, activation: str) -> Tensor | None:
+    """The logits ``pred`` carries when an nn activation named ``activation`` ('softmax' over the last
+    axis, or 'sigmoid') made it: the documented ``_keras_logits`` contract (see nn.activations)."""
+    if getattr(pred, "_keras_activation", None) != activation:
         return None
-    if op_name == "softmax" and node.axis not in (-1, pred.ndim - 1):
-        return None
-    return node.inputs[0]
+    return pred._keras_logits
+
+
+def _keras_clip_log(log_p: Tensor) -> Tensor:
+    """Keras's clip of p to [1e-7, 1 - 1e-7], applied to log p (no gradient where it clips, as Keras)."""
+    return log_p.clip(*LOG_CLIP)
+
+
+def _keras_clip_loss(per_sample: Tensor) -> Tensor:
+    """The same clip on per-sample losses -log p of one class each: to [-log(1 - 1e-7), -log 1e-7]; a
+    batch with nothing to clip skips the node (the clip would be the identity, gradient 1)."""
+    values = per_sample.data
+    low, high = -LOG_CLIP[1], -LOG_CLIP[0]
+    if values.size and (values.min() < low or values.max() > high):
+        return per_sample.clip(low, high)
+    return per_sample
 
 
 def _per_sample(elementwise: Tensor) -> Tensor:
@@ -264,11 +294,12 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: boo
         return _reduced(-(tg.log_softmax(z) * (y * w)).sum(axis=-1), reduction)
     labels, kept = _index_targets(target, z, ignore_index, "cross_entropy")
     if w is None and kept is None and not label_smoothing:
-        return _sparse_cross_entropy(z, labels, reduction)
+        return _sparse_cross_entropy(z, labels, reduction, "cross_entropy")
     log_p = tg.log_softmax(z)
+    one_hot = _one_hot(labels, classes, z.dtype, "cross_entropy")     # (checks the labels' range first)
     class_w = np.ones(classes, z.dtype) if w is None else w
     sample_w = class_w[labels] if kept is None else class_w[labels] * kept
-    loss = -(log_p * (_one_hot(labels, classes, z.dtype) * sample_w[..., None])).sum(axis=-1)
+    loss = -(log_p * (one_hot * sample_w[..., None])).sum(axis=-1)
     result = _weighted_reduction(loss, sample_w, reduction)
     if not label_smoothing:
         return result
@@ -291,16 +322,17 @@ def nll_loss(input: Any, target: Any, weight: Any = None, size_average: bool | N
     lp = _classes_last(as_tensor(input), "nll_loss")
     classes = lp.shape[-1]
     labels, kept = _index_targets(target, lp, ignore_index, "nll_loss")
+    one_hot = _one_hot(labels, classes, lp.dtype, "nll_loss")           # (checks the labels' range first)
     class_w = np.ones(classes, lp.dtype) if weight is None else _class_weights(weight, classes, lp, "nll_loss")
     sample_w = class_w[labels] if kept is None else class_w[labels] * kept
-    loss = -(lp * (_one_hot(labels, classes, lp.dtype) * sample_w[..., None])).sum(axis=-1)
+    loss = -(lp * (one_hot * sample_w[..., None])).sum(axis=-1)
     return _weighted_reduction(loss, sample_w, reduction)
 
 
 # --------------------------------------------------------------------------- module classes
 class _Loss(Module):
     """A loss as a Module: ``loss(pred, target)`` with a fixed ``reduction``; ``keras_name`` is the
-    Keras loss it computes, when there is one (the training API picks the matching accuracy by it)."""
+    Keras loss it computes, when there is one ('accuracy' no longer depends on it: Keras picks by shapes)."""
     keras_name: str | None = None
 
     def __init__(self, reduction: str = "mean") -> None:
@@ -428,10 +460,33 @@ class NLLLoss(_TorchLoss):
         return nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
 
 
+class MeanSquaredError(MSELoss):
+    """Keras's MeanSquaredError ('mse'): the mean over the last axis of (y - ŷ)² is each sample's loss,
+    so ``reduction='none'`` gives one value per sample and 'sum' sums them (Keras's formula)."""
+
+    def forward(self, pred: Any, target: Any) -> Tensor:
+        return _reduced(_per_sample(mse_loss(pred, target, reduction="none")), self.reduction)
+
+
+class MeanAbsoluteError(L1Loss):
+    """Keras's MeanAbsoluteError ('mae'): each sample's loss is the mean over the last axis of |y - ŷ|."""
+
+    def forward(self, pred: Any, target: Any) -> Tensor:
+        return _reduced(_per_sample(l1_loss(pred, target, reduction="none")), self.reduction)
+
+
+class Huber(HuberLoss):
+    """Keras's Huber ('huber'): each sample's loss is the mean over the last axis of the Huber terms."""
+
+    def forward(self, pred: Any, target: Any) -> Tensor:
+        return _reduced(_per_sample(huber_loss(pred, target, reduction="none", delta=self.delta)), self.reduction)
+
+
 class BinaryCrossentropy(_Loss):
-    """Keras's 'binary_crossentropy': probabilities clipped to [1e-7, 1 - 1e-7] (PyTorch's BCELoss clamps
-    the log at -100 instead); from logits — or from a sigmoid op's logits — it is softplus(z) - y·z.
-    Per sample, the mean over the last axis."""
+    """Keras's 'binary_crossentropy': -(y log p + (1 - y) log(1 - p)) with p clipped to [1e-7, 1 - 1e-7]
+    (PyTorch's BCELoss clamps the log at -100 instead); per sample, the mean over the last axis. A
+    sigmoid output that carries its logits is scored from them (log p = -softplus(-z), log(1 - p) =
+    -softplus(z), clipped alike: the same value, stably); ``from_logits`` gives softplus(z) - y·z unclipped."""
     keras_name = "binary_crossentropy"
 
     def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
@@ -441,19 +496,29 @@ class BinaryCrossentropy(_Loss):
     def forward(self, pred: Any, target: Any) -> Tensor:
         pred = as_tensor(pred)
         y = _target_like(pred, target, "binary_crossentropy")
-        logits = pred if self.from_logits else _logits_of(pred, "sigmoid")
-        if logits is not None:
-            elementwise = binary_cross_entropy_with_logits(logits, y, reduction="none")
+        logits = _logits_of(pred, "sigmoid")
+        if self.from_logits:
+            elementwise = binary_cross_entropy_with_logits(pred, y, reduction="none")
+        elif logits is not None:
+            log_p, log_q = _keras_clip_log(-tg.softplus(-logits)), _keras_clip_log(-tg.softplus(logits))
+            elementwise = -(y * log_p + (1 - y) * log_q)
         else:
             p = pred.clip(KERAS_EPSILON, 1 - KERAS_EPSILON)
             elementwise = -(y * p.log() + (1 - y) * (1 - p).log())
         return _reduced(_per_sample(elementwise), self.reduction)
 
 
+def _is_one_hot(y: Tensor) -> bool:
+    """Every row holds a single 1 and zeros (then -Σ y log p is -log p of one class per sample)."""
+    data = y.data
+    return bool(((data == 0) | (data == 1)).all() and (data.sum(axis=-1) == 1).all())
+
+
 class CategoricalCrossentropy(_Loss):
-    """Keras's 'categorical_crossentropy' with one-hot (probability) targets: -Σ y log p per sample,
-    p renormalized and clipped to [1e-7, 1 - 1e-7]; from logits, or when p came from a softmax op,
-    the fused softmax cross-entropy of the logits (gradient exactly softmax(z) - y)."""
+    """Keras's 'categorical_crossentropy' with probability (one-hot) targets: -Σ y log p per sample, p
+    renormalized and clipped to [1e-7, 1 - 1e-7]. A softmax output that carries its logits is scored
+    from them (the same clip on log p; for one-hot targets through the fused op, gradient softmax(z) - y);
+    ``from_logits`` gives the fused softmax cross-entropy unclipped."""
     keras_name = "categorical_crossentropy"
 
     def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
@@ -463,17 +528,24 @@ class CategoricalCrossentropy(_Loss):
     def forward(self, pred: Any, target: Any) -> Tensor:
         pred = as_tensor(pred)
         y = _target_like(pred, target, "categorical_crossentropy", broadcast=False)
-        logits = pred if self.from_logits else _logits_of(pred, "softmax")
-        if logits is not None:
-            return _reduced(tg.softmax_cross_entropy(logits, y), self.reduction)
-        p = (pred / pred.sum(axis=-1, keepdims=True)).clip(KERAS_EPSILON, 1 - KERAS_EPSILON)
-        return _reduced(-(y * p.log()).sum(axis=-1), self.reduction)
+        if self.from_logits:
+            return _reduced(tg.softmax_cross_entropy(pred, y), self.reduction)
+        logits = _logits_of(pred, "softmax")
+        if logits is None:
+            p = (pred / pred.sum(axis=-1, keepdims=True)).clip(KERAS_EPSILON, 1 - KERAS_EPSILON)
+            return _reduced(-(y * p.log()).sum(axis=-1), self.reduction)
+        if _is_one_hot(y):     # -log p of one class per sample: clip the fused per-sample loss
+            per_sample = _keras_clip_loss(tg.softmax_cross_entropy(logits, y))
+        else:
+            per_sample = -(y * _keras_clip_log(tg.log_softmax(logits))).sum(axis=-1)
+        return _reduced(per_sample, self.reduction)
 
 
 class SparseCategoricalCrossentropy(_Loss):
-    """Keras's 'sparse_categorical_crossentropy': integer labels; like CategoricalCrossentropy, the
-    logits path when ``from_logits`` or p came from a softmax op, else log of p clipped to
-    [1e-7, 1 - 1e-7] (renormalized, as Keras)."""
+    """Keras's 'sparse_categorical_crossentropy': integer labels, -log p[label] with p renormalized
+    first, then clipped to [1e-7, 1 - 1e-7] (Keras's order). A softmax output that carries its logits
+    is scored from them with the fused op (the same clip, on the per-sample loss); ``from_logits``
+    gives the fused op unclipped."""
     keras_name = "sparse_categorical_crossentropy"
 
     def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
@@ -481,18 +553,24 @@ class SparseCategoricalCrossentropy(_Loss):
         self.from_logits = bool(from_logits)
 
     def forward(self, pred: Any, target: Any) -> Tensor:
+        who = "sparse_categorical_crossentropy"
         pred = as_tensor(pred)
-        labels = _labels(target, pred, "sparse_categorical_crossentropy")
-        logits = pred if self.from_logits else _logits_of(pred, "softmax")
-        if logits is None:
-            logits = pred.clip(KERAS_EPSILON, 1 - KERAS_EPSILON).log()
-        return _sparse_cross_entropy(logits, labels, self.reduction)
+        labels = _labels(target, pred, who)
+        if self.from_logits:
+            return _sparse_cross_entropy(pred, labels, self.reduction, who)
+        logits = _logits_of(pred, "softmax")
+        if logits is not None:
+            per_sample = _sparse_cross_entropy(logits, labels, "none", who)
+            return _reduced(_keras_clip_loss(per_sample), self.reduction)
+        p = (pred / pred.sum(axis=-1, keepdims=True)).clip(KERAS_EPSILON, 1 - KERAS_EPSILON)
+        picked = p.log() * _one_hot(labels, pred.shape[-1], pred.dtype, who)
+        return _reduced(-picked.sum(axis=-1), self.reduction)
 
 
 _KERAS_NAMES: dict[str, type[_Loss]] = {
-    "mse": MSELoss, "MSE": MSELoss, "mean_squared_error": MSELoss,
-    "mae": L1Loss, "MAE": L1Loss, "mean_absolute_error": L1Loss,
-    "huber": HuberLoss, "huber_loss": HuberLoss, "binary_crossentropy": BinaryCrossentropy,
+    "mse": MeanSquaredError, "MSE": MeanSquaredError, "mean_squared_error": MeanSquaredError,
+    "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
+    "huber": Huber, "huber_loss": Huber, "binary_crossentropy": BinaryCrossentropy,
     "categorical_crossentropy": CategoricalCrossentropy,
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
 }

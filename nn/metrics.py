@@ -1,9 +1,10 @@
 """Metrics for ``compile(metrics=[...])``: per-sample values on numpy arrays, averaged by ``fit``.
 
-Each metric maps ``(y_true, y_pred)`` to one value per sample, so sample and class weights apply
-the Keras way: a metric is Σ wᵢ mᵢ / Σ wᵢ. ``"accuracy"`` is resolved as Keras does: from the
-loss when it is a cross-entropy (Keras 2.2), else from the shapes of targets and predictions
-(tf.keras 2 / Keras 3).
+Each metric maps ``(y_true, y_pred)`` to one value per sample, so that ``weighted_metrics`` can
+weigh them the Keras way, Σ wᵢ mᵢ / Σ wᵢ (``metrics`` are plain means). Targets one axis short of
+the predictions get a trailing axis first (Keras's rank matching), so (n,) targets beside (n, k)
+outputs compare each sample with its own outputs at every batch size. ``"accuracy"`` is resolved as
+Keras (tf.keras 2 and Keras 3) does, from the shapes of the targets and predictions alone.
 """
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ def _per_sample(values: np.ndarray) -> np.ndarray:
 
 
 def _column(y: np.ndarray, like: np.ndarray) -> np.ndarray:
-    """Labels of shape (n,) next to predictions of shape (n, 1) become (n, 1), never (n, n)."""
-    return y.reshape(like.shape) if y.ndim == like.ndim - 1 and like.shape[-1] == 1 else y
+    """Targets one axis short of the predictions get a trailing axis (Keras's rank matching): (n,) beside
+    (n, k) becomes (n, 1), compared with each of the k outputs, never broadcast to (n, n) or (k, n)."""
+    return y.reshape(y.shape + (1,)) if y.ndim == np.ndim(like) - 1 else y
 
 
 def _labels(y_true: np.ndarray, n: int) -> np.ndarray:
@@ -88,16 +90,14 @@ METRICS: dict[str, Metric] = {
 ACCURACY_NAMES = ("accuracy", "acc")
 
 
-def accuracy_for(loss_name: str | None, y_true: np.ndarray | None = None,
-                 y_pred: np.ndarray | None = None) -> Metric:
-    """The accuracy Keras picks: from the loss when it is a cross-entropy, else from the shapes —
-    binary for one output, sparse for integer labels (lower rank, or a last axis of 1), else categorical."""
-    by_loss = {"binary_crossentropy": binary_accuracy, "categorical_crossentropy": categorical_accuracy,
-               "sparse_categorical_crossentropy": sparse_categorical_accuracy}
-    if loss_name in by_loss:
-        return by_loss[loss_name]
+def accuracy_for(y_true: np.ndarray | None = None, y_pred: np.ndarray | None = None) -> Metric:
+    """The accuracy Keras picks for 'accuracy' from the shapes alone (whatever the loss): binary when the
+    predictions have one column (or are 1-D), sparse for integer labels (targets of lower rank, or a
+    last axis of 1 beside several columns), else categorical — so binary_crossentropy on a 3-unit
+    sigmoid output with (n, 3) targets gets categorical_accuracy, as in Keras."""
     if y_pred is None or y_true is None:
         return categorical_accuracy
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     pred_last = y_pred.shape[-1] if y_pred.ndim > 1 else 1
     if pred_last == 1:
         return binary_accuracy
@@ -107,16 +107,15 @@ def accuracy_for(loss_name: str | None, y_true: np.ndarray | None = None,
     return categorical_accuracy
 
 
-def get(name: str | Metric, loss_name: str | None = None, y_true: np.ndarray | None = None,
-        y_pred: np.ndarray | None = None) -> tuple[str, Metric]:
-    """``(display name, function)`` for a metric string or callable; 'accuracy'/'acc' follow the loss
-    and, given a batch of targets and predictions, their shapes."""
+def get(name: str | Metric, y_true: np.ndarray | None = None, y_pred: np.ndarray | None = None) -> tuple[str, Metric]:
+    """``(display name, function)`` for a metric string or callable ``f(y_true, y_pred)``; 'accuracy'/'acc'
+    follow the shapes of a batch of targets and predictions, when given."""
     if callable(name):
         return getattr(name, "__name__", type(name).__name__), name
     if not isinstance(name, str):
         raise TypeError(f"metrics: expected a name or a function, got {name!r}.")
     if name in ACCURACY_NAMES:
-        return name, accuracy_for(loss_name, y_true, y_pred)
+        return name, accuracy_for(y_true, y_pred)
     if name not in METRICS:
         raise ValueError(f"metrics: unknown metric {name!r}; valid names are "
                          f"{', '.join(sorted([*ACCURACY_NAMES, *METRICS]))}, or pass a function "

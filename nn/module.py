@@ -11,6 +11,8 @@ Each module also has a Keras-style display ``name`` (``dense``, ``dense_1``, ...
 from __future__ import annotations
 
 import itertools
+import functools
+import inspect
 import re
 from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
@@ -21,6 +23,7 @@ from tensorgrad import Tensor
 from tensorgrad.autograd import increment_version
 
 from .parameter import Parameter
+from .mode import imposed_mode, training_mode
 from .symbolic import call_symbolic, is_symbolic
 
 _name_counts: dict[str, int] = {}
@@ -57,6 +60,16 @@ def shape_tuple(shape: Any, who: str) -> tuple[int, ...]:
 class IncompatibleKeys(NamedTuple):
     missing_keys: list[str]
     unexpected_keys: list[str]
+
+
+@functools.lru_cache(maxsize=None)
+def _takes_training(forward: Any) -> bool:
+    """True when a forward function has its own ``training`` argument (Keras's ``call(x, training=None)``)."""
+    return "training" in inspect.signature(forward).parameters
+
+
+def _forward_takes_training(module: "Module") -> bool:
+    return _takes_training(type(module).forward)
 
 
 def _own_members(module: "Module") -> Iterator[tuple[str, Any]]:
@@ -106,6 +119,11 @@ class Module:
         # __call__ does.)
         if args and not isinstance(args[0], _CONCRETE) and is_symbolic(args[0]):
             return call_symbolic(self, args[0], **kwargs)
+        if kwargs and "training" in kwargs and not _forward_takes_training(self):
+            training = kwargs.pop("training")   # Keras's model(x, training=False): a mode for this call only
+            if training is not None:
+                with training_mode(training):
+                    return self._call_with_hooks(args, kwargs) if self._hooked else self.forward(*args, **kwargs)
         if self._hooked:
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
@@ -293,6 +311,18 @@ class Module:
         return output
 
     # ------------------------------------------------------------------ modes and gradients
+    @property
+    def training(self) -> bool:
+        """True in training mode (Dropout active): the mode a surrounding :func:`training_mode` block
+        sets in this thread (fit, evaluate, predict, ``model(x, training=...)``), else this module's
+        own flag, set by :meth:`train` / :meth:`eval` as in PyTorch."""
+        imposed = imposed_mode()
+        return self._training if imposed is None else imposed
+
+    @training.setter
+    def training(self, mode: bool) -> None:
+        self._training = bool(mode)
+
     def train(self, mode: bool = True) -> "Module":
         """Training mode (Dropout active) for this module and all sub-modules."""
         for m in self.modules():
@@ -302,6 +332,32 @@ class Module:
     def eval(self) -> "Module":
         """Evaluation mode (Dropout is the identity)."""
         return self.train(False)
+
+    @property
+    def trainable(self) -> bool:
+        """Keras's switch: ``layer.trainable = False`` freezes the layer (and its sub-modules), so fit,
+        any optimizer and ``trainable_weights`` leave its parameters alone and ``summary()`` counts them
+        as non-trainable. It sets each parameter's ``requires_grad`` (PyTorch's way to freeze)."""
+        return self._trainable if hasattr(self, "_trainable") else True
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        for m in self.modules():
+            m._trainable = bool(value)
+        for p in self.parameters():
+            p.requires_grad = bool(value)
+            if not value:
+                p.grad = None   # a gradient from before the freeze must not move it
+
+    @property
+    def trainable_weights(self) -> list[Parameter]:
+        """The parameters training updates (``requires_grad``), in parameter order."""
+        return [p for p in self.parameters() if p.requires_grad]
+
+    @property
+    def non_trainable_weights(self) -> list[Parameter]:
+        """The frozen parameters (``trainable = False`` or ``requires_grad`` off), in parameter order."""
+        return [p for p in self.parameters() if not p.requires_grad]
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget every parameter's gradient: set to None (PyTorch's default), or filled with zeros

@@ -13,6 +13,8 @@ import numpy as np
 
 import tensorgrad as tg
 
+from .mode import training_mode
+
 if TYPE_CHECKING:
     from .module import Module
 
@@ -56,14 +58,8 @@ def call_symbolic(layer: "Module", x: Any, **kwargs: Any) -> SymbolicTensor:
             raise TypeError(f"{type(layer).__name__} '{layer.name}': input {i} is a {type(p).__name__}; a layer "
                             f"called on symbolic tensors (from nn.Input) takes only symbolic tensors.")
     dummies = [np.zeros((1,) + p.shape[1:], dtype=p.dtype) for p in parents]
-    modes = [(m, m.training) for m in layer.modules()]
-    layer.eval()
-    try:
-        with tg.no_grad():
-            out = layer.forward(dummies if multi else dummies[0], **kwargs)
-    finally:
-        for m, mode in modes:
-            m.training = mode
+    with training_mode(False), tg.no_grad():   # this call only: no module's own flag changes
+        out = layer.forward(dummies if multi else dummies[0], **kwargs)
     if not isinstance(out, tg.Tensor):
         raise TypeError(f"{type(layer).__name__} '{layer.name}': forward returned a {type(out).__name__}; "
                         f"the functional API needs layers that return one Tensor.")

@@ -27,7 +27,7 @@ PATHS = [
     ("nn.keras.callbacks", "EarlyStopping", nn.callbacks.EarlyStopping),
     ("nn.keras.callbacks", "History", nn.History),
     ("nn.keras.backend", "clear_session", nn.clear_session),
-    ("nn.keras.losses", "BinaryCrossentropy", nn.BinaryCrossentropy), ("nn.keras.losses", "MeanSquaredError", nn.MSELoss),
+    ("nn.keras.losses", "BinaryCrossentropy", nn.BinaryCrossentropy), ("nn.keras.losses", "MeanSquaredError", nn.MeanSquaredError),
     ("nn.keras.metrics", "binary_accuracy", nn.metrics.binary_accuracy),
     ("nn.keras.activations", "relu", tg.relu), ("nn.keras", "initializers", nn.init),
     ("nn.keras.optimizers", "get", optim.get),

@@ -2,6 +2,8 @@
 import numpy as np
 import pytest
 
+import nn
+import tensorgrad as tg
 from nn import metrics
 
 
@@ -46,18 +48,33 @@ def test_column_targets_never_broadcast_to_n_by_n():
     np.testing.assert_allclose(metrics.mean_squared_error(y_true, y_pred), [0.0, 0.0, 4.0])
 
 
-@pytest.mark.parametrize("loss, y_true, y_pred, expected", [
-    ("binary_crossentropy", np.zeros((4, 3)), np.zeros((4, 3)), metrics.binary_accuracy),     # multi-label
-    ("categorical_crossentropy", np.zeros((4, 3)), np.zeros((4, 3)), metrics.categorical_accuracy),
-    ("sparse_categorical_crossentropy", np.zeros(4), np.zeros((4, 3)), metrics.sparse_categorical_accuracy),
-    ("mean_squared_error", np.zeros(4), np.zeros((4, 1)), metrics.binary_accuracy),          # XOR with mse (seed 003)
-    (None, np.zeros(4), np.zeros((4, 3)), metrics.sparse_categorical_accuracy),             # labels: lower rank
-    (None, np.zeros((4, 1)), np.zeros((4, 3)), metrics.sparse_categorical_accuracy),        # labels in a column
-    (None, np.zeros((4, 3)), np.zeros((4, 3)), metrics.categorical_accuracy),                # one-hot
+@pytest.mark.parametrize("y_true, y_pred, expected", [
+    # Keras (tf.keras 2 compile_utils and Keras 3 trainers/compile_utils.get_metric) picks from the shapes
+    # alone: binary when the output has one column, sparse when the targets have lower rank or one
+    # column beside several, else categorical — whatever the loss. So binary_crossentropy on a 3-unit
+    # sigmoid output with (n, 3) multi-hot targets gets categorical_accuracy in Keras, and here.
+    (np.zeros((4, 3)), np.zeros((4, 3)), metrics.categorical_accuracy),          # multi-label or one-hot
+    (np.zeros(4), np.zeros((4, 3)), metrics.sparse_categorical_accuracy),        # labels: lower rank
+    (np.zeros((4, 1)), np.zeros((4, 3)), metrics.sparse_categorical_accuracy),   # labels in a column
+    (np.zeros(4), np.zeros((4, 1)), metrics.binary_accuracy),                    # one output (XOR with mse)
+    (np.zeros((4, 1)), np.zeros((4, 1)), metrics.binary_accuracy),
 ])
-def test_accuracy_follows_the_loss_then_the_shapes(loss, y_true, y_pred, expected):
-    assert metrics.get("accuracy", loss, y_true, y_pred) == ("accuracy", expected)
-    assert metrics.get("acc", loss, y_true, y_pred) == ("acc", expected)
+def test_accuracy_follows_the_shapes_as_keras(y_true, y_pred, expected):
+    assert metrics.get("accuracy", y_true, y_pred) == ("accuracy", expected)
+    assert metrics.get("acc", y_true, y_pred) == ("acc", expected)
+
+
+def test_accuracy_with_binary_crossentropy_on_three_sigmoid_units_is_categorical_in_fit():
+    """Issue 15: tensorgrad picked binary accuracy from the loss; Keras picks categorical from the shapes."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(20, 4)).astype(np.float32)
+    y = (rng.random((20, 3)) < 0.5).astype(np.float32)
+    tg.manual_seed(0)
+    model = nn.Sequential([nn.Dense(3, activation="sigmoid", input_dim=4)])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+    acc = model.evaluate(x, y, verbose=0, return_dict=True)["accuracy"]
+    p = model.predict(x)
+    assert acc == pytest.approx(np.mean(p.argmax(axis=1) == y.argmax(axis=1)), rel=1e-6)
 
 
 def test_callable_metric_keeps_its_name():

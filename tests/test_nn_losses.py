@@ -147,20 +147,59 @@ def test_keras_categorical_crossentropy_clips_a_zero_probability():
     assert losses.get("sparse_categorical_crossentropy")(p, [0]).item() == pytest.approx(-np.log(1e-7), rel=1e-5)
 
 
-def test_keras_binary_crossentropy_on_a_sigmoid_output_uses_its_logits():
+def test_keras_binary_crossentropy_on_a_sigmoid_output_uses_its_logits_with_keras_clip():
+    """Keras (3, documented formula): -(y log clip(p) + (1-y) log clip(1-p)), clip to [1e-7, 1 - 1e-7]. From the
+    logits the value is the same: z = 40, y = 0 gives -log(1e-7) ≈ 16.12 (not 40) and no gradient; z = -3,
+    y = 1 is unclipped: log(1 + e³), gradient (sigmoid(z) - y) / 2 (the mean over 2 samples)."""
     z = tg.tensor(np.array([[40.0], [-3.0]]), requires_grad=True)
     y = np.array([[0.0], [1.0]])
-    loss = losses.get("binary_crossentropy")(tg.sigmoid(z), y)
-    assert loss.item() == pytest.approx(np.mean([40.0 + np.log1p(np.exp(-40.0)), np.log1p(np.exp(3.0))]))
+    out = nn.activations.sigmoid(z)
+    assert out._keras_logits is z and out._keras_activation == "sigmoid"       # the documented contract
+    loss = losses.get("binary_crossentropy")(out, y)
+    assert loss.item() == pytest.approx(np.mean([-np.log(1e-7), np.log1p(np.exp(3.0))]), rel=1e-9)
     loss.backward()
-    np.testing.assert_allclose(z.grad.data, (_sigmoid(z.data) - y) / 2)
+    np.testing.assert_allclose(z.grad.data, [[0.0], [(_sigmoid(-3.0) - 1.0) / 2]], rtol=1e-12)
 
 
-def test_keras_categorical_crossentropy_without_a_graph_uses_clipped_probabilities():
+@pytest.mark.parametrize("make_probabilities", [nn.activations.softmax, lambda z: nn.Softmax()(z),
+                                                lambda z: nn.Activation("softmax")(z)])
+def test_keras_cross_entropies_give_the_same_value_with_or_without_a_graph(make_probabilities):
+    """A saturated softmax (logit gap 30): Keras's value -log clip(p, 1e-7, 1 - 1e-7) = -log(1e-7), from the
+    logits with a graph or without one (fit and evaluate agree); from_logits=True is the unclipped 30."""
+    z = tg.tensor(np.array([[0.0, 30.0]]), requires_grad=True)
     with tg.no_grad():
-        a = tg.softmax(tg.tensor(np.array([[0.0, 30.0]])))
-    value = losses.get("categorical_crossentropy")(a, [[1.0, 0.0]]).item()
-    assert value == pytest.approx(-np.log(1e-7), rel=1e-6)           # the logits path would give 30
+        without_graph = make_probabilities(z)
+    with_graph = make_probabilities(z)
+    for name, target in (("categorical_crossentropy", [[1.0, 0.0]]), ("sparse_categorical_crossentropy", [0])):
+        for a in (without_graph, with_graph):
+            assert losses.get(name)(a, target).item() == pytest.approx(-np.log(1e-7), rel=1e-9)
+        assert losses.get(name, from_logits=True)(z, target).item() == pytest.approx(30.0, rel=1e-9)
+
+
+def test_sparse_categorical_crossentropy_normalises_probabilities_before_clipping():
+    """Keras 3's documented order: p / Σp, then clip to [1e-7, 1 - 1e-7], then -log p[label]. Rows summing to 2:
+    p = [1.2, 0.8] normalises to [0.6, 0.4] (clipping first would cap 1.2 at 1 - 1e-7 and renormalise to 1/1.8)."""
+    p = np.array([[1.2, 0.8], [0.0, 2.0]])
+    loss = losses.get("sparse_categorical_crossentropy", reduction="none")(p, [0, 0])
+    np.testing.assert_allclose(loss.data, [-np.log(0.6), -np.log(1e-7)], rtol=1e-12)
+    categorical = losses.get("categorical_crossentropy", reduction="none")(p, [[1.0, 0.0], [1.0, 0.0]])
+    np.testing.assert_allclose(categorical.data, loss.data, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, elementwise", [("mse", lambda d: d ** 2), ("mae", np.abs),
+                                               ("huber", lambda d: np.where(np.abs(d) <= 1, 0.5 * d ** 2, np.abs(d) - 0.5))])
+def test_keras_regression_losses_reduce_one_value_per_sample(name, elementwise):
+    """Keras: a sample's loss is the mean over the last axis; reduction='none' gives shape (batch,), as
+    keras.losses.MeanSquaredError(reduction='none') does for (16, 3) predictions; 'sum' sums the 16 values."""
+    pred, target = rng.normal(size=(16, 3)), rng.normal(size=(16, 3)) * 2
+    per_sample = elementwise(pred - target).mean(axis=-1)
+    none = losses.get(name, reduction="none")(pred, target)
+    assert none.shape == (16,)
+    np.testing.assert_allclose(none.data, per_sample, rtol=1e-12)
+    assert losses.get(name, reduction="sum")(pred, target).item() == pytest.approx(per_sample.sum(), rel=1e-12)
+    assert losses.get(name, reduction="sum_over_batch_size")(pred, target).item() == pytest.approx(per_sample.mean())
+    assert type(nn.keras.losses.get(name)) is {"mse": nn.MeanSquaredError, "mae": nn.MeanAbsoluteError,
+                                               "huber": nn.Huber}[name]
 
 
 def test_target_of_shape_n_against_pred_n_by_1_is_reshaped_not_broadcast():
@@ -219,7 +258,8 @@ def test_labels_out_of_range_are_found_in_every_integer_dtype(dtype):
         y[2] = label
         with pytest.raises(ValueError, match=f"cross_entropy: label {label} is outside the 4 classes 0..3"):
             nn.CrossEntropyLoss()(LOGITS, y)
-        with pytest.raises(ValueError, match=f"nll_loss: label {label} is outside the 4 classes"):
+        with pytest.raises(ValueError, match=rf"nll_loss: (label {label} is out of range for num_classes=4|"
+                                             rf"labels must be >= 0, got {label})"):
             nn.NLLLoss()(LOGITS, y)
 
 

@@ -50,6 +50,30 @@ def _one_hot(labels, classes=3):
     return np.eye(classes)[labels]
 
 
+LOG_EPS, LOG_1M_EPS = np.log(1e-7), np.log1p(-1e-7)
+
+
+def _keras_cross_entropy(z):
+    """Keras's value -log clip(p[label], 1e-7, 1 - 1e-7) (mean over samples) and its gradient: (softmax(z) - y) / N
+    where the clip is inactive, 0 where it clips (the loss is then a constant)."""
+    log_p = (_one_hot(LABELS) * _log_softmax(z)).sum(axis=-1)
+    active = (log_p >= LOG_EPS) & (log_p <= LOG_1M_EPS)
+    grad = np.where(active[:, None], np.exp(_log_softmax(z)) - _one_hot(LABELS), 0.0) / len(z)
+    return -np.clip(log_p, LOG_EPS, LOG_1M_EPS).mean(), grad
+
+
+def _keras_binary_cross_entropy(z):
+    """Keras's -(y log clip(p) + (1 - y) log clip(1 - p)), p = sigmoid(z), from the logits: log p = -softplus(-z),
+    log(1 - p) = -softplus(z), each clipped to [log 1e-7, log(1 - 1e-7)]; no gradient through a clipped term."""
+    y = (EXTREMES > 0.5)[::-1].astype(float)
+    log_p, log_q = -_softplus(-z), -_softplus(z)
+    value = -(y * np.clip(log_p, LOG_EPS, LOG_1M_EPS) + (1 - y) * np.clip(log_q, LOG_EPS, LOG_1M_EPS)).mean()
+    active_p = (log_p >= LOG_EPS) & (log_p <= LOG_1M_EPS)
+    active_q = (log_q >= LOG_EPS) & (log_q <= LOG_1M_EPS)
+    grad = (-y * (1 - _sigmoid(z)) * active_p + (1 - y) * _sigmoid(z) * active_q) / len(z)
+    return value, grad
+
+
 ROWS = {
     # name: (input, run(z: Tensor) -> scalar Tensor, expected(z: float64 array) -> (value, gradient))
     "sigmoid": (EXTREMES, *_elementwise(tg.sigmoid, _sigmoid, lambda z: _sigmoid(z) * (1 - _sigmoid(z)))),
@@ -75,14 +99,12 @@ ROWS = {
                                             (np.exp(_log_softmax(z)) - _one_hot(LABELS)) / len(z))),
     "keras categorical_crossentropy(softmax(z))": (
         LOGIT_ROWS,
-        lambda z: nn.losses.get("categorical_crossentropy")(tg.softmax(z), _one_hot(LABELS)),
-        lambda z: (-(_one_hot(LABELS) * _log_softmax(z)).sum(axis=-1).mean(),
-                   (np.exp(_log_softmax(z)) - _one_hot(LABELS)) / len(z))),
+        lambda z: nn.losses.get("categorical_crossentropy")(nn.activations.softmax(z), _one_hot(LABELS)),
+        _keras_cross_entropy),
     "keras sparse_categorical_crossentropy(softmax(z))": (
         LOGIT_ROWS,
-        lambda z: nn.losses.get("sparse_categorical_crossentropy")(tg.softmax(z), LABELS),
-        lambda z: (-(_one_hot(LABELS) * _log_softmax(z)).sum(axis=-1).mean(),
-                   (np.exp(_log_softmax(z)) - _one_hot(LABELS)) / len(z))),
+        lambda z: nn.losses.get("sparse_categorical_crossentropy")(nn.activations.softmax(z), LABELS),
+        _keras_cross_entropy),
     # BCE from logits: softplus(z) - y z;  dL/dz = (sigmoid(z) - y) / N
     "BCEWithLogitsLoss": (EXTREMES,
                           lambda z: nn.BCEWithLogitsLoss()(z, (EXTREMES > 0.5).astype(float)[::-1].copy()),
@@ -90,9 +112,8 @@ ROWS = {
                                      (_sigmoid(z) - (EXTREMES > 0.5)[::-1]) / len(z))),
     "keras binary_crossentropy(sigmoid(z))": (
         EXTREMES,
-        lambda z: nn.losses.get("binary_crossentropy")(tg.sigmoid(z), (EXTREMES > 0.5)[::-1].astype(float)),
-        lambda z: ((_softplus(z) - (EXTREMES > 0.5)[::-1] * z).mean(),
-                   (_sigmoid(z) - (EXTREMES > 0.5)[::-1]) / len(z))),
+        lambda z: nn.losses.get("binary_crossentropy")(nn.activations.sigmoid(z), (EXTREMES > 0.5)[::-1].astype(float)),
+        _keras_binary_cross_entropy),
     # BCE on tiny probabilities, PyTorch's numerics: logs clamped at -100, dL/dp = (p - y) / max(p(1-p), 1e-12) / N
     "BCELoss(tiny p, y=1)": (TINY,
                              lambda p: nn.BCELoss()(p, np.ones(len(TINY))),

@@ -142,14 +142,17 @@ def test_epoch_loss_is_the_per_sample_mean_even_with_a_short_last_batch():
     assert loss != pytest.approx(np.mean(batch_means), rel=1e-3)     # the data tells the two apart
 
 
-def test_class_and_sample_weights_multiply_loss_over_n_metrics_over_sum_of_weights():
+def test_class_and_sample_weights_multiply_loss_over_n_weighted_metrics_over_sum_of_weights():
+    """Keras: the loss is Σ wᵢ lᵢ / n; ``metrics`` ignore the weights, ``weighted_metrics`` are
+    Σ wᵢ mᵢ / Σ wᵢ, and a weighted metric whose name is taken is logged as 'weighted_<name>'."""
     rng = np.random.default_rng(3)
     x = rng.normal(size=(50, 2)).astype(np.float32)
     y = (rng.random(50) < 0.3).astype(np.float32)
     sample_weight = rng.uniform(0.5, 2.0, 50)
     class_weight = {0: 1.0, 1: 4.0}
     model = sigmoid_unit()
-    model.compile(optimizer=optim.SGD(lr=0.0), loss="binary_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=optim.SGD(lr=0.0), loss="binary_crossentropy", metrics=["accuracy"],
+                  weighted_metrics=["accuracy"])
     logs = model.fit(x, y, epochs=1, batch_size=16, class_weight=class_weight, sample_weight=sample_weight,
                      verbose=0).history
     p = model.predict(x)[:, 0].astype(np.float64)
@@ -157,8 +160,9 @@ def test_class_and_sample_weights_multiply_loss_over_n_metrics_over_sum_of_weigh
     per_sample = -(y * np.log(p) + (1 - y) * np.log(1 - p))
     correct = ((p > 0.5) == (y == 1)).astype(np.float64)
     assert logs["loss"][0] == pytest.approx(np.sum(w * per_sample) / 50, rel=1e-5)
-    assert logs["accuracy"][0] == pytest.approx(np.sum(w * correct) / np.sum(w), rel=1e-6)
-    assert logs["accuracy"][0] != pytest.approx(correct.mean(), rel=1e-3)
+    assert logs["weighted_accuracy"][0] == pytest.approx(np.sum(w * correct) / np.sum(w), rel=1e-6)
+    assert logs["accuracy"][0] == pytest.approx(correct.mean(), rel=1e-6)
+    assert logs["accuracy"][0] != pytest.approx(logs["weighted_accuracy"][0], rel=1e-3)   # the data tells them apart
 
 
 def test_class_weight_applies_to_training_only_sample_weight_to_validation_too():
@@ -286,7 +290,7 @@ def test_custom_metric_returning_a_batch_mean_is_weighted_by_the_batch():
     y = np.zeros(8, dtype=np.float32)
 
     def first_target(y_true, y_pred):
-        return float(y_true[0] + len(y_true))          # 3 for a batch of 3, 2 for the last one
+        return float(y_true[0, 0] + len(y_true))       # 3 for a batch of 3, 2 for the last one (y_true (n, 1))
     model = frozen_regressor()
     model.compile(optimizer=optim.SGD(lr=0.0), loss="mse", metrics=[first_target])
     logs = model.fit(x, y, batch_size=3, shuffle=False, verbose=0).history
@@ -321,15 +325,17 @@ def test_evaluate_return_forms_and_values():
     assert model.evaluate(x, y, verbose=0, return_dict=True) == {"loss": loss_acc[0], "accuracy": loss_acc[1]}
 
 
-def test_evaluate_with_sample_weight_weighs_loss_over_n_and_metrics_over_weights():
+def test_evaluate_with_sample_weight_weighs_loss_over_n_and_weighted_metrics_over_weights():
     x, y = blobs(40)
     w = np.linspace(0.0, 2.0, 40)
     model = classifier()
-    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    loss, acc = model.evaluate(x, y, sample_weight=w, verbose=0)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["mse"],
+                  weighted_metrics=["accuracy"])
+    loss, mse, acc = model.evaluate(x, y, sample_weight=w, verbose=0)
     p = model.predict(x).astype(np.float64)
     assert loss == pytest.approx(np.sum(w * -np.log(p[np.arange(40), y])) / 40, rel=1e-5)
     assert acc == pytest.approx(np.sum(w * (p.argmax(axis=1) == y)) / w.sum())
+    assert mse == pytest.approx(np.mean((y[:, None] - p) ** 2), rel=1e-5)    # unweighted; (n,) -> (n, 1)
 
 
 def test_predict_gives_probabilities_in_eval_mode_without_a_graph():
@@ -340,7 +346,8 @@ def test_predict_gives_probabilities_in_eval_mode_without_a_graph():
     out = model.predict(x, batch_size=32)
     assert isinstance(out, np.ndarray) and out.shape == (70, 3)
     np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-6)
-    np.testing.assert_array_equal(out, model.predict(x, batch_size=7))    # Dropout is off, batches don't matter
+    # Dropout is off, so batches don't matter (to float32 rounding: BLAS may sum a batch of 7 differently)
+    np.testing.assert_allclose(out, model.predict(x, batch_size=7), rtol=1e-5, atol=1e-6)
     assert model.training is True and all(p.grad is None for p in model.parameters())
 
 

@@ -1,5 +1,5 @@
 """``keras.activations``: the activation functions (tensorgrad ops) by their Keras names, and ``get``."""
-from nn.activations import get
-from tensorgrad import elu, relu, sigmoid, softmax, softplus, tanh
+from nn.activations import get, sigmoid, softmax   # these keep their logits for the Keras losses
+from tensorgrad import elu, relu, softplus, tanh
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "softplus", "elu", "get"]

@@ -13,6 +13,7 @@ import numpy as np
 
 import tensorgrad as tg
 
+from .. import activations as nn_activations
 from ..activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
 from ..layers import Concatenate, Dense, Dropout, Flatten, InputLayer, Linear, Maxout
 
@@ -143,11 +144,13 @@ _ACTIVATIONS: dict[Any, Callable[[GraphBuilder, str, np.dtype, str], str]] = {
     tg.leaky_relu: _unary("LeakyRelu", alpha=0.01), tg.softmax: _softmax,
     tg.log_softmax: _unary("LogSoftmax", axis=-1), tg.step: _step,
 }
+_ACTIVATIONS[nn_activations.sigmoid] = _ACTIVATIONS[tg.sigmoid]   # nn's, which keep the logits for Keras's losses
+_ACTIVATIONS[nn_activations.softmax] = _ACTIVATIONS[tg.softmax]
 
 
 def supported_activations() -> list[str]:
     """The activation names (as Dense(activation=...) takes them) the exporter converts."""
-    return ["linear"] + sorted(getattr(f, "__name__", repr(f)) for f in _ACTIVATIONS)
+    return ["linear"] + sorted({getattr(f, "__name__", repr(f)) for f in _ACTIVATIONS})
 
 
 def apply_activation(g: GraphBuilder, layer: "Module", activation: Any, x: str, dtype: np.dtype, out: str) -> str:
@@ -231,7 +234,7 @@ def _activation_layer(fn: Any) -> Converter:
     return lambda layer, inputs, g: apply_activation(g, layer, fn, inputs[0].name, inputs[0].dtype, layer.name)
 
 
-for _type, _fn in ((Sigmoid, tg.sigmoid), (Tanh, tg.tanh), (ReLU, tg.relu), (Softplus, tg.softplus),
+for _type, _fn in ((Sigmoid, nn_activations.sigmoid), (Tanh, tg.tanh), (ReLU, tg.relu), (Softplus, tg.softplus),
                    (Step, tg.step)):
     register(_type)(_activation_layer(_fn))
 

@@ -19,6 +19,7 @@ from tensorgrad.files import write_atomic
 
 from ..models import Model, Sequential
 from ..symbolic import SymbolicTensor, graph_order
+from ..training_checks import model_dtype
 from .converters import GraphBuilder, UnsupportedLayerError, Value, converter_for, register, supported_layers
 
 DEFAULT_OPSET = 17
@@ -127,7 +128,7 @@ def build_model(model: Model, input_shape: Any = None, opset_version: int = DEFA
     ins, outs = _ends(model, input_shape, who)
     g = GraphBuilder(helper, numpy_helper)
     # a Sequential's forward skips its implicit Input layer, so its input has the model's dtype (as in predict)
-    dtypes = [model._model_dtype()] if isinstance(model, Sequential) else [t.dtype for t in ins]
+    dtypes = [model_dtype(model)] if isinstance(model, Sequential) else [t.dtype for t in ins]
     inputs = [Value(g.fresh(t.name), t.shape, dtype) for t, dtype in zip(ins, dtypes)]
     problems: list[str] = []
     results = _layer_graph(inputs, ins, outs, g, problems)
