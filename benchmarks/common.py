@@ -8,7 +8,7 @@ from typing import Callable
 
 import numpy as np
 
-from tensorgrad._blas import axpy_available
+from optim._update import axpy_available
 
 
 def interleaved(candidates: dict[str, Callable[[], None]], repeats: int) -> dict[str, list[float]]:

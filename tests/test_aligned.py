@@ -1,10 +1,9 @@
-"""Parameters and optimizer buffers live in 64-byte-aligned memory (faster elementwise updates),
-and loading weights or optimizer state copies into that memory instead of replacing it."""
+"""Parameters live in 64-byte-aligned memory (faster elementwise updates), and loading weights copies
+into that memory instead of replacing it."""
 import numpy as np
 import pytest
 
 import nn
-import optim
 from tensorgrad.aligned import ALIGNMENT, aligned_copy, aligned_empty, aligned_full
 
 
@@ -53,24 +52,3 @@ def test_set_weights_and_load_state_dict_copy_into_the_aligned_buffers():
     lazy = nn.Sequential([nn.Dense(30, activation="relu"), nn.Dense(3)])
     lazy.load_state_dict(model.state_dict())      # materializes the lazy parameters from the checkpoint
     assert all(_aligned(p.data) for p in lazy.parameters())
-
-
-OPTIMIZERS = {"sgd": lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
-              "adam": lambda ps: optim.Adam(ps, amsgrad=True),
-              "rmsprop": lambda ps: optim.RMSprop(ps, momentum=0.5, centered=True),
-              "adagrad": lambda ps: optim.Adagrad(ps, initial_accumulator_value=0.1)}
-
-
-@pytest.mark.parametrize("make", OPTIMIZERS.values(), ids=OPTIMIZERS.keys())
-def test_optimizer_state_and_scratch_are_aligned_also_after_load_state_dict(make):
-    model = _mlp()
-    opt = make(model.parameters())
-    nn.CrossEntropyLoss()(model(np.ones((4, 17))), np.array([0, 1, 2, 0])).backward()
-    opt.step()
-    arrays = [v for s in opt.state.values() for v in s.values() if isinstance(v, np.ndarray)]
-    assert arrays and all(_aligned(a) for a in arrays)
-    assert opt._work and all(_aligned(w) for w in opt._work.values())
-    again = make(_mlp().parameters())
-    again.load_state_dict(opt.state_dict())
-    loaded = [v for s in again.state.values() for v in s.values() if isinstance(v, np.ndarray)]
-    assert len(loaded) == len(arrays) and all(_aligned(a) for a in loaded)

@@ -1,4 +1,6 @@
 """The Optimizer surface: parameter groups, zero_grad, skipping, validation, Keras-style binding and names."""
+import re
+
 import numpy as np
 import pytest
 
@@ -120,8 +122,63 @@ def test_params_must_be_leaf_float_tensors_given_once():
 def test_gradient_of_the_wrong_shape_is_reported():
     w = param(1.0, 2.0)
     w.grad = tg.tensor(np.ones(3))
-    with pytest.raises(ValueError, match=r"shape \(2,\) has a gradient of shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"parameter 0 of param_groups\[0\] \(shape \(2,\)\) has a gradient of "
+                                         r"shape \(3,\)"):
         optim.SGD([w]).step()
+
+
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9), lambda ps: optim.Adam(ps),
+                                  lambda ps: optim.RMSprop(ps, centered=True), lambda ps: optim.Adagrad(ps)],
+                         ids=["sgd-momentum", "adam", "rmsprop", "adagrad"])
+@pytest.mark.parametrize("new_shape", [(1, 3), (4,)], ids=["reshaped", "replaced"])
+def test_a_parameter_given_data_of_another_shape_between_steps_is_a_clear_error(make, new_shape):
+    """Its buffers were made for the old shape: (3,) state against a (1, 3) weight would broadcast silently."""
+    a, w = param(5.0), param(1.0, 2.0, 3.0)
+    opt = make([a, w])
+    backward_of_sum(a, w)
+    opt.step()
+    w.data = np.ones(new_shape)
+    opt.zero_grad()
+    backward_of_sum(a, w)
+    with pytest.raises(ValueError, match=re.escape(f"parameter 1 of param_groups[0] (shape {new_shape}) has optimizer "
+                                                   "state '") + r"\w+' of shape \(3,\).*optimizer.state.pop\(param\)"):
+        opt.step()
+    opt.state.pop(w)                             # what the message says: the parameter starts afresh
+    opt.step()
+    assert opt.state[w] is not None
+
+
+def test_plain_sgd_keeps_no_state_so_a_reshaped_parameter_just_trains():
+    w = param(1.0, 2.0)
+    opt = optim.SGD([w], lr=0.5)
+    backward_of_sum(w)
+    opt.step()
+    w.data = np.zeros((2, 2))
+    opt.zero_grad()
+    backward_of_sum(w)
+    opt.step()
+    np.testing.assert_array_equal(w.data, np.full((2, 2), -0.5))
+
+
+def test_state_of_another_optimizer_class_is_refused_by_name():
+    w = param(1.0, 2.0)
+    sgd = optim.SGD([w], lr=0.1, momentum=0.9)
+    backward_of_sum(w)
+    sgd.step()
+    with pytest.raises(ValueError, match=r"Adam.load_state_dict: saved param_groups\[0\] has no 'betas', 'eps' "
+                                         r"\(it has 'lr', 'momentum'.*saved by another kind of optimizer"):
+        optim.Adam([param(1.0, 2.0)]).load_state_dict(sgd.state_dict())
+    with pytest.raises(ValueError, match=r"SGD.load_state_dict: .*has no 'momentum', 'dampening'"):
+        optim.SGD([param(1.0, 2.0)]).load_state_dict(optim.Adam([param(1.0, 2.0)]).state_dict())
+
+
+def test_state_saved_without_a_later_flag_loads_with_its_default():
+    w = param(1.0, 2.0)
+    saved = optim.Adam([w], lr=0.1).state_dict()
+    del saved["param_groups"][0]["maximize"]
+    opt = optim.Adam([param(1.0, 2.0)])
+    opt.load_state_dict(saved)
+    assert opt.param_groups[0]["maximize"] is False and opt.param_groups[0]["lr"] == 0.1
 
 
 # --------------------------------------------------------------------------- bad hyperparameters
@@ -143,7 +200,17 @@ BAD = [
     (optim.Adam, dict(eps=-1e-8), "eps=-1e-08"),
     (optim.AdamW, dict(weight_decay=-0.01), "weight_decay=-0.01"),
     (optim.AdamW, dict(learning_rate=-3.0), "lr=-3.0"),
+    (optim.Adam, dict(betas=(0.9, "0.999")), r"betas=(0.9, '0.999'); beta1 and beta2 must be numbers"),
 ]
+
+
+@pytest.mark.parametrize("cls,name", [(optim.SGD, "lr"), (optim.SGD, "momentum"), (optim.Adam, "eps"),
+                                      (optim.RMSprop, "alpha"), (optim.Adagrad, "lr_decay")])
+def test_a_hyperparameter_given_as_a_string_is_a_type_error_naming_it(cls, name):
+    with pytest.raises(TypeError, match=rf"{cls.__name__}: {name} must be a number, got str '0.1'. Write {name}=0.1."):
+        cls([param(1.0)], **{name: "0.1"})
+    with pytest.raises(TypeError, match=rf"{name} must be a number, got str"):
+        cls(**{name: "0.1"})
 
 
 @pytest.mark.parametrize("cls,kwargs,shown", BAD, ids=[f"{c.__name__}-{s}" for c, _, s in BAD])

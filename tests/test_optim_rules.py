@@ -197,7 +197,12 @@ def test_state_dict_is_a_snapshot_not_a_view():
     np.testing.assert_array_equal(saved["state"][0]["exp_avg"], m_then)
     assert saved["state"][0]["step"] == 1 and opt.state[params[0]]["step"] == 2
     assert saved["param_groups"] == [{"lr": 0.1, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0,
-                                      "amsgrad": False, "params": [0, 1]}]
+                                      "amsgrad": False, "maximize": False, "decoupled_weight_decay": False,
+                                      "params": [0, 1]}]
+    again = optim.Adam(make_params(QUAD_INIT))
+    again.load_state_dict(saved)                 # loading copies in: the saved dict stays a snapshot
+    loaded = next(iter(again.state.values()))["exp_avg"]
+    assert not np.shares_memory(loaded, saved["state"][0]["exp_avg"])
 
 
 def test_load_state_dict_rejects_other_parameter_layouts():
