@@ -281,21 +281,30 @@ def test_learning_rate_property_reads_and_sets_every_group():
     assert unbound.param_groups[0]["lr"] == 0.004
 
 
+K = optim.keras_optimizers
+
+
 @pytest.mark.parametrize("name,cls,expected", [
-    ("sgd", optim.SGD, dict(lr=0.01, momentum=0.0, nesterov=False)),
-    ("SGD", optim.SGD, dict(lr=0.01)),
-    ("momentum", optim.SGD, dict(lr=0.01, momentum=0.9, nesterov=False)),
-    ("nesterov", optim.SGD, dict(lr=0.01, momentum=0.9, nesterov=True)),
-    ("adam", optim.Adam, dict(lr=0.001, betas=(0.9, 0.999), eps=1e-7, weight_decay=0.0)),
-    ("Adam", optim.Adam, dict(lr=0.001, eps=1e-7)),
-    ("RMSprop", optim.RMSprop, dict(lr=0.001, alpha=0.9, eps=1e-7, momentum=0.0, centered=False)),
-    ("adagrad", optim.Adagrad, dict(lr=0.001, initial_accumulator_value=0.1, eps=1e-7)),
-    ("adamw", optim.AdamW, dict(lr=0.001, eps=1e-7, weight_decay=0.004)),
+    ("sgd", K.SGD, dict(lr=0.01, momentum=0.0, nesterov=False)),
+    ("SGD", K.SGD, dict(lr=0.01)),
+    ("momentum", K.SGD, dict(lr=0.01, momentum=0.9, nesterov=False)),
+    ("nesterov", K.SGD, dict(lr=0.01, momentum=0.9, nesterov=True)),
+    ("adam", K.Adam, dict(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False)),
+    ("Adam", K.Adam, dict(lr=0.001, epsilon=1e-7)),
+    ("RMSprop", K.RMSprop, dict(lr=0.001, rho=0.9, epsilon=1e-7, momentum=0.0, centered=False)),
+    ("adagrad", K.Adagrad, dict(lr=0.001, initial_accumulator_value=0.1, epsilon=1e-7)),
+    ("adamw", K.AdamW, dict(lr=0.001, epsilon=1e-7)),
+    ("adadelta", K.Adadelta, dict(lr=0.001, rho=0.95, epsilon=1e-7)),
+    ("Adamax", K.Adamax, dict(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)),
+    ("nadam", K.Nadam, dict(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)),
+    ("ftrl", K.Ftrl, dict(lr=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1, beta=0.0)),
 ])
-def test_get_builds_an_unbound_optimizer_with_keras_defaults(name, cls, expected):
+def test_get_builds_an_unbound_keras_optimizer_with_keras_defaults(name, cls, expected):
+    """Defaults from the Keras 2.15 API reference of each class (keras.io/2.15/api/optimizers)."""
     opt = optim.get(name)
     assert type(opt) is cls and not opt.is_bound
     assert {k: opt.defaults[k] for k in expected} == expected
+    assert optim.get("adamw").weight_decay == 0.004 and optim.get("adam").weight_decay is None
 
 
 def test_classes_keep_pytorch_defaults():
@@ -304,12 +313,15 @@ def test_classes_keep_pytorch_defaults():
     assert optim.AdamW().defaults["weight_decay"] == 1e-2
 
 
-def test_get_accepts_overrides_and_optimizer_objects():
+def test_get_accepts_overrides_configs_and_optimizer_objects():
     assert optim.get("sgd", learning_rate=0.1).defaults["lr"] == 0.1
-    assert optim.get("adam", lr=0.01).defaults == optim.Adam(lr=0.01, eps=1e-7).defaults
+    assert optim.get("adam", lr=0.01).defaults == K.Adam(learning_rate=0.01).defaults
+    config = K.Adam(learning_rate=0.02, beta_1=0.8, clipnorm=1.0).get_config()
+    again = optim.get({"class_name": "Adam", "config": config})
+    assert type(again) is K.Adam and again.get_config() == config
     opt = optim.Adam()
     assert optim.get(opt) is opt
-    with pytest.raises(TypeError, match="give one of them"):
+    with pytest.raises(ValueError, match="give one of them"):
         optim.get("sgd", lr=0.1, learning_rate=0.2)
     with pytest.raises(TypeError, match="set the options on the object"):
         optim.get(opt, lr=0.1)
@@ -317,8 +329,9 @@ def test_get_accepts_overrides_and_optimizer_objects():
 
 def test_get_unknown_name_lists_the_valid_ones():
     with pytest.raises(ValueError) as err:
-        optim.get("adamax")
+        optim.get("adamx")
     message = str(err.value)
-    assert "'adamax'" in message
-    for name in ("'sgd'", "'adam'", "'rmsprop'", "'adagrad'", "'adamw'", "'momentum'", "'nesterov'"):
+    assert "'adamx'" in message
+    for name in ("'sgd'", "'adam'", "'rmsprop'", "'adagrad'", "'adamw'", "'adadelta'", "'adamax'", "'nadam'",
+                 "'ftrl'", "'momentum'", "'nesterov'"):
         assert name in message
