@@ -7,7 +7,8 @@
 
 The classes here (SGD, Adam, AdamW, RMSprop, Adagrad) follow PyTorch's rules and defaults; the Keras
 classes (``optim.keras_optimizers``, reachable as ``nn.keras.optimizers``) follow Keras's.
-``lr_scheduler`` holds PyTorch's learning-rate schedulers.
+``lr_scheduler`` holds PyTorch's learning-rate schedulers (StepLR, MultiStepLR, ExponentialLR,
+CosineAnnealingLR, LambdaLR, LinearLR, OneCycleLR, SequentialLR, ReduceLROnPlateau).
 """
 from . import lr_scheduler
 from .adagrad import Adagrad

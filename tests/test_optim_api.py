@@ -29,6 +29,44 @@ def test_parameter_groups_have_their_own_lr_and_it_is_writable():
     np.testing.assert_allclose([a.item(), b.item()], [-2.1, -1.0])
 
 
+def test_param_groups_hold_pytorchs_keys_and_any_hyperparameter_written_takes_effect():
+    w = param(0.0)
+    opt = optim.SGD([w], lr=1.0)
+    assert {k: v for k, v in opt.param_groups[0].items() if k != "params"} == dict(
+        lr=1.0, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False)
+    opt.param_groups[0]["momentum"] = 0.5           # switched on between steps: the buffer starts at g
+    opt.param_groups[0]["dampening"] = 0.5
+    for _ in range(2):
+        backward_of_sum(w)
+        opt.step()
+        opt.zero_grad()
+    np.testing.assert_allclose(w.data, [-1.0 - (0.5 * 1.0 + 0.5 * 1.0)])    # b = 1, then 0.5·1 + (1 - 0.5)·1
+    opt.param_groups[0]["maximize"] = True
+    backward_of_sum(w)
+    opt.step()
+    np.testing.assert_allclose(w.data, [-2.0 + (0.5 * 1.0 - 0.5)])          # b = 0.5·1 + 0.5·(-1) = 0
+
+
+def test_add_param_group_trains_the_new_group_with_its_own_options():
+    a, b = param(0.0), param(0.0)
+    opt = optim.Adam([a], lr=0.1)
+    opt.add_param_group({"params": [b], "lr": 0.5, "name": "head"})    # extra keys are kept, as in PyTorch
+    backward_of_sum(a, b)
+    opt.step()
+    np.testing.assert_allclose([a.item(), b.item()], [-0.1, -0.5], rtol=1e-6)   # Adam's first step is η·sign(g)
+    assert opt.param_groups[1]["name"] == "head" and opt.param_groups[1]["betas"] == (0.9, 0.999)
+    with pytest.raises(ValueError, match="more than one parameter group"):
+        opt.add_param_group({"params": [a]})
+
+
+def test_zero_grad_sets_none_by_default_as_pytorch_2():
+    w = param(1.0)
+    opt = optim.SGD([w], lr=0.1)
+    w.sum().backward()
+    opt.zero_grad()
+    assert w.grad is None
+
+
 @pytest.mark.parametrize("make", [lambda ps, lr: optim.SGD(ps, lr=lr, momentum=np.float64(0.9), nesterov=True),
                                   lambda ps, lr: optim.Adam(ps, lr=lr, betas=(np.float64(0.9), 0.999)),
                                   lambda ps, lr: optim.RMSprop(ps, lr=lr, alpha=np.float64(0.9), momentum=0.5),
