@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from tensorgrad.aligned import aligned_copy
 
-from .common import interleaved, machine, summary, torch_or_none
+
+from .common import cache_line_aligned_copy, interleaved, machine, summary, torch_or_none
 
 SIZES = (784, 300, 100, 10)
 LR = 0.01
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> str:
     args = parser.parse_args(argv)
     x, y = data(args.samples)
     weights = initial_weights()
-    aligned, as_allocated = [aligned_copy(w) for w in weights], [w.copy() for w in weights]
+    aligned, as_allocated = [cache_line_aligned_copy(w) for w in weights], [w.copy() for w in weights]
     candidates = {"numpy": lambda: numpy_epoch(aligned, x, y, args.batch_size),
                   "numpy-as-allocated": lambda: numpy_epoch(as_allocated, x, y, args.batch_size),
                   "tensorgrad": tensorgrad_loop(weights, x, y, args.batch_size),

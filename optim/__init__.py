@@ -1,11 +1,14 @@
-"""optim: optimizers that update tensorgrad parameters in place, PyTorch's rules and defaults.
+"""optim: optimizers that update tensorgrad parameters in place.
 
-    >>> opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)   # PyTorch style
+    >>> opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)   # PyTorch style and rule
     >>> opt.zero_grad(); loss.backward(); opt.step()
-    >>> opt = optim.SGD(lr=0.01)          # Keras style: unbound, compile() calls opt.bind(params)
-    >>> opt = optim.get('adam')           # a Keras string, with Keras's defaults (eps=1e-7)
+    >>> opt = optim.SGD(lr=0.01)          # unbound: compile() calls opt.bind(params)
+    >>> opt = optim.get('adam')           # a Keras string: Keras's class, rule and defaults
 
-``lr_scheduler`` holds StepLR, ExponentialLR, CosineAnnealingLR and ReduceLROnPlateau.
+The classes here (SGD, Adam, AdamW, RMSprop, Adagrad) follow PyTorch's rules and defaults; the Keras
+classes (``optim.keras_optimizers``, reachable as ``nn.keras.optimizers``) follow Keras's.
+``lr_scheduler`` holds PyTorch's learning-rate schedulers (StepLR, MultiStepLR, ExponentialLR,
+CosineAnnealingLR, LambdaLR, LinearLR, OneCycleLR, SequentialLR, ReduceLROnPlateau).
 """
 from . import lr_scheduler
 from .adagrad import Adagrad

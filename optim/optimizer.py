@@ -1,12 +1,22 @@
 """Optimizer: parameter groups, lazy per-parameter state, zero_grad/step, state_dict — shared by every rule.
 
-A subclass only validates its hyperparameters (``_validate``), reads them once per group and step
-(``_options``) and writes its update rule (``_update``) on numpy arrays, in place. Parameters may be
-given at construction (PyTorch) or bound later with :meth:`Optimizer.bind` (Keras:
-``compile(optimizer=optim.SGD(lr=0.01))``).
+A subclass says three things, the way PyTorch's single-tensor functions do:
+
+* its hyperparameters and their defaults (``super().__init__(params, dict(lr=..., momentum=...))``)
+  and the checks they must pass (``_validate``);
+* the state one parameter needs (``init_state``), made once, lazily, by :meth:`Optimizer.step`;
+* its rule: ``update(param, grad, state, **hyperparameters)``, a plain function on numpy arrays that
+  changes ``param`` and ``state`` in place and reads the hyperparameters of the parameter's group
+  by name (``lr``, ``momentum``, ...).
+
+The learning rate is ``group["lr"]`` everywhere: the constructor's ``lr=`` (or Keras's
+``learning_rate=``) lands there, schedulers and ``optimizer.learning_rate`` write it, and the rule
+receives it as ``lr``. Parameters may be given at construction (PyTorch) or bound later with
+:meth:`Optimizer.bind` (Keras: ``compile(optimizer=optim.SGD(lr=0.01))``).
 """
 from __future__ import annotations
 
+import numbers
 from typing import Any, Callable, Iterable
 
 import numpy as np
@@ -14,18 +24,8 @@ import numpy as np
 from tensorgrad import Tensor, as_tensor, enable_grad
 from tensorgrad.autograd import increment_version
 
-from tensorgrad._blas import axpy
-from tensorgrad.aligned import aligned_copy, aligned_empty
-
 ParamsLike = Iterable[Tensor] | Iterable[dict] | Tensor
-
-
-def add_scaled(target: np.ndarray, x: np.ndarray, alpha: float, work: np.ndarray) -> None:
-    """``target += alpha * x`` in place: one BLAS axpy pass where it applies, else numpy through ``work``
-    (which may be ``x`` itself, never ``target``)."""
-    if not axpy(target, x, alpha):
-        np.multiply(x, alpha, out=work)
-        np.add(target, work, out=target)
+Hyperparameters = dict[str, Any]
 
 
 class Optimizer:
@@ -33,11 +33,11 @@ class Optimizer:
 
     ``params`` is an iterable of Tensors, or of dicts ``{"params": [...], "lr": ...}`` (parameter
     groups whose own options override ``defaults``), or None for an unbound optimizer to
-    :meth:`bind` later. ``param_groups[i]["lr"]`` may be changed between steps (schedulers do).
-    State is created lazily per parameter, in the parameter's dtype, and updated in place.
+    :meth:`bind` later. ``param_groups[i][name]`` may be read and changed between steps (schedulers
+    do); ``state[p]`` holds each parameter's buffers, in the parameter's dtype, updated in place.
     """
 
-    def __init__(self, params: ParamsLike | None, defaults: dict[str, Any]) -> None:
+    def __init__(self, params: ParamsLike | None, defaults: Hyperparameters) -> None:
         if isinstance(params, (int, float)) and not isinstance(params, bool):
             raise TypeError(f"{type(self).__name__}: the first argument is the parameters, got the number "
                             f"{params!r}. Write {type(self).__name__}(lr={params!r}) (or "
@@ -46,19 +46,48 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.param_groups: list[dict[str, Any]] = []
         self.state: dict[Tensor, dict[str, Any]] = {}
-        self._work: dict[tuple, np.ndarray] = {}   # scratch arrays by (shape, dtype, slot); never saved
-        self._works: dict[Tensor, tuple[np.ndarray, np.ndarray]] = {}   # each parameter's slot-1 scratch
         if params is not None:
             self.bind(params)
 
+    # ------------------------------------------------------------------ the rule (subclasses)
+    @staticmethod
+    def init_state(param: np.ndarray, **hyperparameters: Any) -> dict[str, Any]:
+        """The state a parameter starts with (its buffers, step counter); made once, at its first step."""
+        return {}
+
+    @staticmethod
+    def update(param: np.ndarray, grad: np.ndarray, state: dict[str, Any],
+               **hyperparameters: Any) -> None:  # pragma: no cover - abstract
+        """Apply the rule to ``param`` (and ``state``) in place, with its group's hyperparameters."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------------ hyperparameters
-    def _validate(self, group: dict[str, Any]) -> None:
-        """Raise ValueError for a bad hyperparameter of ``group``; subclasses list their rules."""
+    def _validate(self, group: Hyperparameters) -> None:
+        """Raise for a bad hyperparameter of ``group``; subclasses add their rules to this one."""
+        self._check_number(group, "lr")
         self._check(group, "lr", group["lr"] >= 0, "the learning rate must be >= 0")
 
-    def _check(self, group: dict[str, Any], name: str, ok: bool, rule: str) -> None:
+    def _check(self, group: Hyperparameters, name: str, ok: bool, rule: str) -> None:
+        """ValueError naming the optimizer, the argument and its value, with ``rule``, unless ``ok``."""
         if not ok:
             raise ValueError(f"{type(self).__name__}: invalid {name}={group[name]!r}; {rule}.")
+
+    def _check_number(self, group: Hyperparameters, *names: str) -> None:
+        """TypeError unless each named hyperparameter is a real number (a string such as "0.1" is refused)."""
+        for name in names:
+            value = group[name]
+            if not is_real(value):
+                hint = f" Write {name}={value.strip()}." if isinstance(value, str) and _parses(value) else ""
+                raise TypeError(f"{type(self).__name__}: {name} must be a number, got {type(value).__name__} "
+                                f"{value!r}.{hint}")
+
+    def hyperparameters(self, group: dict[str, Any]) -> Hyperparameters:
+        """The group's hyperparameters (the keys of ``defaults``) as Python numbers, as the rule gets them.
+
+        Numpy scalars become Python floats: a float64 scalar would otherwise turn a float32 update
+        into float64 arithmetic (numpy 2's promotion rules).
+        """
+        return {name: _plain(group[name]) for name in self.defaults}
 
     @property
     def learning_rate(self) -> float:
@@ -100,9 +129,9 @@ class Optimizer:
             self.add_param_group(group)
         return self
 
-    def add_param_group(self, group: dict[str, Any]) -> None:
-        """Add ``{"params": [...], **options}``; missing options come from the defaults."""
-        (group,) = _as_groups([group], type(self).__name__)
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add ``{"params": [...], **options}`` (PyTorch's name); missing options come from the defaults."""
+        (group,) = _as_groups([param_group], type(self).__name__)
         full = {**self.defaults, **group}
         self._validate(full)
         taken = {id(p) for p in self._all_params()}
@@ -127,71 +156,59 @@ class Optimizer:
         ``closure`` (as in PyTorch) re-evaluates the model and returns the loss; it runs with
         gradients enabled before the update.
         """
+        loss = self._run(closure)
+        for group in self.param_groups:
+            hyperparameters = self.hyperparameters(group)
+            for p in group["params"]:
+                if p.grad is not None:
+                    self._update_parameter(p, self._gradient(p), hyperparameters)
+        return loss
+
+    def _run(self, closure: Callable[[], Any] | None) -> Any:
+        """Refuse an unbound optimizer, then run ``closure`` with gradients enabled (None without one)."""
         if not self.param_groups:
             raise RuntimeError(f"{type(self).__name__}.step(): the optimizer has no parameters. Give them "
                                f"when making it ({type(self).__name__}(model.parameters(), ...)) or call "
                                f".bind(model.parameters()) first (model.compile does this).")
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
-        states, works = self.state, self._works
-        for group in self.param_groups:
-            options = self._options(group)
-            descent = self._plain_descent(options)
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                param, grad = p.data, grad.data
-                if grad.shape != param.shape:
-                    raise ValueError(f"{type(self).__name__}.step(): a parameter of shape {p.shape} has a "
-                                     f"gradient of shape {grad.shape}; they must match.")
-                state = states.get(p)
-                if state is None:
-                    state = states[p] = {}
-                work = works.get(p)     # (the data array, its scratch): made again if p.data was replaced
-                if work is None or work[0] is not param:
-                    work = works[p] = (param, self._scratch(param, 1))
-                if descent is None:
-                    self._update(param, grad, state, options, work[1])
-                else:
-                    add_scaled(param, grad, descent, work[1])
-                increment_version(p)
-        return loss
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
 
-    def _options(self, group: dict[str, Any]) -> Any:
-        """What ``_update`` needs of ``group``'s hyperparameters, worked out once per group and step
-        rather than once per parameter (the base class passes the group itself)."""
-        return group
+    def _gradient(self, p: Tensor) -> np.ndarray:
+        """``p``'s gradient as an array, checked to have ``p``'s shape."""
+        grad = p.grad.data
+        if grad.shape != p.shape:
+            raise ValueError(f"{type(self).__name__}.step(): {self._describe(p)} has a gradient of shape "
+                             f"{grad.shape}; they must match.")
+        return grad
 
-    def _plain_descent(self, options: Any) -> float | None:
-        """-η when, for a group with these ``options``, the rule is plain gradient descent θ ← θ - η g
-        (no state): then ``step`` applies it itself, without a call to ``_update`` per parameter."""
-        return None
+    def _update_parameter(self, p: Tensor, grad: np.ndarray, hyperparameters: Hyperparameters) -> None:
+        """Make ``p``'s state on its first step, check it still fits ``p``, apply the rule, bump the version."""
+        state = self.state.get(p)
+        if state is None:
+            state = self.state[p] = self.init_state(p.data, **hyperparameters)
+        else:
+            self._check_state_fits(p, state)
+        self.update(p.data, grad, state, **hyperparameters)
+        increment_version(p)
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], options: Any,
-                work: np.ndarray) -> None:  # pragma: no cover - abstract
-        """Apply the rule to ``param`` in place (``state`` starts empty for a new parameter);
-        ``options`` is what :meth:`_options` made of the parameter's group, and ``work`` a scratch
-        array of the parameter's shape and dtype (shared between parameters, never saved)."""
-        raise NotImplementedError
+    def _check_state_fits(self, p: Tensor, state: dict[str, Any]) -> None:
+        """A parameter whose data was replaced by one of another shape no longer fits its buffers."""
+        for name, value in state.items():
+            if isinstance(value, np.ndarray) and value.shape != p.shape:
+                raise ValueError(
+                    f"{type(self).__name__}.step(): {self._describe(p)} has optimizer state {name!r} of shape "
+                    f"{value.shape}: its data was replaced by one of another shape since the last step. Restart "
+                    f"its state with optimizer.state.pop(param), or make a new optimizer for the new shape.")
 
-    def _scratch(self, like: np.ndarray, slot: int) -> np.ndarray:
-        """A reusable work array of ``like``'s shape and dtype (shared across parameters, not saved)."""
-        work = self._work.get((like.shape, like.dtype, slot))
-        if work is None:
-            work = self._work[like.shape, like.dtype, slot] = aligned_empty(like.shape, like.dtype)
-        return work
-
-    def _decayed_grad(self, param: np.ndarray, grad: np.ndarray, weight_decay: float) -> np.ndarray:
-        """``g + λ·θ`` (L2 weight decay folded into the gradient) in scratch slot 0; ``g`` if λ = 0."""
-        if not weight_decay:
-            return grad
-        g = self._scratch(param, 0)
-        np.multiply(param, weight_decay, out=g)
-        np.add(g, grad, out=g)
-        return g
+    def _describe(self, p: Tensor) -> str:
+        """'parameter 2 of param_groups[0] (shape (3, 4))': which parameter an error is about."""
+        for g, group in enumerate(self.param_groups):
+            for i, q in enumerate(group["params"]):
+                if q is p:
+                    return f"parameter {i} of param_groups[{g}] (shape {p.shape})"
+        return f"a parameter of shape {p.shape}"
 
     # ------------------------------------------------------------------ saving
     def state_dict(self) -> dict[str, Any]:
@@ -208,9 +225,19 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore hyperparameters and per-parameter state saved by :meth:`state_dict` (copied in)."""
+        """Restore hyperparameters and per-parameter state saved by :meth:`state_dict` (copied in).
+
+        A flag the saved groups lack (one added in a later version, such as ``maximize``) takes its default.
+        """
         name = type(self).__name__
         saved_groups = state_dict["param_groups"]
+        for i, saved in enumerate(saved_groups):
+            missing = [k for k in self.defaults if k not in saved and not isinstance(self.defaults[k], bool)]
+            if missing:
+                raise ValueError(f"{name}.load_state_dict: saved param_groups[{i}] has no "
+                                 f"{', '.join(map(repr, missing))} (it has "
+                                 f"{', '.join(repr(k) for k in saved if k != 'params')}): it was saved by another "
+                                 f"kind of optimizer. Load it into an optimizer of the class that saved it.")
         sizes = [len(g["params"]) for g in self.param_groups]
         saved_sizes = [len(g["params"]) for g in saved_groups]
         if sizes != saved_sizes:
@@ -227,16 +254,38 @@ class Optimizer:
                     if v.shape != p.shape:
                         raise ValueError(f"{name}.load_state_dict: state {k!r} of parameter {key} has shape "
                                          f"{v.shape}, but the parameter has shape {p.shape}.")
-                    v = aligned_copy(v, p.dtype)
+                    v = np.array(v, dtype=p.dtype)
                 entry[k] = v
             new_state[p] = entry
         new_groups = []
         for group, saved in zip(self.param_groups, saved_groups):
-            merged = {**{k: v for k, v in saved.items() if k != "params"}, "params": group["params"]}
+            merged = {**self.defaults, **{k: v for k, v in saved.items() if k != "params"}, "params": group["params"]}
             self._validate(merged)
             new_groups.append(merged)
         self.param_groups = new_groups
         self.state = new_state
+
+
+def is_real(value: Any) -> bool:
+    """A real number (Python or numpy), not a bool and not a string."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _parses(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _plain(value: Any) -> Any:
+    """A Python number for a numpy scalar (each item of a tuple too); anything else as it is."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
 
 
 def _copy(value: Any) -> Any:

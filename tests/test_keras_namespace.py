@@ -87,25 +87,25 @@ def test_activation_layer_rejects_unknown_names():
 
 
 # ------------------------------------------------------------------------------------- Keras optimizers
-@pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop", "Adagrad"])
-def test_keras_optimizer_defaults_are_the_keras_string_defaults(name):
-    """keras.optimizers.Adam() and compile(optimizer='adam') are the same optimizer, PyTorch's rule."""
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl"])
+def test_keras_optimizer_classes_are_what_the_keras_strings_build(name):
+    """keras.optimizers.Adam() and compile(optimizer='adam') are the same optimizer: Keras's rule and defaults."""
     made = getattr(keras.optimizers, name)()
     by_string = optim.get(name.lower())
-    assert isinstance(made, type(by_string)) and not made.is_bound
-    assert made.defaults == by_string.defaults
+    assert type(made) is type(by_string) and not made.is_bound
+    assert made.defaults == by_string.defaults and made.name == name
 
 
 def test_keras_optimizer_argument_names():
     assert keras.optimizers.SGD(lr=0.05).learning_rate == 0.05                     # seed 001: SGD(lr=0.01)
-    assert keras.optimizers.SGD(learning_rate=0.05, momentum=0.9, nesterov=True).defaults["nesterov"] is True
+    assert keras.optimizers.SGD(learning_rate=0.05, momentum=0.9, nesterov=True).nesterov is True
     adam = keras.optimizers.Adam(learning_rate=0.01, beta_1=0.5, beta_2=0.9, epsilon=1e-3, amsgrad=True)
-    assert (adam.defaults["lr"], adam.defaults["betas"], adam.defaults["eps"], adam.defaults["amsgrad"]) == \
-        (0.01, (0.5, 0.9), 1e-3, True)
+    assert (adam.learning_rate, adam.beta_1, adam.beta_2, adam.epsilon, adam.amsgrad) == (0.01, 0.5, 0.9, 1e-3, True)
     rms = keras.optimizers.RMSprop(rho=0.8, momentum=0.5, epsilon=1e-6, centered=True)
-    assert (rms.defaults["alpha"], rms.defaults["momentum"], rms.defaults["eps"], rms.defaults["centered"]) == \
-        (0.8, 0.5, 1e-6, True)
-    assert keras.optimizers.Adagrad(initial_accumulator_value=0.5).defaults["initial_accumulator_value"] == 0.5
+    assert (rms.rho, rms.momentum, rms.epsilon, rms.centered) == (0.8, 0.5, 1e-6, True)
+    assert keras.optimizers.Adagrad(initial_accumulator_value=0.5).initial_accumulator_value == 0.5
+    with pytest.raises(AttributeError, match="no attribute 'betas'"):
+        adam.betas                                                                 # PyTorch's name is not Keras's
 
 
 def test_keras_optimizer_lr_and_learning_rate_conflict_is_named():

@@ -1,4 +1,6 @@
 """The Optimizer surface: parameter groups, zero_grad, skipping, validation, Keras-style binding and names."""
+import re
+
 import numpy as np
 import pytest
 
@@ -25,6 +27,44 @@ def test_parameter_groups_have_their_own_lr_and_it_is_writable():
     opt.param_groups[0]["lr"] = 2.0
     opt.step()                                   # the same gradients again
     np.testing.assert_allclose([a.item(), b.item()], [-2.1, -1.0])
+
+
+def test_param_groups_hold_pytorchs_keys_and_any_hyperparameter_written_takes_effect():
+    w = param(0.0)
+    opt = optim.SGD([w], lr=1.0)
+    assert {k: v for k, v in opt.param_groups[0].items() if k != "params"} == dict(
+        lr=1.0, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False)
+    opt.param_groups[0]["momentum"] = 0.5           # switched on between steps: the buffer starts at g
+    opt.param_groups[0]["dampening"] = 0.5
+    for _ in range(2):
+        backward_of_sum(w)
+        opt.step()
+        opt.zero_grad()
+    np.testing.assert_allclose(w.data, [-1.0 - (0.5 * 1.0 + 0.5 * 1.0)])    # b = 1, then 0.5·1 + (1 - 0.5)·1
+    opt.param_groups[0]["maximize"] = True
+    backward_of_sum(w)
+    opt.step()
+    np.testing.assert_allclose(w.data, [-2.0 + (0.5 * 1.0 - 0.5)])          # b = 0.5·1 + 0.5·(-1) = 0
+
+
+def test_add_param_group_trains_the_new_group_with_its_own_options():
+    a, b = param(0.0), param(0.0)
+    opt = optim.Adam([a], lr=0.1)
+    opt.add_param_group({"params": [b], "lr": 0.5, "name": "head"})    # extra keys are kept, as in PyTorch
+    backward_of_sum(a, b)
+    opt.step()
+    np.testing.assert_allclose([a.item(), b.item()], [-0.1, -0.5], rtol=1e-6)   # Adam's first step is η·sign(g)
+    assert opt.param_groups[1]["name"] == "head" and opt.param_groups[1]["betas"] == (0.9, 0.999)
+    with pytest.raises(ValueError, match="more than one parameter group"):
+        opt.add_param_group({"params": [a]})
+
+
+def test_zero_grad_sets_none_by_default_as_pytorch_2():
+    w = param(1.0)
+    opt = optim.SGD([w], lr=0.1)
+    w.sum().backward()
+    opt.zero_grad()
+    assert w.grad is None
 
 
 @pytest.mark.parametrize("make", [lambda ps, lr: optim.SGD(ps, lr=lr, momentum=np.float64(0.9), nesterov=True),
@@ -120,8 +160,63 @@ def test_params_must_be_leaf_float_tensors_given_once():
 def test_gradient_of_the_wrong_shape_is_reported():
     w = param(1.0, 2.0)
     w.grad = tg.tensor(np.ones(3))
-    with pytest.raises(ValueError, match=r"shape \(2,\) has a gradient of shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"parameter 0 of param_groups\[0\] \(shape \(2,\)\) has a gradient of "
+                                         r"shape \(3,\)"):
         optim.SGD([w]).step()
+
+
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9), lambda ps: optim.Adam(ps),
+                                  lambda ps: optim.RMSprop(ps, centered=True), lambda ps: optim.Adagrad(ps)],
+                         ids=["sgd-momentum", "adam", "rmsprop", "adagrad"])
+@pytest.mark.parametrize("new_shape", [(1, 3), (4,)], ids=["reshaped", "replaced"])
+def test_a_parameter_given_data_of_another_shape_between_steps_is_a_clear_error(make, new_shape):
+    """Its buffers were made for the old shape: (3,) state against a (1, 3) weight would broadcast silently."""
+    a, w = param(5.0), param(1.0, 2.0, 3.0)
+    opt = make([a, w])
+    backward_of_sum(a, w)
+    opt.step()
+    w.data = np.ones(new_shape)
+    opt.zero_grad()
+    backward_of_sum(a, w)
+    with pytest.raises(ValueError, match=re.escape(f"parameter 1 of param_groups[0] (shape {new_shape}) has optimizer "
+                                                   "state '") + r"\w+' of shape \(3,\).*optimizer.state.pop\(param\)"):
+        opt.step()
+    opt.state.pop(w)                             # what the message says: the parameter starts afresh
+    opt.step()
+    assert opt.state[w] is not None
+
+
+def test_plain_sgd_keeps_no_state_so_a_reshaped_parameter_just_trains():
+    w = param(1.0, 2.0)
+    opt = optim.SGD([w], lr=0.5)
+    backward_of_sum(w)
+    opt.step()
+    w.data = np.zeros((2, 2))
+    opt.zero_grad()
+    backward_of_sum(w)
+    opt.step()
+    np.testing.assert_array_equal(w.data, np.full((2, 2), -0.5))
+
+
+def test_state_of_another_optimizer_class_is_refused_by_name():
+    w = param(1.0, 2.0)
+    sgd = optim.SGD([w], lr=0.1, momentum=0.9)
+    backward_of_sum(w)
+    sgd.step()
+    with pytest.raises(ValueError, match=r"Adam.load_state_dict: saved param_groups\[0\] has no 'betas', 'eps' "
+                                         r"\(it has 'lr', 'momentum'.*saved by another kind of optimizer"):
+        optim.Adam([param(1.0, 2.0)]).load_state_dict(sgd.state_dict())
+    with pytest.raises(ValueError, match=r"SGD.load_state_dict: .*has no 'momentum', 'dampening'"):
+        optim.SGD([param(1.0, 2.0)]).load_state_dict(optim.Adam([param(1.0, 2.0)]).state_dict())
+
+
+def test_state_saved_without_a_later_flag_loads_with_its_default():
+    w = param(1.0, 2.0)
+    saved = optim.Adam([w], lr=0.1).state_dict()
+    del saved["param_groups"][0]["maximize"]
+    opt = optim.Adam([param(1.0, 2.0)])
+    opt.load_state_dict(saved)
+    assert opt.param_groups[0]["maximize"] is False and opt.param_groups[0]["lr"] == 0.1
 
 
 # --------------------------------------------------------------------------- bad hyperparameters
@@ -143,7 +238,17 @@ BAD = [
     (optim.Adam, dict(eps=-1e-8), "eps=-1e-08"),
     (optim.AdamW, dict(weight_decay=-0.01), "weight_decay=-0.01"),
     (optim.AdamW, dict(learning_rate=-3.0), "lr=-3.0"),
+    (optim.Adam, dict(betas=(0.9, "0.999")), r"betas=(0.9, '0.999'); beta1 and beta2 must be numbers"),
 ]
+
+
+@pytest.mark.parametrize("cls,name", [(optim.SGD, "lr"), (optim.SGD, "momentum"), (optim.Adam, "eps"),
+                                      (optim.RMSprop, "alpha"), (optim.Adagrad, "lr_decay")])
+def test_a_hyperparameter_given_as_a_string_is_a_type_error_naming_it(cls, name):
+    with pytest.raises(TypeError, match=rf"{cls.__name__}: {name} must be a number, got str '0.1'. Write {name}=0.1."):
+        cls([param(1.0)], **{name: "0.1"})
+    with pytest.raises(TypeError, match=rf"{name} must be a number, got str"):
+        cls(**{name: "0.1"})
 
 
 @pytest.mark.parametrize("cls,kwargs,shown", BAD, ids=[f"{c.__name__}-{s}" for c, _, s in BAD])
@@ -214,21 +319,30 @@ def test_learning_rate_property_reads_and_sets_every_group():
     assert unbound.param_groups[0]["lr"] == 0.004
 
 
+K = optim.keras_optimizers
+
+
 @pytest.mark.parametrize("name,cls,expected", [
-    ("sgd", optim.SGD, dict(lr=0.01, momentum=0.0, nesterov=False)),
-    ("SGD", optim.SGD, dict(lr=0.01)),
-    ("momentum", optim.SGD, dict(lr=0.01, momentum=0.9, nesterov=False)),
-    ("nesterov", optim.SGD, dict(lr=0.01, momentum=0.9, nesterov=True)),
-    ("adam", optim.Adam, dict(lr=0.001, betas=(0.9, 0.999), eps=1e-7, weight_decay=0.0)),
-    ("Adam", optim.Adam, dict(lr=0.001, eps=1e-7)),
-    ("RMSprop", optim.RMSprop, dict(lr=0.001, alpha=0.9, eps=1e-7, momentum=0.0, centered=False)),
-    ("adagrad", optim.Adagrad, dict(lr=0.001, initial_accumulator_value=0.1, eps=1e-7)),
-    ("adamw", optim.AdamW, dict(lr=0.001, eps=1e-7, weight_decay=0.004)),
+    ("sgd", K.SGD, dict(lr=0.01, momentum=0.0, nesterov=False)),
+    ("SGD", K.SGD, dict(lr=0.01)),
+    ("momentum", K.SGD, dict(lr=0.01, momentum=0.9, nesterov=False)),
+    ("nesterov", K.SGD, dict(lr=0.01, momentum=0.9, nesterov=True)),
+    ("adam", K.Adam, dict(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False)),
+    ("Adam", K.Adam, dict(lr=0.001, epsilon=1e-7)),
+    ("RMSprop", K.RMSprop, dict(lr=0.001, rho=0.9, epsilon=1e-7, momentum=0.0, centered=False)),
+    ("adagrad", K.Adagrad, dict(lr=0.001, initial_accumulator_value=0.1, epsilon=1e-7)),
+    ("adamw", K.AdamW, dict(lr=0.001, epsilon=1e-7)),
+    ("adadelta", K.Adadelta, dict(lr=0.001, rho=0.95, epsilon=1e-7)),
+    ("Adamax", K.Adamax, dict(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)),
+    ("nadam", K.Nadam, dict(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)),
+    ("ftrl", K.Ftrl, dict(lr=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1, beta=0.0)),
 ])
-def test_get_builds_an_unbound_optimizer_with_keras_defaults(name, cls, expected):
+def test_get_builds_an_unbound_keras_optimizer_with_keras_defaults(name, cls, expected):
+    """Defaults from the Keras 2.15 API reference of each class (keras.io/2.15/api/optimizers)."""
     opt = optim.get(name)
     assert type(opt) is cls and not opt.is_bound
     assert {k: opt.defaults[k] for k in expected} == expected
+    assert optim.get("adamw").weight_decay == 0.004 and optim.get("adam").weight_decay is None
 
 
 def test_classes_keep_pytorch_defaults():
@@ -237,12 +351,15 @@ def test_classes_keep_pytorch_defaults():
     assert optim.AdamW().defaults["weight_decay"] == 1e-2
 
 
-def test_get_accepts_overrides_and_optimizer_objects():
+def test_get_accepts_overrides_configs_and_optimizer_objects():
     assert optim.get("sgd", learning_rate=0.1).defaults["lr"] == 0.1
-    assert optim.get("adam", lr=0.01).defaults == optim.Adam(lr=0.01, eps=1e-7).defaults
+    assert optim.get("adam", lr=0.01).defaults == K.Adam(learning_rate=0.01).defaults
+    config = K.Adam(learning_rate=0.02, beta_1=0.8, clipnorm=1.0).get_config()
+    again = optim.get({"class_name": "Adam", "config": config})
+    assert type(again) is K.Adam and again.get_config() == config
     opt = optim.Adam()
     assert optim.get(opt) is opt
-    with pytest.raises(TypeError, match="give one of them"):
+    with pytest.raises(ValueError, match="give one of them"):
         optim.get("sgd", lr=0.1, learning_rate=0.2)
     with pytest.raises(TypeError, match="set the options on the object"):
         optim.get(opt, lr=0.1)
@@ -250,8 +367,9 @@ def test_get_accepts_overrides_and_optimizer_objects():
 
 def test_get_unknown_name_lists_the_valid_ones():
     with pytest.raises(ValueError) as err:
-        optim.get("adamax")
+        optim.get("adamx")
     message = str(err.value)
-    assert "'adamax'" in message
-    for name in ("'sgd'", "'adam'", "'rmsprop'", "'adagrad'", "'adamw'", "'momentum'", "'nesterov'"):
+    assert "'adamx'" in message
+    for name in ("'sgd'", "'adam'", "'rmsprop'", "'adagrad'", "'adamw'", "'adadelta'", "'adamax'", "'nadam'",
+                 "'ftrl'", "'momentum'", "'nesterov'"):
         assert name in message

@@ -197,7 +197,12 @@ def test_state_dict_is_a_snapshot_not_a_view():
     np.testing.assert_array_equal(saved["state"][0]["exp_avg"], m_then)
     assert saved["state"][0]["step"] == 1 and opt.state[params[0]]["step"] == 2
     assert saved["param_groups"] == [{"lr": 0.1, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0,
-                                      "amsgrad": False, "params": [0, 1]}]
+                                      "amsgrad": False, "maximize": False, "decoupled_weight_decay": False,
+                                      "params": [0, 1]}]
+    again = optim.Adam(make_params(QUAD_INIT))
+    again.load_state_dict(saved)                 # loading copies in: the saved dict stays a snapshot
+    loaded = next(iter(again.state.values()))["exp_avg"]
+    assert not np.shares_memory(loaded, saved["state"][0]["exp_avg"])
 
 
 def test_load_state_dict_rejects_other_parameter_layouts():
@@ -297,3 +302,34 @@ def test_float32_model_keeps_float32_state_updated_in_place(cls, kwargs, ref, pr
             if isinstance(v, np.ndarray):
                 assert v.dtype == np.float32
     assert {id(v) for s in opt.state.values() for v in s.values() if isinstance(v, np.ndarray)} == state_arrays
+
+
+# --------------------------------------------------------------------------- against PyTorch itself (optional)
+TORCH_CONFIGS = CONFIGS + [
+    (optim.SGD, dict(lr=0.05, momentum=0.9, maximize=True), None),
+    (optim.Adam, dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True), None),
+    (optim.RMSprop, dict(lr=0.01, maximize=True, momentum=0.3), None),
+    (optim.Adagrad, dict(lr=0.1, maximize=True), None),
+]
+
+
+@pytest.mark.parametrize("cls,kwargs,ref", TORCH_CONFIGS,
+                         ids=[f"{c.__name__}-{'-'.join(f'{k}={v}' for k, v in kw.items()) or 'defaults'}"
+                              for c, kw, _ in TORCH_CONFIGS])
+def test_trajectory_equals_pytorch_when_it_is_installed(cls, kwargs, ref):
+    torch = pytest.importorskip("torch")
+    if "decoupled_weight_decay" in kwargs and "decoupled_weight_decay" not in torch.optim.Adam.__init__.__code__.co_varnames:
+        pytest.skip("this torch's Adam has no decoupled_weight_decay")
+    params = make_params(MLP_INIT)
+    opt = cls(params, **kwargs)
+    theirs = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in MLP_INIT]
+    torch_opt = getattr(torch.optim, cls.__name__)(theirs, **kwargs)
+    x, y = torch.tensor(X), torch.tensor(Y)
+    for t in range(8):
+        train_step(opt, params, mlp_loss_tg)
+        torch_opt.zero_grad()
+        w1, b1, w2, b2 = theirs
+        (((torch.tanh(x @ w1 + b1) @ w2 + b2) - y) ** 2).mean().backward()
+        torch_opt.step()
+        for p, q in zip(params, theirs):
+            np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-10, atol=1e-12, err_msg=f"step {t}")

@@ -35,7 +35,7 @@ def sigmoid_unit(seed=0):
 def test_compile_optimizer_string_gets_keras_defaults_and_is_bound(name):
     model = classifier()
     model.compile(optimizer=name, loss="sparse_categorical_crossentropy")
-    assert isinstance(model.optimizer, optim.SGD)
+    assert isinstance(model.optimizer, optim.keras_optimizers.SGD)        # Keras's SGD (Keras's rule)
     assert model.optimizer.learning_rate == pytest.approx(0.01)
     assert [id(p) for p in model.optimizer.param_groups[0]["params"]] == [id(p) for p in model.parameters()]
 

@@ -1,19 +1,20 @@
-"""``y += a·x`` in one pass, through the axpy routine of the OpenBLAS that numpy's wheels ship (via ctypes).
+"""Kernel: ``target += alpha * x`` in one pass, for the optimizers' rules (``add_scaled``).
 
-numpy has no fused multiply-add, so ``y += a * x`` writes ``a * x`` to a temporary and reads it back:
-five passes over memory where BLAS axpy makes three. For the SGD update of a 784×300 float32 weight that
-is 41 µs against 23 µs, or 12 µs when OpenBLAS splits it over its two threads (235,200 elements). This is
-what PyTorch's ``param.add_(grad, alpha=-lr)`` does in its own kernel. numpy itself loads the library;
-tensorgrad only looks the routine up, and BLAS thread limits (threadpoolctl) apply to it as to matmul.
+The rules write ``add_scaled(param, grad, -lr)`` where the maths says θ ← θ - η g; this module is the
+kernel behind that line and can be skipped by a reader of the rules. numpy has no fused multiply-add,
+so ``y += a * x`` writes ``a * x`` to a temporary and reads it back: five passes over memory where the
+axpy routine of BLAS makes three (PyTorch's ``param.add_(grad, alpha=-lr)`` is one kernel too). The
+routine is looked up (via ctypes) in the OpenBLAS that numpy's wheels ship and numpy itself loaded;
+BLAS thread limits (threadpoolctl) apply to it as to matmul.
 
-The result equals numpy's within one rounding: the kernels use fused multiply-add, so about one
-element in five differs from numpy's multiply-then-add by one unit in the last place.
+The result equals numpy's within one rounding: the kernels use fused multiply-add, so some elements
+differ from numpy's multiply-then-add by one unit in the last place.
 
 When numpy was built against another BLAS (no bundled OpenBLAS loaded), on Windows (no way to accept
 only the library numpy loaded), or the arrays don't suit (small, not C-contiguous or not aligned, of
 different shapes, mixed or non-float dtypes, a target numpy would not write to, overlapping memory),
 or alpha is 0 (BLAS would skip the pass and hide a NaN or inf in x), :func:`axpy` does nothing and
-returns False, and the caller uses numpy.
+returns False, and :func:`add_scaled` uses numpy.
 """
 from __future__ import annotations
 
@@ -24,8 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-# Below this many elements the ctypes call costs about as much as numpy's two calls saves (float32, measured:
-# 3,000 elements numpy 1.7 µs vs axpy 1.8 µs; 8,192 elements 2.5 vs 2.2–2.8 µs; 30,000 elements 5.5 vs 3.1 µs).
+# Below this many elements the ctypes call costs about as much as the pass it saves (benchmarks/ measure it).
 MIN_SIZE = 16384
 
 _Routine = Callable[[int, float, int, int, int, int], None]
@@ -113,10 +113,16 @@ def axpy(target: np.ndarray, x: np.ndarray, alpha: float) -> bool:
     except TypeError:       # read-only, or numpy warns on writes to it (np.broadcast_arrays output)
         return False
     try:
-        x_address = ctypes.addressof(_BYTE.from_buffer(x))   # 0.3 µs, where x.ctypes.data takes 1 µs
+        x_address = ctypes.addressof(_BYTE.from_buffer(x))   # cheaper than x.ctypes.data
     except TypeError:       # read-only, or warned on write
         x_address = x.ctypes.data
     if abs(t_address - x_address) < target.nbytes:
         return False        # overlapping memory: numpy's ufuncs buffer that case, BLAS does not
     routine(target.size, alpha, x_address, 1, t_address, 1)
     return True
+
+
+def add_scaled(target: np.ndarray, x: np.ndarray, alpha: float) -> None:
+    """``target += alpha * x`` in place: one BLAS axpy pass where it applies, else numpy."""
+    if not axpy(target, x, alpha):
+        target += alpha * x
