@@ -98,6 +98,7 @@ class device:  # noqa: N801 - PyTorch's name
 
 
 CPU = device("cpu")
+_Device = device          # (functions below take a parameter named device, as PyTorch's do)
 
 
 def check_device(where: Any, who: str) -> device:
@@ -135,7 +136,7 @@ def convert(t: Any, *args: Any, dtype: Any = None, device: Any = None, copy: bui
     for a in args:
         if isinstance(a, _tensor.Tensor):
             dtype = a.dtype if dtype is None else dtype
-        elif isinstance(a, (str, device)) or isinstance(a, builtins.int) and not isinstance(a, builtins.bool):
+        elif isinstance(a, (str, _Device)) or isinstance(a, builtins.int) and not isinstance(a, builtins.bool):
             device = a
         else:
             dtype = a

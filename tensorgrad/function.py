@@ -175,8 +175,9 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
         out = fn.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in inputs], **attrs)
     except ValueError as e:
         raise _broadcast_error(e, fn, inputs) from None
-    if type(out) is not np.ndarray:
-        out = out.data if isinstance(out, Tensor) else np.asarray(out)
+    if type(out) is not np.ndarray:       # (a numpy scalar from a 0-d ufunc, or a Tensor)
+        raw, out = out, out.data if isinstance(out, Tensor) else np.asarray(out)
+        ctx.saved = tuple(out if v is raw else v for v in ctx.saved)   # a saved output stays the output
     if mode.anomaly:
         anomaly.check_forward(ctx, out)
     recorded = mode.enabled and True in needs

@@ -21,10 +21,10 @@ class ElementCount(int):
     """``t.size``: the number of elements (numpy's meaning, an int) and, called, PyTorch's
     ``t.size()`` (the shape as a :class:`Size`) or ``t.size(dim)`` (that axis's length)."""
 
-    def __new__(cls, shape: tuple[int, ...]) -> "ElementCount":
-        count = super().__new__(cls, int(np.prod(shape, dtype=np.int64)))
-        count.shape = shape
-        return count
+    def __new__(cls, count: int, shape: tuple[int, ...]) -> "ElementCount":
+        self = super().__new__(cls, count)
+        self.shape = shape
+        return self
 
     def __call__(self, dim: Any = None) -> Any:
         if dim is None:

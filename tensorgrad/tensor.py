@@ -91,7 +91,8 @@ class Tensor:
     def size(self) -> "ElementCount":
         """numpy's ``t.size`` (the number of elements, an int) that is also PyTorch's ``t.size(dim=None)``
         when called: ``t.size()`` is the shape as a :class:`Size`, ``t.size(1)`` one axis's length."""
-        return ElementCount(self.data.shape)
+        data = self.data
+        return ElementCount(data.size, data.shape)
 
     @property
     def device(self) -> Any:
@@ -209,6 +210,9 @@ class Tensor:
     def __pos__(self) -> "Tensor": return self
     def __abs__(self) -> "Tensor": return _ops.abs(self)
     def __getitem__(self, index: Any) -> "Tensor": return _ops.getitem(self, index)
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """``t[index] = value``, under the in-place rules of tensorgrad.ops.inplace."""
+        _inplace.inplace("setitem", self, lambda x, v: _ops.indexing.index_put(x, index, v), value)
 
     def __iadd__(self, o: Any) -> "Tensor": return _ops.inplace_update(self, _ops.add, o)
     def __isub__(self, o: Any) -> "Tensor": return _ops.inplace_update(self, _ops.sub, o)
@@ -231,10 +235,10 @@ class Tensor:
     # ------------------------------------------------------------------ methods (one line each)
     # dim=/keepdim= are PyTorch's spelling, axis=/keepdims= numpy's (see tensorgrad.ops._spelling)
     def sum(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> "Tensor":
-        return _ops.sum(self, dim, keepdim, **numpy_style)
+        return _ops.sum(self, dim, keepdim, **numpy_style) if numpy_style else _ops.sum(self, dim, keepdim)
 
     def mean(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> "Tensor":
-        return _ops.mean(self, dim, keepdim, **numpy_style)
+        return _ops.mean(self, dim, keepdim, **numpy_style) if numpy_style else _ops.mean(self, dim, keepdim)
 
     def max(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> Any:
         """Everything's max; ``(values, indices)`` along ``dim`` (PyTorch); values over ``axis=`` (numpy)."""

@@ -177,14 +177,14 @@ def softplus(z: Any) -> Tensor:
     return Softplus.apply(lift(z))
 
 
-def softmax(z: Any, axis: int = -1) -> Tensor:
-    """e^z / Σ e^z along ``axis`` (max subtracted first, so it never overflows)."""
-    return Softmax.apply(lift(z), axis=axis)
+def softmax(z: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    """e^z / Σ e^z along ``axis`` (or PyTorch's ``dim``; max subtracted first, so it never overflows)."""
+    return Softmax.apply(lift(z), axis=axis if dim is None else dim)
 
 
-def log_softmax(z: Any, axis: int = -1) -> Tensor:
-    """log(softmax(z)) computed stably as z - max - log Σ e^(z - max)."""
-    return LogSoftmax.apply(lift(z), axis=axis)
+def log_softmax(z: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    """log(softmax(z)) along ``axis`` (or ``dim``), computed stably as z - max - log Σ e^(z - max)."""
+    return LogSoftmax.apply(lift(z), axis=axis if dim is None else dim)
 
 
 _SQRT_2_OVER_PI = (2 / np.pi) ** 0.5

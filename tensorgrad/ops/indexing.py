@@ -52,8 +52,8 @@ def gather(x: Any, dim: int, index: Any) -> Tensor:
 
 
 class Scatter(Function):
-    """out = x with out[index] = src (torch.scatter);  dL/dx = g with the written positions zeroed,
-    dL/dsrc = g at the written positions."""
+    """out = x with out[positions] = src (torch.scatter, and ``x[index] = value``);  dL/dx = g with the
+    written positions zeroed, dL/dsrc = g at the written positions."""
 
     @staticmethod
     def forward(ctx, x, src, positions):
@@ -192,3 +192,20 @@ def topk(x: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = Tru
     indices = order[(slice(None),) * axis + (slice(0, int(k)),)] if x.ndim else order
     values = gather(x, axis, indices) if x.ndim else x
     return ValuesIndices["topk"](values, Tensor._make(np.ascontiguousarray(indices), None, False))
+
+
+def index_put(x: Any, index: Any, value: Any) -> Tensor:
+    """A copy of x with ``value`` (broadcast) written at ``x[index]``: what ``x[index] = value`` stores;
+    differentiable in x and value."""
+    from .shape import _plain_index
+    x = lift(x)
+    v = lift(value, x)
+    if v.dtype != x.dtype:
+        v = v.astype(x.dtype)
+    positions = _plain_index(index)
+    try:
+        np.broadcast_to(np.empty(v.shape, dtype=bool), np.empty(x.shape, dtype=bool)[positions].shape)
+    except (ValueError, IndexError) as e:
+        raise ValueError(f"setitem: cannot write a value of shape {v.shape} at index {index!r} of a tensor of "
+                         f"shape {x.shape}: {e}") from None
+    return Scatter.apply(x, v, positions=positions)

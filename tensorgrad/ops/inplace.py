@@ -42,7 +42,7 @@ def _write(who: str, x: Tensor, values: np.ndarray) -> None:
 
 def inplace(who: str, x: Tensor, fn: Callable[..., Tensor], *others: Any) -> Tensor:
     """``x`` overwritten with ``fn(x, *others)``, following the rules above; returns ``x``."""
-    others_t = [o if isinstance(o, Tensor) else o for o in others]
+    others_t = list(others)
     recording = is_grad_enabled() and (x.requires_grad or any(isinstance(o, Tensor) and o.requires_grad
                                                               for o in others_t))
     if not recording:

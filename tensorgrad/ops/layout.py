@@ -171,12 +171,12 @@ class Tile(Function):
 
     @staticmethod
     def forward(ctx, x, reps):
-        ctx.shape, ctx.reps = x.shape, reps
+        ctx.input_shape, ctx.reps = x.shape, reps
         return np.tile(x, reps)
 
     @staticmethod
     def backward(ctx, g):
-        split = tuple(s for pair in zip(ctx.reps, ctx.shape) for s in pair)   # (r0, n0, r1, n1, ...)
+        split = tuple(s for pair in zip(ctx.reps, ctx.input_shape) for s in pair)   # (r0, n0, r1, n1, ...)
         return g.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
 
 

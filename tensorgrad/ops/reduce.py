@@ -108,19 +108,17 @@ def _reduce(op: type[Function], x: Any, axis: Any, keepdims: bool) -> Tensor:
 def sum(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool = False,
         dtype: Any = None) -> Tensor:  # noqa: A001
     """Sum over ``dim``/``axis`` (int, tuple, or None for all); ``dtype`` casts first."""
-    axis, keepdims = axis_of("sum", axis, keepdims, dim, keepdim)
-    return _reduce(Sum, _cast_first(x, dtype), axis, keepdims)
+    if axis is not None or keepdims:            # numpy's spelling (the common PyTorch call skips this)
+        dim, keepdim = axis_of("sum", axis, keepdims, dim, keepdim)
+    return _reduce(Sum, x if dtype is None else lift(x).astype(dtype), dim, keepdim)
 
 
 def mean(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool = False,
          dtype: Any = None) -> Tensor:
     """Arithmetic mean over ``dim``/``axis``; ``dtype`` casts first."""
-    axis, keepdims = axis_of("mean", axis, keepdims, dim, keepdim)
-    return _reduce(Mean, _cast_first(x, dtype), axis, keepdims)
-
-
-def _cast_first(x: Any, dtype: Any) -> Any:
-    return x if dtype is None else lift(x).astype(dtype)
+    if axis is not None or keepdims:            # numpy's spelling (the common PyTorch call skips this)
+        dim, keepdim = axis_of("mean", axis, keepdims, dim, keepdim)
+    return _reduce(Mean, x if dtype is None else lift(x).astype(dtype), dim, keepdim)
 
 
 def _extreme(op: type[Function], x: Any, dim: Any, keepdim: bool, axis: Any, keepdims: bool) -> Any:

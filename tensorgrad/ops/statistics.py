@@ -65,21 +65,22 @@ class Std(Function):
 
 
 class Prod(Function):
-    """p = Π x over the axes;  dp/dx_i = Π_{j≠i} x_j (= p / x_i when no x is 0; with zeros, the
-    products of the others come from cumulative products from both ends)."""
+    """p = Π x over the axes;  dp/dx_i = Π_{j≠i} x_j (= p / x_i when p is a normal number; when p is 0
+    or subnormal, the products of the others come from cumulative products from both ends)."""
 
     @staticmethod
     def forward(ctx, x, axes, keepdims):
         ctx.axes, ctx.keepdims, ctx.input_shape = axes, keepdims, x.shape
-        ctx.has_zero = bool((x == 0).any())
         p = np.asarray(x.prod(axis=axes, keepdims=keepdims))
+        # p / x_i loses its digits when p underflows (0 or subnormal): then the products of the others
+        ctx.divide = x.dtype.kind == "f" and not (np.abs(p) < np.finfo(x.dtype).tiny).any()
         ctx.save_for_backward(x, p)
         return p
 
     @staticmethod
     def backward(ctx, g):
         x, p = ctx.saved_tensors
-        if not ctx.has_zero:
+        if ctx.divide:
             return _grad_at_input_shape(ctx, g * p) / x
         return _grad_at_input_shape(ctx, g) * _product_of_others(ctx.F, x, ctx.axes)
 
@@ -170,14 +171,15 @@ class CumSum(Function):
 
 class CumProd(Function):
     """y_i = Π_{j≤i} x_j along an axis;  dL/dx_i = Σ_{k≥i} g_k Π_{j≤k, j≠i} x_j
-    (= Σ_{k≥i} g_k y_k / x_i when no x is 0)."""
+    (= Σ_{k≥i} g_k y_k / x_i when no running product is 0 or subnormal)."""
     name = "cumprod"
 
     @staticmethod
     def forward(ctx, x, axis):
         ctx.axis = axis
-        ctx.has_zero = bool((x == 0).any())
         y = np.cumprod(x, axis=axis)
+        # Σ g y / x_i loses its digits where a running product underflows (0 or subnormal)
+        ctx.divide = x.dtype.kind == "f" and not (np.abs(y) < np.finfo(x.dtype).tiny).any()
         ctx.save_for_backward(x, y)
         return y
 
@@ -185,7 +187,7 @@ class CumProd(Function):
     def backward(ctx, g):
         x, y = ctx.saved_tensors
         F, axis = ctx.F, ctx.axis
-        if not ctx.has_zero:
+        if ctx.divide:
             return F.flip(F.cumsum(F.flip(g * y, axis), axis), axis) / x
         n = x.shape[axis]
         position = np.arange(n).reshape((n,) + (1,) * (x.ndim - 1 - axis))
@@ -208,7 +210,10 @@ def _correction(op: str, axis: Any, keepdims: bool, ddof: Any, correction: Any, 
         return int(correction)
     if unbiased is not None:
         return int(bool(unbiased))
-    return 0 if axis is not None or keepdims else 1
+    return 0 if axis is not _NOT_GIVEN or keepdims else 1
+
+
+_NOT_GIVEN = object()        # tells var(x, axis=None) (numpy's call: ddof 0) from var(x) (PyTorch's: correction 1)
 
 
 def _moment(fn: type[Function], op: str, x: Any, dim: Any, unbiased: Any, keepdim: bool, correction: Any,
@@ -216,20 +221,21 @@ def _moment(fn: type[Function], op: str, x: Any, dim: Any, unbiased: Any, keepdi
     if isinstance(dim, bool):                  # torch.var(x, True): the old unbiased argument
         dim, unbiased = None, dim
     c = _correction(op, axis, keepdims, ddof, correction, unbiased)
+    axis = None if axis is _NOT_GIVEN else axis
     x = _floating(lift(x), op)
     axis, keep = axis_of(op, axis, keepdims, dim, keepdim)
     return fn.apply(x, axes=_axes(x, axis, op), keepdims=keep, correction=c)
 
 
 def var(x: Any, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *, correction: int | None = None,
-        axis: Any = None, ddof: int | None = None, keepdims: bool = False) -> Tensor:
+        axis: Any = _NOT_GIVEN, ddof: int | None = None, keepdims: bool = False) -> Tensor:
     """Variance Σ (x - mean)² / (n - correction): PyTorch's unbiased default (correction=1), or numpy's
     ddof (default 0) when called with axis=/keepdims=/ddof=."""
     return _moment(Var, "var", x, dim, unbiased, keepdim, correction, axis, ddof, keepdims)
 
 
 def std(x: Any, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *, correction: int | None = None,
-        axis: Any = None, ddof: int | None = None, keepdims: bool = False) -> Tensor:
+        axis: Any = _NOT_GIVEN, ddof: int | None = None, keepdims: bool = False) -> Tensor:
     """Standard deviation √var (same defaults as :func:`var`)."""
     return _moment(Std, "std", x, dim, unbiased, keepdim, correction, axis, ddof, keepdims)
 
