@@ -16,7 +16,7 @@ from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, Categorical
                      HuberLoss, L1Loss, MSELoss, NLLLoss, SparseCategoricalCrossentropy)
 from .models import Model, Sequential
 from .module import Module, clear_session
-from .parameter import Parameter, UninitializedParameter
+from .parameter import Parameter
 from .plotting import plot_history
 from .serialization import load_state, save
 from .symbolic import SymbolicTensor
@@ -28,7 +28,7 @@ from . import keras  # last: nn.keras re-exports the modules above (`import nn a
 __all__ = [
     "__version__", "keras", "activations", "callbacks", "data", "datasets", "init", "losses", "metrics", "utils",
     "DataLoader", "History", "to_categorical",
-    "Module", "Parameter", "UninitializedParameter", "clear_session",
+    "Module", "Parameter", "clear_session",
     "Dense", "Linear", "Flatten", "Dropout", "Concatenate", "concatenate", "Maxout", "Input", "InputLayer",
     "Activation", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax",
     "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",

@@ -157,10 +157,12 @@ def _copy_weights(model: Any) -> list[np.ndarray]:
 class ModelCheckpoint(Callback):
     """Save the model after every epoch (or only when ``monitor`` improved, with save_best_only).
 
-    ``filepath`` may hold ``{epoch:02d}`` and metric names (``weights.{epoch:02d}-{val_loss:.2f}.npz``).
-    Files hold the weights (``nn.save``'s npz; ``nn.load_state(path)`` reads them back for
-    ``model.load_state_dict``) and are written atomically, so an interrupted save never leaves a
-    half-written checkpoint. ``save_weights_only`` is accepted for Keras code; weights are all we save.
+    ``filepath`` may hold ``{epoch:02d}`` and metric names (``weights.{epoch:02d}-{val_loss:.2f}.safetensors``).
+    Files hold the weights as ``nn.save`` writes them: safetensors (PyTorch reads them with
+    ``safetensors.torch.load_file``), or npz for a name ending in ``.npz``; ``nn.load_state(path)`` reads
+    either back for ``model.load_state_dict``. They are written atomically, so an interrupted save never
+    leaves a half-written checkpoint; a symlink is written through and a read-only file is refused.
+    ``save_weights_only`` is accepted for Keras code; weights are all we save.
     """
 
     def __init__(self, filepath: str | os.PathLike, monitor: str = "val_loss", verbose: int = 0,

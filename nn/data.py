@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from tensorgrad import Tensor
+from tensorgrad import Tensor, as_tensor
 from tensorgrad import random as tg_random
 
 Batch = Any  # a Tensor, a list of Tensors (multi-input), or a tuple (x, y) of those
@@ -32,7 +32,7 @@ def _as_arrays(data: Any, arg: str) -> np.ndarray | list[np.ndarray]:
 def _as_array(data: Any, arg: str) -> np.ndarray:
     """One array with a sample axis; Tensors give their data (batches are never part of a graph)."""
     try:
-        arr = Tensor(data).data
+        arr = as_tensor(data).data
     except (TypeError, ValueError) as err:
         raise TypeError(f"DataLoader: {arg} must be a numpy array, a Tensor or a list of numbers "
                         f"(or a list/tuple of arrays for multi-input), got {type(data).__name__}: {err}") from err
@@ -54,8 +54,8 @@ def _num_samples(arrays: np.ndarray | list[np.ndarray], arg: str) -> int:
 
 def _take(arrays: np.ndarray | list[np.ndarray], index: slice | np.ndarray) -> Tensor | list[Tensor]:
     if isinstance(arrays, np.ndarray):
-        return Tensor(arrays[index])
-    return [Tensor(a[index]) for a in arrays]
+        return as_tensor(arrays[index])
+    return [as_tensor(a[index]) for a in arrays]
 
 
 def _batch_to_tensors(item: Any) -> Batch:
@@ -66,8 +66,8 @@ def _batch_to_tensors(item: Any) -> Batch:
                              f"give x alone, (x, y), or a list of arrays for multi-input x.")
         return tuple(_batch_to_tensors(part) for part in item)
     if isinstance(item, list):
-        return [Tensor(_as_array(part, "batch")) for part in item]
-    return Tensor(_as_array(item, "batch"))
+        return [as_tensor(_as_array(part, "batch")) for part in item]
+    return as_tensor(_as_array(item, "batch"))
 
 
 class DataLoader:

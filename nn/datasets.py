@@ -9,14 +9,12 @@ the ``path=`` argument (when given, the only place looked in), ``$TENSORGRAD_DAT
 """
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
 import math
 import os
 import struct
 import sys
-import tempfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,9 @@ from typing import Any, BinaryIO
 from urllib import request
 
 import numpy as np
+
+from tensorgrad.files import write_atomic
+from tensorgrad.serialization import MAX_DEFLATE_RATIO
 
 DATA_ENV = "TENSORGRAD_DATA"
 IDX_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -48,13 +49,16 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
 
     Checks the magic number (two zero bytes, a known type code, ndim >= 1), and that the data after
     the header is exactly prod(dims) * itemsize bytes; anything else raises IdxFormatError naming the file.
+    Memory stays bounded by the size the header declares; a gzip file whose trailer records more bytes
+    than the header declares, or that could not hold them (a decompression bomb), is refused before
+    it is inflated.
     """
     path = Path(path)
     is_gzip = path.suffix == ".gz"
     stream = gzip.open(path, "rb") if is_gzip else open(path, "rb")  # a missing file raises here, unwrapped
     try:
         with stream:
-            return _parse_idx(stream, path)
+            return _parse_idx(stream, path, _gzip_bounds(path) if is_gzip else None)
     except (OSError, EOFError, zlib.error) as err:  # gzip.BadGzipFile is an OSError
         kind = "a valid gzip file" if is_gzip else "readable"
         raise IdxFormatError(f"{path}: not {kind} ({type(err).__name__}: {err}); the file is corrupt "
@@ -72,7 +76,35 @@ def _read_up_to(stream: BinaryIO, n: int) -> bytearray:
     return buf
 
 
-def _parse_idx(stream: BinaryIO, path: Path) -> np.ndarray:
+def _gzip_bounds(path: Path) -> tuple[int, int]:
+    """(decompressed size mod 2**32 recorded in the gzip trailer, compressed size) of a gzip file."""
+    size = path.stat().st_size
+    if size < 18:                     # shorter than a gzip header + trailer: gzip itself reports it
+        return -1, size
+    with open(path, "rb") as f:
+        f.seek(-4, os.SEEK_END)
+        return struct.unpack("<I", f.read(4))[0], size
+
+
+def _check_inflated_size(path: Path, dims: tuple[int, ...], dtype: np.dtype, total: int,
+                         bounds: tuple[int, int] | None) -> None:
+    """Refuse, before inflating, a gzip IDX file that cannot inflate to exactly ``total`` bytes."""
+    if bounds is None or bounds[0] < 0:
+        return
+    recorded, compressed = bounds
+    declared = f"the header says shape {dims} of {dtype.name} = {total - 4 - 4 * len(dims)} data bytes"
+    if total > compressed * MAX_DEFLATE_RATIO + 1024:
+        raise IdxFormatError(f"{path}: {declared}, more than {compressed} compressed bytes can hold (deflate "
+                             f"inflates at most {MAX_DEFLATE_RATIO}x); the header is corrupt. Refused "
+                             f"without decompressing it.")
+    if total < 2**32 and recorded > total:
+        raise IdxFormatError(f"{path}: not a valid gzip file for its header: {declared} ({total} bytes with the "
+                             f"header), but the gzip trailer records {recorded} bytes once decompressed, more than "
+                             f"that; the file is truncated or corrupt, or a decompression bomb. Refused without "
+                             f"decompressing it.")
+
+
+def _parse_idx(stream: BinaryIO, path: Path, gzip_bounds: tuple[int, int] | None = None) -> np.ndarray:
     magic = bytes(_read_up_to(stream, 4))
     if len(magic) < 4:
         raise IdxFormatError(f"{path}: only {len(magic)} bytes; an IDX file starts with a 4-byte magic number.")
@@ -88,6 +120,7 @@ def _parse_idx(stream: BinaryIO, path: Path) -> np.ndarray:
     dims = struct.unpack(f">{ndim}I", dim_bytes)
     dtype = IDX_DTYPES[code]
     expected = math.prod(dims) * dtype.itemsize  # Python ints: no overflow on a corrupt header
+    _check_inflated_size(path, dims, dtype, 4 + 4 * ndim + expected, gzip_bounds)
     data = _read_up_to(stream, expected + 1)
     if len(data) != expected:
         found = "more than" if len(data) > expected else f"only {len(data)} bytes, not"
@@ -105,22 +138,18 @@ def default_cache_dir() -> Path:
 def download_file(url: str, dest: str | os.PathLike[str], sha256: str, timeout: float = 60.0) -> Path:
     """Fetch ``url`` to ``dest`` atomically: into a temp file beside it, renamed only once its SHA-256 matches."""
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
     print(f"downloading {url} -> {dest}", file=sys.stderr)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    try:
+
+    def fetch(out: BinaryIO) -> None:
         digest = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, request.urlopen(url, timeout=timeout) as response:
+        with request.urlopen(url, timeout=timeout) as response:
             for chunk in iter(lambda: response.read(_CHUNK), b""):
                 digest.update(chunk)
                 out.write(chunk)
         if digest.hexdigest() != sha256:
             raise ValueError(f"download_file: {url} has SHA-256 {digest.hexdigest()}, expected {sha256}; "
                              f"the transfer was corrupted or the file changed upstream, so it was not saved.")
-        os.replace(tmp, dest)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    write_atomic(dest, fetch, "download_file")
     return dest
 
 

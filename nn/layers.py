@@ -12,7 +12,7 @@ from tensorgrad import random as tg_random
 
 from . import activations, init
 from .module import Module, shape_tuple, unique_name
-from .parameter import Parameter, UninitializedParameter
+from .parameter import Parameter
 from .symbolic import SymbolicTensor
 
 
@@ -64,17 +64,16 @@ class Dense(Module):
         self.kernel_initializer = init.get(kernel_initializer)
         self.bias_initializer = init.get(bias_initializer)
         self.dtype = np.dtype(dtype)
-        self.weight: Parameter = UninitializedParameter((None, self.units), self.dtype,
-                                                        f"parameter 'weight' of Dense '{self.name}'")
-        self.bias: Parameter | None = (UninitializedParameter((self.units,), self.dtype,
-                                                              f"parameter 'bias' of Dense '{self.name}'")
-                                       if use_bias else None)
+        self.weight = Parameter.uninitialized((None, self.units), self.dtype,
+                                              f"parameter 'weight' of Dense '{self.name}'")
+        self.bias = (Parameter.uninitialized((self.units,), self.dtype, f"parameter 'bias' of Dense '{self.name}'")
+                     if use_bias else None)
         if self._declared_input_shape is not None:
             self.build(self._declared_input_shape[-1])
 
     @property
     def built(self) -> bool:
-        return not isinstance(self.weight, UninitializedParameter)
+        return self.weight.initialized
 
     def build(self, in_features: int) -> None:
         """Materialize the weights for inputs of ``in_features`` features (initializers, default rng)."""
@@ -86,7 +85,7 @@ class Dense(Module):
         if type(x) is not Tensor or x.data.dtype is not self.dtype:   # (the usual case skips the call)
             x = as_tensor(x, self.dtype)
         weight, bias = self.weight, self.bias
-        if isinstance(weight, UninitializedParameter):   # lazy: the first batch fixes the input size
+        if not weight.initialized:   # lazy: the first batch fixes the input size
             self.build(x.shape[-1])
         if x.ndim == 0 or x.shape[-1] != weight.shape[0]:
             raise ValueError(f"Dense '{self.name}': expects inputs with {weight.shape[0]} features on the "

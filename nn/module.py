@@ -15,7 +15,7 @@ import numpy as np
 
 from tensorgrad import Tensor
 
-from .parameter import Parameter, UninitializedParameter
+from .parameter import Parameter
 from .symbolic import call_symbolic, is_symbolic
 
 _name_counts: dict[str, int] = {}
@@ -130,13 +130,27 @@ class Module:
         return (m for _, m in self.named_children())
 
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
-        """(dotted attribute path, parameter) for every parameter, each once (first path wins)."""
+        """(dotted attribute path, parameter) for every parameter, each once (first path wins).
+
+        Two different parameters never share a name: dict keys are joined with '.', so keys ``1`` and
+        ``"1"``, or a key ``"v1.bias"`` beside a sub-module ``v1``, would; that raises ValueError.
+        """
         seen: set[int] = set()
+        named: dict[str, Parameter] = {}
         for prefix, module in self.named_modules():
             for name, p in _own_members(module):
                 if isinstance(p, Parameter) and id(p) not in seen:
                     seen.add(id(p))
-                    yield _join(prefix, name), p
+                    full = _join(prefix, name)
+                    if full in named:
+                        raise ValueError(
+                            f"{type(self).__name__} '{self.name}': two different parameters are both named "
+                            f"{full!r} (shapes {named[full].expected_shape} and {p.expected_shape}). Names join "
+                            f"attribute names and dict keys with '.', so keys 1 and '1', or a key 'v1.bias' beside a "
+                            f"sub-module 'v1', spell the same name; rename one so each weight is saved and "
+                            f"loaded under its own name.")
+                    named[full] = p
+                    yield full, p
 
     def parameters(self) -> Iterator[Parameter]:
         """Every parameter, each once (what an optimizer trains)."""
@@ -165,7 +179,7 @@ class Module:
     # ------------------------------------------------------------------ state
     def _initialized_parameters(self, who: str) -> list[tuple[str, Parameter]]:
         named = list(self.named_parameters())
-        lazy = [n for n, p in named if isinstance(p, UninitializedParameter)]
+        lazy = [n for n, p in named if not p.initialized]
         if lazy:
             raise RuntimeError(f"{who}: {type(self).__name__} '{self.name}' has parameters that are not "
                                f"initialized yet ({', '.join(lazy)}). Call the model on a batch first, or give "
@@ -179,30 +193,43 @@ class Module:
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy ``state``'s arrays into the parameters in place (lazy ones are materialized).
 
-        Every problem is reported in one error: with ``strict``, missing and unexpected keys;
-        always, shape mismatches. Nothing is changed unless everything fits.
+        All or nothing: every key, shape and dtype is checked before any parameter is written, and
+        every problem is reported in one error naming the keys: with ``strict``, missing and unexpected
+        keys; always, shape mismatches and arrays that are not numbers (or overflow the parameter's dtype).
         """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"load_state_dict: expected a mapping of parameter names to arrays (a state dict), "
+                            f"got a {type(state).__name__}.")
         own = dict(self.named_parameters())
-        arrays = {k: np.asarray(v.data if isinstance(v, Tensor) else v) for k, v in state.items()}
-        missing = [k for k in own if k not in arrays]
-        unexpected = [k for k in arrays if k not in own]
-        mismatched = [f"{k}: checkpoint {arrays[k].shape}, model {own[k].expected_shape}"
-                      for k in own if k in arrays and not _fits(own[k], arrays[k].shape)]
+        missing = [k for k in own if k not in state]
+        unexpected = [k for k in state if k not in own]
+        mismatched, unusable, ready = [], [], {}
+        for k, p in own.items():
+            if k not in state:
+                continue
+            array, why = _checked_array(state[k], p)
+            if why:
+                unusable.append(f"{k}: {why}")
+            elif not _fits(p, array.shape):
+                mismatched.append(f"{k}: checkpoint {array.shape}, model {p.expected_shape}")
+            else:
+                ready[k] = array
         problems = []
         if strict and missing:
             problems.append("missing keys: " + ", ".join(missing))
         if strict and unexpected:
-            problems.append("unexpected keys: " + ", ".join(unexpected))
+            problems.append("unexpected keys: " + ", ".join(map(str, unexpected)))
         if mismatched:
             problems.append("shape mismatches: " + "; ".join(mismatched))
+        if unusable:
+            problems.append("unusable values: " + "; ".join(unusable))
         if problems:
             raise RuntimeError(f"load_state_dict: cannot load into {type(self).__name__} '{self.name}' — "
-                               + " | ".join(problems)
-                               + ". Build the model with the checkpoint's architecture"
-                               + (", or pass strict=False to skip missing/unexpected keys." if not mismatched else "."))
-        for k, p in own.items():
-            if k in arrays:
-                p.load(arrays[k])
+                               + " | ".join(problems) + ". Nothing was loaded. Build the model with the "
+                               "checkpoint's architecture" + (", or pass strict=False to skip missing/unexpected "
+                                                              "keys." if not (mismatched or unusable) else "."))
+        for k, array in ready.items():
+            own[k].load(array)
         return IncompatibleKeys(missing, unexpected)
 
     def get_weights(self) -> list[np.ndarray]:
@@ -221,5 +248,20 @@ class Module:
         return f"{type(self).__name__}(name={self.name!r})"
 
 
+def _checked_array(value: Any, p: Parameter) -> tuple[np.ndarray, str]:
+    """(``value`` as an array of the parameter's dtype, "") or (_, why it cannot be loaded into ``p``)."""
+    try:
+        array = np.asarray(value.data if isinstance(value, Tensor) else value)
+    except (ValueError, TypeError) as err:
+        return np.empty(0), f"not an array ({type(err).__name__}: {err})"
+    if array.dtype.kind not in "biuf":
+        return array, f"dtype {array.dtype} is not a real number type"
+    with np.errstate(over="ignore", invalid="ignore"):     # overflow is reported below, by key
+        cast = array.astype(p.dtype)
+    if array.dtype.kind == "f" and not np.array_equal(np.isfinite(array), np.isfinite(cast)):
+        return array, f"values beyond the range of {p.dtype} (they would become inf)"
+    return cast, ""
+
+
 def _fits(p: Parameter, shape: tuple[int, ...]) -> bool:
-    return p.fits(shape) if isinstance(p, UninitializedParameter) else p.shape == shape
+    return p.fits(shape)

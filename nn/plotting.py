@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from tensorgrad.graph import _write_atomic
+from tensorgrad.files import write_atomic
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -80,7 +80,8 @@ def plot_history(history: Any, path: str | os.PathLike, title: str | None = None
     from matplotlib import rc_context
     with rc_context({"svg.hashsalt": "tensorgrad"}):
         figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
-    _write_atomic(path, buffer.getvalue())
+    data = buffer.getvalue()
+    write_atomic(path, lambda f: f.write(data), "plot_history")
     return path
 
 

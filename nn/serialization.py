@@ -1,52 +1,47 @@
-"""Checkpoints: a model's state dict as a ``.npz`` file, written atomically (temp file + rename),
-so a crash mid-write never leaves a truncated checkpoint behind."""
+"""Checkpoints of a model's weights: ``nn.save(model, path)`` writes its state dict with ``tg.save``
+(safetensors by default, npz for a name ending in ``.npz``), atomically; ``nn.load_state(path)`` reads
+either format back as ``{name: array}`` for ``model.load_state_dict``."""
 from __future__ import annotations
 
 import os
-import uuid
-import zipfile
 from typing import Any, Mapping
 
 import numpy as np
 
+import tensorgrad as tg
+from tensorgrad.serialization import read_checkpoint, write_checkpoint
+
 from .module import Module
 
 
-def save(model: Module | Mapping[str, Any], path: str | os.PathLike) -> None:
-    """Write ``model.state_dict()`` (or a state dict) to ``path`` as npz; the file appears whole or not at all."""
-    state = model.state_dict() if isinstance(model, Module) else {k: np.asarray(v) for k, v in model.items()}
-    path = os.fspath(path)
-    directory, name = os.path.split(os.path.abspath(path))
-    tmp = os.path.join(directory, f".{name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    # os.open with mode 0o666 honours the umask, as any other file the user writes (mkstemp gives 0o600)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **state)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+def save(model: Module | Mapping[str, Any], path: str | os.PathLike, format: str | None = None) -> None:
+    """Write ``model.state_dict()`` (or a state dict) to ``path``; the file appears whole or not at all.
+
+    ``format``: ``"safetensors"`` (the default; PyTorch reads it with ``safetensors.torch.load_file``)
+    or ``"npz"`` (the default for a name ending in ``.npz``). Keys are stored exactly as named. A
+    symlink is written through; a read-only file raises PermissionError and stays as it was.
+    """
+    if isinstance(model, Module):
+        state = model.state_dict()
+    elif isinstance(model, Mapping):
+        state = dict(model)
+        bad = [k for k in state if not isinstance(k, str)]
+        if bad:
+            raise TypeError(f"nn.save: a state dict's keys are parameter names (strings), got {bad[0]!r}.")
+    else:
+        raise TypeError(f"nn.save: expected a Module or a state dict, got a {type(model).__name__}; "
+                        f"tg.save saves other objects.")
+    write_checkpoint({k: v if isinstance(v, tg.Tensor) else np.asarray(v) for k, v in state.items()}, path, format,
+                     "nn.save")
 
 
 def load_state(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """The state dict saved at ``path``; pass it to ``model.load_state_dict``.
-
-    A file that is not a whole npz archive of arrays (truncated, corrupt, empty, a bare .npy)
-    raises ValueError naming the file; a missing file raises FileNotFoundError.
-    """
-    path = os.fspath(path)
-    try:
-        archive = np.load(path, allow_pickle=False)
-        if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise ValueError("it holds a single array, not an archive of named arrays")
-        with archive:
-            return {k: archive[k] for k in archive.files}
-    except FileNotFoundError:
-        raise
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as err:
-        raise ValueError(f"load_state: {path} is not a readable .npz checkpoint ({type(err).__name__}: {err}); "
-                         f"the file is truncated or corrupt. Load an earlier checkpoint or save the model "
-                         f"again with nn.save.") from None
+    """The state dict saved at ``path`` (safetensors or npz, told apart by content); pass it to
+    ``model.load_state_dict``. A truncated, corrupt or foreign file (a pickle) raises ValueError naming it."""
+    state = read_checkpoint(path, "nn.load_state")
+    if not isinstance(state, dict) or not all(isinstance(v, (np.ndarray, tg.Tensor)) for v in state.values()):
+        what = (f"a {type(state).__name__}" if not isinstance(state, dict)
+                else f"a nested checkpoint with keys {', '.join(map(repr, state))}")
+        raise ValueError(f"nn.load_state: {os.fspath(path)} holds {what}, not a state dict of named arrays; "
+                         f"read it with tg.load and pass its state dict part to load_state_dict.")
+    return {str(k): v.data if isinstance(v, tg.Tensor) else v for k, v in state.items()}

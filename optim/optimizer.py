@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from tensorgrad import Tensor, enable_grad
+from tensorgrad import Tensor, as_tensor, enable_grad
 from tensorgrad.autograd import increment_version
 
 from tensorgrad._blas import axpy
@@ -118,7 +118,7 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    p.grad = None if set_to_none else Tensor(np.zeros_like(p.grad.data))
+                    p.grad = None if set_to_none else as_tensor(np.zeros_like(p.grad.data))
 
     # ------------------------------------------------------------------ the step
     def step(self, closure: Callable[[], Any] | None = None) -> Any:

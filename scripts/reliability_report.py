@@ -47,6 +47,34 @@ GUARANTEES: list[tuple[str, list[str]]] = [
     ("Checkpoints are atomic: a failed save keeps the previous file, leaves no partial one",
      ["tests/test_persistence.py::test_failed", "tests/test_persistence.py::test_model_checkpoint",
       "tests/test_persistence.py::test_save_load", "tests/test_persistence.py::test_checkpoint_file_mode"]),
+    ("Special paths as torch.save treats them: symlinks written through; read-only, directory, FIFO and "
+     "device paths refused and left unchanged; a replaced file keeps its mode; render never replaces your .dot",
+     ["tests/test_persistence.py::test_save_writes_through", "tests/test_persistence.py::test_a_read_only",
+      "tests/test_persistence.py::test_replacing", "tests/test_persistence.py::test_a_fifo",
+      "tests/test_persistence.py::test_a_device", "tests/test_persistence.py::test_a_directory",
+      "tests/test_persistence.py::test_a_regular_file", "tests/test_graph.py::test_render_writes_through",
+      "tests/test_graph.py::test_render_without_dot_never", "tests/test_graph.py::test_render_without_dot_replaces",
+      "tests/test_graph.py::test_a_lone_surrogate"]),
+    ("Parameter and checkpoint names are unique or refused; load_state_dict is all or nothing and names the key",
+     ["tests/test_state_dict.py", "tests/test_persistence.py::test_state_keys_named",
+      "tests/test_serialization.py::test_what_cannot_be_saved"]),
+    ("Hostile files (truncated, corrupt, oversized headers, gzip bombs, pickles): a clear error naming the "
+     "file, memory bounded, never unpickled",
+     ["tests/test_serialization.py::test_truncated", "tests/test_serialization.py::test_any_truncation",
+      "tests/test_serialization.py::test_an_npz", "tests/test_serialization.py::test_a_pickle",
+      "tests/test_serialization.py::test_real_torch", "tests/test_serialization.py::test_a_pytorch_zip",
+      "tests/test_serialization.py::test_other_files", "tests/test_serialization.py::test_a_bfloat16",
+      "tests/test_serialization.py::test_a_directory", "tests/test_datasets.py::test_a_gzip",
+      "tests/test_datasets.py::test_read_idx_does_not_allocate"]),
+    ("tg.save/tg.load round trips: every dtype, nested structures, safetensors and npz, file objects, "
+     "PyTorch's layout, resumed training bit for bit",
+     ["tests/test_serialization.py::test_everything", "tests/test_serialization.py::test_save_then",
+      "tests/test_serialization.py::test_a_flat", "tests/test_serialization.py::test_nested",
+      "tests/test_serialization.py::test_format", "tests/test_serialization.py::test_file_objects",
+      "tests/test_serialization.py::test_big_endian", "tests/test_serialization.py::test_a_compressed",
+      "tests/test_serialization.py::test_a_safetensors_file", "tests/test_serialization.py::test_following",
+      "tests/test_serialization.py::test_a_pytorch_spelled", "tests/test_serialization.py::test_training_resumed",
+      "tests/test_persistence.py::test_checkpoint_callback"]),
     ("Ctrl-C during fit leaves a usable model and whole epochs in History",
      ["tests/test_persistence.py::test_ctrl_c"]),
     ("manual_seed makes every random choice repeat, in one process and across processes",
@@ -56,6 +84,14 @@ GUARANTEES: list[tuple[str, list[str]]] = [
      ["tests/test_stability.py", "tests/test_tape.py::test_stable_at"]),
     ("No leaks: 2,000 steps hold memory flat; graphs freed by refcount; History holds floats",
      ["tests/test_leaks.py"]),
+    ("numpy functions on Tensors run as tensorgrad ops (gradients = finite differences) or refuse clearly; "
+     "never a silent detach; np.array(t) copies as numpy's copy= asks",
+     ["tests/test_numpy_dispatch.py"]),
+    ("Edge values as PyTorch: x ** p at 0, 0-d and empty reductions, one-way broadcast_to, transpose(0, 1) "
+     "swaps, lists of tensors, numpy scalars keep the tensor's dtype, pickling keeps data not graph",
+     ["tests/test_pow.py", "tests/test_torch_edge_cases.py", "tests/test_transpose.py"]),
+    ("tg.tensor copies (an optimizer step never reaches the caller's array); from_numpy/as_tensor share",
+     ["tests/test_memory_sharing.py"]),
 ]
 
 

@@ -7,7 +7,7 @@
     >>> w.grad                      # d/dw Σ w² = 2w
     tensor([ 1. , -0.6])
 """
-from .tensor import Tensor, as_tensor, tensor  # first: the engine's modules build on Tensor
+from .tensor import Tensor, as_tensor, from_numpy, tensor  # first: the engine's modules build on Tensor
 from .anomaly import detect_anomaly
 from . import autograd
 from .autograd import (Function, apply, enable_grad, grad, increment_version, inference_mode,
@@ -17,6 +17,7 @@ from .graph import Graph, render, to_dot
 from .ops import *  # noqa: F401,F403 - every primitive as tensorgrad.<name>
 from .ops import __all__ as _ops_all
 from .random import Generator, manual_seed
+from .serialization import load, save
 from .torch_functions import *  # noqa: F401,F403 - add, sub, mul, ... with PyTorch's out=, alpha=, rounding_mode=
 from .torch_functions import __all__ as _torch_functions_all
 from .creation import (arange, empty, empty_like, eye, full, full_like, is_tensor, linspace, logspace, normal, numel,
@@ -29,9 +30,11 @@ from numpy import dtype  # tensorgrad's dtypes are numpy's: isinstance(tg.float3
 
 __version__ = "0.1.0"
 
-__all__ = ["Tensor", "tensor", "as_tensor", "Function", "apply", "grad", "no_grad", "enable_grad",
-           "inference_mode", "set_grad_enabled", "increment_version", "autograd", "is_grad_enabled", "toposort", "gradcheck", "GradcheckError",
-           "detect_anomaly", "manual_seed", "to_dot", "render", "Graph", *_ops_all, *_torch_functions_all,
+__all__ = ["Tensor", "tensor", "as_tensor", "from_numpy", "Function", "apply", "grad", "no_grad", "enable_grad",
+           "inference_mode", "set_grad_enabled", "increment_version", "autograd", "is_grad_enabled", "toposort",
+           "gradcheck", "GradcheckError",
+           "detect_anomaly", "manual_seed", "to_dot", "render", "Graph", "save", "load", *_ops_all,
+           *_torch_functions_all,
            "Generator", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "logspace", "rand", "randn",
            "randint", "randperm", "normal", "zeros_like", "ones_like", "full_like", "empty_like", "rand_like",
            "randn_like", "randint_like", "is_tensor", "numel", "device", "cuda", "backends", "get_default_dtype",

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from . import anomaly
+from .functions import ARRAY_FUNCTIONS, TENSOR_FUNCTIONS
 from .grad_mode import mode
 from .tensor import Tensor
 
@@ -96,7 +97,6 @@ class Function:
     @property
     def F(self) -> Any:
         """The functions ``backward`` computes with: numpy's (plain) or tensorgrad's ops (create_graph)."""
-        from .functions import ARRAY_FUNCTIONS, TENSOR_FUNCTIONS
         return TENSOR_FUNCTIONS if self.create_graph else ARRAY_FUNCTIONS
 
     def _counter_of(self, source: int) -> list:
@@ -172,12 +172,12 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
     ctx.needs_input_grad = needs = tuple([isinstance(x, Tensor) and x.requires_grad for x in inputs])
     ctx.saved = ()
     try:
-        out = fn.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in inputs], **attrs)
+        returned = fn.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in inputs], **attrs)
     except ValueError as e:
         raise _broadcast_error(e, fn, inputs) from None
-    if type(out) is not np.ndarray:       # (a numpy scalar from a 0-d ufunc, or a Tensor)
-        raw, out = out, out.data if isinstance(out, Tensor) else np.asarray(out)
-        ctx.saved = tuple(out if v is raw else v for v in ctx.saved)   # a saved output stays the output
+    out = returned      # an array; a Tensor or a numpy scalar (numpy's 0-d results) become one
+    if type(out) is not np.ndarray:
+        out = out.data if isinstance(out, Tensor) else np.asarray(out)
     if mode.anomaly:
         anomaly.check_forward(ctx, out)
     recorded = mode.enabled and True in needs
@@ -194,23 +194,29 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
         ctx.seq = next(_creation_order)
         ctx.create_graph = False
         ctx.retained = None
-        _resolve_saved(ctx, inputs, out)
+        _resolve_saved(ctx, inputs, returned, out)
     return t
 
 
-def _resolve_saved(ctx: Function, inputs: tuple, out: np.ndarray) -> None:
+def _resolve_saved(ctx: Function, inputs: tuple, returned: Any, out: np.ndarray) -> None:
     """Note where each saved value came from (an input, the output, or neither) and that source's version
     now, so backward can hand over the graph's Tensors and refuse stale values."""
-    sources, versions = [], []
+    sources, versions, values = [], [], []
     for value in ctx.saved:
-        if isinstance(value, Tensor):
-            value = value.data
-        source = _OUTPUT if value is out else next(
-            (i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.data is value), None)
+        source = None
+        if value is returned or value is out:
+            value, source = out, _OUTPUT
+        else:
+            if isinstance(value, Tensor):
+                value = value.data
+            for i, x in enumerate(inputs):
+                if isinstance(x, Tensor) and x.data is value:
+                    source = i
+                    break
+        values.append(value)
         sources.append(source)
         versions.append(None if source is None else ctx._counter_of(source)[0])
-    ctx.saved = tuple(v.data if isinstance(v, Tensor) else v for v in ctx.saved)
-    ctx.saved_sources, ctx.saved_versions = tuple(sources), tuple(versions)
+    ctx.saved, ctx.saved_sources, ctx.saved_versions = tuple(values), tuple(sources), tuple(versions)
 
 
 def _broadcast_error(e: ValueError, fn: type[Function], inputs: tuple) -> ValueError:

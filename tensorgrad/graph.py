@@ -8,11 +8,11 @@ the same on every run.
 from __future__ import annotations
 
 import html
+import itertools
 import os
 import re
 import shutil
 import subprocess
-import uuid
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -20,6 +20,7 @@ import numpy as np
 
 from .backprop import toposort
 from .function import Function
+from .files import write_atomic
 from .tensor import Tensor
 
 DEFAULT_MAX_NODES = 2000
@@ -49,16 +50,21 @@ _INSTALL_HINT = (
 
 
 # --------------------------------------------------------------------------- escaping
+def _encodable(text: str) -> str:
+    """``text`` with lone surrogates (which UTF-8 cannot encode) spelled as Python escapes, ``\\ud800``."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _escape(text: str) -> str:
     """``text`` safe inside a quoted DOT label: backslashes and quotes escaped, newlines as ``\\n``."""
-    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    text = _encodable(text).replace("\\", "\\\\").replace('"', '\\"')
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
 def _escape_html(text: str) -> str:
-    """``text`` safe inside an HTML-like label: entities for ``& < > "``, newlines as ``<BR/>``, and
-    control characters (invalid in XML) as U+FFFD."""
-    text = html.escape(text, quote=True).replace("\r\n", "\n").replace("\r", "\n")
+    """``text`` safe inside an HTML-like label: entities for ``& < > "``, newlines as ``<BR/>``,
+    control characters (invalid in XML) as U+FFFD, lone surrogates as ``\\udXXX``."""
+    text = html.escape(_encodable(text), quote=True).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL_CHARS.sub("\ufffd", text)
     return text.replace("\n", "<BR/>")
 
@@ -230,30 +236,16 @@ def _run_dot(source: str, format: str, who: str) -> bytes:
     return done.stdout
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``: readers
-    never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
-    # os.open with mode 0o666 honours the umask (mkstemp would leave the picture readable by us only).
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def render(root: Tensor | Sequence[Tensor], path: str | os.PathLike, format: str = "svg",
            names: Mapping[str, Tensor] | None = None, **kw: Any) -> Path:
     """Draw the graph of ``root`` into ``path`` (``.<format>`` appended if it has no suffix) with
-    graphviz's ``dot``; ``kw`` goes to :func:`to_dot`. Returns the path written.
+    graphviz's ``dot``; ``kw`` goes to :func:`to_dot`. Returns the path written (atomically; a symlink
+    is written through, a read-only file refused).
 
-    If ``dot`` is missing or fails, the DOT text is written beside ``path`` as ``.dot`` (so nothing
-    is lost; ``dot -Tsvg file.dot`` renders it later) and a RuntimeError says why, and how to install
-    graphviz when it is missing.
+    If ``dot`` is missing or fails, the DOT text is saved beside ``path`` as ``.dot`` (so nothing is
+    lost; ``dot -Tsvg file.dot`` renders it later) and a RuntimeError says where, why, and how to install
+    graphviz when it is missing. That ``.dot`` never replaces a file of yours: an existing ``.dot``
+    not written by this fallback is kept, and the text goes to ``<name>.1.dot`` (or the next free number).
     """
     return _render_source(to_dot(root, names=names, **kw), path, format)
 
@@ -265,11 +257,40 @@ def _render_source(source: str, path: str | os.PathLike, format: str) -> Path:
     try:
         image = _run_dot(source, format, "render")
     except RuntimeError as err:
-        dot_path = path.with_suffix(".dot")
-        _write_atomic(dot_path, source.encode("utf-8"))
-        raise RuntimeError(f"{err}\nThe graph's DOT text was written to {dot_path}.") from None
-    _write_atomic(path, image)
+        dot_path, note = _fallback_dot_path(path)
+        write_atomic(dot_path, lambda f: f.write((_FALLBACK_MARK + source).encode("utf-8")), "render")
+        raise RuntimeError(f"{err}\nThe graph's DOT text was written to {dot_path}{note}.") from None
+    write_atomic(path, lambda f: f.write(image), "render")
     return path
+
+
+# The first line of a .dot that render wrote because graphviz could not draw (a DOT comment): only
+# such a file is replaced by the next fallback; any other .dot at that path is the user's.
+_FALLBACK_MARK = "// DOT text saved by tensorgrad.render: graphviz could not draw it (dot -Tsvg renders it)\n"
+
+
+def _fallback_dot_path(path: Path) -> tuple[Path, str]:
+    """Where the fallback DOT text goes: ``path`` as ``.dot`` unless a file there is not one of ours."""
+    candidate = path.with_suffix(".dot")
+    for n in itertools.count(1):
+        if not _is_foreign(candidate):
+            break
+        candidate = path.with_suffix(f".{n}.dot")
+    first = path.with_suffix(".dot")
+    note = ("" if candidate == first
+            else f" ({first} already exists and is not a fallback file, so it was left as it was)")
+    return candidate, note
+
+
+def _is_foreign(path: Path) -> bool:
+    """True when something other than a previous fallback .dot sits at ``path``."""
+    if not os.path.lexists(path):
+        return False
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(_FALLBACK_MARK.encode("utf-8"))) != _FALLBACK_MARK.encode("utf-8")
+    except OSError:
+        return True
 
 
 class Graph:

@@ -4,6 +4,7 @@ No maths lives here: every operator is a one-line call into ``tensorgrad.ops``.
 """
 from __future__ import annotations
 
+import threading
 import weakref
 from typing import Any, Iterator
 
@@ -17,22 +18,58 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """numpy array for ``data``: float32 for Python floats and lists of them, numpy dtypes kept."""
     if isinstance(data, Tensor):
         data = data.data
-    if dtype is not None:
-        return np.asarray(data, dtype=np.dtype(dtype))
-    if isinstance(data, (np.ndarray, np.generic)):
-        arr = np.asarray(data)
+    if isinstance(data, (list, tuple)):
+        arr = _list_to_array(data, dtype)
+    elif dtype is not None:
+        arr = np.asarray(data, dtype=np.dtype(dtype))
     else:
-        try:
-            arr = np.asarray(data)
-        except ValueError as err:   # ragged nested lists: numpy's message does not say whose data
-            raise ValueError(f"Tensor: the nested lists have rows of different lengths, so they are not an "
-                             f"n-d array ({err}); pad the rows to one length or give a numpy array.") from None
-        if arr.dtype == np.float64:   # Python floats: float32 unless asked otherwise, as PyTorch
-            arr = arr.astype(DEFAULT_DTYPE)
+        arr = np.asarray(data)
+        if arr.dtype == np.float64 and not isinstance(data, (np.ndarray, np.generic)):
+            arr = arr.astype(DEFAULT_DTYPE)     # a Python float: float32 unless asked otherwise, as PyTorch
     if arr.dtype == object or arr.dtype.kind not in "biuf":
         raise TypeError(f"Tensor: cannot make a tensor from data of dtype {arr.dtype} "
                         f"(type {type(data).__name__}); give numbers (bool, int or float) only.")
     return arr
+
+
+class _Conversion(threading.local):
+    """The Tensors numpy met while converting a list (it asks each for ``__array__``), or None."""
+    met: list | None = None
+
+
+_conversion = _Conversion()
+
+
+def _list_to_array(data: list | tuple, dtype: Any) -> np.ndarray:
+    """A (nested) list as an array. Python floats give float32 (as PyTorch); 0-d tensors in it give their
+    values and keep their dtype (as torch.tensor); a tensor that requires grad or has axes is refused
+    (numpy would read a (1,) tensor as a row where torch reads a number), never detached silently."""
+    outer, _conversion.met = _conversion.met, []
+    met = _conversion.met
+    try:
+        arr = np.asarray(data) if dtype is None else np.asarray(data, dtype=np.dtype(dtype))
+    except ValueError as err:   # ragged nested lists: numpy's message does not say whose data
+        _check_tensors_in_list(met)
+        raise ValueError(f"Tensor: the nested lists have rows of different lengths, so they are not an "
+                         f"n-d array ({err}); pad the rows to one length or give a numpy array.") from None
+    finally:
+        _conversion.met = outer
+    _check_tensors_in_list(met)
+    if dtype is None and arr.dtype == np.float64 and not any(t.dtype == np.float64 for t in met):
+        arr = arr.astype(DEFAULT_DTYPE)
+    return arr
+
+
+def _check_tensors_in_list(met: list) -> None:
+    for t in met:
+        if t.requires_grad and autograd.is_grad_enabled():
+            raise TypeError(f"tensor(): a list holds a tensor that requires grad (shape {t.shape}); copying its value "
+                            f"would drop its gradient. Use tensorgrad.stack([...]) to keep the graph, or .detach() "
+                            f"the items if you want plain values.")
+        if t.ndim != 0:
+            raise ValueError(f"tensor(): a list holds a tensor of shape {t.shape}; only 0-d tensors are taken as "
+                             f"numbers. Use tensorgrad.stack([...]) or tensorgrad.concatenate([...]) to join "
+                             f"tensors (t.item() for a one-element tensor's number).")
 
 
 class Tensor:
@@ -40,7 +77,9 @@ class Tensor:
 
     ``Tensor(data, requires_grad=False, dtype=None)``: Python floats and lists become float32,
     numpy arrays keep their dtype (float64 stays float64). Only floating tensors can require grad;
-    integer and bool tensors are data (labels, masks).
+    integer and bool tensors are data (labels, masks). The data is copied, as ``torch.tensor`` does,
+    so an optimizer step never rewrites the caller's array; :func:`from_numpy` and :func:`as_tensor`
+    share it instead.
     """
 
     __slots__ = ("data", "grad", "requires_grad", "_node", "_version_counter", "__weakref__", "__dict__")
@@ -48,6 +87,8 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         arr = _to_array(data, dtype)
+        if not arr.flags.owndata or arr is data or isinstance(data, Tensor) and arr is data.data:
+            arr = arr.copy()
         self.data = arr
         self.grad: Tensor | None = None
         self._node = None
@@ -166,15 +207,41 @@ class Tensor:
             self._node.retained = weakref.ref(self)
         return self
 
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+    def __getstate__(self) -> dict:
+        """What pickle and ``copy.deepcopy`` keep: the data, ``requires_grad``, a leaf's ``.grad`` and the
+        tensor's attributes, never the graph (a non-leaf loads as a leaf that requires grad, as in
+        PyTorch), so a loss at the end of any number of ops pickles in constant depth."""
+        return {"data": self.data, "requires_grad": self.requires_grad,
+                "grad": self.grad if self._node is None else None, "attributes": self.__dict__}
 
-    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *args: Any, **kwargs: Any) -> Any:
-        """``ndarray (op) Tensor`` and ``np.exp(tensor)`` give Tensors with a graph."""
-        fn = _UFUNCS.get(ufunc.__name__)
-        if method != "__call__" or fn is None or kwargs:
-            return NotImplemented
-        return fn(*args)
+    def __setstate__(self, state: dict) -> None:
+        self.data, self.requires_grad, self.grad = state["data"], state["requires_grad"], state["grad"]
+        self._node, self._version_counter = None, [0]
+        self.__dict__.update(state["attributes"])
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """The data for numpy, honouring numpy's ``copy``: ``np.array(t)`` (copy=True) returns a copy,
+        ``np.asarray(t)`` (copy=None) may share, copy=False shares or raises when a cast must copy."""
+        data = self.data
+        if _conversion.met is not None:     # inside a list given to tensor(): checked there
+            _conversion.met.append(self)
+        if copy:
+            return np.array(data, dtype=dtype, copy=True)
+        if dtype is None or np.dtype(dtype) == data.dtype:
+            return data
+        if copy is False:
+            raise ValueError(f"Unable to avoid copy while creating an array as requested: the tensor has dtype "
+                             f"{data.dtype}, and {np.dtype(dtype)} was asked for with copy=False.")
+        return data.astype(dtype)
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """``np.exp(t)``, ``ndarray + t``: tensorgrad's op keeping the graph (see tensorgrad.numpy_dispatch)."""
+        return numpy_dispatch.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        """``np.sum(t)``, ``np.where(c, t, u)``: tensorgrad's op keeping the graph, numpy on the data when
+        no gradient is lost, else a clear error (see tensorgrad.numpy_dispatch)."""
+        return numpy_dispatch.array_function(func, types, args, kwargs)
 
     # ------------------------------------------------------------------ autograd
     def backward(self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
@@ -347,10 +414,29 @@ class Tensor:
     def reshape(self, *shape: Any) -> "Tensor":
         return _ops.reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
 
-    def transpose(self, *axes: Any) -> "Tensor":
+    def transpose(self, *axes: Any, dim0: int | None = None, dim1: int | None = None) -> "Tensor":
+        """Two axes swap them, as PyTorch (``x.transpose(0, 1)``, also ``dim0=, dim1=``); a tuple, or all the
+        axes of a tensor of another rank, is numpy's permutation (``x.transpose((2, 0, 1))``); none
+        reverses the axes."""
+        if dim0 is not None or dim1 is not None:
+            return _ops.transpose(self, dim0, dim1)
         if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
-            axes = axes[0]
+            return _ops.transpose(self, axes[0])
+        if len(axes) == 2:
+            return _ops.transpose(self, axes[0], axes[1])
         return _ops.transpose(self, axes or None)
+
+    def permute(self, *dims: Any) -> "Tensor":
+        """The axes in the order ``dims`` (PyTorch's permute; ``x.permute(2, 0, 1)`` or a tuple)."""
+        dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        if len(dims) != self.ndim:
+            raise ValueError(f"permute: got {len(dims)} dims {tuple(dims)} for a tensor of shape {self.shape}; "
+                             f"give a permutation of all {self.ndim} axes.")
+        return _ops.transpose(self, dims)
+
+    def swapaxes(self, axis0: int, axis1: int) -> "Tensor":
+        """Swap two axes (numpy's swapaxes, PyTorch's transpose)."""
+        return _ops.transpose(self, axis0, axis1)
 
     view = reshape
     def view_as(self, other: "Tensor") -> "Tensor": return _ops.reshape(self, other.shape)
@@ -359,7 +445,6 @@ class Tensor:
     def ravel(self) -> "Tensor": return _ops.reshape(self, (-1,))
     def unsqueeze(self, dim: int) -> "Tensor": return _ops.unsqueeze(self, dim)
     def squeeze(self, dim: Any = None, **numpy_style: Any) -> "Tensor": return _ops.squeeze(self, dim, **numpy_style)
-    def permute(self, *dims: Any) -> "Tensor": return _ops.permute(self, *dims)
     def movedim(self, source: Any, destination: Any) -> "Tensor": return _ops.movedim(self, source, destination)
     def expand(self, *sizes: Any) -> "Tensor": return _ops.expand(self, *sizes)
     def expand_as(self, other: "Tensor") -> "Tensor": return _ops.broadcast_to(self, other.shape)
@@ -467,6 +552,9 @@ class Tensor:
         return (self[i] for i in range(len(self)))
 
     def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(f"The truth value of a tensor of shape {self.shape} is ambiguous (it has "
+                             f"{self.data.size} elements); use .any() or .all(), or compare one element.")
         return bool(self.data)
 
     def __float__(self) -> float:
@@ -488,21 +576,33 @@ class Tensor:
 
 
 def as_tensor(x: Any, dtype: Any = None) -> Tensor:
-    """``x`` itself if it is a Tensor (of ``dtype`` when given), else a constant Tensor of it."""
+    """``x`` itself if it is a Tensor (of ``dtype`` when given), else a constant Tensor of it that shares
+    a numpy array's memory when no cast is needed (as ``torch.as_tensor``)."""
     if isinstance(x, Tensor):
         return x if dtype is None or x.dtype == dtype else x.astype(dtype)
     return Tensor._make(_to_array(x, dtype), None, False)
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """PyTorch-style factory: ``tensorgrad.tensor([1.0, 2.0], requires_grad=True)``."""
+    """PyTorch-style factory: ``tensorgrad.tensor([1.0, 2.0], requires_grad=True)``; copies the data
+    (as ``torch.tensor``)."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor sharing ``array``'s memory, dtype kept (as ``torch.from_numpy``): writes to either are
+    seen by both. The tensor does not require grad; call ``.requires_grad_()`` for a parameter."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}; use "
+                        f"tensorgrad.tensor(...) for other data (it copies).")
+    return Tensor._make(_to_array(array, array.dtype), None, False)
 
 
 from . import autograd  # noqa: E402  (autograd and ops need Tensor defined first)
 from . import ops as _ops  # noqa: E402
 from . import dtypes as _dtypes, torch_functions as _torch_functions  # noqa: E402
 from .ops import _spelling, inplace as _inplace  # noqa: E402
+from . import numpy_dispatch  # noqa: E402
 from .size import ElementCount  # noqa: E402
 
 
@@ -511,15 +611,3 @@ def _int_args(args: tuple) -> Any:
     if len(args) == 1:
         return tuple(args[0]) if isinstance(args[0], (tuple, list)) else args[0]
     return args
-
-
-_UFUNCS = {
-    "add": _ops.add, "subtract": _ops.sub, "multiply": _ops.mul, "divide": _ops.div,
-    "true_divide": _ops.div, "power": _ops.pow, "matmul": _ops.matmul, "negative": _ops.neg,
-    "exp": _ops.exp, "log": _ops.log, "sqrt": _ops.sqrt, "absolute": _ops.abs, "tanh": _ops.tanh,
-    "maximum": _ops.maximum, "minimum": _ops.minimum, "sign": _ops.sign,
-    "less": lambda a, b: _ops.compare(np.less, a, b), "less_equal": lambda a, b: _ops.compare(np.less_equal, a, b),
-    "greater": lambda a, b: _ops.compare(np.greater, a, b),
-    "greater_equal": lambda a, b: _ops.compare(np.greater_equal, a, b),
-    "equal": lambda a, b: _ops.compare(np.equal, a, b), "not_equal": lambda a, b: _ops.compare(np.not_equal, a, b),
-}

@@ -33,28 +33,6 @@ def _mlp():
     return nn.Sequential([nn.Dense(30, activation="relu", input_dim=17), nn.Dense(3)])
 
 
-def test_built_and_lazily_built_layers_have_aligned_parameters():
-    lazy = nn.Sequential([nn.Dense(30, activation="relu"), nn.Dense(3)])
-    lazy(np.ones((2, 17)))
-    for model in (_mlp(), lazy):
-        assert all(_aligned(p.data) for p in model.parameters())
-
-
-def test_set_weights_and_load_state_dict_copy_into_the_aligned_buffers():
-    model = _mlp()
-    buffers = [p.data for p in model.parameters()]
-    weights = [np.random.default_rng(0).normal(size=w.shape) for w in model.get_weights()]
-    model.set_weights(weights)
-    model.load_state_dict(_mlp().state_dict())
-    model.set_weights(weights)
-    for p, buf, w in zip(model.parameters(), buffers, weights):
-        assert p.data is buf and _aligned(p.data)
-        np.testing.assert_array_equal(p.data, w.astype(np.float32))
-    lazy = nn.Sequential([nn.Dense(30, activation="relu"), nn.Dense(3)])
-    lazy.load_state_dict(model.state_dict())      # materializes the lazy parameters from the checkpoint
-    assert all(_aligned(p.data) for p in lazy.parameters())
-
-
 OPTIMIZERS = {"sgd": lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
               "adam": lambda ps: optim.Adam(ps, amsgrad=True),
               "rmsprop": lambda ps: optim.RMSprop(ps, momentum=0.5, centered=True),

@@ -3,6 +3,7 @@ import gzip
 import hashlib
 import io
 import struct
+import tracemalloc
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -304,3 +305,37 @@ def test_xor_is_the_truth_table():
     x, y = datasets.xor()
     assert x.dtype == y.dtype == np.float32 and y.shape == (4, 1)
     np.testing.assert_array_equal(y[:, 0], np.logical_xor(x[:, 0], x[:, 1]))
+
+
+def _peak_bytes_of(call) -> int:
+    tracemalloc.start()
+    try:
+        call()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def test_a_gzip_bomb_is_refused_before_it_is_inflated(tmp_path):
+    # the header declares 1000 x 64 x 64 bytes (4 MB); the stream inflates to 10 times that
+    header = bytes([0, 0, 0x08, 3]) + struct.pack(">3I", 1000, 64, 64)
+    path = tmp_path / "bomb-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(header + bytes(40 * 1000 * 64 * 64), compresslevel=9))
+    assert path.stat().st_size < 200_000
+
+    def read():
+        with pytest.raises(IdxFormatError, match=r"bomb-idx3-ubyte\.gz.*more than that.*Refused without decompressing"):
+            read_idx(path)
+    assert _peak_bytes_of(read) < 1 << 20          # not the 4 MB the header declares, nor the 40 MB inflated
+
+
+def test_a_gzip_header_claiming_more_than_deflate_can_hold_is_refused_at_once(tmp_path):
+    header = bytes([0, 0, 0x08, 3]) + struct.pack(">3I", 100_000, 1000, 100)     # 10 GB declared
+    path = tmp_path / "claims-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(header + bytes(4 << 20), compresslevel=9))     # 4 MB of zeros, ~4 KB packed
+
+    def read():
+        with pytest.raises(IdxFormatError, match=r"claims-idx3-ubyte\.gz.*more than \d+ compressed bytes can hold"):
+            read_idx(path)
+    assert _peak_bytes_of(read) < 1 << 20

@@ -8,6 +8,9 @@ operands are from a kink (relu at 0, max ties, clip bounds...); the builder eval
 it draws it and only takes an op whose operands are in its domain and at least ``KINK_MARGIN`` from
 every kink, where finite differences would straddle a jump. The program's output is a fixed-weight
 sum of its sink values (weighted, so that e.g. softmax(x).sum() == 1 does not hide a wrong gradient).
+The ops include numpy functions called on Tensors (``np.where``, ``np.dot``, ``np.sum``, ``np.linalg.norm``,
+``ndarray * Tensor`` ...: numpy's dispatch protocols must keep the graph) and ``x ** c`` with bases
+exactly 0 and integer exponents (PyTorch's gradients at 0 ** 0).
 
 CI runs ``FUZZ_EXAMPLES`` programs; ``pytest --hypothesis-profile=long`` runs 10x the profile's
 default number of examples (20 000).
@@ -117,6 +120,14 @@ def _make_pow_const(draw, a):
     return (lambda x: x ** p), np.inf
 
 
+def _make_pow_at_zero(draw, a):
+    """(a · mask) ** c: some bases exactly 0 (mask 0), integer exponents 0-3 as a constant tensor, so
+    0 ** 0 and 0 ** 1 (slopes 0 and 1, as PyTorch) are checked against finite differences."""
+    mask = draw(hnp.arrays(np.float64, a.shape, elements=st.sampled_from([0.0, 1.0])))
+    c = draw(hnp.arrays(np.float64, draw(_broadcastable_to(a.shape)), elements=st.sampled_from([0.0, 1.0, 2.0, 3.0])))
+    return (lambda x: (x * mask.astype(x.dtype)) ** tg.tensor(c.astype(x.dtype))), np.inf
+
+
 def _make_reduce(fn, extreme):
     def make(draw, a):
         axis = None if a.ndim == 0 else draw(st.one_of(st.none(), st.integers(-a.ndim, a.ndim - 1)))
@@ -137,7 +148,7 @@ def _make_softmax(fn):
     return 1, make
 
 
-def _make_reshape(draw, a):
+def _make_reshape(draw, a, reshape=tg.reshape):
     shape = a.shape
     choice = draw(st.sampled_from(["flatten", "insert_one", "drop_ones"]))
     if choice == "flatten":
@@ -147,14 +158,14 @@ def _make_reshape(draw, a):
         target = shape[:at] + (1,) + shape[at:]
     else:
         target = tuple(d for d in shape if d != 1)
-    return (lambda x: tg.reshape(x, target)), np.inf
+    return (lambda x: reshape(x, target)), np.inf
 
 
-def _make_transpose(draw, a):
+def _make_transpose(draw, a, transpose=tg.transpose):
     if a.ndim < 2:
         return None
     axes = draw(st.permutations(range(a.ndim)))
-    return (lambda x: tg.transpose(x, axes)), np.inf
+    return (lambda x: transpose(x, axes)), np.inf
 
 
 def _make_getitem(draw, a):
@@ -181,16 +192,16 @@ def _make_broadcast_to(draw, a):
     return (lambda x: tg.broadcast_to(x, target)), np.inf
 
 
-def _make_clip(draw, a):
+def _make_clip(draw, a, clip=tg.clip):
     lo = draw(st.floats(-1.5, 0.5))
     hi = lo + draw(st.floats(0.2, 2.0))
     which = draw(st.sampled_from(["both", "min", "max"]))
     lo_, hi_ = (lo, hi) if which == "both" else (lo, None) if which == "min" else (None, hi)
     bounds = [b for b in (lo_, hi_) if b is not None]
-    return (lambda x: tg.clip(x, lo_, hi_)), _distance_to(a, *bounds)
+    return (lambda x: clip(x, lo_, hi_)), _distance_to(a, *bounds)
 
 
-def _make_where(draw, a, b):
+def _make_where(draw, a, b, where=tg.where):
     try:
         shape = np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
@@ -200,22 +211,22 @@ def _make_where(draw, a, b):
         np.broadcast_shapes(cond.shape, shape)
     except ValueError:
         return None
-    return (lambda x, y: tg.where(cond, x, y)), np.inf
+    return (lambda x, y: where(cond, x, y)), np.inf
 
 
-def _make_matmul(draw, a, b):
+def _make_matmul(draw, a, b, matmul=tg.matmul):
     """a @ swap_last(b): operands sharing their last axis always multiply (a @ a.T reuses a)."""
     if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != b.shape[-1]:
         return None
     if b.ndim == 1:
-        return (lambda x, y: x @ y), np.inf
+        return (lambda x, y: matmul(x, y)), np.inf
     try:
         out = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     except ValueError:
         return None
     if np.prod(out + (a.shape[-2] if a.ndim > 1 else 1, b.shape[-2])) > MAX_SIZE:
         return None
-    return (lambda x, y: x @ _swap_last(y)), np.inf
+    return (lambda x, y: matmul(x, _swap_last(y))), np.inf
 
 
 def _make_linear(draw, a, b):
@@ -249,10 +260,12 @@ def _make_sparse_cross_entropy(draw, a):
 
 
 def _make_join(fn):
+    stacks = fn in (tg.stack, np.stack)
+
     def make(draw, a, b):
-        if a.shape != b.shape or a.ndim == 0 and fn is not tg.stack:
+        if a.shape != b.shape or a.ndim == 0 and not stacks:
             return None
-        top = a.ndim if fn is tg.stack else a.ndim - 1
+        top = a.ndim if stacks else a.ndim - 1
         axis = draw(st.integers(0, top))
         three = draw(st.booleans())    # [a, b, a]: one value joined twice
         return ((lambda x, y: fn([x, y, x], axis=axis)) if three else (lambda x, y: fn([x, y], axis=axis))), np.inf
@@ -438,6 +451,7 @@ OPS: dict[str, tuple[int, Callable]] = {
     "neg": _unary(tg.neg),
     "pow": _binary(tg.pow, domain=lambda a, b: _positive(a) and np.abs(b).max(initial=0) < 3),
     "pow_const": (1, _make_pow_const),
+    "pow_at_zero": (1, _make_pow_at_zero),
     "matmul": (2, _make_matmul),
     "exp": _unary(tg.exp, domain=lambda a: a.max(initial=0) < 5),
     "log": _unary(tg.log, domain=_positive),
@@ -494,6 +508,56 @@ OPS: dict[str, tuple[int, Callable]] = {
     "binary_cross_entropy": _make_same_shape(
         tg.binary_cross_entropy, domain=lambda p, y: p.size > 0 and 0.02 < p.min() and p.max() < 0.98),
 }
+
+def _make_norm(draw, a):
+    """np.linalg.norm (2, 1, inf, Frobenius; all or along an axis), away from the zero vector and from
+    ties of |x| for the inf-norm."""
+    if a.size == 0 or a.ndim == 0 and draw(st.booleans()):
+        return None
+    axis = None if a.ndim == 0 else draw(st.one_of(st.none(), st.integers(-a.ndim, a.ndim - 1)))
+    order = draw(st.sampled_from([None, 1, np.inf] if axis is not None or a.ndim == 1 else [None]))
+    margin = _distance_to(a, 0.0) if order == 1 else np.inf
+    if order == np.inf:
+        margin = _gap_to_runner_up(np.abs(a), axis)
+    norms = np.linalg.norm(a, ord=order, axis=axis)
+    if np.min(norms) < 0.05:
+        return None
+    return (lambda x: np.linalg.norm(x, ord=order, axis=axis, keepdims=False)), margin
+
+
+# numpy functions called on Tensors (numpy's dispatch protocols): each must run as the tensorgrad op,
+# keeping the graph; an ndarray operand on the left (``mask * x``) goes through __array_ufunc__ too.
+NUMPY_OPS: dict[str, tuple[int, Callable]] = {
+    "np.add": _binary(np.add),
+    "np.multiply": _binary(np.multiply),
+    "np.subtract": _binary(np.subtract),
+    "np.divide": _binary(np.divide, domain=lambda a, b: b.size > 0 and np.abs(b).min() > 0.3),
+    "np.power": _binary(np.power, domain=lambda a, b: _positive(a) and np.abs(b).max(initial=0) < 3),
+    "np.exp": _unary(np.exp, domain=lambda a: a.max(initial=0) < 5),
+    "np.log": _unary(np.log, domain=_positive),
+    "np.sqrt": _unary(np.sqrt, domain=_positive),
+    "np.tanh": _unary(np.tanh),
+    "np.abs": _unary(np.abs, kink=(0.0,)),
+    "np.square": _unary(np.square),
+    "np.maximum": _binary(np.maximum, margin=lambda a, b: _distance_to(np.subtract(a, b), 0.0)),
+    "np.minimum": _binary(np.minimum, margin=lambda a, b: _distance_to(np.subtract(a, b), 0.0)),
+    "ndarray_times": _unary(lambda x: np.linspace(0.5, 1.5, x.size).reshape(x.shape) * x),
+    "np.sum": _make_reduce(np.sum, extreme=False),
+    "np.mean": _make_reduce(np.mean, extreme=False),
+    "np.max": _make_reduce(np.max, extreme=True),
+    "np.min": _make_reduce(np.min, extreme=True),
+    "np.reshape": (1, lambda draw, a: _make_reshape(draw, a, np.reshape)),
+    "np.transpose": (1, lambda draw, a: _make_transpose(draw, a, np.transpose)),
+    "np.clip": (1, lambda draw, a: _make_clip(draw, a, np.clip)),
+    "np.where": (2, lambda draw, a, b: _make_where(draw, a, b, np.where)),
+    "np.matmul": (2, lambda draw, a, b: _make_matmul(draw, a, b, np.matmul)),
+    "np.dot": (2, lambda draw, a, b: _make_matmul(draw, a, b, np.dot) if a.ndim <= 2 and b.ndim <= 2 else None),
+    "np.concatenate": _make_join(np.concatenate),
+    "np.stack": _make_join(np.stack),
+    "np.linalg.norm": (1, _make_norm),
+}
+OPS.update(NUMPY_OPS)
+
 # cast is left out: float64 -> float32 -> float64 rounds to 7 digits, which finite differences with
 # eps = 1e-6 cannot see through; test_float32_program_agrees_with_float64 covers float32 instead.
 

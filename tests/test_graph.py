@@ -217,7 +217,86 @@ def test_render_without_dot_says_how_to_install_and_keeps_the_dot_text(tmp_path,
         tg.render(loss, tmp_path / "unit.svg", names=names)
     assert "pip install tensorgrad[graph]" in str(err.value) and "unit.dot" in str(err.value)
     assert not (tmp_path / "unit.svg").exists()
-    assert (tmp_path / "unit.dot").read_text() == tg.to_dot(loss, names)
+    assert fallback_text(tmp_path / "unit.dot") == tg.to_dot(loss, names)
+
+
+def fallback_text(path: Path) -> str:
+    """The DOT text of a fallback .dot, without the comment line that marks it as render's own."""
+    first, rest = path.read_text().split("\n", 1)
+    assert first.startswith("// DOT text saved by tensorgrad.render")
+    return rest
+
+
+def test_render_without_dot_never_overwrites_the_users_own_dot_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    mine = tmp_path / "model.dot"
+    mine.write_text("digraph mine { a -> b }\n")
+    loss, names = logistic_unit()
+    with pytest.raises(RuntimeError) as err:
+        tg.render(loss, tmp_path / "model.svg", names=names)
+    assert mine.read_text() == "digraph mine { a -> b }\n"                 # the user's file is untouched
+    assert "model.1.dot" in str(err.value) and "left as it was" in str(err.value)
+    assert fallback_text(tmp_path / "model.1.dot") == tg.to_dot(loss, names)
+    # a second render replaces its own fallback file, not the user's, and makes no third file
+    loss2, _ = logistic_unit(b=0.5)
+    with pytest.raises(RuntimeError, match="model.1.dot"):
+        tg.render(loss2, tmp_path / "model.svg")
+    assert mine.read_text() == "digraph mine { a -> b }\n"
+    assert fallback_text(tmp_path / "model.1.dot") == tg.to_dot(loss2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.1.dot", "model.dot"]
+
+
+def test_render_without_dot_replaces_its_own_previous_fallback(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    for b in (0.1, 0.2):
+        loss, _ = logistic_unit(b=b)
+        with pytest.raises(RuntimeError):
+            tg.render(loss, tmp_path / "unit.svg")
+        assert fallback_text(tmp_path / "unit.dot") == tg.to_dot(loss)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["unit.dot"]
+
+
+def test_a_lone_surrogate_in_a_name_is_escaped_and_the_dot_file_is_written(tmp_path, monkeypatch):
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    dot = tg.to_dot((w * w).sum(), names={"w\ud800x": w})
+    dot.encode("utf-8")                                                      # encodable: no UnicodeEncodeError
+    assert "w\\ud800x" in dot
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(RuntimeError, match="graphviz"):
+        tg.render((w * w).sum(), tmp_path / "g.svg", names={"w\ud800x": w})
+    assert fallback_text(tmp_path / "g.dot") == dot
+
+
+@needs_dot
+def test_a_lone_surrogate_renders_as_its_escape(tmp_path):
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    path = tg.render((w * w).sum(), tmp_path / "g.svg", names={"w\udc80": w})
+    texts = [t for _, ts, _ in svg_nodes(path.read_text()).values() for t in ts]
+    assert "w\\udc80" in texts
+
+
+@needs_dot
+def test_render_writes_through_a_symlink_and_refuses_a_read_only_picture(tmp_path):
+    loss, _ = logistic_unit()
+    real = tmp_path / "real.svg"
+    real.write_text("old")
+    link = tmp_path / "link.svg"
+    link.symlink_to(real)
+    tg.render(loss, link)
+    assert link.is_symlink() and ET.parse(real).getroot().tag == SVG_NS + "svg"
+    real.chmod(0o444)
+    with pytest.raises(PermissionError, match="read-only"):
+        tg.render(loss, real)
+    assert real.stat().st_mode & 0o777 == 0o444
+
+
+@needs_dot
+def test_a_fallback_dot_file_parses_with_graphviz(tmp_path):
+    loss, names = logistic_unit()
+    with pytest.raises(RuntimeError):
+        tg.render(loss, tmp_path / "unit.x", format="not-a-format")
+    svg = subprocess.run(["dot", "-Tsvg", str(tmp_path / "unit.dot")], capture_output=True, check=True).stdout
+    assert ET.fromstring(svg).tag == SVG_NS + "svg"
 
 
 @needs_dot
@@ -225,7 +304,7 @@ def test_render_when_dot_fails_reports_its_error_and_keeps_the_dot_text(tmp_path
     loss, _ = logistic_unit()
     with pytest.raises(RuntimeError, match=r"dot -Tnot-a-format` failed"):
         tg.render(loss, tmp_path / "unit.x", format="not-a-format")
-    assert (tmp_path / "unit.dot").read_text() == tg.to_dot(loss)
+    assert fallback_text(tmp_path / "unit.dot") == tg.to_dot(loss)
 
 
 @needs_dot
@@ -311,4 +390,4 @@ def test_demo_without_dot_exits_with_the_install_hint_and_leaves_dot_files(tmp_p
     done = subprocess.run([sys.executable, "-m", "demos.draw_graph", "--out", str(tmp_path)], cwd=ROOT,
                           capture_output=True, text=True, env={"PATH": str(tmp_path / "empty")})
     assert done.returncode == 1 and "apt-get install graphviz" in done.stderr
-    assert (tmp_path / "logistic_unit.dot").read_text().startswith("digraph tensorgrad {")
+    assert "digraph tensorgrad {" in fallback_text(tmp_path / "logistic_unit.dot")

@@ -199,16 +199,16 @@ def test_save_and_load_round_trip_gives_identical_outputs(tmp_path):
 
 def test_a_failed_save_leaves_the_previous_checkpoint_intact(tmp_path, monkeypatch):
     model = nn.Sequential([Dense(2, input_dim=2)])
-    path = tmp_path / "m.npz"
+    path = tmp_path / "m.safetensors"
     nn.save(model, path)
     before = path.read_bytes()
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
-    monkeypatch.setattr(np, "savez", broken)
+    monkeypatch.setattr("safetensors.numpy.save", broken)
     with pytest.raises(OSError, match="disk full"):
         nn.save(model, path)
-    assert path.read_bytes() == before and os.listdir(tmp_path) == ["m.npz"]
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["m.safetensors"]
 
 
 def test_optimizer_style_update_trains_a_functional_model():

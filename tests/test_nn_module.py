@@ -126,7 +126,7 @@ def test_get_and_set_weights_in_keras_order():
 def test_lazy_dense_owns_its_parameters_before_the_first_call():
     model = nn.Sequential([nn.Dense(4, activation="relu"), nn.Dense(2)])
     params = list(model.parameters())           # what an optimizer made now would hold
-    assert len(params) == 4 and all(isinstance(p, nn.UninitializedParameter) for p in params)
+    assert len(params) == 4 and all(not p.initialized for p in params)
     model(np.ones((3, 5))).sum().backward()
     after = list(model.parameters())
     assert all(a is b for a, b in zip(params, after))
@@ -193,4 +193,20 @@ def test_a_lazy_model_can_be_deep_copied_and_the_copy_builds_on_its_own():
     clone = copy.deepcopy(lazy)
     clone(np.ones((1, 4)))
     assert clone.layers[0].weight.shape == (4, 3)
-    assert isinstance(lazy.layers[0].weight, nn.UninitializedParameter)
+    assert not lazy.layers[0].weight.initialized
+
+
+def test_set_weights_and_load_state_dict_copy_into_the_parameters_own_arrays():
+    """Optimizers hold the parameters (and their arrays): loading weights must keep both, lazy or not."""
+    model = nn.Sequential([nn.Dense(30, activation="relu", input_dim=17), nn.Dense(3)])
+    buffers = [p.data for p in model.parameters()]
+    weights = [np.random.default_rng(0).normal(size=w.shape) for w in model.get_weights()]
+    model.set_weights(weights)
+    for p, buf, w in zip(model.parameters(), buffers, weights):
+        assert p.data is buf
+        np.testing.assert_array_equal(p.data, w.astype(np.float32))
+    lazy = nn.Sequential([nn.Dense(30, activation="relu"), nn.Dense(3)])
+    params = list(lazy.parameters())
+    lazy.load_state_dict(model.state_dict())      # gives the lazy parameters their data, in place
+    assert all(p is q and p.initialized for p, q in zip(lazy.parameters(), params))
+    np.testing.assert_array_equal(lazy(np.ones((2, 17))).data, model(np.ones((2, 17))).data)

@@ -80,8 +80,8 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """z = x^p;  dz/dx = p x^(p-1), taken as 0 where p = 0 (so 0^0 has slope 0, as PyTorch);
-    dz/dp = x^p ln x, taken as 0 where x = 0 and p >= 0 (PyTorch's convention; NaN for x < 0)."""
+    """z = x^p;  dz/dx = p x^(p-1), 0 where p = 0;  dz/dp = x^p ln x, 0 where x = 0 and p >= 0
+    (both as PyTorch: x^0 is constant, so 0^0 has slope 0 in x, not 0·inf; NaN for x < 0)."""
 
     @staticmethod
     def forward(ctx, x, p):
@@ -95,12 +95,13 @@ class Pow(Function):
         need_x, need_p = ctx.needs_input_grad
         F = ctx.F
         gx = gp = None
-        with np.errstate(divide="ignore", invalid="ignore"):   # masked below, or NaN where PyTorch gives NaN
-            if need_x:
-                gx = g * F.where(p == 0, 0.0, p * x ** (p - 1))
-            if need_p:
-                base_zero = (x == 0) & (p >= 0)
-                gp = g * F.where(base_zero, 0.0, z * F.log(F.where(base_zero, 1.0, x)))
+        with np.errstate(divide="ignore", invalid="ignore"):   # NaN only where PyTorch gives NaN
+            if need_x:      # 1 stands in for p where p = 0 (finite, also for a second derivative), then masked
+                zero = p == 0
+                p_safe = F.where(zero, 1.0, p)
+                gx = g * F.where(zero, 0.0, p_safe * x ** (p_safe - 1))
+            if need_p:      # ln 1 = 0 stands in where x = 0 and p >= 0
+                gp = g * z * F.log(F.where((x == 0) & (p >= 0), 1.0, x))
         return gx, gp
 
 

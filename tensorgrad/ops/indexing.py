@@ -123,8 +123,10 @@ def masked_fill(x: Any, mask: Any, value: Any) -> Tensor:
 def _arg(fn: Any, op: str, x: Any, dim: Any, keepdim: bool, axis: Any, keepdims: bool) -> Tensor:
     x = lift(x)
     along, keep = axis_of(op, axis, keepdims, dim, keepdim)
-    if x.size == 0:
-        raise ValueError(f"{op}: the tensor is empty (shape {x.shape}); it has no {op[3:]}imum.")
+    if x.size == 0 and (along is None or x.shape[one_axis(op, along, x.ndim)] == 0):
+        raise ValueError(f"{op}: cannot take the {op} of an empty tensor (shape {x.shape}) over "
+                         f"{'all axes' if along is None else f'axes ({one_axis(op, along, x.ndim)},)'}: "
+                         f"there is no {op[3:]}imum.")
     if along is None:
         out = np.asarray(fn(x.data, axis=None))
         if keep:
@@ -147,6 +149,9 @@ def argmin(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, 
 def extreme_along(op: str, x: Tensor, dim: Any, keepdim: bool) -> tuple:
     """PyTorch's ``max(x, dim)``/``min(x, dim)``: (values, indices); the gradient goes to the picked index."""
     axis = one_axis(op, dim, x.ndim)
+    if x.ndim and x.shape[axis] == 0:
+        raise ValueError(f"{op}: cannot take the {op} of an empty tensor (shape {x.shape}) over axes ({axis},): "
+                         f"that dim has no elements (PyTorch refuses too).")
     indices = _arg(np.argmax if op == "max" else np.argmin, "arg" + op, x, axis, True, None, False)
     values = gather(x, axis, indices.data) if x.ndim else x
     if not keepdim and x.ndim:

@@ -17,7 +17,7 @@ def _normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
     for a in axes:
-        if not -ndim <= a < builtins.max(ndim, 1):
+        if not -builtins.max(ndim, 1) <= a < builtins.max(ndim, 1):   # a 0-d tensor takes 0 and -1 (as PyTorch)
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s).")
         out.append(int(a) % builtins.max(ndim, 1))
     return tuple(sorted(set(out)))
@@ -56,24 +56,27 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdims):
         ctx.axes, ctx.keepdims, ctx.input_shape = axes, keepdims, x.shape
-        m = np.asarray(x.mean(axis=axes, keepdims=keepdims))
-        ctx.count = x.size // builtins.max(m.size, 1) if x.size else 1
-        return m
+        with np.errstate(invalid="ignore", divide="ignore"):   # 0 / 0: NaN where a mean has no element (PyTorch)
+            m = np.asarray(np.add.reduce(x, axis=axes, keepdims=keepdims, dtype=_mean_dtype(x)))
+            ctx.count = x.size // builtins.max(m.size, 1) if m.size else 0
+            return np.asarray(m / ctx.count, dtype=_mean_dtype(x))
 
     @staticmethod
     def backward(ctx, g):
-        return _grad_at_input_shape(ctx, g / ctx.count)
+        return _grad_at_input_shape(ctx, g / builtins.max(ctx.count, 1))
 
 
-class _Extreme(Function):
+class _ExtremeOverAxes(Function):
     """max/min: the gradient goes to the extreme elements, split evenly among ties
     (as PyTorch's amax/amin; torch.max(dim) instead picks one index)."""
     pick = staticmethod(np.max)
 
     @staticmethod
     def forward(ctx, x, axes, keepdims):
-        if x.size == 0:
-            raise ValueError(f"{ctx.name}: cannot take the {ctx.name} of an empty tensor (shape {x.shape}).")
+        if x.size == 0 and (axes is None or any(x.shape[a] == 0 for a in axes)):   # other axes: an empty result
+            raise ValueError(f"{ctx.name}: cannot take the {ctx.name} of an empty tensor (shape {x.shape}) over "
+                             f"{'all axes' if axes is None else f'axes {axes}'}: a reduced axis has length 0, so "
+                             f"there is no element to pick (as in PyTorch).")
         kept = ctx.pick(x, axis=axes, keepdims=True)
         hits = x == kept
         ctx.share = (hits / hits.sum(axis=axes, keepdims=True)).astype(x.dtype, copy=False)
@@ -85,14 +88,19 @@ class _Extreme(Function):
         return _grad_at_input_shape(ctx, g) * ctx.share
 
 
-class Max(_Extreme):
+class Max(_ExtremeOverAxes):
     """m = max x over axes;  dm/dx = 1 at the maximum (shared among ties), else 0."""
     pick = staticmethod(np.max)
 
 
-class Min(_Extreme):
+class Min(_ExtremeOverAxes):
     """m = min x over axes;  dm/dx = 1 at the minimum (shared among ties), else 0."""
     pick = staticmethod(np.min)
+
+
+def _mean_dtype(x: np.ndarray) -> np.dtype:
+    """numpy's dtype for a mean: floats keep theirs, integers and bools give float64."""
+    return x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
 
 
 def _reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -102,7 +110,7 @@ def _reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tupl
 def _reduce(op: type[Function], x: Any, axis: Any, keepdims: bool) -> Tensor:
     x = lift(x)
     axes = None if axis is None else _normalize_axis(axis, x.ndim, op.name)
-    return op.apply(x, axes=axes, keepdims=bool(keepdims))
+    return op.apply(x, axes=axes if x.ndim else None, keepdims=bool(keepdims))
 
 
 def sum(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool = False,
@@ -132,7 +140,7 @@ def _extreme(op: type[Function], x: Any, dim: Any, keepdim: bool, axis: Any, kee
         if not isinstance(dim, (int, np.integer)):
             raise TypeError(f"{op.name}: dim= takes one axis and returns (values, indices), as PyTorch; for several "
                             f"axes use axis={dim!r} (numpy's {op.name}, values only) or tensorgrad.a{op.name}.")
-        return extreme_along(op.name, lift(x), dim, keepdim)
+        return extreme_along(op.name, lift(x), dim, keepdim or keepdims)
     axis, keepdims = axis_of(op.name, axis, keepdims, dim, keepdim)
     return _reduce(op, x, axis, keepdims)
 

@@ -27,7 +27,7 @@ class Where(Function):
         return (where(ctx.cond, g, 0.0) if need_a else None), (where(ctx.cond, 0.0, g) if need_b else None)
 
 
-class _Extremum(Function):
+class _PairwiseExtreme(Function):
     """Elementwise max/min of two tensors: the gradient goes to the winner; ties split it in half
     (as PyTorch's maximum/minimum)."""
     pick = staticmethod(np.maximum)
@@ -44,12 +44,12 @@ class _Extremum(Function):
         return (g * ctx.share_a if need_a else None), (g * (1 - ctx.share_a) if need_b else None)
 
 
-class Maximum(_Extremum):
+class Maximum(_PairwiseExtreme):
     """y = max(a, b);  dy/da = 1 where a wins, 1/2 at ties, else 0."""
     pick = staticmethod(np.maximum)
 
 
-class Minimum(_Extremum):
+class Minimum(_PairwiseExtreme):
     """y = min(a, b);  dy/da = 1 where a wins, 1/2 at ties, else 0."""
     pick = staticmethod(np.minimum)
 

@@ -144,15 +144,32 @@ def reshape(x: Any, shape: Sequence[int] | int) -> Tensor:
     return Reshape.apply(x, shape=shape)
 
 
-def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
-    """Permute axes (reverse them when ``axes`` is None), as numpy.transpose."""
+def transpose(x: Any, axes: Sequence[int] | int | None = None, dim1: int | None = None) -> Tensor:
+    """``transpose(x, axes)`` permutes axes (reverses them when None), as numpy.transpose;
+    ``transpose(x, dim0, dim1)`` swaps two axes, as torch.transpose."""
     x = lift(x)
+    if dim1 is not None:
+        axes = swapped_axes(x.shape, axes, dim1)
     if axes is not None:
         given = tuple(int(a) for a in axes)
         axes = tuple(a % max(x.ndim, 1) for a in given)     # negative axes counted from the end
         if sorted(axes) != list(range(x.ndim)) or any(not -x.ndim <= a < x.ndim for a in given):
-            raise ValueError(f"transpose: axes {given} are not a permutation of the {x.ndim} axes of shape {x.shape}.")
+            raise ValueError(f"transpose: axes {given} are not a permutation of the {x.ndim} axes of shape {x.shape}; "
+                             f"give two axes to swap them (x.transpose(0, 1)) or all {x.ndim} in a new order.")
     return Transpose.apply(x, axes=axes)
+
+
+def swapped_axes(shape: tuple[int, ...], dim0: Any, dim1: Any) -> tuple[int, ...]:
+    """The permutation of ``len(shape)`` axes that swaps ``dim0`` and ``dim1`` (negative ones from the end)."""
+    ndim = len(shape)
+    for d in (dim0, dim1):
+        if not isinstance(d, (int, np.integer)) or not -max(ndim, 1) <= d < max(ndim, 1):
+            raise ValueError(f"transpose: dim {d!r} is out of range for shape {shape} (give two axes in "
+                             f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}]).")
+    order = list(range(ndim))
+    if ndim:
+        order[dim0], order[dim1] = order[dim1], order[dim0]
+    return tuple(order)
 
 
 def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
@@ -162,9 +179,13 @@ def broadcast_to(x: Any, shape: Sequence[int]) -> Tensor:
     if x.shape == shape:
         return x
     try:
-        np.broadcast_shapes(x.shape, shape)
+        one_way = np.broadcast_shapes(x.shape, shape) == shape   # the target must not grow either
     except ValueError:
-        raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}.") from None
+        one_way = False
+    if not one_way:
+        raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}: aligned from the right, "
+                         f"each axis of the tensor must be 1 or equal to the target's, and the target needs at "
+                         f"least as many axes ({len(x.shape)}).")
     return BroadcastTo.apply(x, shape=shape)
 
 

@@ -65,8 +65,10 @@ class Std(Function):
 
 
 class Prod(Function):
-    """p = Π x over the axes;  dp/dx_i = Π_{j≠i} x_j (= p / x_i when p is a normal number; when p is 0
-    or subnormal, the products of the others come from cumulative products from both ends)."""
+    """p = Π x over the axes;  dp/dx_i = Π_{j≠i} x_j: p / x_i in a plain backward when p is a normal
+    number; otherwise (p 0 or subnormal, or under create_graph, where differentiating p / x_i again
+    cancels catastrophically for tiny x_i) the products of the others, from cumulative products from
+    both ends."""
 
     @staticmethod
     def forward(ctx, x, axes, keepdims):
@@ -80,7 +82,7 @@ class Prod(Function):
     @staticmethod
     def backward(ctx, g):
         x, p = ctx.saved_tensors
-        if ctx.divide:
+        if ctx.divide and not ctx.create_graph:   # (differentiated again, p / x cancels catastrophically for tiny x)
             return _grad_at_input_shape(ctx, g * p) / x
         return _grad_at_input_shape(ctx, g) * _product_of_others(ctx.F, x, ctx.axes)
 
@@ -171,7 +173,7 @@ class CumSum(Function):
 
 class CumProd(Function):
     """y_i = Π_{j≤i} x_j along an axis;  dL/dx_i = Σ_{k≥i} g_k Π_{j≤k, j≠i} x_j
-    (= Σ_{k≥i} g_k y_k / x_i when no running product is 0 or subnormal)."""
+    (= Σ_{k≥i} g_k y_k / x_i in a plain backward when no running product is 0 or subnormal)."""
     name = "cumprod"
 
     @staticmethod
@@ -187,7 +189,7 @@ class CumProd(Function):
     def backward(ctx, g):
         x, y = ctx.saved_tensors
         F, axis = ctx.F, ctx.axis
-        if ctx.divide:
+        if ctx.divide and not ctx.create_graph:
             return F.flip(F.cumsum(F.flip(g * y, axis), axis), axis) / x
         n = x.shape[axis]
         position = np.arange(n).reshape((n,) + (1,) * (x.ndim - 1 - axis))
