@@ -350,3 +350,11 @@ def test_setitem_writes_in_place_and_is_differentiated_through():
         x[0] = 1.0
     with pytest.raises(ValueError, match="shape \\(3,\\).*shape \\(4, 4\\)"):
         t[0] = tg.zeros(3)
+
+
+def test_numpy_ufuncs_with_a_tensorgrad_op_keep_the_graph():
+    x = tg.tensor([0.3, 0.6], dtype="float64", requires_grad=True)
+    y = np.sin(x) + np.log1p(x) + np.arctan(x) + np.remainder(x, 0.5)
+    assert isinstance(y, tg.Tensor) and y.grad_fn is not None
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.data, np.cos(x.data) + 1 / (1 + x.data) + 1 / (1 + x.data ** 2) + 1)
