@@ -16,13 +16,28 @@ from .gradcheck import GradcheckError, gradcheck
 from .graph import Graph, render, to_dot
 from .ops import *  # noqa: F401,F403 - every primitive as tensorgrad.<name>
 from .ops import __all__ as _ops_all
-from .random import manual_seed
+from .random import Generator, manual_seed
 from .serialization import load, save
 from . import utils  # tensorgrad.utils.data, as torch.utils.data
+from .torch_functions import *  # noqa: F401,F403 - add, sub, mul, ... with PyTorch's out=, alpha=, rounding_mode=
+from .torch_functions import __all__ as _torch_functions_all
+from .creation import (arange, empty, empty_like, eye, full, full_like, is_tensor, linspace, logspace, normal, numel,
+                       ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, zeros,
+                       zeros_like)
+from .dtypes import (backends, bool, byte, cuda, device, double, float, float16, float32, float64,  # noqa: A004
+                     get_default_dtype, half, int, int8, int16, int32, int64, long, set_default_dtype, short, uint8)
+from .size import Size
+from numpy import dtype  # tensorgrad's dtypes are numpy's: isinstance(tg.float32, tg.dtype)
 
 __version__ = "0.1.0"
 
 __all__ = ["Tensor", "tensor", "as_tensor", "from_numpy", "Function", "apply", "grad", "no_grad", "enable_grad",
            "inference_mode", "set_grad_enabled", "increment_version", "autograd", "is_grad_enabled", "toposort",
            "gradcheck", "GradcheckError",
-           "detect_anomaly", "manual_seed", "to_dot", "render", "Graph", "save", "load", *_ops_all]
+           "detect_anomaly", "manual_seed", "to_dot", "render", "Graph", "save", "load", *_ops_all,
+           *_torch_functions_all,
+           "Generator", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "logspace", "rand", "randn",
+           "randint", "randperm", "normal", "zeros_like", "ones_like", "full_like", "empty_like", "rand_like",
+           "randn_like", "randint_like", "is_tensor", "numel", "device", "cuda", "backends", "get_default_dtype",
+           "set_default_dtype", "Size", "dtype", "float32", "float64", "double", "float16", "half", "int8", "int16",
+           "short", "int32", "int64", "long", "uint8", "byte"]   # (float, int, bool: not star-exported, they shadow builtins)

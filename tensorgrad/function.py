@@ -119,8 +119,10 @@ class Function:
 
     @property
     def next_functions(self) -> tuple:
-        """``((node or leaf or None, 0), ...)``, one per input: the graph's edges, as PyTorch prints them."""
-        return tuple((p, 0) for p in self.parents)
+        """``((node, 0), ...)``, one per input, as PyTorch prints them: the node that made the input, an
+        :class:`AccumulateGrad` for a leaf that requires grad, None for a constant."""
+        return tuple((p if isinstance(p, Function) else AccumulateGrad(p) if isinstance(p, Tensor) and p.requires_grad
+                      else None, 0) for p in self.parents)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -141,7 +143,26 @@ class Function:
             self.name = name
 
     def __repr__(self) -> str:
-        return f"<{self.name} node, output shape {self.shape}>"
+        """PyTorch's form, ``<MulBackward0 object at 0x...>`` (``name`` stays the short label of errors)."""
+        return f"<{type(self).__name__}Backward0 object at {id(self):#x}>"
+
+
+class AccumulateGrad:
+    """A leaf as ``grad_fn.next_functions`` shows it (PyTorch's name): backward adds into ``variable.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AccumulateGrad) and other.variable is self.variable
+
+    def __hash__(self) -> int:
+        return id(self.variable)
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {id(self.variable):#x}>"
 
 
 def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from .special import erf as _erf
+
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-z), stably: e^-|z| never overflows, and the dtype of ``z`` is kept."""
@@ -35,6 +37,7 @@ class _ArrayFunctions:
     sigmoid = staticmethod(_sigmoid)
     scatter_add = staticmethod(_scatter_add)
     clip = staticmethod(np.clip)
+    erf = staticmethod(_erf)
 
     def __getattr__(self, name: str) -> Any:
         try:

@@ -94,6 +94,10 @@ UFUNCS: dict[np.ufunc, Callable[..., Tensor]] = {
     np.less: _compare(np.less), np.less_equal: _compare(np.less_equal), np.greater: _compare(np.greater),
     np.greater_equal: _compare(np.greater_equal), np.equal: _compare(np.equal),
     np.not_equal: _compare(np.not_equal),
+    np.sin: ops.sin, np.cos: ops.cos, np.tan: ops.tan, np.sinh: ops.sinh, np.cosh: ops.cosh,
+    np.arcsin: ops.asin, np.arccos: ops.acos, np.arctan: ops.atan, np.exp2: ops.exp2, np.log2: ops.log2,
+    np.log10: ops.log10, np.log1p: ops.log1p, np.expm1: ops.expm1, np.remainder: ops.remainder,
+    np.floor_divide: ops.floor_divide,
 }
 UFUNC_REDUCTIONS: dict[np.ufunc, Callable[..., Tensor]] = {np.add: ops.sum, np.maximum: ops.max, np.minimum: ops.min}
 

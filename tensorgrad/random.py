@@ -32,3 +32,37 @@ def spawn(seed: int | None = None) -> np.random.Generator:
     if seed is not None:
         return np.random.default_rng(seed)
     return np.random.default_rng(_generator.integers(0, 2**63 - 1))
+
+
+class Generator:
+    """PyTorch's ``torch.Generator`` for the factories' ``generator=`` argument: its own stream of random
+    numbers, ``Generator().manual_seed(n)`` giving the same draws every run (numpy's PCG64 inside)."""
+
+    def __init__(self, device: str = "cpu") -> None:
+        from .dtypes import check_device
+        check_device(device, "Generator")
+        self._seed = DEFAULT_SEED
+        self.rng = np.random.default_rng(self._seed)
+
+    def manual_seed(self, seed: int) -> "Generator":
+        """Restart the stream from ``seed``; returns the generator (as PyTorch's)."""
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"Generator.manual_seed: seed must be a non-negative integer, got {seed!r}.")
+        self._seed = int(seed)
+        self.rng = np.random.default_rng(self._seed)
+        return self
+
+    def initial_seed(self) -> int:
+        """The seed the stream last started from."""
+        return self._seed
+
+
+def rng_of(generator: "Generator | np.random.Generator | None") -> np.random.Generator:
+    """The numpy generator to draw from: the given one's, else the global one ``manual_seed`` controls."""
+    if generator is None:
+        return _generator
+    if isinstance(generator, Generator):
+        return generator.rng
+    if isinstance(generator, np.random.Generator):
+        return generator
+    raise TypeError(f"generator must be a tensorgrad.Generator (or a numpy Generator), got {type(generator).__name__}.")

@@ -129,8 +129,18 @@ class Tensor:
         return self.data.ndim
 
     @property
-    def size(self) -> int:
-        return self.data.size
+    def size(self) -> "ElementCount":
+        """numpy's ``t.size`` (the number of elements, an int) that is also PyTorch's ``t.size(dim=None)``
+        when called: ``t.size()`` is the shape as a :class:`Size`, ``t.size(1)`` one axis's length."""
+        data = self.data
+        return ElementCount(data.size, data.shape)
+
+    @property
+    def device(self) -> Any:
+        """Where the data lives: always the CPU (``tensorgrad.device('cpu')``)."""
+        return _dtypes.CPU
+
+    is_cuda = False
 
     @property
     def dtype(self) -> np.dtype:
@@ -163,8 +173,12 @@ class Tensor:
         return self
 
     # ------------------------------------------------------------------ conversion
-    def numpy(self) -> np.ndarray:
-        """The underlying numpy array (shared, not copied)."""
+    def numpy(self, force: bool = False) -> np.ndarray:
+        """The underlying numpy array (shared, not copied). Refused for a tensor that requires grad, as in
+        PyTorch (changes to the array would bypass the graph): use ``t.detach().numpy()``, or ``force=True``."""
+        if self.requires_grad and not force:
+            raise RuntimeError(f"Can't call numpy() on a tensor that requires grad (shape {self.shape}). Use "
+                               f"t.detach().numpy() instead (it shares the memory, without the graph).")
         return self.data
 
     def item(self) -> float | int | bool:
@@ -255,10 +269,17 @@ class Tensor:
     def __rpow__(self, o: Any) -> "Tensor": return _ops.pow(o, self)
     def __matmul__(self, o: Any) -> "Tensor": return _ops.matmul(self, o)
     def __rmatmul__(self, o: Any) -> "Tensor": return _ops.matmul(o, self)
+    def __mod__(self, o: Any) -> "Tensor": return _ops.remainder(self, o)
+    def __rmod__(self, o: Any) -> "Tensor": return _ops.remainder(o, self)
+    def __floordiv__(self, o: Any) -> "Tensor": return _ops.floor_divide(self, o)
+    def __rfloordiv__(self, o: Any) -> "Tensor": return _ops.floor_divide(o, self)
     def __neg__(self) -> "Tensor": return _ops.neg(self)
     def __pos__(self) -> "Tensor": return self
     def __abs__(self) -> "Tensor": return _ops.abs(self)
     def __getitem__(self, index: Any) -> "Tensor": return _ops.getitem(self, index)
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """``t[index] = value``, under the in-place rules of tensorgrad.ops.inplace."""
+        _inplace.inplace("setitem", self, lambda x, v: _ops.indexing.index_put(x, index, v), value)
 
     def __iadd__(self, o: Any) -> "Tensor": return _ops.inplace_update(self, _ops.add, o)
     def __isub__(self, o: Any) -> "Tensor": return _ops.inplace_update(self, _ops.sub, o)
@@ -279,26 +300,116 @@ class Tensor:
     def __invert__(self) -> "Tensor": return Tensor._make(np.invert(self.data), None, False)
 
     # ------------------------------------------------------------------ methods (one line each)
-    def sum(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return _ops.sum(self, axis, keepdims)
-    def mean(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return _ops.mean(self, axis, keepdims)
-    def max(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return _ops.max(self, axis, keepdims)
-    def min(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return _ops.min(self, axis, keepdims)
-    def argmax(self, axis: Any = None) -> "Tensor": return Tensor(np.argmax(self.data, axis=axis))
-    def argmin(self, axis: Any = None) -> "Tensor": return Tensor(np.argmin(self.data, axis=axis))
-    def any(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return Tensor(self.data.any(axis, keepdims=keepdims))
-    def all(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return Tensor(self.data.all(axis, keepdims=keepdims))
+    # dim=/keepdim= are PyTorch's spelling, axis=/keepdims= numpy's (see tensorgrad.ops._spelling)
+    def sum(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> "Tensor":
+        return _ops.sum(self, dim, keepdim, **numpy_style) if numpy_style else _ops.sum(self, dim, keepdim)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> "Tensor":
+        return _ops.mean(self, dim, keepdim, **numpy_style) if numpy_style else _ops.mean(self, dim, keepdim)
+
+    def max(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> Any:
+        """Everything's max; ``(values, indices)`` along ``dim`` (PyTorch); values over ``axis=`` (numpy)."""
+        return _ops.max(self, dim, keepdim, **numpy_style)
+
+    def min(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> Any:
+        """Everything's min; ``(values, indices)`` along ``dim`` (PyTorch); values over ``axis=`` (numpy)."""
+        return _ops.min(self, dim, keepdim, **numpy_style)
+
+    def amax(self, dim: Any = None, keepdim: bool = False) -> "Tensor": return _ops.amax(self, dim, keepdim)
+    def amin(self, dim: Any = None, keepdim: bool = False) -> "Tensor": return _ops.amin(self, dim, keepdim)
+    def argmax(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> "Tensor":
+        return _ops.argmax(self, dim, keepdim, **numpy_style)
+
+    def argmin(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> "Tensor":
+        return _ops.argmin(self, dim, keepdim, **numpy_style)
+
+    def var(self, *args: Any, **kwargs: Any) -> "Tensor": return _ops.var(self, *args, **kwargs)
+    def std(self, *args: Any, **kwargs: Any) -> "Tensor": return _ops.std(self, *args, **kwargs)
+    def prod(self, *args: Any, **kwargs: Any) -> "Tensor": return _ops.prod(self, *args, **kwargs)
+    def logsumexp(self, *args: Any, **kwargs: Any) -> "Tensor": return _ops.logsumexp(self, *args, **kwargs)
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> "Tensor":
+        return _ops.norm(self, p, dim, keepdim, dtype)
+
+    def cumsum(self, *args: Any, **kwargs: Any) -> "Tensor": return _ops.cumsum(self, *args, **kwargs)
+    def cumprod(self, *args: Any, **kwargs: Any) -> "Tensor": return _ops.cumprod(self, *args, **kwargs)
+
+    def all(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> "Tensor":
+        axis, keep = _spelling.axis_of("all", numpy_style.get("axis"), numpy_style.get("keepdims", False), dim, keepdim)
+        return Tensor._make(np.asarray(np.all(self.data, axis=axis, keepdims=keep)), None, False)
+
+    def any(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> "Tensor":
+        axis, keep = _spelling.axis_of("any", numpy_style.get("axis"), numpy_style.get("keepdims", False), dim, keepdim)
+        return Tensor._make(np.asarray(np.any(self.data, axis=axis, keepdims=keep)), None, False)
+
     def exp(self) -> "Tensor": return _ops.exp(self)
     def log(self) -> "Tensor": return _ops.log(self)
     def sqrt(self) -> "Tensor": return _ops.sqrt(self)
     def abs(self) -> "Tensor": return _ops.abs(self)
     def sign(self) -> "Tensor": return _ops.sign(self)
+    def neg(self) -> "Tensor": return _ops.neg(self)
+    def square(self) -> "Tensor": return _ops.mul(self, self)
+    def sin(self) -> "Tensor": return _ops.sin(self)
+    def cos(self) -> "Tensor": return _ops.cos(self)
+    def tan(self) -> "Tensor": return _ops.tan(self)
+    def sinh(self) -> "Tensor": return _ops.sinh(self)
+    def cosh(self) -> "Tensor": return _ops.cosh(self)
+    def asin(self) -> "Tensor": return _ops.asin(self)
+    def acos(self) -> "Tensor": return _ops.acos(self)
+    def atan(self) -> "Tensor": return _ops.atan(self)
+    def exp2(self) -> "Tensor": return _ops.exp2(self)
+    def log2(self) -> "Tensor": return _ops.log2(self)
+    def log10(self) -> "Tensor": return _ops.log10(self)
+    def log1p(self) -> "Tensor": return _ops.log1p(self)
+    def expm1(self) -> "Tensor": return _ops.expm1(self)
+    def erf(self) -> "Tensor": return _ops.erf(self)
+    def floor(self) -> "Tensor": return _ops.floor(self)
+    def ceil(self) -> "Tensor": return _ops.ceil(self)
+    def round(self, decimals: int = 0) -> "Tensor": return _ops.round(self, decimals)
+    def trunc(self) -> "Tensor": return _ops.trunc(self)
     def sigmoid(self) -> "Tensor": return _ops.sigmoid(self)
     def tanh(self) -> "Tensor": return _ops.tanh(self)
     def relu(self) -> "Tensor": return _ops.relu(self)
-    def softmax(self, axis: int = -1) -> "Tensor": return _ops.softmax(self, axis)
-    def log_softmax(self, axis: int = -1) -> "Tensor": return _ops.log_softmax(self, axis)
+    def softmax(self, dim: int = -1, **numpy_style: Any) -> "Tensor":
+        return _ops.softmax(self, numpy_style.get("axis", dim))
+
+    def log_softmax(self, dim: int = -1, **numpy_style: Any) -> "Tensor":
+        return _ops.log_softmax(self, numpy_style.get("axis", dim))
+
     def clip(self, min: Any = None, max: Any = None) -> "Tensor": return _ops.clip(self, min, max)
     clamp = clip
+
+    def pow(self, exponent: Any) -> "Tensor": return _ops.pow(self, exponent)
+    def matmul(self, other: Any) -> "Tensor": return _ops.matmul(self, other)
+    def mm(self, other: Any) -> "Tensor": return _ops.mm(self, other)
+    def bmm(self, other: Any) -> "Tensor": return _ops.bmm(self, other)
+    def dot(self, other: Any) -> "Tensor": return _ops.dot(self, other)
+    def outer(self, other: Any) -> "Tensor": return _ops.outer(self, other)
+    def mul(self, other: Any) -> "Tensor": return _ops.mul(self, other)
+    def add(self, other: Any, alpha: Any = 1) -> "Tensor": return _torch_functions.add(self, other, alpha=alpha)
+    def sub(self, other: Any, alpha: Any = 1) -> "Tensor": return _torch_functions.sub(self, other, alpha=alpha)
+    def div(self, other: Any, rounding_mode: str | None = None) -> "Tensor":
+        return _torch_functions.div(self, other, rounding_mode=rounding_mode)
+
+    multiply, subtract, divide, true_divide, negative = mul, sub, div, div, neg
+    def remainder(self, other: Any) -> "Tensor": return _ops.remainder(self, other)
+    def floor_divide(self, other: Any) -> "Tensor": return _ops.floor_divide(self, other)
+    def maximum(self, other: Any) -> "Tensor": return _ops.maximum(self, other)
+    def minimum(self, other: Any) -> "Tensor": return _ops.minimum(self, other)
+    def eq(self, other: Any) -> "Tensor": return _ops.compare(np.equal, self, other)
+    def ne(self, other: Any) -> "Tensor": return _ops.compare(np.not_equal, self, other)
+    def lt(self, other: Any) -> "Tensor": return _ops.compare(np.less, self, other)
+    def le(self, other: Any) -> "Tensor": return _ops.compare(np.less_equal, self, other)
+    def gt(self, other: Any) -> "Tensor": return _ops.compare(np.greater, self, other)
+    def ge(self, other: Any) -> "Tensor": return _ops.compare(np.greater_equal, self, other)
+    def isnan(self) -> "Tensor": return _ops.isnan(self)
+    def isinf(self) -> "Tensor": return _ops.isinf(self)
+    def isfinite(self) -> "Tensor": return _ops.isfinite(self)
+    def isclose(self, other: Any, **tolerances: Any) -> "Tensor": return _ops.isclose(self, other, **tolerances)
+    def allclose(self, other: Any, **tolerances: Any) -> bool: return _ops.allclose(self, other, **tolerances)
+    def equal(self, other: Any) -> bool:
+        """True when ``other`` has the same shape and the same values (torch.equal)."""
+        other = as_tensor(other)
+        return self.shape == other.shape and bool(np.array_equal(self.data, other.data))
 
     def reshape(self, *shape: Any) -> "Tensor":
         return _ops.reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
@@ -328,8 +439,108 @@ class Tensor:
         return _ops.transpose(self, axis0, axis1)
 
     view = reshape
+    def view_as(self, other: "Tensor") -> "Tensor": return _ops.reshape(self, other.shape)
+    reshape_as = view_as
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor": return _ops.flatten(self, start_dim, end_dim)
+    def ravel(self) -> "Tensor": return _ops.reshape(self, (-1,))
+    def unsqueeze(self, dim: int) -> "Tensor": return _ops.unsqueeze(self, dim)
+    def squeeze(self, dim: Any = None, **numpy_style: Any) -> "Tensor": return _ops.squeeze(self, dim, **numpy_style)
+    def movedim(self, source: Any, destination: Any) -> "Tensor": return _ops.movedim(self, source, destination)
+    def expand(self, *sizes: Any) -> "Tensor": return _ops.expand(self, *sizes)
+    def expand_as(self, other: "Tensor") -> "Tensor": return _ops.broadcast_to(self, other.shape)
+    def repeat(self, *sizes: Any) -> "Tensor": return _ops.repeat(self, *sizes)
+    def tile(self, *dims: Any) -> "Tensor": return _ops.tile(self, _int_args(dims))
+    def flip(self, *dims: Any) -> "Tensor": return _ops.flip(self, _int_args(dims) if dims else None)
+    def roll(self, shifts: Any, dims: Any = None) -> "Tensor": return _ops.roll(self, shifts, dims)
+    def split(self, split_size: Any, dim: int = 0) -> tuple: return _ops.split(self, split_size, dim)
+    def chunk(self, chunks: int, dim: int = 0) -> tuple: return _ops.chunk(self, chunks, dim)
+    def tril(self, diagonal: int = 0) -> "Tensor": return _ops.tril(self, diagonal)
+    def triu(self, diagonal: int = 0) -> "Tensor": return _ops.triu(self, diagonal)
+    def diag(self, diagonal: int = 0) -> "Tensor": return _ops.diag(self, diagonal)
+    def trace(self) -> "Tensor": return _ops.trace(self)
+    def gather(self, dim: int, index: Any) -> "Tensor": return _ops.gather(self, dim, index)
+    def scatter(self, dim: int, index: Any, src: Any = None, **value: Any) -> "Tensor":
+        return _ops.scatter(self, dim, index, src, **value)
 
-    def flatten(self) -> "Tensor": return _ops.reshape(self, (-1,))
+    def index_select(self, dim: int, index: Any) -> "Tensor": return _ops.index_select(self, dim, index)
+    def masked_fill(self, mask: Any, value: Any) -> "Tensor": return _ops.masked_fill(self, mask, value)
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple:
+        return _ops.topk(self, k, dim, largest, sorted)
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> tuple:
+        return _ops.sort(self, dim, descending, stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> "Tensor":
+        return _ops.argsort(self, dim, descending, stable)
+
+    def t(self) -> "Tensor":
+        """The transpose of a matrix (a 0-d or 1-d tensor is returned as it is), as torch.t."""
+        if self.ndim > 2:
+            raise ValueError(f"t(): expects a tensor of at most 2 dimensions, got shape {self.shape}; use "
+                             f"permute or transpose for more.")
+        return self if self.ndim < 2 else _ops.transpose(self, (1, 0))
+
+    def contiguous(self) -> "Tensor":
+        """This tensor when its data is C-contiguous, else a contiguous differentiable copy."""
+        return self if self.data.flags.c_contiguous else _ops.clone(self)
+
+    def clone(self) -> "Tensor":
+        """A copy with its own memory; gradients flow back to this tensor."""
+        return _ops.clone(self)
+
+    def dim(self) -> int: return self.data.ndim
+    ndimension = dim
+    def numel(self) -> int: return self.data.size
+    nelement = numel
+    def element_size(self) -> int: return self.data.itemsize
+
+    # ------------------------------------------------------------------ dtypes and devices (PyTorch's)
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other_tensor)``, with ``copy=``:
+        this tensor when nothing changes, else a converted (differentiable between floats) copy."""
+        return _dtypes.convert(self, *args, **kwargs)
+
+    def type(self, dtype: Any = None) -> Any:
+        """With no argument the type's name ('tensorgrad.FloatTensor'), else ``to(dtype)``."""
+        return _dtypes.tensor_type(self, dtype)
+
+    def type_as(self, other: "Tensor") -> "Tensor": return _ops.cast(self, other.dtype)
+    def float(self) -> "Tensor": return _ops.cast(self, np.float32)
+    def double(self) -> "Tensor": return _ops.cast(self, np.float64)
+    def half(self) -> "Tensor": return _ops.cast(self, np.float16)
+    def int(self) -> "Tensor": return _ops.cast(self, np.int32)
+    def long(self) -> "Tensor": return _ops.cast(self, np.int64)
+    def short(self) -> "Tensor": return _ops.cast(self, np.int16)
+    def byte(self) -> "Tensor": return _ops.cast(self, np.uint8)
+    def bool(self) -> "Tensor": return _ops.cast(self, np.bool_)
+    def cpu(self) -> "Tensor": return self
+    def cuda(self, device: Any = None) -> "Tensor":
+        _dtypes.check_device("cuda" if device is None else device, "cuda()")
+        return self  # (not reached: check_device refuses every device but the CPU)
+
+    def is_floating_point(self) -> bool: return self.data.dtype.kind == "f"
+
+    # ------------------------------------------------------------------ in place (PyTorch's x.add_(y) ...)
+    # Rules (version counters, leaves that require grad, views): tensorgrad.ops.inplace
+    def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
+        return _inplace.inplace("add_", self, lambda x, o: _torch_functions.add(x, o, alpha=alpha), other)
+
+    def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
+        return _inplace.inplace("sub_", self, lambda x, o: _torch_functions.sub(x, o, alpha=alpha), other)
+
+    def mul_(self, other: Any) -> "Tensor": return _inplace.inplace("mul_", self, _ops.mul, other)
+    def div_(self, other: Any) -> "Tensor": return _inplace.inplace("div_", self, _ops.div, other)
+    def pow_(self, exponent: Any) -> "Tensor": return _inplace.inplace("pow_", self, _ops.pow, exponent)
+    def neg_(self) -> "Tensor": return _inplace.inplace("neg_", self, _ops.neg)
+    def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
+        return _inplace.inplace("clamp_", self, lambda x: _ops.clip(x, min, max))
+
+    clip_ = clamp_
+    def zero_(self) -> "Tensor": return _inplace.inplace("zero_", self, lambda x: _inplace.fill(x, 0))
+    def fill_(self, value: Any) -> "Tensor": return _inplace.inplace("fill_", self, _inplace.fill, value)
+    def copy_(self, src: Any) -> "Tensor": return _inplace.inplace("copy_", self, _inplace.copy_of, src)
+    def masked_fill_(self, mask: Any, value: Any) -> "Tensor":
+        return _inplace.inplace("masked_fill_", self, lambda x: _ops.masked_fill(x, mask, value))
 
     # ------------------------------------------------------------------ python protocol
     def __len__(self) -> int:
@@ -358,7 +569,7 @@ class Tensor:
         if self.data.dtype not in (DEFAULT_DTYPE, np.dtype(np.int64), np.dtype(bool)):
             extras.append(f"dtype={self.data.dtype}")
         if self._node is not None:
-            extras.append(f"grad_fn=<{self._node.name}>")
+            extras.append(f"grad_fn=<{type(self._node).__name__}Backward0>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
@@ -389,4 +600,14 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 from . import autograd  # noqa: E402  (autograd and ops need Tensor defined first)
 from . import ops as _ops  # noqa: E402
+from . import dtypes as _dtypes, torch_functions as _torch_functions  # noqa: E402
+from .ops import _spelling, inplace as _inplace  # noqa: E402
 from . import numpy_dispatch  # noqa: E402
+from .size import ElementCount  # noqa: E402
+
+
+def _int_args(args: tuple) -> Any:
+    """``f(0, 1)`` or ``f((0, 1))`` as (0, 1); ``f(0)`` as 0."""
+    if len(args) == 1:
+        return tuple(args[0]) if isinstance(args[0], (tuple, list)) else args[0]
+    return args

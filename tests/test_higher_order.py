@@ -102,3 +102,16 @@ def test_mixed_second_derivative_of_binary_cross_entropy_sees_the_target():
     (gy,) = tg.grad(tg.binary_cross_entropy(p, y).sum(), [y], create_graph=True)
     (d2,) = tg.grad(gy.sum(), [p])
     np.testing.assert_allclose(d2.data, -1 / (p.data * (1 - p.data)))
+
+
+@pytest.mark.parametrize("fn, second", [
+    (lambda t: tg.exp(t * t), lambda x: (2 + 4 * x * x) * np.exp(x * x)),
+    (lambda t: tg.tanh(t * t), lambda x: 2 * (1 - np.tanh(x * x) ** 2) - 8 * x * x * np.tanh(x * x) * (1 - np.tanh(x * x) ** 2)),
+])
+def test_second_derivative_through_a_saved_output_of_a_0d_tensor(fn, second):
+    """numpy returns scalars for 0-d ufuncs: the saved output must still be the op's output Tensor under
+    create_graph (it was once taken for a constant, losing the term through it)."""
+    t = tg.tensor(0.7, dtype="float64", requires_grad=True)
+    (g,) = tg.grad(fn(t), t, create_graph=True)
+    (h,) = tg.grad(g, t)
+    np.testing.assert_allclose(h.item(), second(0.7), rtol=1e-12)

@@ -115,7 +115,7 @@ def test_reductions_accept_numpys_arguments(reduce):
 
 
 @pytest.mark.parametrize("call", [
-    lambda t: np.sin(t), lambda t: np.cumsum(t), lambda t: np.prod(t), lambda t: np.sort(t),
+    lambda t: np.arcsinh(t), lambda t: np.cumsum(t), lambda t: np.prod(t), lambda t: np.sort(t),
     lambda t: np.linalg.norm(t, 2), lambda t: np.sum(t, where=t.data > 0), lambda t: np.copy(t),
     lambda t: np.add(t, 1.0, where=t.data > 0), lambda t: np.multiply.accumulate(t),
 ])
@@ -128,12 +128,12 @@ def test_numpy_function_without_counterpart_refuses_a_tensor_that_requires_grad(
 def test_numpy_function_without_counterpart_works_on_data_without_grad():
     """No gradient to lose: numpy's result on the data (an array), also under no_grad."""
     t = tg.tensor([0.5, 1.0])
-    out = np.sin(t)
-    assert type(out) is np.ndarray and np.allclose(out, np.sin([0.5, 1.0]))
+    out = np.arcsinh(t)
+    assert type(out) is np.ndarray and np.allclose(out, np.arcsinh([0.5, 1.0]))
     assert np.cumsum(t).tolist() == [0.5, 1.5]
     w = _leaf([0.5, 1.0])
     with tg.no_grad():
-        np.testing.assert_allclose(np.sin(w), np.sin([0.5, 1.0]))
+        np.testing.assert_allclose(np.arcsinh(w), np.arcsinh([0.5, 1.0]))
 
 
 def test_functions_whose_results_carry_no_gradient_accept_grad_tensors(tmp_path):

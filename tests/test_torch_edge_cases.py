@@ -18,9 +18,9 @@ from nn.parameter import Parameter
 def test_reducing_a_0d_tensor_over_dim_0_or_minus_1_is_the_identity(reduce, axis):
     """torch.tensor(3.).sum(0) is 3, with gradient 1."""
     x = tg.tensor(3.0, requires_grad=True)
-    out = getattr(x, reduce)(axis)
+    out = getattr(x, reduce)(axis=axis)            # (positional max(0)/min(0) are PyTorch's (values, indices))
     assert out.shape == () and out.item() == 3.0
-    assert getattr(x, reduce)(axis, keepdims=True).shape == ()
+    assert getattr(x, reduce)(axis=axis, keepdims=True).shape == ()
     out.backward()
     assert x.grad.item() == 1.0
 
@@ -36,9 +36,12 @@ def test_reductions_over_a_non_empty_axis_of_an_empty_batch_are_empty():
     """A (0, 3) batch summed over axis 1 is shape (0,), as torch; max/min too; gradients are empty."""
     x = tg.tensor(np.ones((0, 3)), requires_grad=True)
     for name in ("sum", "mean", "max", "min"):
-        out = getattr(x, name)(1)
+        out = getattr(x, name)(axis=1)
         assert out.shape == (0,)
-        assert getattr(x, name)(1, keepdims=True).shape == (0, 1)
+        assert getattr(x, name)(axis=1, keepdims=True).shape == (0, 1)
+        if name in ("max", "min"):                 # PyTorch's spelling: (values, indices), both empty
+            values, indices = getattr(x, name)(1)
+            assert values.shape == indices.shape == (0,) and getattr(x, name)(1, keepdim=True).values.shape == (0, 1)
         out.sum().backward()
         assert x.grad.shape == (0, 3)
 

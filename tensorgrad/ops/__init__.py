@@ -1,25 +1,43 @@
 """Every primitive of tensorgrad as a function: ``tensorgrad.ops.mul(x, y)`` or ``tensorgrad.mul``.
 
-Grouped by family: arith (add ... matmul), unary (exp, log, ...), activations (sigmoid ...
-log_softmax), reduce (sum, mean, max, min), shape (reshape ... stack), select (where ... clip),
-linear (the fused affine layer f(x W + b)), fused (the cross-entropies: one op each, stable,
-closed-form gradients).
+Grouped by family: arith (add ... matmul), unary (exp, log, ...), elementwise (sin ... erf, floor ...,
+remainder, isnan ...), activations (sigmoid ... log_softmax, gelu, silu, hardtanh), reduce (sum, mean,
+max, min), statistics (var, std, prod, logsumexp, norm, cumsum, cumprod), shape (reshape ... stack),
+layout (cat, split, flip, roll, pad, tile, squeeze ...), select (where ... clip), indexing (gather,
+scatter, sort, topk, argmax ...), linalg (einsum, tensordot, mm, bmm, diag, tril ...), linear (the
+fused affine layer f(x W + b)), fused (the cross-entropies: one op each, stable, closed-form gradients).
 """
-from .activations import elu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
+from .activations import elu, gelu, hardtanh, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh
 from .arith import add, div, matmul, mul, neg, pow, sub
+from .elementwise import (acos, allclose, arccos, arcsin, arctan, asin, atan, ceil, cos, cosh, erf, exp2, expm1, fix,
+                          floor, floor_divide, isclose, isfinite, isinf, isnan, log1p, log2, log10, remainder, round,
+                          sin, sinh, tan, trunc)
 from .fused import binary_cross_entropy, softmax_cross_entropy, sparse_softmax_cross_entropy
+from .indexing import argmax, argmin, argsort, gather, index_select, masked_fill, scatter, sort, topk
+from .layout import (cat, chunk, clone, concat, expand, flatten, flip, hstack, movedim, pad, permute, repeat, roll, split,
+                     squeeze, tile, unsqueeze, vstack)
+from .linalg import bmm, diag, dot, einsum, mm, outer, tensordot, trace, tril, triu
 from .linear import linear
-from .reduce import max, mean, min, sum
+from .reduce import amax, amin, max, mean, min, sum
 from .select import clip, compare, inplace_update, maximum, minimum, where
 from .shape import broadcast_to, concatenate, getitem, reshape, scatter_add, stack, transpose
+from .statistics import cumprod, cumsum, logsumexp, norm, prod, std, var
 from .unary import abs, cast, exp, heaviside, log, sign, sqrt, step
 
 __all__ = [
     "add", "sub", "mul", "div", "neg", "pow", "matmul",
     "exp", "log", "sqrt", "abs", "sign", "step", "heaviside", "cast",
-    "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax", "log_softmax",
-    "sum", "mean", "max", "min",
+    "sin", "cos", "tan", "sinh", "cosh", "asin", "acos", "atan", "arcsin", "arccos", "arctan",
+    "exp2", "log2", "log10", "log1p", "expm1", "erf", "floor", "ceil", "round", "trunc", "fix",
+    "remainder", "floor_divide", "isnan", "isinf", "isfinite", "isclose", "allclose",
+    "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax", "log_softmax", "gelu", "silu", "hardtanh",
+    "sum", "mean", "max", "min", "amax", "amin",
+    "var", "std", "prod", "logsumexp", "norm", "cumsum", "cumprod",
     "reshape", "transpose", "broadcast_to", "getitem", "scatter_add", "concatenate", "stack",
+    "cat", "concat", "clone", "split", "chunk", "vstack", "hstack", "flip", "roll", "pad", "tile", "repeat",
+    "unsqueeze", "squeeze", "flatten", "permute", "movedim", "expand",
+    "gather", "scatter", "index_select", "masked_fill", "argmax", "argmin", "argsort", "sort", "topk",
+    "einsum", "tensordot", "outer", "dot", "mm", "bmm", "trace", "diag", "tril", "triu",
     "where", "maximum", "minimum", "clip", "compare", "inplace_update",
     "softmax_cross_entropy", "sparse_softmax_cross_entropy", "binary_cross_entropy", "linear",
 ]

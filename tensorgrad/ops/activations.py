@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import special
 from ..function import Function
 from ..functions import ARRAY_FUNCTIONS
 from ..tensor import Tensor
@@ -176,11 +177,89 @@ def softplus(z: Any) -> Tensor:
     return Softplus.apply(lift(z))
 
 
-def softmax(z: Any, axis: int = -1) -> Tensor:
-    """e^z / Σ e^z along ``axis`` (max subtracted first, so it never overflows)."""
-    return Softmax.apply(lift(z), axis=axis)
+def softmax(z: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    """e^z / Σ e^z along ``axis`` (or PyTorch's ``dim``; max subtracted first, so it never overflows)."""
+    return Softmax.apply(lift(z), axis=axis if dim is None else dim)
 
 
-def log_softmax(z: Any, axis: int = -1) -> Tensor:
-    """log(softmax(z)) computed stably as z - max - log Σ e^(z - max)."""
-    return LogSoftmax.apply(lift(z), axis=axis)
+def log_softmax(z: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    """log(softmax(z)) along ``axis`` (or ``dim``), computed stably as z - max - log Σ e^(z - max)."""
+    return LogSoftmax.apply(lift(z), axis=axis if dim is None else dim)
+
+
+_SQRT_2_OVER_PI = (2 / np.pi) ** 0.5
+_INV_SQRT_2PI = (2 * np.pi) ** -0.5
+_GELU_CUBIC = 0.044715
+
+
+class GELU(Function):
+    """a = z Φ(z), Φ(z) = (1 + erf(z/√2))/2 the standard normal CDF;  da/dz = Φ(z) + z φ(z),
+    φ(z) = e^(-z²/2)/√(2π).  ``approximate='tanh'``: a = z (1 + t)/2, t = tanh(√(2/π)(z + 0.044715 z³));
+    da/dz = (1 + t)/2 + z (1 - t²) √(2/π)(1 + 3·0.044715 z²)/2."""
+    name = "gelu"
+
+    @staticmethod
+    def forward(ctx, z, approximate):
+        ctx.save_for_backward(z)
+        ctx.approximate = approximate
+        if approximate == "tanh":
+            return z * (1 + np.tanh(_SQRT_2_OVER_PI * (z + _GELU_CUBIC * z ** 3))) / 2
+        return (z * special.erfc(-z / np.sqrt(2)) / 2).astype(z.dtype, copy=False)   # erfc: no cancellation below 0
+
+    @staticmethod
+    def backward(ctx, g):
+        z, = ctx.saved_tensors
+        F = ctx.F
+        if ctx.approximate == "tanh":
+            t = F.tanh(_SQRT_2_OVER_PI * (z + _GELU_CUBIC * z * z * z))
+            return g * ((1 + t) / 2 + z * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * _GELU_CUBIC * z * z) / 2)
+        cdf = (1 + F.erf(z * 0.5 ** 0.5)) / 2
+        return g * (cdf + z * F.exp(-(z * z) / 2) * _INV_SQRT_2PI)
+
+
+class SiLU(Function):
+    """a = z σ(z) (swish);  da/dz = σ(z) (1 + z (1 - σ(z)))."""
+    name = "silu"
+
+    @staticmethod
+    def forward(ctx, z):
+        ctx.save_for_backward(z)
+        return z * ARRAY_FUNCTIONS.sigmoid(z)
+
+    @staticmethod
+    def backward(ctx, g):
+        z, = ctx.saved_tensors
+        s = ctx.F.sigmoid(z)
+        return g * s * (1 + z * (1 - s))
+
+
+class Hardtanh(Function):
+    """a = min(max(z, lo), hi);  da/dz = 1 for lo < z < hi, else 0 (0 at the bounds, as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx, z, lo, hi):
+        ctx.inside = (z > lo) & (z < hi)
+        return np.clip(z, lo, hi).astype(z.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.inside
+
+
+def gelu(z: Any, approximate: str = "none") -> Tensor:
+    """Gaussian error linear unit z Φ(z) (exact, with erf), or its tanh approximation (approximate='tanh')."""
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}.")
+    return GELU.apply(lift(z), approximate=approximate)
+
+
+def silu(z: Any) -> Tensor:
+    """z · sigmoid(z) (also called swish)."""
+    return SiLU.apply(lift(z))
+
+
+def hardtanh(z: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """z clipped to [min_val, max_val] (PyTorch's defaults -1, 1); gradient 1 strictly inside."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val}).")
+    return Hardtanh.apply(lift(z), lo=float(min_val), hi=float(max_val))

@@ -9,6 +9,7 @@ import numpy as np
 from ..function import Function
 from ..tensor import Tensor
 from ._convert import lift
+from ._spelling import axis_of
 
 
 def _normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
@@ -112,21 +113,57 @@ def _reduce(op: type[Function], x: Any, axis: Any, keepdims: bool) -> Tensor:
     return op.apply(x, axes=axes if x.ndim else None, keepdims=bool(keepdims))
 
 
-def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Sum over ``axis`` (int, tuple, or None for all)."""
-    return _reduce(Sum, x, axis, keepdims)
+def sum(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool = False,
+        dtype: Any = None) -> Tensor:  # noqa: A001
+    """Sum over ``dim``/``axis`` (int, tuple, or None for all); ``dtype`` casts first."""
+    if axis is not None or keepdims:            # numpy's spelling (the common PyTorch call skips this)
+        dim, keepdim = axis_of("sum", axis, keepdims, dim, keepdim)
+    return _reduce(Sum, x if dtype is None else lift(x).astype(dtype), dim, keepdim)
 
 
-def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Arithmetic mean over ``axis``."""
-    return _reduce(Mean, x, axis, keepdims)
+def mean(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool = False,
+         dtype: Any = None) -> Tensor:
+    """Arithmetic mean over ``dim``/``axis``; ``dtype`` casts first."""
+    if axis is not None or keepdims:            # numpy's spelling (the common PyTorch call skips this)
+        dim, keepdim = axis_of("mean", axis, keepdims, dim, keepdim)
+    return _reduce(Mean, x if dtype is None else lift(x).astype(dtype), dim, keepdim)
 
 
-def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Largest value over ``axis``; ties share the gradient evenly."""
+def _extreme(op: type[Function], x: Any, dim: Any, keepdim: bool, axis: Any, keepdims: bool) -> Any:
+    """numpy's amax/amin (a tensor), or with ``dim`` PyTorch's max/min: (values, indices), or with a
+    tensor second argument PyTorch's elementwise maximum/minimum."""
+    from .indexing import extreme_along
+    from .select import maximum, minimum
+    if isinstance(dim, Tensor):
+        return (maximum if op is Max else minimum)(x, dim)
+    if dim is not None and axis is None:
+        if not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"{op.name}: dim= takes one axis and returns (values, indices), as PyTorch; for several "
+                            f"axes use axis={dim!r} (numpy's {op.name}, values only) or tensorgrad.a{op.name}.")
+        return extreme_along(op.name, lift(x), dim, keepdim or keepdims)
+    axis, keepdims = axis_of(op.name, axis, keepdims, dim, keepdim)
+    return _reduce(op, x, axis, keepdims)
+
+
+def max(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """Largest value: of everything (``max(x)``), over ``axis=`` (numpy; ties share the gradient evenly),
+    ``(values, indices)`` along ``dim`` (PyTorch), or elementwise with a tensor ``max(x, y)``."""
+    return _extreme(Max, x, dim, keepdim, axis, keepdims)
+
+
+def min(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """Smallest value: of everything, over ``axis=`` (numpy), ``(values, indices)`` along ``dim`` (PyTorch),
+    or elementwise with a tensor ``min(x, y)``."""
+    return _extreme(Min, x, dim, keepdim, axis, keepdims)
+
+
+def amax(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """Largest value over ``dim`` (int or tuple, or all): values only, ties share the gradient (torch.amax)."""
+    axis, keepdims = axis_of("amax", axis, keepdims, dim, keepdim)
     return _reduce(Max, x, axis, keepdims)
 
 
-def min(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Smallest value over ``axis``; ties share the gradient evenly."""
+def amin(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """Smallest value over ``dim`` (int or tuple, or all): values only, ties share the gradient (torch.amin)."""
+    axis, keepdims = axis_of("amin", axis, keepdims, dim, keepdim)
     return _reduce(Min, x, axis, keepdims)
