@@ -8,7 +8,7 @@ PyTorch's conventions throughout: ``dim=`` for the axis, the class axis of a los
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -101,39 +101,30 @@ def log_softmax(input: Any, dim: int | None = None, dtype: Any = None) -> Tensor
     return tg.log_softmax(x, _softmax_dim(x.ndim, dim, "log_softmax"))
 
 
-def _engine_op(name: str) -> Callable[..., Tensor]:
-    """tensorgrad's op ``name``, or a NotImplementedError saying it is not there yet."""
-    op = getattr(tg, name, None)
-    if op is None:
-        raise NotImplementedError(f"F.{name}: tensorgrad has no '{name}' op yet (tensorgrad.{name} is planned); "
-                                  f"until then compose it from existing ops (e.g. x * tg.sigmoid(x) for silu).")
-    return op
-
-
 def gelu(input: Any, approximate: str = "none") -> Tensor:
-    """x·Φ(x) (``approximate='tanh'``: PyTorch's tanh approximation); needs tensorgrad's gelu op."""
+    """x·Φ(x) (``approximate='tanh'``: PyTorch's tanh approximation)."""
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}.")
-    return _engine_op("gelu")(input, approximate=approximate)
+    return tg.gelu(input, approximate=approximate)
 
 
 def silu(input: Any, inplace: bool = False) -> Tensor:
-    """x·sigmoid(x) (swish); needs tensorgrad's silu op."""
-    return _engine_op("silu")(input)
+    """x·sigmoid(x) (swish)."""
+    return tg.silu(input)
 
 
 def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
-    """min(max(x, min_val), max_val), gradient 1 strictly inside; needs tensorgrad's hardtanh op."""
+    """min(max(x, min_val), max_val), gradient 1 strictly inside."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val}).")
-    return _engine_op("hardtanh")(input, min_val, max_val)
+    return tg.hardtanh(input, min_val, max_val)
 
 
 def pad(input: Any, pad: tuple[int, ...], mode: str = "constant", value: float | None = None) -> Tensor:
-    """Pad the last len(pad)/2 axes, (left, right) pairs from the last axis backwards; needs tensorgrad's pad op."""
+    """Pad the last len(pad)/2 axes, (left, right) pairs from the last axis backwards."""
     if len(pad) % 2:
         raise ValueError(f"pad: the padding must have an even length (left, right pairs), got {tuple(pad)}.")
-    return _engine_op("pad")(input, pad, mode=mode, value=value)
+    return tg.pad(input, pad, mode=mode, value=value)
 
 
 # --------------------------------------------------------------------------- layers

@@ -1,5 +1,6 @@
 """tg.Function, the one shape every op is written in: custom ops as PyTorch writes them, saved values
 in both backward passes, higher derivatives for free, version checks on what was saved, grad modes."""
+import math
 import threading
 
 import numpy as np
@@ -47,21 +48,33 @@ def test_the_legendre_tutorial_function_gives_the_closed_form_gradient_and_highe
 
 
 def test_the_legendre_tutorial_loop_fits_sin():
-    """The tutorial's training loop: a + b·P3(c + d·x) fitted to sin(x) by hand-written SGD."""
-    x = tg.tensor(np.linspace(-np.pi, np.pi, 2000), dtype="float32")
-    y = x.sin() if hasattr(x, "sin") else tg.tensor(np.sin(x.data))
-    a, b, c, d = (tg.tensor(v, requires_grad=True) for v in (0.0, -1.0, 0.0, 0.3))
+    """The tutorial's training loop, with `torch` replaced by `tg`: a + b·P3(c + d·x) fitted to sin(x)."""
+    dtype = tg.float
+    device = tg.device("cpu")
+    x = tg.linspace(-math.pi, math.pi, 2000, device=device, dtype=dtype)
+    y = tg.sin(x)
+    a = tg.full((), 0.0, device=device, dtype=dtype, requires_grad=True)
+    b = tg.full((), -1.0, device=device, dtype=dtype, requires_grad=True)
+    c = tg.full((), 0.0, device=device, dtype=dtype, requires_grad=True)
+    d = tg.full((), 0.3, device=device, dtype=dtype, requires_grad=True)
+    learning_rate = 5e-6
     losses = []
-    for _ in range(2000):
-        y_pred = a + b * LegendrePolynomial3.apply(c + d * x)
-        loss = ((y_pred - y) ** 2).sum()
+    for t in range(2000):
+        P3 = LegendrePolynomial3.apply
+        y_pred = a + b * P3(c + d * x)
+        loss = (y_pred - y).pow(2).sum()
         losses.append(loss.item())
         loss.backward()
         with tg.no_grad():
-            for p in (a, b, c, d):
-                p -= 5e-6 * p.grad
-                p.grad = None
-    assert losses[-1] < 10 < losses[0]       # the tutorial ends near 8.9 from about 2.7e4 (float32)
+            a -= learning_rate * a.grad
+            b -= learning_rate * b.grad
+            c -= learning_rate * c.grad
+            d -= learning_rate * d.grad
+            a.grad = None
+            b.grad = None
+            c.grad = None
+            d.grad = None
+    assert losses[-1] < 10 < losses[0]       # PyTorch's run ends near 8.9, from about 2.7e4 (float32)
 
 
 def test_backward_gets_arrays_and_numpy_plainly_and_tensors_and_ops_under_create_graph():
