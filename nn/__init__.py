@@ -7,13 +7,14 @@ of the lecture notes (Dense, Sequential, summary, get_weights, functional Model)
     >>> model.count_params()
     266610
 """
-from . import activations, callbacks, data, datasets, init, losses, metrics, utils
+from . import activations, callbacks, data, datasets, init, losses, metrics, regularizers, utils
 from .callbacks import History
 from .data import DataLoader
 from .activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
 from .layers import Concatenate, Dense, Dropout, Flatten, Input, InputLayer, Linear, Maxout, concatenate
 from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, CategoricalCrossentropy, CrossEntropyLoss,
                      HuberLoss, L1Loss, MSELoss, NLLLoss, SparseCategoricalCrossentropy)
+from .layer import Layer
 from .models import Model, Sequential
 from .module import Module, clear_session
 from .parameter import Parameter
@@ -28,7 +29,7 @@ from . import keras  # last: nn.keras re-exports the modules above (`import nn a
 __all__ = [
     "__version__", "keras", "activations", "callbacks", "data", "datasets", "init", "losses", "metrics", "utils",
     "DataLoader", "History", "to_categorical",
-    "Module", "Parameter", "clear_session",
+    "Module", "Layer", "Parameter", "clear_session", "regularizers",
     "Dense", "Linear", "Flatten", "Dropout", "Concatenate", "concatenate", "Maxout", "Input", "InputLayer",
     "Activation", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax",
     "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",

@@ -10,7 +10,8 @@ import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
 from tensorgrad import random as tg_random
 
-from . import activations, init
+from . import activations, init, regularizers
+from .layer import collect_losses
 from .module import Module, shape_tuple, unique_name
 from .parameter import Parameter
 from .symbolic import SymbolicTensor
@@ -53,7 +54,8 @@ class Dense(Module):
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  input_dim: int | None = None, name: str | None = None, input_shape: Any = None,
-                 dtype: Any = np.float32) -> None:
+                 dtype: Any = np.float32, kernel_regularizer: Any = None, bias_regularizer: Any = None,
+                 activity_regularizer: Any = None) -> None:
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
         super().__init__(name=name, input_shape=input_shape)
@@ -68,6 +70,12 @@ class Dense(Module):
                                               f"parameter 'weight' of Dense '{self.name}'")
         self.bias = (Parameter.uninitialized((self.units,), self.dtype, f"parameter 'bias' of Dense '{self.name}'")
                      if use_bias else None)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._weight_regularizers = [(w, r) for w, r in ((self.weight, self.kernel_regularizer),
+                                                         (self.bias, self.bias_regularizer)) if r is not None]
+        self._call_losses: list[Tensor] = []
         if self._declared_input_shape is not None:
             self.build(self._declared_input_shape[-1])
 
@@ -93,7 +101,34 @@ class Dense(Module):
         fused = _FUSED.get(self.activation, False)
         activation = None if fused is False else fused
         out = tg.linear(x, weight, bias, activation=activation)
-        return out if fused is not False else self.activation(out)   # fused: one node f(x @ W + b)
+        out = out if fused is not False else self.activation(out)   # fused: one node f(x @ W + b)
+        if self.activity_regularizer is not None:
+            self._call_losses = [self.activity_regularizer(out)]
+        return out
+
+    @property
+    def kernel(self) -> Parameter:
+        """Keras's name for ``weight`` (shape (in, units))."""
+        return self.weight
+
+    @property
+    def trainable_weights(self) -> list[Parameter]:
+        return [p for p in (self.weight, self.bias) if p is not None and p.requires_grad
+                and getattr(self, "trainable", True)]
+
+    @property
+    def non_trainable_weights(self) -> list[Parameter]:
+        trainable = {id(p) for p in self.trainable_weights}
+        return [p for p in (self.weight, self.bias) if p is not None and id(p) not in trainable]
+
+    @property
+    def weights(self) -> list[Parameter]:
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def losses(self) -> list[Tensor]:
+        """The activity penalty of the latest call, then the weight penalties (Keras's ``layer.losses``)."""
+        return collect_losses(self)
 
     def __repr__(self) -> str:
         act = "linear" if self.activation is None else getattr(self.activation, "__name__", repr(self.activation))

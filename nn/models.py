@@ -1,8 +1,9 @@
 """Models: Keras's functional ``Model(inputs, outputs)`` and ``Sequential``; both are Modules whose
 ``layers`` list holds their layers, so state-dict keys read ``layers.<i>.weight``.
 
-A subclassed model (``class Net(nn.Model)`` with its own ``forward``) works too; its layers are
-its direct sub-modules.
+A subclassed model works both ways: PyTorch's (``class Net(nn.Model)`` with its own ``forward``) and
+Keras's (layers set in ``__init__`` and a ``call(inputs, training=None)``: Model is a Keras ``Layer``);
+its layers are its direct sub-modules.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from .layer import Layer
 from .layers import Input
 from .module import _CONCRETE, Module
 from .summary import format_summary
@@ -17,13 +19,15 @@ from .symbolic import SymbolicTensor, graph_order
 from .training import TrainingMixin
 
 
-class Model(TrainingMixin, Module):
+class Model(TrainingMixin, Layer):
     """``Model(inputs=..., outputs=...)`` runs the graph of layer calls between symbolic tensors
     (each an ``nn.Input`` or a layer's output); layers reached from other models' outputs are shared,
     not copied. ``input``/``output`` are the symbolic ends (lists when there are several)."""
 
-    def __init__(self, inputs: Any = None, outputs: Any = None, name: str | None = None) -> None:
-        super().__init__(name=name)
+    __call__ = Module.__call__   # a model on symbolic input is traced (nn.symbolic), built or not
+
+    def __init__(self, inputs: Any = None, outputs: Any = None, name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(name=name, **kwargs)
         self._graph: list[SymbolicTensor] | None = None
         if inputs is None and outputs is None:
             return
@@ -58,10 +62,13 @@ class Model(TrainingMixin, Module):
         self.layers = layers
 
     def forward(self, *xs: Any) -> Any:
-        """Feed one array/tensor per input (``model(a, b)`` or Keras's ``model([a, b])``)."""
+        """Feed one array/tensor per input (``model(a, b)`` or Keras's ``model([a, b])``); a subclassed
+        model without a graph runs its Keras ``call``."""
         if self._graph is None:
-            raise NotImplementedError(f"{type(self).__name__} '{self.name}' has no graph: build it as "
-                                      f"Model(inputs=..., outputs=...) or override forward().")
+            if type(self).call is Layer.call:
+                raise NotImplementedError(f"{type(self).__name__} '{self.name}' has no graph: build it as "
+                                          f"Model(inputs=..., outputs=...), or define call() (Keras) or forward().")
+            return Layer.forward(self, *xs)
         if len(xs) == 1 and len(self.inputs) > 1 and isinstance(xs[0], (list, tuple)):
             xs = tuple(xs[0])
         if len(xs) != len(self.inputs):
@@ -75,9 +82,23 @@ class Model(TrainingMixin, Module):
         results = [values[id(t)] for t in self.outputs]
         return results[0] if len(results) == 1 else results
 
+    def build(self, input_shape: Any) -> None:
+        """Keras's ``model.build((None, n))`` for a subclassed model: create its weights by running
+        ``call`` once on a zero sample of that shape."""
+        if self._graph is None and type(self).call is not Layer.call and not self.built:
+            self.built = True
+            self._traced_output_shape(tuple(input_shape))
+        self.built = True
+
+    def __getattr__(self, name: str) -> Any:
+        # reached only for missing attributes: a subclassed model's ``layers`` are its sub-modules
+        if name == "layers":
+            return list(self.children())
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
     # ------------------------------------------------------------------ Keras conveniences
     def _layer_list(self) -> list[Module]:
-        return self.layers if hasattr(self, "layers") else list(self.children())
+        return self.layers
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Module:
         """The layer called ``name`` (or at position ``index``)."""
@@ -90,9 +111,12 @@ class Model(TrainingMixin, Module):
         raise ValueError(f"get_layer: no layer named {name!r} in {type(self).__name__} '{self.name}'; its layers "
                          f"are {[layer.name for layer in layers]}.")
 
-    def summary(self, print_fn: Callable[[str], Any] | None = print) -> str:
-        """Keras's table (layer (type), output shape, parameter count, totals); printed and returned."""
-        text = format_summary(self, self._layer_list())
+    def summary(self, line_length: int | None = None, positions: Any = None,
+                print_fn: Callable[[str], Any] | None = print, expand_nested: bool = False,
+                show_trainable: bool = False) -> str:
+        """Keras's table (layer (type), output shape, parameter count, totals); printed and returned.
+        ``expand_nested`` lists a nested model's layers under it, marked with ``|``."""
+        text = format_summary(self, self._layer_list(), expand_nested=expand_nested)
         if print_fn is not None:
             print_fn(text)
         return text
@@ -128,6 +152,18 @@ class Sequential(Model):
         self.layers.append(layer)
         if self.output is None and len(self.layers) == 1 and layer._declared_input_shape is not None:
             self.build(layer._declared_input_shape)
+
+    def pop(self) -> Module:
+        """Remove the last layer (Keras's ``Sequential.pop``) and return it; the output is traced again."""
+        if not self.layers:
+            raise TypeError(f"Sequential '{self.name}': there are no layers to pop.")
+        layer = self.layers.pop()
+        if self.input is not None:
+            out = self.input
+            for remaining in self.layers:
+                out = remaining(out)
+            self.output = out
+        return layer
 
     def build(self, input_shape: Any) -> None:
         """Trace the layers on a symbolic input of per-sample ``input_shape`` (Keras's batch form

@@ -57,7 +57,9 @@ class IncompatibleKeys(NamedTuple):
 def _own_members(module: "Module") -> Iterator[tuple[str, Any]]:
     """(relative name, object) for each Parameter and Module reachable from the module's public
     attributes through lists, tuples and dicts (not through other Modules). Iterative, in order."""
-    stack = [(k, v) for k, v in reversed(list(vars(module).items())) if not k.startswith("_")]
+    attributes = [*getattr(module, "_added_weights", {}).items(),   # Keras's add_weight, by weight name
+                  *((k, v) for k, v in vars(module).items() if not k.startswith("_"))]
+    stack = list(reversed(attributes))
     seen_containers: set[int] = set()
     while stack:
         name, value = stack.pop()

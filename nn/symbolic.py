@@ -2,8 +2,9 @@
 first axis (the batch) is None, and the layer call that produces it.
 
 Calling a layer on symbolic tensors records the call and works out the output shape by running the
-layer once on a batch of one zero sample (in eval mode, without recording gradients); that run
-also builds lazy layers, so a functional model owns all its weights as soon as it is defined.
+layer once on a batch of one zero sample, given as Tensors (in eval mode, without recording
+gradients; a Keras ``Layer`` that defines ``compute_output_shape`` is not run); that run also
+builds lazy layers, so a functional model owns all its weights as soon as it is defined.
 """
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def call_symbolic(layer: "Module", x: Any, **kwargs: Any) -> SymbolicTensor:
         if not isinstance(p, SymbolicTensor):
             raise TypeError(f"{type(layer).__name__} '{layer.name}': input {i} is a {type(p).__name__}; a layer "
                             f"called on symbolic tensors (from nn.Input) takes only symbolic tensors.")
-    dummies = [np.zeros((1,) + p.shape[1:], dtype=p.dtype) for p in parents]
+    dummies = [tg.tensor(np.zeros((1,) + p.shape[1:], dtype=p.dtype)) for p in parents]
     modes = [(m, m.training) for m in layer.modules()]
     layer.eval()
     try:
@@ -67,9 +68,20 @@ def call_symbolic(layer: "Module", x: Any, **kwargs: Any) -> SymbolicTensor:
     if not isinstance(out, tg.Tensor):
         raise TypeError(f"{type(layer).__name__} '{layer.name}': forward returned a {type(out).__name__}; "
                         f"the functional API needs layers that return one Tensor.")
-    result = SymbolicTensor((None,) + out.shape[1:], out.dtype, layer, parents, multi, kwargs)
+    return record_symbolic(layer, x, (None,) + out.shape[1:], out.dtype, kwargs)
+
+
+def record_symbolic(layer: "Module", x: Any, shape: tuple, dtype: Any, kwargs: dict) -> SymbolicTensor:
+    """The symbolic output of ``layer(x)`` with a known ``shape``; the layer remembers its first
+    ``input``/``output`` and its shapes (Keras's ``layer.input``, ``layer.output_shape``)."""
+    multi = not isinstance(x, SymbolicTensor)
+    parents = tuple(x) if multi else (x,)
+    result = SymbolicTensor(tuple(shape), dtype, layer, parents, multi, kwargs)
     layer.input_shape = [p.shape for p in parents] if multi else parents[0].shape
     layer.output_shape = result.shape
+    if getattr(layer, "input", None) is None:
+        layer.input = list(parents) if multi else parents[0]
+        layer.output = result
     return result
 
 

@@ -200,10 +200,14 @@ class TrainingMixin:
         return totals.logs()
 
     def _batch_loss(self, pred: tg.Tensor, y: np.ndarray, weights: np.ndarray | None) -> tg.Tensor:
-        """The compiled loss of one batch; weighted: Σ wᵢ lᵢ / n (Keras divides by the batch size)."""
+        """The compiled loss of one batch; weighted: Σ wᵢ lᵢ / n (Keras divides by the batch size);
+        plus ``model.losses`` (regularizers, add_loss), as Keras adds them."""
         if weights is None:
-            return self.loss(pred, y)
-        return (self._per_sample_loss(pred, y) * weights).sum() / len(y)
+            loss = self.loss(pred, y)
+        else:
+            loss = (self._per_sample_loss(pred, y) * weights).sum() / len(y)
+        added = self.losses
+        return loss + sum(added) if added else loss
 
     # ------------------------------------------------------------------ evaluate / predict
     def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: int = 1,

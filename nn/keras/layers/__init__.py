@@ -1,7 +1,7 @@
-"""``keras.layers``: nn's layers under their Keras names (``Layer`` is nn.Module, the base of all)."""
+"""``keras.layers``: nn's layers under their Keras names (``Layer``: nn.Layer, Keras's subclassing protocol on nn.Module)."""
 from nn.activations import ELU, Activation, LeakyReLU, ReLU, Softmax
 from nn.layers import Concatenate, Dense, Dropout, Flatten, Input, InputLayer, concatenate
-from nn.module import Module as Layer
+from nn.layer import Layer
 
 from . import core, merge
 
