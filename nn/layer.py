@@ -161,7 +161,7 @@ class Layer(Module):
             kwargs["training"] = self.training
         out = self.call(inputs, *args, **kwargs)
         if self.activity_regularizer is not None:
-            self._call_losses.append(self.activity_regularizer(out))
+            self._call_losses.append(activity_loss(self.activity_regularizer, out))
         return out
 
     def _call_symbolic(self, x: Any, **kwargs: Any) -> SymbolicTensor:
@@ -253,6 +253,11 @@ def _weights_with_trainability(root: Module) -> Iterator[tuple[Parameter, bool]]
         yield p, (id(owner.get(id(p))) not in frozen and getattr(p, "trainable", True) and p.requires_grad)
 
 
+def activity_loss(regularizer: Any, output: Tensor) -> Tensor:
+    """The penalty on a layer's output divided by the batch size, as Keras 2 does ("batch-agnostic")."""
+    return regularizer(output) / (output.shape[0] if output.ndim else 1)
+
+
 def collect_losses(root: Module) -> list[Tensor]:
     """``root``'s and its sub-layers' added losses of the latest call, then the weight penalties
     (``kernel_regularizer``, ``add_weight(regularizer=)``) computed on the current weights."""
@@ -268,4 +273,4 @@ def collect_losses(root: Module) -> list[Tensor]:
     return call_losses + penalties
 
 
-__all__ = ["Layer", "collect_losses"]
+__all__ = ["Layer", "activity_loss", "collect_losses"]

@@ -11,7 +11,7 @@ from tensorgrad import Tensor, as_tensor
 from tensorgrad import random as tg_random
 
 from . import activations, init, regularizers
-from .layer import collect_losses
+from .layer import activity_loss, collect_losses
 from .module import Module, shape_tuple, unique_name
 from .parameter import Parameter
 from .symbolic import SymbolicTensor
@@ -29,11 +29,26 @@ class InputLayer(Module):
         return as_tensor(x, self.dtype)
 
 
-def Input(shape: Any, name: str | None = None, dtype: Any = np.float32) -> SymbolicTensor:  # noqa: N802 - Keras name
-    """A symbolic input of per-sample ``shape`` (batch axis excluded): ``nn.Input(shape=(64,))``."""
+def Input(shape: Any = None, batch_size: int | None = None, name: str | None = None,  # noqa: N802 - Keras name
+          dtype: Any = np.float32, batch_shape: Any = None, **kwargs: Any) -> SymbolicTensor:
+    """A symbolic input of per-sample ``shape`` (batch axis excluded): ``nn.Input(shape=(64,))``;
+    Keras 3's ``batch_shape=(None, 64)`` too. ``batch_size`` is recorded in the shape (Keras's
+    ``(32, 64)``); batches of any size still run, as nothing here depends on it."""
+    unsupported = {k: v for k, v in kwargs.items() if v not in (None, False)}
+    if unsupported:
+        raise TypeError(f"Input: {sorted(unsupported)} not supported (sparse, ragged and tensor inputs need "
+                        f"TensorFlow); give shape=, batch_size=, name=, dtype=.")
+    if batch_shape is not None:
+        if shape is not None:
+            raise ValueError("Input: give shape= or batch_shape=, not both.")
+        batch_size, shape = batch_shape[0], tuple(batch_shape)[1:]
+    if shape is None:
+        raise ValueError("Input: shape= is required, e.g. Input(shape=(784,)).")
     layer = InputLayer(shape, dtype, name=name)
-    out = SymbolicTensor((None,) + layer.shape, layer.dtype, layer)
+    batch = None if batch_size is None else int(batch_size)
+    out = SymbolicTensor((batch,) + layer.shape, layer.dtype, layer)
     layer.output_shape = out.shape
+    layer.batch_size = batch
     return out
 
 
@@ -103,7 +118,7 @@ class Dense(Module):
         out = tg.linear(x, weight, bias, activation=activation)
         out = out if fused is not False else self.activation(out)   # fused: one node f(x @ W + b)
         if self.activity_regularizer is not None:
-            self._call_losses = [self.activity_regularizer(out)]
+            self._call_losses = [activity_loss(self.activity_regularizer, out)]
         return out
 
     @property

@@ -68,7 +68,7 @@ def call_symbolic(layer: "Module", x: Any, **kwargs: Any) -> SymbolicTensor:
     if not isinstance(out, tg.Tensor):
         raise TypeError(f"{type(layer).__name__} '{layer.name}': forward returned a {type(out).__name__}; "
                         f"the functional API needs layers that return one Tensor.")
-    return record_symbolic(layer, x, (None,) + out.shape[1:], out.dtype, kwargs)
+    return record_symbolic(layer, x, parents[0].shape[:1] + out.shape[1:], out.dtype, kwargs)
 
 
 def record_symbolic(layer: "Module", x: Any, shape: tuple, dtype: Any, kwargs: dict) -> SymbolicTensor:

@@ -187,11 +187,12 @@ def test_activity_regularizer_and_add_loss_follow_the_latest_call():
             self.add_loss(tg.mean(x) * 0.0 + 3.0)
             return x
 
+    # Keras 2 divides the activity penalty by the batch size (base_layer: "batch-agnostic")
     layer = Penalised(activity_regularizer=keras.regularizers.l1(1.0))
     layer(np.array([[1.0, -2.0]]))
     assert [v.item() for v in layer.losses] == pytest.approx([3.0, 3.0])
-    layer(np.array([[1.0, -4.0]]))
-    assert [v.item() for v in layer.losses] == pytest.approx([3.0, 5.0])   # replaced, not appended
+    layer(np.array([[1.0, -4.0], [1.0, 0.0]]))
+    assert [v.item() for v in layer.losses] == pytest.approx([3.0, 6.0 / 2])   # replaced, not appended
 
 
 def test_fit_minimises_the_loss_plus_the_penalty():
