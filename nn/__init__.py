@@ -24,7 +24,17 @@ from .symbolic import SymbolicTensor
 from .utils import to_categorical
 from .keras.version import __version__
 
+from . import random
+from .tensor_api import (GradientTape, Variable, abs, argmax, argmin, cast, clip_by_value, concat, constant,  # noqa: A004
+                         convert_to_tensor, exp, expand_dims, fill, float16, float32, float64, int8, int16, int32,
+                         int64, log, matmul, maximum, minimum, one_hot, ones, ones_like, pow, reduce_max, reduce_mean,
+                         reduce_min, reduce_std, reduce_sum, reduce_variance, reshape, shape, sqrt, square, squeeze,
+                         stack, transpose, uint8, where, zeros, zeros_like)
+
 from . import keras  # last: nn.keras re-exports the modules above (`import nn as tf; tf.keras...`)
+from .keras import version  # tf.version.VERSION
+
+globals()["bool"] = tensor_api.bool_   # tf.bool (set this way so this file's own bool() stays the builtin)
 
 __all__ = [
     "__version__", "keras", "activations", "callbacks", "data", "datasets", "init", "losses", "metrics", "utils",
@@ -35,4 +45,10 @@ __all__ = [
     "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
     "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
     "Model", "Sequential", "SymbolicTensor", "save", "load_state", "plot_history",
+    # TensorFlow's tensor functions, for `import nn as tf` (nn.tensor_api)
+    "random", "version", "GradientTape", "Variable", "constant", "convert_to_tensor", "zeros", "ones", "fill",
+    "zeros_like", "ones_like", "one_hot", "cast", "matmul", "reduce_sum", "reduce_mean", "reduce_max",
+    "reduce_min", "reduce_variance", "reduce_std", "square", "sqrt", "exp", "log", "abs", "pow", "maximum",
+    "minimum", "clip_by_value", "reshape", "transpose", "concat", "stack", "expand_dims", "squeeze", "argmax",
+    "argmin", "where", "shape", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
 ]

@@ -147,3 +147,15 @@ class DataLoader:
 
 
 __all__ = ["DataLoader"]
+
+
+_TF_DATA = {"Dataset", "AUTOTUNE", "experimental", "Options", "TFRecordDataset", "TextLineDataset"}
+
+
+def __getattr__(name: str) -> Any:
+    """``tf.data.*`` under ``import nn as tf`` is out of scope: say so and name the replacement."""
+    if name in _TF_DATA:
+        raise NotImplementedError(
+            f"tf.data.{name} is not supported by nn (no tf.data pipelines). Pass numpy arrays to model.fit(x, y, "
+            f"batch_size=..., shuffle=True), or batch them with nn.DataLoader(x, y, batch_size=32, shuffle=True).")
+    raise AttributeError(f"module 'nn.data' has no attribute '{name}'")

@@ -1,6 +1,7 @@
-"""``keras.utils``: ``to_categorical`` (nn.utils); ``np_utils`` is its old module path (seed 002)."""
-from nn.utils import to_categorical
+"""``keras.utils``: ``to_categorical``, ``normalize``, ``pad_sequences``, ``set_random_seed`` (nn.utils);
+``np_utils`` is to_categorical's old module path."""
+from nn.utils import normalize, pad_sequences, set_random_seed, to_categorical
 
 from . import np_utils
 
-__all__ = ["to_categorical", "np_utils"]
+__all__ = ["to_categorical", "normalize", "pad_sequences", "set_random_seed", "np_utils"]
