@@ -151,8 +151,9 @@ class Layer(Module):
         inputs = _to_tensors(inputs, self.dtype)
         if not self.built:
             self.built = True            # first, so a build that calls the layer does not recurse
+            self._build_input_shape = _shapes(inputs)
             try:
-                self.build(_shapes(inputs))
+                self.build(self._build_input_shape)
             except BaseException:
                 self.built = False
                 raise

@@ -7,10 +7,12 @@ its layers are its direct sub-modules.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from . import saving
 from .layer import Layer
 from .layers import Input
 from .module import _CONCRETE, Module
@@ -87,8 +89,40 @@ class Model(TrainingMixin, Layer):
         ``call`` once on a zero sample of that shape."""
         if self._graph is None and type(self).call is not Layer.call and not self.built:
             self.built = True
+            self._build_input_shape = tuple(input_shape)
             self._traced_output_shape(tuple(input_shape))
         self.built = True
+
+    # ------------------------------------------------------------------ saving (nn.saving)
+    def get_config(self) -> dict[str, Any]:
+        """Sequential: its layers' configs; functional: its layers and calls; subclassed: Layer's
+        (override it, returning the constructor arguments, to save a subclassed model)."""
+        if isinstance(self, Sequential) or self._graph is not None:
+            return saving.model_config(self)
+        return super().get_config()
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: dict | None = None) -> "Model":
+        """A new model (fresh weights) from :meth:`get_config`'s dict."""
+        if "layers" in config:
+            return saving.model_from_config(config, custom_objects, cls)
+        return cls(**config)
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The architecture as JSON (no weights); ``keras.models.model_from_json`` rebuilds it."""
+        return json.dumps(saving.to_json_dict(self), **kwargs)
+
+    def save(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
+        """Architecture, weights and compile settings in one zip file (``.keras``), written atomically."""
+        saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
+        """The weights alone (safetensors; npz for a '.npz' name), written atomically."""
+        saving.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath: Any, skip_mismatch: bool = False, **kwargs: Any) -> None:
+        """Weights from save_weights, nn.save or a .keras file; all or nothing."""
+        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
     def __getattr__(self, name: str) -> Any:
         # reached only for missing attributes: a subclassed model's ``layers`` are its sub-modules

@@ -14,8 +14,8 @@ from nn.layers import Input
 from nn.models import Model, Sequential
 
 from . import (activations, backend, callbacks, datasets, layers, losses, metrics, models, ops, optimizers,
-               regularizers, utils)
+               regularizers, saving, utils)
 from .version import __version__
 
 __all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "datasets", "initializers",
-           "layers", "losses", "metrics", "models", "ops", "optimizers", "regularizers", "utils", "__version__"]
+           "layers", "losses", "metrics", "models", "ops", "optimizers", "regularizers", "saving", "utils", "__version__"]
