@@ -14,6 +14,7 @@ layer defines it, else from running ``call`` once on a batch of one zero sample 
 from __future__ import annotations
 
 import inspect
+import weakref
 from typing import Any, Iterator
 
 import numpy as np
@@ -26,6 +27,9 @@ from .module import Module, _own_members
 from .parameter import Parameter
 from .symbolic import SymbolicTensor, call_symbolic, is_symbolic, record_symbolic
 
+# Modules that can add to ``losses`` (a regularizer, an add_loss call): while there are none, collecting
+# the losses of a model (every training batch) costs one check instead of a walk over its modules.
+_LOSS_SOURCES: "weakref.WeakSet[Module]" = weakref.WeakSet()
 _LAYER_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "dynamic", "autocast")
 
 
@@ -48,6 +52,8 @@ class Layer(Module):
         self.trainable = bool(trainable)
         self.dtype = np.dtype(getattr(dtype, "name", dtype) or np.float32)
         self.activity_regularizer = regularizers.get(kwargs.get("activity_regularizer"))
+        if self.activity_regularizer is not None:
+            register_loss_source(self)
         self.built = False
         self._added_weights: dict[str, Parameter] = {}
         self._weight_regularizers: list[tuple[Parameter, Any]] = []
@@ -103,11 +109,13 @@ class Layer(Module):
         reg = regularizers.get(regularizer)
         if reg is not None:
             self._weight_regularizers.append((weight, reg))
+            register_loss_source(self)
         return weight
 
     def add_loss(self, loss: Any) -> None:
         """Add a scalar (a Tensor from this call's inputs, or a zero-argument callable) to ``losses``;
         fit adds ``losses`` to the compiled loss. Losses from a call are replaced by the next call."""
+        register_loss_source(self)
         self._call_losses.append(loss)
 
     @property
@@ -259,9 +267,16 @@ def activity_loss(regularizer: Any, output: Tensor) -> Tensor:
     return regularizer(output) / (output.shape[0] if output.ndim else 1)
 
 
+def register_loss_source(module: Module) -> None:
+    """Note that ``module`` may add to ``losses`` (see _LOSS_SOURCES)."""
+    _LOSS_SOURCES.add(module)
+
+
 def collect_losses(root: Module) -> list[Tensor]:
     """``root``'s and its sub-layers' added losses of the latest call, then the weight penalties
     (``kernel_regularizer``, ``add_weight(regularizer=)``) computed on the current weights."""
+    if not _LOSS_SOURCES:
+        return []
     call_losses: list[Tensor] = []
     penalties: list[Tensor] = []
     for module in root.modules():
@@ -274,4 +289,4 @@ def collect_losses(root: Module) -> list[Tensor]:
     return call_losses + penalties
 
 
-__all__ = ["Layer", "activity_loss", "collect_losses"]
+__all__ = ["Layer", "activity_loss", "collect_losses", "register_loss_source"]

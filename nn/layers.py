@@ -11,7 +11,7 @@ from tensorgrad import Tensor, as_tensor
 from tensorgrad import random as tg_random
 
 from . import activations, init, regularizers
-from .layer import activity_loss, collect_losses
+from .layer import activity_loss, collect_losses, register_loss_source
 from .module import Module, shape_tuple, unique_name
 from .parameter import Parameter
 from .symbolic import SymbolicTensor
@@ -91,6 +91,8 @@ class Dense(Module):
         self._weight_regularizers = [(w, r) for w, r in ((self.weight, self.kernel_regularizer),
                                                          (self.bias, self.bias_regularizer)) if r is not None]
         self._call_losses: list[Tensor] = []
+        if self._weight_regularizers or self.activity_regularizer is not None:
+            register_loss_source(self)
         if self._declared_input_shape is not None:
             self.build(self._declared_input_shape[-1])
 
