@@ -78,11 +78,6 @@ class Layer(Module):
             config["batch_input_shape"] = (None, *self._declared_input_shape)
         return config
 
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "Layer":
-        """A new layer of this class from :meth:`get_config`'s dict (``cls(**config)``, as Keras)."""
-        return cls(**config)
-
     def add_weight(self, name: str | None = None, shape: Any = (), dtype: Any = None, initializer: Any = None,
                    regularizer: Any = None, trainable: bool = True, constraint: Any = None, **kwargs: Any) -> Parameter:
         """A new weight of ``shape`` filled by ``initializer`` (Keras's default: glorot_uniform for floats,
@@ -118,26 +113,7 @@ class Layer(Module):
         register_loss_source(self)
         self._call_losses.append(loss)
 
-    @property
-    def losses(self) -> list[Tensor]:
-        """The added losses of the latest call and the weight penalties, of this layer and every
-        sub-layer, as scalar Tensors (recomputed from the current weights, so differentiable)."""
-        return collect_losses(self)
-
-    # ------------------------------------------------------------------ weights
-    @property
-    def weights(self) -> list[Parameter]:
-        """Every weight: the trainable ones, then the non-trainable ones (Keras's order)."""
-        return self.trainable_weights + self.non_trainable_weights
-
-    @property
-    def trainable_weights(self) -> list[Parameter]:
-        return [p for p, trainable in _weights_with_trainability(self) if trainable]
-
-    @property
-    def non_trainable_weights(self) -> list[Parameter]:
-        return [p for p, trainable in _weights_with_trainability(self) if not trainable]
-
+    # ------------------------------------------------------------------ weights (Module: weights, trainable_weights)
     @property
     def trainable_variables(self) -> list[Parameter]:
         return self.trainable_weights
@@ -247,6 +223,11 @@ def _shapes(x: Any) -> Any:
     return tuple(x.shape)
 
 
+def weights_by_trainability(root: Module, trainable: bool) -> list[Parameter]:
+    """The weights under ``root`` that are (or are not) trainable, in parameter order."""
+    return [p for p, t in _weights_with_trainability(root) if t is trainable]
+
+
 def _weights_with_trainability(root: Module) -> Iterator[tuple[Parameter, bool]]:
     """(weight, trainable) for every weight under ``root``: a weight is trainable when it requires grad,
     was not made with trainable=False, and no layer above it (itself included) has ``trainable = False``."""
@@ -259,7 +240,7 @@ def _weights_with_trainability(root: Module) -> Iterator[tuple[Parameter, bool]]
             if isinstance(p, Parameter):
                 owner.setdefault(id(p), module)
     for p in root.parameters():
-        yield p, (id(owner.get(id(p))) not in frozen and getattr(p, "trainable", True) and p.requires_grad)
+        yield p, bool(id(owner.get(id(p))) not in frozen and getattr(p, "trainable", True) and p.requires_grad)
 
 
 def activity_loss(regularizer: Any, output: Tensor) -> Tensor:
@@ -289,4 +270,4 @@ def collect_losses(root: Module) -> list[Tensor]:
     return call_losses + penalties
 
 
-__all__ = ["Layer", "activity_loss", "collect_losses", "register_loss_source"]
+__all__ = ["Layer", "activity_loss", "collect_losses", "register_loss_source", "weights_by_trainability"]

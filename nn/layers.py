@@ -11,7 +11,7 @@ from tensorgrad import Tensor, as_tensor
 from tensorgrad import random as tg_random
 
 from . import activations, init, regularizers
-from .layer import activity_loss, collect_losses, register_loss_source
+from .layer import activity_loss, register_loss_source
 from .module import Module, shape_tuple, unique_name
 from .parameter import Parameter
 from .symbolic import SymbolicTensor
@@ -127,25 +127,6 @@ class Dense(Module):
     def kernel(self) -> Parameter:
         """Keras's name for ``weight`` (shape (in, units))."""
         return self.weight
-
-    @property
-    def trainable_weights(self) -> list[Parameter]:
-        return [p for p in (self.weight, self.bias) if p is not None and p.requires_grad
-                and getattr(self, "trainable", True)]
-
-    @property
-    def non_trainable_weights(self) -> list[Parameter]:
-        trainable = {id(p) for p in self.trainable_weights}
-        return [p for p in (self.weight, self.bias) if p is not None and id(p) not in trainable]
-
-    @property
-    def weights(self) -> list[Parameter]:
-        return self.trainable_weights + self.non_trainable_weights
-
-    @property
-    def losses(self) -> list[Tensor]:
-        """The activity penalty of the latest call, then the weight penalties (Keras's ``layer.losses``)."""
-        return collect_losses(self)
 
     def __repr__(self) -> str:
         act = "linear" if self.activation is None else getattr(self.activation, "__name__", repr(self.activation))

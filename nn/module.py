@@ -246,6 +246,38 @@ class Module:
                              f"({', '.join(names)}), got {len(weights)}.")
         self.load_state_dict(dict(zip(names, weights)))
 
+    # ------------------------------------------------------------------ Keras's layer protocol (nn.layer)
+    @property
+    def weights(self) -> list[Parameter]:
+        """Keras's ``layer.weights``: the trainable weights, then the non-trainable ones."""
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def trainable_weights(self) -> list[Parameter]:
+        from .layer import weights_by_trainability
+        return weights_by_trainability(self, True)
+
+    @property
+    def non_trainable_weights(self) -> list[Parameter]:
+        from .layer import weights_by_trainability
+        return weights_by_trainability(self, False)
+
+    @property
+    def losses(self) -> list[Tensor]:
+        """Keras's ``layer.losses``: added losses of the latest call and weight penalties (scalar Tensors)."""
+        from .layer import collect_losses
+        return collect_losses(self)
+
+    def get_config(self) -> dict[str, Any]:
+        """Keras's ``get_config``: the constructor arguments (nn.saving knows nn's own layers)."""
+        from .saving import builtin_config
+        return builtin_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> "Module":
+        """A new layer from :meth:`get_config`'s dict (``cls(**config)``, as Keras)."""
+        return cls(**config)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
 

@@ -102,8 +102,8 @@ def _reg(reg: Any) -> Any:
     return regularizers.serialize(reg)
 
 
-def _nn_config(layer: Module) -> dict[str, Any]:
-    """The constructor arguments of nn's own (PyTorch-style) layers, in Keras's spelling."""
+def builtin_config(layer: Module) -> dict[str, Any]:
+    """The constructor arguments of nn's own layers (``Module.get_config``), in Keras's spelling."""
     from .activations import ELU, Activation, LeakyReLU, ReLU, Softmax
     from .layers import Concatenate, Dense, Dropout, Flatten, InputLayer
     base: dict[str, Any] = {"name": layer.name}
@@ -111,7 +111,7 @@ def _nn_config(layer: Module) -> dict[str, Any]:
         base["input_shape"] = list(layer._declared_input_shape)
     if isinstance(layer, Dense):
         return {**base, "units": layer.units, "dtype": layer.dtype.name,
-                "activation": _function_name(layer.activation, activations._BY_NAME, "activation"),
+                "activation": _function_name(layer.activation, activations._BY_NAME, "activation") or "linear",
                 "use_bias": layer.bias is not None,
                 "kernel_initializer": _function_name(layer.kernel_initializer, init._BY_NAME, "initializer"),
                 "bias_initializer": _function_name(layer.bias_initializer, init._BY_NAME, "initializer"),
@@ -120,7 +120,7 @@ def _nn_config(layer: Module) -> dict[str, Any]:
     if isinstance(layer, Dropout):
         return {**base, "rate": layer.rate, "seed": layer.seed}
     if isinstance(layer, Activation):
-        return {**base, "activation": _function_name(layer.activation, activations._BY_NAME, "activation")}
+        return {**base, "activation": _function_name(layer.activation, activations._BY_NAME, "activation") or "linear"}
     if isinstance(layer, Concatenate):
         return {**base, "axis": layer.axis}
     if isinstance(layer, InputLayer):
@@ -141,7 +141,7 @@ def _nn_config(layer: Module) -> dict[str, Any]:
 
 def layer_config(layer: Module) -> dict[str, Any]:
     """``{"class_name", "registered_name", "config"}`` for one layer (a nested model included)."""
-    config = layer.get_config() if hasattr(layer, "get_config") else _nn_config(layer)
+    config = layer.get_config()
     cls = type(layer)
     return {"class_name": cls.__name__, "registered_name": _own_registration(cls),
             "config": _jsonable(config, f"{cls.__name__} '{layer.name}'")}

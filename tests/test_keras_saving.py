@@ -139,6 +139,17 @@ def test_get_config_from_config_to_json_and_clone_have_fresh_weights():
     assert config["units"] == 3 and config["activation"] == "relu" and config["kernel_initializer"] == "glorot_uniform"
 
 
+def test_every_layer_has_keras_weights_and_config():
+    keras.backend.clear_session()
+    model = keras.Sequential([layers.Dense(3, input_shape=(2,)), layers.Dropout(0.1), layers.Flatten()])
+    dense, dropout, flatten = model.layers
+    assert [w.shape for w in dense.weights] == [(2, 3), (3,)] and dropout.weights == [] == flatten.trainable_weights
+    assert dense.get_config()["activation"] == "linear" and dropout.get_config() == {"name": "dropout", "rate": 0.1,
+                                                                                      "seed": None}
+    copy = layers.Dense.from_config(dense.get_config())
+    assert copy.units == 3 and copy.kernel.shape == (2, 3) and copy.name == dense.name
+
+
 def _config(layer):
     from nn.saving import layer_config
     return layer_config(layer)["config"]
