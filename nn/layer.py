@@ -9,7 +9,8 @@
 ``forward`` runs ``build`` (first call only), then ``call``; numpy inputs arrive as Tensors. On a
 symbolic input (``keras.Input``) the output shape comes from ``compute_output_shape`` when the
 layer defines it, else from running ``call`` once on a batch of one zero sample (nn.symbolic).
-``training`` is the module's mode, as for every nn layer: fit sets True, evaluate/predict False.
+``training`` is the layer's mode: None (the call's default) until something sets it, as for a Keras
+layer called on its own; ``fit`` (``model.train()``) sets True, ``evaluate``/``predict`` (``eval()``) False.
 """
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ class Layer(Module):
     ``input_shape``/``input_dim``/``batch_input_shape``, ``activity_regularizer``), ``build``,
     ``call``, ``add_weight``, ``add_loss``, ``losses``, ``weights``, ``get_config``."""
 
+    _initial_training: bool | None = None   # a Keras layer called alone is neither training nor not
+
     def __init__(self, trainable: bool = True, name: str | None = None, dtype: Any = None, **kwargs: Any) -> None:
         unknown = [k for k in kwargs if k not in (*_LAYER_KWARGS, "activity_regularizer")]
         if unknown:
@@ -49,6 +52,7 @@ class Layer(Module):
         if input_shape is None and kwargs.get("batch_input_shape") is not None:
             input_shape = tuple(kwargs["batch_input_shape"])[1:]
         super().__init__(name=name, input_shape=input_shape)
+        self.training = self._initial_training
         self.trainable = bool(trainable)
         self.dtype = np.dtype(getattr(dtype, "name", dtype) or np.float32)
         self.activity_regularizer = regularizers.get(kwargs.get("activity_regularizer"))
@@ -142,7 +146,7 @@ class Layer(Module):
                 self.built = False
                 raise
         self._call_losses = []
-        if "training" not in kwargs and self._call_takes("training"):
+        if "training" not in kwargs and self.training is not None and self._call_takes("training"):
             kwargs["training"] = self.training
         out = self.call(inputs, *args, **kwargs)
         if self.activity_regularizer is not None:

@@ -27,6 +27,7 @@ class Model(TrainingMixin, Layer):
     not copied. ``input``/``output`` are the symbolic ends (lists when there are several)."""
 
     __call__ = Module.__call__   # a model on symbolic input is traced (nn.symbolic), built or not
+    _initial_training = True     # a model starts in training mode, as every nn (PyTorch) module
 
     def __init__(self, inputs: Any = None, outputs: Any = None, name: str | None = None, **kwargs: Any) -> None:
         super().__init__(name=name, **kwargs)

@@ -99,8 +99,11 @@ def test_merge_in_the_functional_api_has_gradients():
 def test_gaussian_noise_only_in_training():
     noise = layers.GaussianNoise(0.5, seed=1)
     x = np.zeros((2000, 5), dtype=np.float32)
-    out = noise(x).data
+    np.testing.assert_array_equal(noise(x).data, x)     # called alone: inference, as Keras
+    out = noise(x, training=True).data
     assert abs(out.std() - 0.5) < 0.02 and abs(out.mean()) < 0.02
+    noise.train()
+    assert noise(x).data.std() > 0.4                   # in a model that fit put in training mode
     noise.eval()
     np.testing.assert_array_equal(noise(x).data, x)
 

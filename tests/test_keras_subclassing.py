@@ -52,7 +52,10 @@ def test_build_runs_once_with_the_input_shape_and_weights_are_found():
 def test_training_is_passed_only_when_call_takes_it():
     layer = Noisy()
     layer(np.zeros((1, 2)))
-    assert layer.seen is True                         # nn's mode: training after construction
+    assert layer.seen is None                         # Keras: a layer called alone gets call's default
+    layer.train()
+    layer(np.zeros((1, 2)))
+    assert layer.seen is True
     layer.eval()
     layer(np.zeros((1, 2)))
     assert layer.seen is False
@@ -206,3 +209,40 @@ def test_fit_minimises_the_loss_plus_the_penalty():
     assert w == pytest.approx(2 / (1 + lam), abs=1e-4)
     assert history.history["loss"][-1] == pytest.approx((w - 2) ** 2 + lam * w ** 2, abs=1e-4)
     assert model.evaluate(np.ones((4, 1)), 2 * np.ones((4, 1)), verbose=0) == pytest.approx(2.0, abs=1e-3)
+
+
+def test_fit_passes_training_true_and_predict_false():
+    seen = []
+
+    class Record(keras.layers.Layer):
+        def call(self, x, training=None):
+            seen.append(training)
+            return x
+
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,)), Record()])
+    model.compile(optimizer="sgd", loss="mse")
+    seen.clear()
+    model.fit(np.ones((4, 2)), np.ones((4, 1)), batch_size=4, epochs=1, verbose=0)
+    assert seen == [True]
+    seen.clear()
+    model.predict(np.ones((4, 2)))
+    model.evaluate(np.ones((4, 2)), np.ones((4, 1)), verbose=0)
+    assert seen == [False, False]
+
+
+def test_variable_methods_on_weights():
+    class Count(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.total = self.add_weight(shape=(2,), initializer="zeros", trainable=False)
+
+        def call(self, x):
+            self.total.assign_add(tg.sum(x, axis=0))     # the keras-io guide's ComputeSum
+            return self.total
+
+    layer = Count()
+    layer(np.ones((2, 2)))
+    np.testing.assert_array_equal(layer(np.ones((2, 2))).data, [4.0, 4.0])
+    layer.total.assign([1.0, 2.0])
+    layer.total.assign_sub(1.0)
+    np.testing.assert_array_equal(layer.total.data, [0.0, 1.0])
