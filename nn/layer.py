@@ -14,6 +14,7 @@ layer called on its own; ``fit`` (``model.train()``) sets True, ``evaluate``/``p
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import weakref
 from typing import Any, Iterator
@@ -174,14 +175,10 @@ class Layer(Module):
         return (tuple(shapes[0])[0], *out.shape[1:])
 
     def _call_takes(self, name: str) -> bool:
-        params = inspect.signature(self.call).parameters
-        return name in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+        return name in _call_signature(type(self))[0]
 
     def _single_input_call(self) -> bool:
-        params = list(inspect.signature(self.call).parameters.values())
-        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-                      and p.default is p.empty]
-        return len(positional) == 1 and not any(p.kind is p.VAR_POSITIONAL for p in params)
+        return _call_signature(type(self))[1]
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of ``weights`` (trainable first, as Keras)."""
@@ -196,6 +193,23 @@ class Layer(Module):
             raise ValueError(f"set_weights: {type(self).__name__} '{self.name}' has {len(order)} weight arrays "
                              f"({', '.join(order)}), got {len(weights)}.")
         self.load_state_dict(dict(zip(order, weights)), strict=False)
+
+
+@functools.lru_cache(maxsize=None)
+def _call_signature(cls: type) -> tuple[frozenset[str] | Any, bool]:
+    """(the keyword names ``cls.call`` accepts — everything when it takes ``**kwargs`` —, whether it takes
+    exactly one required positional input), once per class: inspecting costs more than a small layer's call."""
+    params = list(inspect.signature(cls.call).parameters.values())[1:]    # without self
+    names: Any = frozenset(p.name for p in params)
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        names = _Everything()
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
+    return names, len(positional) == 1 and not any(p.kind is p.VAR_POSITIONAL for p in params)
+
+
+class _Everything:
+    def __contains__(self, name: object) -> bool:
+        return True
 
 
 def _fresh(name: str, taken: dict[str, Any]) -> str:
