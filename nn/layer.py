@@ -35,7 +35,18 @@ _LOSS_SOURCES: "weakref.WeakSet[Module]" = weakref.WeakSet()
 _LAYER_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "dynamic", "autocast")
 
 
-class Layer(Module):
+class _LayerType(type):
+    """Every nn layer is a Keras layer: ``isinstance(nn.Dense(1), keras.layers.Layer)`` holds, as Keras
+    programs check, though nn's own layers are written the PyTorch way on nn.Module."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Module) if cls is Layer else super().__instancecheck__(obj)
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        return issubclass(sub, Module) if cls is Layer else super().__subclasscheck__(sub)
+
+
+class Layer(Module, metaclass=_LayerType):
     """Keras's ``Layer``: ``__init__(trainable=True, name=None, dtype=None, **kwargs)`` (kwargs:
     ``input_shape``/``input_dim``/``batch_input_shape``, ``activity_regularizer``), ``build``,
     ``call``, ``add_weight``, ``add_loss``, ``losses``, ``weights``, ``get_config``."""

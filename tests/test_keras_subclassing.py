@@ -246,3 +246,9 @@ def test_variable_methods_on_weights():
     layer.total.assign([1.0, 2.0])
     layer.total.assign_sub(1.0)
     np.testing.assert_array_equal(layer.total.data, [0.0, 1.0])
+
+
+def test_every_nn_layer_is_a_keras_layer():
+    assert isinstance(keras.layers.Dense(1), keras.layers.Layer) and issubclass(nn.Dropout, keras.layers.Layer)
+    assert isinstance(Linear(2), keras.layers.Layer) and not isinstance(Linear(2), Noisy)
+    assert not isinstance(np.zeros(1), keras.layers.Layer)
