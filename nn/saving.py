@@ -55,7 +55,8 @@ def _builtin_classes() -> dict[str, Any]:
     from .keras import layers as keras_layers
     from .models import Model, Sequential
     table = {n: c for n, c in vars(keras_layers).items() if isinstance(c, type) and issubclass(c, Module)}
-    table.update({"Sequential": Sequential, "Functional": Model, "Model": Model})
+    from .symbolic_ops import TFOpLambda
+    table.update({"Sequential": Sequential, "Functional": Model, "Model": Model, "TFOpLambda": TFOpLambda})
     return table
 
 
@@ -253,7 +254,9 @@ def model_from_config(config: dict[str, Any], custom_objects: dict | None = None
                 outputs[(name, 0)] = Input(shape=tuple(c["shape"]), name=name, dtype=c["dtype"],
                                            batch_size=c.get("batch_size"))
                 continue
-            layer = made.get(name) or made.setdefault(name, _layer_from_config(entry, custom_objects))
+            if name not in made:
+                made[name] = _layer_from_config(entry, custom_objects)
+            layer = made[name]
             args = [outputs[tuple(ref)] for ref in node["inbound"]]
             index = sum(1 for key in outputs if key[0] == name)
             outputs[(name, index)] = layer(args if node["multi"] else args[0], **node["kwargs"])

@@ -37,6 +37,47 @@ class SymbolicTensor:
     def name(self) -> str:
         return self.layer.name
 
+    # arithmetic on symbolic tensors records a layer (nn.symbolic_ops), as Keras's KerasTensor does
+    def _op(self, name: str, *args: Any) -> "SymbolicTensor":
+        from . import symbolic_ops
+        return symbolic_ops.apply_symbolic(getattr(symbolic_ops, name), args, {})
+
+    def __add__(self, other: Any) -> "SymbolicTensor":
+        return self._op("add", self, other)
+
+    def __radd__(self, other: Any) -> "SymbolicTensor":
+        return self._op("add", other, self)
+
+    def __sub__(self, other: Any) -> "SymbolicTensor":
+        return self._op("subtract", self, other)
+
+    def __rsub__(self, other: Any) -> "SymbolicTensor":
+        return self._op("subtract", other, self)
+
+    def __mul__(self, other: Any) -> "SymbolicTensor":
+        return self._op("multiply", self, other)
+
+    def __rmul__(self, other: Any) -> "SymbolicTensor":
+        return self._op("multiply", other, self)
+
+    def __truediv__(self, other: Any) -> "SymbolicTensor":
+        return self._op("divide", self, other)
+
+    def __rtruediv__(self, other: Any) -> "SymbolicTensor":
+        return self._op("divide", other, self)
+
+    def __pow__(self, other: Any) -> "SymbolicTensor":
+        return self._op("power", self, other)
+
+    def __matmul__(self, other: Any) -> "SymbolicTensor":
+        return self._op("matmul", self, other)
+
+    def __neg__(self) -> "SymbolicTensor":
+        return self._op("negative", self)
+
+    def __getitem__(self, key: Any) -> "SymbolicTensor":
+        return self._op("getitem", self, key)
+
     def __repr__(self) -> str:
         return f"<SymbolicTensor shape={self.shape} dtype={self.dtype} (created by layer '{self.layer.name}')>"
 

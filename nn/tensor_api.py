@@ -318,3 +318,8 @@ __all__ = [
     "int_shape", "ndim", "epsilon", "set_epsilon", "floatx", "random_normal", "random_uniform", "set_seed",
     "GradientTape", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool_",
 ]
+
+
+from .symbolic_ops import wrap_namespace as _wrap_namespace  # noqa: E402 - after the definitions it wraps
+
+_wrap_namespace(globals(), __all__)   # on keras.Input-derived tensors each function records a layer

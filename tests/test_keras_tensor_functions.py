@@ -126,3 +126,27 @@ def test_keras_initializer_names_in_add_weight():
     layer = L()
     layer(np.zeros((1, 1)))
     assert abs(layer.w.data.std() - 0.05) < 0.005            # Keras's RandomNormal stddev 0.05
+
+
+def test_tensor_functions_and_operators_on_symbolic_tensors_become_layers(tmp_path):
+    # Keras 2 wraps tf functions called on KerasTensors in TFOpLambda layers; so does nn
+    inp = keras.Input(shape=(4,))
+    h = keras.layers.Dense(4)(inp)
+    x = tf.reduce_mean(h * 2.0 + inp, axis=1, keepdims=True)
+    z = keras.ops.concatenate([K.square(x) - 1.0, inp[:, :2]], axis=1)
+    model = keras.Model(inp, z)
+    assert z.shape == (None, 3)
+    a = np.random.default_rng(1).random((3, 4)).astype(np.float32)
+    dense = model.layers[1]
+    xx = ((a @ dense.kernel.data + dense.bias.data) * 2 + a).mean(axis=1, keepdims=True)
+    np.testing.assert_allclose(model.predict(a), np.concatenate([xx ** 2 - 1, a[:, :2]], 1), atol=1e-6)
+    model.save(tmp_path / "ops.keras")
+    np.testing.assert_array_equal(keras.models.load_model(tmp_path / "ops.keras").predict(a), model.predict(a))
+    model(a).sum().backward()
+    assert dense.kernel.grad is not None
+
+
+def test_a_saved_op_must_be_one_of_ours():
+    from nn.symbolic_ops import TFOpLambda
+    with pytest.raises(ValueError, match="refusing"):
+        TFOpLambda("os:system", args=["echo"])

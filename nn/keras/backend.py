@@ -95,3 +95,8 @@ __all__ = ["clear_session", "sum", "mean", "max", "min", "var", "std", "square",
            "clip", "argmax", "one_hot", "cast", "constant", "variable", "zeros", "ones", "zeros_like",
            "ones_like", "get_value", "eval", "set_value", "shape", "int_shape", "ndim", "epsilon", "set_epsilon",
            "floatx", "random_normal", "random_uniform", "relu", "sigmoid", "softmax", "softplus", "tanh"]
+
+
+from nn.symbolic_ops import wrap_namespace as _wrap_namespace  # noqa: E402 - after the definitions it wraps
+
+_wrap_namespace(globals(), __all__)   # on keras.Input-derived tensors each function records a layer

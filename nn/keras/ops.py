@@ -139,3 +139,8 @@ __all__ = ["add", "subtract", "multiply", "divide", "negative", "power", "matmul
            "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "one_hot", "cast", "shape", "ndim",
            "convert_to_tensor", "convert_to_numpy", "relu", "sigmoid", "softmax", "log_softmax", "softplus",
            "tanh"]
+
+
+from nn.symbolic_ops import wrap_namespace as _wrap_namespace  # noqa: E402 - after the definitions it wraps
+
+_wrap_namespace(globals(), __all__)   # on keras.Input-derived tensors each function records a layer
