@@ -118,7 +118,8 @@ class Rescaling(Layer):
 class Normalization(Layer):
     """(x − mean) / max(√variance, ε) per feature of ``axis`` (Keras's formula, ε = 1e-7); with
     ``invert=True`` the inverse, mean + x · max(√variance, ε). ``adapt(data)`` sets mean and the
-    population variance from data; both are non-trainable weights, so they are saved with the model."""
+    population variance from data; they and the sample ``count`` are non-trainable weights (Keras's three),
+so they are saved with the model."""
 
     def __init__(self, axis: int | Sequence[int] | None = -1, mean: Any = None, variance: Any = None,
                  invert: bool = False, **kwargs: Any) -> None:
@@ -142,6 +143,8 @@ class Normalization(Layer):
         shape = tuple(int(input_shape[a]) for a in kept)
         self.mean = self.add_weight(name="mean", shape=shape, initializer="zeros", trainable=False)
         self.variance = self.add_weight(name="variance", shape=shape, initializer="ones", trainable=False)
+        # a float: the optimizers compile binds take only floating weights (Keras keeps an int64)
+        self.count = self.add_weight(name="count", shape=(), initializer="zeros", trainable=False)
         self.broadcast_shape = tuple(int(input_shape[a]) if a in kept else 1 for a in range(rank))
         if self.init_mean is not None:
             self.mean.load(np.broadcast_to(np.asarray(self.init_mean, dtype=self.dtype), shape))
@@ -159,6 +162,7 @@ class Normalization(Layer):
         reduce = tuple(a for a in range(array.ndim) if a not in kept)
         self.mean.load(array.mean(axis=reduce).reshape(self.mean.shape))
         self.variance.load(array.var(axis=reduce).reshape(self.variance.shape))
+        self.count.load(array.size // max(self.mean.size, 1))
 
     def call(self, inputs: Tensor) -> Tensor:
         mean = self.mean.reshape(self.broadcast_shape)

@@ -30,7 +30,8 @@ def test_normalization_adapt_uses_the_population_variance_and_keras_formula():
     np.testing.assert_allclose(norm.mean.data, [2.5, 4.0, 5.5])
     np.testing.assert_allclose(norm.variance.data, [2.25, 4.0, 6.25])
     np.testing.assert_allclose(norm(X).data, [[-1, -1, -1], [1, 1, 1]], rtol=1e-6)
-    assert norm.trainable_weights == [] and len(norm.non_trainable_weights) == 2
+    assert norm.trainable_weights == [] and len(norm.non_trainable_weights) == 3    # mean, variance, count
+    assert norm.count.data == 2 and norm.count_params() == 3 + 3 + 1               # as Keras's summary counts
 
 
 def test_normalization_given_mean_variance_and_invert_round_trip():
@@ -127,3 +128,20 @@ def test_input_batch_size_and_sequential_layers():
     assert isinstance(popped, layers.Dense) and model.output.shape == (None, 2) and len(model.layers) == 2
     assert model.layers[0].kernel is model.layers[0].weight and model.layers[0].bias.shape == (4,)
     assert model(X).shape == (2, 2)
+
+
+def test_normalization_state_survives_fit_and_save(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.random((64, 3)) * 10
+    norm = layers.Normalization()
+    norm.adapt(x)
+    mean, var = norm.mean.data.copy(), norm.variance.data.copy()
+    model = keras.Sequential([norm, layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, x.sum(axis=1, keepdims=True), epochs=2, verbose=0)
+    np.testing.assert_array_equal(norm.mean.data, mean)        # non-trainable: fit leaves it
+    np.testing.assert_array_equal(norm.variance.data, var)
+    model.save(tmp_path / "n.keras")
+    loaded = keras.models.load_model(tmp_path / "n.keras")
+    np.testing.assert_array_equal(loaded.layers[0].mean.data, mean)
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
