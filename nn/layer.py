@@ -53,6 +53,20 @@ class Layer(Module, metaclass=_LayerType):
 
     _initial_training: bool | None = None   # a Keras layer called alone is neither training nor not
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass's ``build`` marks the layer built when it returns, as Keras's does, so calling
+        ``layer.build(shape)`` by hand is not followed by a second build (new weights) on the first call."""
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_marks_built", False):
+            @functools.wraps(build)
+            def marked_build(self: "Layer", input_shape: Any = None, *args: Any, **kw: Any) -> Any:
+                result = build(self, input_shape, *args, **kw)
+                self.built = True
+                return result
+            marked_build._marks_built = True
+            cls.build = marked_build
+
     def __init__(self, trainable: bool = True, name: str | None = None, dtype: Any = None, **kwargs: Any) -> None:
         unknown = [k for k in kwargs if k not in (*_LAYER_KWARGS, "activity_regularizer")]
         if unknown:

@@ -252,3 +252,12 @@ def test_every_nn_layer_is_a_keras_layer():
     assert isinstance(keras.layers.Dense(1), keras.layers.Layer) and issubclass(nn.Dropout, keras.layers.Layer)
     assert isinstance(Linear(2), keras.layers.Layer) and not isinstance(Linear(2), Noisy)
     assert not isinstance(np.zeros(1), keras.layers.Layer)
+
+
+def test_building_by_hand_is_not_repeated_by_the_first_call():
+    layer = Linear(3)
+    layer.build((None, 2))
+    assert layer.built
+    w = layer.w
+    layer(np.ones((1, 2)))
+    assert layer.w is w and [n for n, _ in layer.named_parameters()] == ["w", "b"]
