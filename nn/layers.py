@@ -18,12 +18,26 @@ from .symbolic import SymbolicTensor
 
 
 class InputLayer(Module):
-    """The source of a functional model: casts what it is fed to its dtype (as Keras's Input)."""
+    """The source of a functional model: casts what it is fed to its dtype (as Keras's Input). Keras 2's
+    ``InputLayer(input_shape=(4,))`` as a Sequential's first layer fixes the input shape too."""
 
-    def __init__(self, shape: Any, dtype: Any = np.float32, name: str | None = None) -> None:
+    def __init__(self, shape: Any = None, dtype: Any = np.float32, name: str | None = None, input_shape: Any = None,
+                 batch_size: int | None = None, batch_input_shape: Any = None) -> None:
         super().__init__(name=name if name is not None else unique_name("input"))
+        if batch_input_shape is not None:
+            batch_size, input_shape = batch_input_shape[0], tuple(batch_input_shape)[1:]
+        shape = shape if shape is not None else input_shape
+        if shape is None:
+            raise ValueError("InputLayer: give shape= (or Keras 2's input_shape=), e.g. InputLayer(shape=(4,)).")
         self.shape = shape_tuple(shape, "Input(shape=...)")
-        self.dtype = np.dtype(dtype)
+        self.dtype = np.dtype(dtype if dtype is not None else np.float32)
+        self.batch_size = None if batch_size is None else int(batch_size)
+
+    def symbolic_output(self) -> SymbolicTensor:
+        """The symbolic tensor this input layer produces (what ``nn.Input`` returns)."""
+        out = SymbolicTensor((self.batch_size,) + self.shape, self.dtype, self)
+        self.output_shape = out.shape
+        return out
 
     def forward(self, x: Any) -> Tensor:
         return as_tensor(x, self.dtype)
@@ -44,12 +58,7 @@ def Input(shape: Any = None, batch_size: int | None = None, name: str | None = N
         batch_size, shape = batch_shape[0], tuple(batch_shape)[1:]
     if shape is None:
         raise ValueError("Input: shape= is required, e.g. Input(shape=(784,)).")
-    layer = InputLayer(shape, dtype, name=name)
-    batch = None if batch_size is None else int(batch_size)
-    out = SymbolicTensor((batch,) + layer.shape, layer.dtype, layer)
-    layer.output_shape = out.shape
-    layer.batch_size = batch
-    return out
+    return InputLayer(shape, dtype, name=name, batch_size=batch_size).symbolic_output()
 
 
 # activations the fused linear op computes itself (softmax and sigmoid stay separate nodes: the

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import saving
 from .layer import Layer
-from .layers import Input
+from .layers import Input, InputLayer
 from .module import _CONCRETE, Module
 from .summary import format_summary
 from .symbolic import SymbolicTensor, graph_order
@@ -179,6 +179,8 @@ class Sequential(Model):
                 raise ValueError(f"Sequential '{self.name}': an nn.Input can only come first.")
             self.input = self.output = layer
             return
+        if isinstance(layer, InputLayer):        # Keras 2's Sequential([InputLayer(input_shape=(4,)), ...])
+            return self.add(layer.symbolic_output())
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential.add: expected a layer (nn.Module), got {type(layer).__name__}.")
         _check_unique_names([*self.layers, layer], self.name)

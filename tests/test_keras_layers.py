@@ -145,3 +145,11 @@ def test_normalization_state_survives_fit_and_save(tmp_path):
     loaded = keras.models.load_model(tmp_path / "n.keras")
     np.testing.assert_array_equal(loaded.layers[0].mean.data, mean)
     np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+
+
+def test_keras2_input_layer_starts_a_sequential():
+    model = keras.Sequential([layers.InputLayer(input_shape=(3,)), layers.Dense(2)])
+    assert model.output.shape == (None, 2) and model.count_params() == 8
+    assert model(X).shape == (2, 2)
+    with pytest.raises(ValueError, match="shape="):
+        layers.InputLayer()
