@@ -17,6 +17,8 @@ float16, float32, float64 = np.float16, np.float32, np.float64
 int8, int16, int32, int64, uint8 = np.int8, np.int16, np.int32, np.int64, np.uint8
 bool_ = np.bool_
 _EPSILON = [1e-7]
+# TensorFlow's dtypes for Python numbers: float32 and int32 (numpy would say float64 and int64)
+_PYTHON_DEFAULTS = {np.dtype(np.float64): np.dtype(np.float32), np.dtype(np.int64): np.dtype(np.int32)}
 
 
 def _dtype(dtype: Any, default: Any = np.float32) -> np.dtype:
@@ -36,11 +38,11 @@ def _shape(shape: Any) -> tuple[int, ...]:
 
 # ------------------------------------------------------------------------------------ making tensors
 def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None = None) -> Tensor:
-    """A new tensor holding ``value`` (a Python float becomes float32, as TensorFlow); with ``shape``,
+    """A new tensor holding ``value`` (Python floats become float32 and ints int32, as TensorFlow); with ``shape``,
     a scalar is filled in and a list of the right size reshaped."""
     array = np.asarray(_data(value))
-    if dtype is None and array.dtype == np.float64 and not isinstance(value, (np.ndarray, Tensor)):
-        dtype = np.float32
+    if dtype is None and not isinstance(value, (np.ndarray, Tensor)):
+        dtype = _PYTHON_DEFAULTS.get(array.dtype, array.dtype)
     array = array.astype(_dtype(dtype, array.dtype))
     if shape is not None:
         shape = _shape(shape)
@@ -95,8 +97,8 @@ def Variable(initial_value: Any, trainable: bool = True, name: str | None = None
     """``tf.Variable``: an nn.Parameter (a Tensor that requires grad when trainable)."""
     from .parameter import Parameter
     array = np.asarray(_data(initial_value))
-    if dtype is None and array.dtype == np.float64 and not isinstance(initial_value, (np.ndarray, Tensor)):
-        dtype = np.float32
+    if dtype is None and not isinstance(initial_value, (np.ndarray, Tensor)):
+        dtype = _PYTHON_DEFAULTS.get(array.dtype, array.dtype)
     return Parameter(array.astype(_dtype(dtype, array.dtype)), requires_grad=bool(trainable))
 
 

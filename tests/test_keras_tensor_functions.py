@@ -16,7 +16,7 @@ A = np.array([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]])
 def test_tf_factories_and_dtypes():
     c = tf.constant([[1.0, 2.0]])
     assert c.dtype == np.float32 and c.shape == (1, 2)              # a Python float list is float32, as TF
-    assert tf.constant(0, shape=(2, 3)).shape == (2, 3)
+    assert tf.constant(0, shape=(2, 3)).shape == (2, 3) and tf.constant([1, 2]).dtype == np.int32   # TF's int32
     assert tf.constant(A).dtype == np.float64                        # a numpy array keeps its dtype
     assert tf.zeros((2, 2)).dtype == np.float32 and tf.ones([3]).data.tolist() == [1, 1, 1]
     np.testing.assert_array_equal(tf.fill([2, 2], 7.0).data, np.full((2, 2), 7.0))
