@@ -11,8 +11,9 @@ STAMP  := $(VENV)/.installed
 demo: deps
 	$(PY) -m demos.fashion_mnist
 
+# The unit tests, then the notebooks (notebooks/*.ipynb, each executed in a fresh kernel by nbmake).
 test: deps
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --nbmake --nbmake-timeout=300
 
 # Timings of tensorgrad beside hand-written numpy (and PyTorch when installed: pip install torch==2.13.0);
 # writes benchmarks/RESULTS.md. A few minutes.

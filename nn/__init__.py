@@ -7,22 +7,26 @@ of the lecture notes (Dense, Sequential, summary, get_weights, functional Model)
     >>> model.count_params()
     266610
 """
-from . import activations, callbacks, data, datasets, init, losses, metrics, regularizers, utils
+from . import activations, callbacks, data, datasets, functional, init, losses, metrics, regularizers, transforms, utils
 from .callbacks import History
 from .data import DataLoader
-from .activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
-from .layers import Concatenate, Dense, Dropout, Flatten, Input, InputLayer, Linear, Maxout, concatenate
+from .activations import (ELU, GELU, Activation, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, ReLU, ReLU6, Sigmoid,
+                          SiLU, Softmax, Softmin, Softplus, Step, Tanh)
+from .containers import ModuleDict, ModuleList
+from .layers import (Concatenate, Dense, Dropout, Flatten, Identity, Input, InputLayer, Linear, Maxout, Unflatten,
+                     concatenate)
 from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, CategoricalCrossentropy, CrossEntropyLoss,
-                     HuberLoss, L1Loss, MSELoss, NLLLoss, SparseCategoricalCrossentropy)
+                     HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss, SparseCategoricalCrossentropy)
 from .layer import Layer
 from .models import Model, Sequential
-from .module import Module, clear_session
+from .module import Module, RemovableHandle, clear_session
 from .parameter import Parameter
 from .plotting import plot_history
 from .serialization import load_state, save
 from .symbolic import SymbolicTensor
 from .utils import to_categorical
 from .keras.version import __version__
+from . import onnx  # after models: nn.onnx.export reads Sequential and Model graphs (onnx itself loads lazily)
 
 from . import random
 from .tensor_api import (GradientTape, Variable, abs, argmax, argmin, cast, clip_by_value, concat, constant,  # noqa: A004
@@ -37,12 +41,15 @@ from .keras import version  # tf.version.VERSION
 globals()["bool"] = tensor_api.bool_   # tf.bool (set this way so this file's own bool() stays the builtin)
 
 __all__ = [
-    "__version__", "keras", "activations", "callbacks", "data", "datasets", "init", "losses", "metrics", "utils",
-    "DataLoader", "History", "to_categorical",
-    "Module", "Layer", "Parameter", "clear_session", "regularizers",
-    "Dense", "Linear", "Flatten", "Dropout", "Concatenate", "concatenate", "Maxout", "Input", "InputLayer",
-    "Activation", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax",
-    "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
+    "__version__", "keras", "onnx", "activations", "callbacks", "data", "datasets", "functional", "init", "losses", "transforms",
+    "metrics", "utils", "DataLoader", "History", "to_categorical",
+    "Module", "Layer", "ModuleList", "ModuleDict", "RemovableHandle", "Parameter", "clear_session",
+    "regularizers",
+    "Dense", "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Concatenate", "concatenate", "Maxout",
+    "Input", "InputLayer",
+    "Activation", "Sigmoid", "Tanh", "ReLU", "ReLU6", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax", "LogSoftmax",
+    "Softmin", "LogSigmoid", "GELU", "SiLU", "Hardtanh",
+    "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
     "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
     "Model", "Sequential", "SymbolicTensor", "save", "load_state", "plot_history",
     # TensorFlow's tensor functions, for `import nn as tf` (nn.tensor_api)

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 import tensorgrad as tg
 
+from . import functional as F
 from .module import Module
 
 _BY_NAME: dict[str, Callable[[Any], tg.Tensor] | None] = {
@@ -41,7 +42,17 @@ class Tanh(Module):
 
 
 class ReLU(Module):
-    """max(0, z)."""
+    """max(0, z). (``inplace`` is accepted for PyTorch code; the output is always a new tensor.)"""
+
+    def __init__(self, inplace: bool = False, name: str | None = None, input_shape: Any = None) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        if not isinstance(inplace, bool):
+            raise TypeError(f"ReLU: the first argument is PyTorch's inplace (a bool), got {inplace!r}; Keras's "
+                            f"ReLU(max_value) is not supported here: clip the output (x.clip(0, {inplace!r})).")
+        self.inplace = inplace
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
     def forward(self, x: Any) -> tg.Tensor:
         return tg.relu(x)
@@ -57,6 +68,9 @@ class LeakyReLU(Module):
     def forward(self, x: Any) -> tg.Tensor:
         return tg.leaky_relu(x, self.negative_slope)
 
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
 
 class ELU(Module):
     """z for z > 0, else alpha·(e^z - 1)."""
@@ -68,12 +82,23 @@ class ELU(Module):
     def forward(self, x: Any) -> tg.Tensor:
         return tg.elu(x, self.alpha)
 
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
 
 class Softplus(Module):
-    """log(1 + e^z)."""
+    """log(1 + e^(beta·z)) / beta (see F.softplus)."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0, name: str | None = None,
+                 input_shape: Any = None) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        self.beta, self.threshold = float(beta), float(threshold)
 
     def forward(self, x: Any) -> tg.Tensor:
-        return tg.softplus(x)
+        return F.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta:g}, threshold={self.threshold:g}"
 
 
 class Step(Module):
@@ -84,14 +109,102 @@ class Step(Module):
 
 
 class Softmax(Module):
-    """e^z / Σ e^z along ``axis``."""
+    """e^z / Σ e^z along an axis: PyTorch's ``Softmax(dim=1)`` or Keras's ``Softmax(axis=-1)`` (the
+    default when neither is given: the last axis)."""
 
-    def __init__(self, axis: int = -1, name: str | None = None, input_shape: Any = None) -> None:
+    def __init__(self, axis: int | None = None, name: str | None = None, input_shape: Any = None, *,
+                 dim: int | None = None) -> None:
         super().__init__(name=name, input_shape=input_shape)
-        self.axis = int(axis)
+        if axis is not None and dim is not None and axis != dim:
+            raise ValueError(f"Softmax: give dim= (PyTorch) or axis= (Keras), not both ({dim} and {axis}).")
+        self.dim = dim if dim is not None else axis
+        self.axis = -1 if self.dim is None else int(self.dim)
 
     def forward(self, x: Any) -> tg.Tensor:
         return tg.softmax(x, self.axis)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Module):
+    """z - log Σ e^z along ``dim`` (PyTorch's; the last axis when not given)."""
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return tg.log_softmax(x, -1 if self.dim is None else int(self.dim))
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Softmin(Module):
+    """softmax(-z) along ``dim`` (PyTorch's)."""
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return tg.softmax(-tg.as_tensor(x), -1 if self.dim is None else int(self.dim))
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSigmoid(Module):
+    """log sigmoid(z) = -softplus(-z)."""
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return F.logsigmoid(x)
+
+
+class GELU(Module):
+    """x·Φ(x) (``approximate='tanh'``: the tanh approximation); needs tensorgrad's gelu op (F.gelu)."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return F.gelu(x, approximate=self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class SiLU(Module):
+    """x·sigmoid(x); needs tensorgrad's silu op (F.silu)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return F.silu(x)
+
+
+class Hardtanh(Module):
+    """min(max(z, min_val), max_val); needs tensorgrad's hardtanh op (F.hardtanh)."""
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.min_val, self.max_val = float(min_val), float(max_val)
+
+    def forward(self, x: Any) -> tg.Tensor:
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+    def extra_repr(self) -> str:
+        return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class ReLU6(Hardtanh):
+    """min(max(0, z), 6)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0)
 
 
 class Activation(Module):

@@ -6,6 +6,8 @@ the ``path=`` argument (when given, the only place looked in), ``$TENSORGRAD_DAT
 ``~/.cache/tensorgrad/<name>/``, an OS package's install directory (Debian's
 ``dataset-fashion-mnist``), and finally a download into the cache verified by SHA-256.
 ``breast_cancer()`` and ``iris()`` come from scikit-learn; ``xor()`` is the four points of seed 003.
+``FashionMNIST(root, train=True, transform=None)`` and ``MNIST(...)`` are the same images as PyTorch
+(torchvision) datasets, for ``DataLoader``.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import numpy as np
 
 from tensorgrad.files import write_atomic
 from tensorgrad.serialization import MAX_DEFLATE_RATIO
+from tensorgrad.utils.data import Dataset
 
 DATA_ENV = "TENSORGRAD_DATA"
 IDX_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -322,3 +325,61 @@ def xor() -> tuple[np.ndarray, np.ndarray]:
 __all__ = ["fashion_mnist", "mnist", "IdxDataset", "read_idx", "download_file", "default_cache_dir",
            "IdxFormatError", "DatasetNotFoundError", "LabelledData", "breast_cancer", "iris", "xor",
            "DATA_ENV", "IDX_FILES"]
+
+
+# ---------------------------------------------------------------------------------------- as PyTorch datasets
+class _IdxImages(Dataset):
+    """torchvision's image data set: ``ds[i]`` is ``(image, label)``, the image a uint8 (28, 28) array
+    (torchvision's is a PIL image; both become a (1, 28, 28) float Tensor in [0, 1] through
+    ``nn.transforms.ToTensor()``), the label an int; ``transform``/``target_transform`` are applied to
+    them. The files are found as ``load_data`` finds them: ``root`` first (the four .gz files in it, or in
+    torchvision's ``root/<Name>/raw``), then the places ``load_data()`` looks in (downloading only with
+    ``download=True``)."""
+    source: IdxDataset
+    classes: list[str]
+
+    def __init__(self, root: str | os.PathLike[str] | None = None, train: bool = True, transform: Any = None,
+                 target_transform: Any = None, download: bool = False) -> None:
+        self.root, self.train = root, bool(train)
+        self.transform, self.target_transform = transform, target_transform
+        (x_train, y_train), (x_test, y_test) = self._load(download)
+        self.data, labels = (x_train, y_train) if self.train else (x_test, y_test)
+        self.targets = labels.astype(np.int64)
+        self.class_to_idx = {name: i for i, name in enumerate(self.classes)}
+
+    def _load(self, download: bool) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        if self.root is not None:
+            root = Path(self.root).expanduser()
+            for directory in (root, root / type(self).__name__ / "raw", root / self.source.name):
+                if all((directory / f).is_file() for f in IDX_FILES):
+                    return self.source.load_data(path=directory)
+        return self.source.load_data(download=download)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, index: int) -> tuple[Any, Any]:
+        image, target = self.data[index], int(self.targets[index])
+        if self.transform is not None:
+            image = self.transform(image)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return image, target
+
+    def __repr__(self) -> str:
+        split = "Train" if self.train else "Test"
+        return f"Dataset {type(self).__name__}\n    Number of datapoints: {len(self)}\n    Split: {split}"
+
+
+class FashionMNIST(_IdxImages):
+    """Fashion-MNIST as a PyTorch dataset (60,000 train / 10,000 test images of 10 clothing classes)."""
+    source = fashion_mnist
+    classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+               "Ankle boot"]
+
+
+class MNIST(_IdxImages):
+    """MNIST handwritten digits as a PyTorch dataset (60,000 train / 10,000 test images)."""
+    source = mnist
+    classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five", "6 - six", "7 - seven",
+               "8 - eight", "9 - nine"]

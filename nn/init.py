@@ -1,4 +1,5 @@
-"""Weight initializers, Keras's definitions: ``init(shape, rng=None, dtype=float32) -> ndarray``.
+"""Weight initializers. Keras's definitions: ``init(shape, rng=None, dtype=float32) -> ndarray``;
+PyTorch's in-place ones (``kaiming_uniform_(tensor)``...) at the end of this file.
 
 Each takes a numpy Generator; without one they draw from tensorgrad's global generator, which
 ``tensorgrad.manual_seed`` reseeds (so runs are reproducible). For a kernel of
@@ -9,11 +10,14 @@ rescaled so the variance is still Var (Keras's convention; PyTorch's xavier_norm
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import numpy as np
 
+from tensorgrad import Tensor
 from tensorgrad import random as tg_random
+from tensorgrad.autograd import increment_version
 
 Initializer = Callable[..., np.ndarray]
 
@@ -133,3 +137,150 @@ def get(identifier: str | Initializer) -> Initializer:
         return _BY_NAME[identifier]
     raise ValueError(f"initializer {identifier!r} is unknown; use one of {sorted(_BY_NAME)} or a callable "
                      f"(shape, rng, dtype) -> ndarray such as nn.init.constant(0.1).")
+
+
+# --------------------------------------------------------------------------- PyTorch's in-place initializers
+# ``nn.init.kaiming_uniform_(tensor, ...)``: fill a Tensor in place (no gradient recorded) and return it.
+# PyTorch's fan convention: a weight (out, in, *kernel) has fan_in = in·k and fan_out = out·k
+# (Keras's kernels above are (in, out)); random draws come from ``generator`` (a numpy Generator),
+# else from tensorgrad's global generator, which ``tensorgrad.manual_seed`` reseeds.
+
+_LINEAR_GAINS = ("linear", "identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                 "conv_transpose3d", "sigmoid")
+
+
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
+    """PyTorch's recommended gain: 1 for linear/conv/sigmoid, 5/3 for tanh, √2 for relu,
+    √(2 / (1 + slope²)) for leaky_relu (slope ``param``, default 0.01), 3/4 for selu."""
+    if nonlinearity in _LINEAR_GAINS:
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            slope = 0.01
+        elif isinstance(param, (int, float)) and not isinstance(param, bool):
+            slope = float(param)
+        else:
+            raise ValueError(f"calculate_gain: negative_slope {param!r} is not a valid number.")
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}; use one of "
+                     f"{[*_LINEAR_GAINS, 'tanh', 'relu', 'leaky_relu', 'selu']}.")
+
+
+def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
+    """PyTorch's fans of a weight (out, in, *receptive): (in·r, out·r), r = the receptive field size."""
+    shape = _tensor_arg(tensor, "fan computation").shape
+    if len(shape) < 2:
+        raise ValueError(f"Fan in and fan out can not be computed for a tensor with fewer than 2 dimensions "
+                         f"(shape {shape}); initialise a bias with uniform_/zeros_ instead.")
+    receptive = int(np.prod(shape[2:])) if len(shape) > 2 else 1
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def _tensor_arg(tensor: Any, who: str) -> Tensor:
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"nn.init {who}: expects a tensorgrad Tensor (e.g. layer.weight), got "
+                        f"{type(tensor).__name__}.")
+    return tensor
+
+
+def _fill(tensor: Tensor, values: Any, who: str) -> Tensor:
+    """Copy ``values`` into ``tensor`` in place, as a change the autograd version counter sees."""
+    tensor = _tensor_arg(tensor, who)
+    tensor.data[...] = values
+    increment_version(tensor)
+    return tensor
+
+
+def _generator(generator: np.random.Generator | None) -> np.random.Generator:
+    return default_rng() if generator is None else generator
+
+
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
+             generator: np.random.Generator | None = None) -> Tensor:
+    """Fill with draws from U(a, b)."""
+    return _fill(tensor, _generator(generator).uniform(a, b, size=tensor.shape), "uniform_")
+
+
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
+            generator: np.random.Generator | None = None) -> Tensor:
+    """Fill with draws from N(mean, std²)."""
+    return _fill(tensor, _generator(generator).normal(mean, std, size=tensor.shape), "normal_")
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator: np.random.Generator | None = None) -> Tensor:
+    """Fill with draws from N(mean, std²) kept only inside [a, b] (absolute bounds, as PyTorch's)."""
+    if not a < b:
+        raise ValueError(f"trunc_normal_: the bounds must satisfy a < b, got a={a}, b={b}.")
+    rng = _generator(generator)
+    z = rng.normal(mean, std, size=tensor.shape)
+    outside = (z < a) | (z > b)
+    while outside.any():                     # redraw until every sample lies within [a, b]
+        z[outside] = rng.normal(mean, std, size=int(outside.sum()))
+        outside = (z < a) | (z > b)
+    return _fill(tensor, z, "trunc_normal_")
+
+
+def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fill with ``val``."""
+    return _fill(tensor, val, "constant_")
+
+
+def zeros_(tensor: Tensor) -> Tensor:
+    """Fill with 0."""
+    return _fill(tensor, 0, "zeros_")
+
+
+def ones_(tensor: Tensor) -> Tensor:
+    """Fill with 1."""
+    return _fill(tensor, 1, "ones_")
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """The identity matrix (a 2-d tensor; ones on the diagonal)."""
+    if _tensor_arg(tensor, "eye_").ndim != 2:
+        raise ValueError(f"eye_: only 2-d tensors are supported, got shape {tensor.shape}.")
+    return _fill(tensor, np.eye(*tensor.shape), "eye_")
+
+
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: np.random.Generator | None = None) -> Tensor:
+    """U(-a, a), a = gain·√(6 / (fan_in + fan_out)) (Glorot & Bengio, PyTorch's fans)."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: np.random.Generator | None = None) -> Tensor:
+    """N(0, std²), std = gain·√(2 / (fan_in + fan_out)), untruncated (Keras's glorot_normal truncates)."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
+
+
+def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"kaiming init: mode must be 'fan_in' or 'fan_out', got {mode!r}.")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    fan = fan_in if mode == "fan_in" else fan_out
+    if fan == 0:
+        raise ValueError(f"kaiming init: cannot initialise a tensor with {mode} = 0 (shape {tensor.shape}).")
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
+
+def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                     generator: np.random.Generator | None = None) -> Tensor:
+    """U(-bound, bound), bound = gain·√(3 / fan), gain = calculate_gain(nonlinearity, a) (He et al.).
+    nn.Linear uses a = √5, which gives bound = 1/√fan_in."""
+    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                    generator: np.random.Generator | None = None) -> Tensor:
+    """N(0, std²), std = gain / √fan (He et al.)."""
+    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)

@@ -156,6 +156,8 @@ class Layer(Module, metaclass=_LayerType):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if args and not isinstance(args[0], (np.ndarray, Tensor)) and is_symbolic(args[0]):
             return self._call_symbolic(args[0], **kwargs)
+        if self._hooked:
+            return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
     def forward(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:

@@ -1,7 +1,8 @@
-"""Layers: Dense (and its PyTorch spelling Linear), Flatten, Dropout, Concatenate, Maxout, and
-the functional API's Input."""
+"""Layers: Dense (Keras's), Linear (PyTorch's: weight (out, in), PyTorch's initialisation), Identity,
+Flatten, Unflatten, Dropout, Concatenate, Maxout, and the functional API's Input."""
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence
 
 import numpy as np
@@ -11,6 +12,7 @@ from tensorgrad import Tensor, as_tensor
 from tensorgrad import random as tg_random
 
 from . import activations, init, regularizers
+from . import functional as F
 from .layer import activity_loss, register_loss_source
 from .module import Module, shape_tuple, unique_name
 from .parameter import Parameter
@@ -137,25 +139,105 @@ class Dense(Module):
         """Keras's name for ``weight`` (shape (in, units))."""
         return self.weight
 
-    def __repr__(self) -> str:
+    def extra_repr(self) -> str:
         act = "linear" if self.activation is None else getattr(self.activation, "__name__", repr(self.activation))
-        return f"Dense(units={self.units}, activation={act}, name={self.name!r})"
+        return f"units={self.units}, activation={act}, name={self.name!r}"
 
 
-class Linear(Dense):
-    """PyTorch's spelling of Dense: ``Linear(in_features, out_features, bias=True)`` (the same layer;
-    Glorot-uniform weight and zero bias, Keras's initialization, not PyTorch's)."""
+class Linear(Module):
+    """PyTorch's fully connected layer: y = x Wᵀ + b, weight (out_features, in_features), bias
+    (out_features,), both drawn from U(-1/√in_features, 1/√in_features) (kaiming_uniform_ with a = √5,
+    as PyTorch), so a PyTorch state_dict loads as is. One fused node per call (F.linear).
+    ``nn.Dense`` is the Keras spelling: kernel (in, out), Glorot-uniform weight, zero bias."""
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, **kwargs: Any) -> None:
-        super().__init__(out_features, use_bias=bias, input_dim=in_features, **kwargs)
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        for arg, value in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+                raise ValueError(f"Linear: {arg} must be a positive integer, got {value!r}.")
+        super().__init__(input_shape=(int(in_features),))
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.dtype = np.dtype(np.float32 if dtype is None else dtype)
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), self.dtype))
+        self.bias: Parameter | None = Parameter(np.empty(self.out_features, self.dtype)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """PyTorch's initialisation: weight by kaiming_uniform_(a=√5), bias from U(±1/√in_features)."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features)
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input: Any) -> Tensor:
+        if type(input) is not Tensor or input.data.dtype is not self.dtype:   # (the usual case skips the call)
+            input = as_tensor(input, self.dtype)
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder, as PyTorch's; arguments are accepted and ignored);
+    arrays come back as Tensors, as from any layer."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, input: Any) -> Tensor:
+        return input if isinstance(input, Tensor) else as_tensor(input)
 
 
 class Flatten(Module):
-    """(batch, d1, d2, ...) -> (batch, d1·d2·...)."""
+    """Flattens axes ``start_dim``..``end_dim`` into one: (batch, d1, d2, ...) -> (batch, d1·d2·...) by
+    default (PyTorch's ``Flatten(start_dim=1, end_dim=-1)``; Keras's ``Flatten(input_shape=...)`` too)."""
 
-    def forward(self, x: Any) -> Tensor:
-        x = as_tensor(x)
-        return x.reshape((x.shape[0], -1))
+    def __init__(self, start_dim: int = 1, end_dim: int = -1, name: str | None = None, input_shape: Any = None) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        self.start_dim, self.end_dim = int(start_dim), int(end_dim)
+
+    def forward(self, input: Any) -> Tensor:
+        x = as_tensor(input)
+        if x.ndim == 1 and (self.start_dim, self.end_dim) == (1, -1):
+            return x.reshape((x.shape[0], 1))      # Keras's Flatten of a (batch,) input (PyTorch's raises)
+        ndim = max(x.ndim, 1)
+        start, end = self.start_dim % ndim, self.end_dim % ndim
+        if not (-ndim <= self.start_dim < ndim and -ndim <= self.end_dim < ndim) or start > end:
+            raise ValueError(f"Flatten: start_dim={self.start_dim}, end_dim={self.end_dim} do not fit an input of "
+                             f"shape {x.shape} ({x.ndim} axes; start_dim must not come after end_dim).")
+        if x.ndim == 0:
+            return x.reshape((1,))
+        merged = int(np.prod(x.shape[start:end + 1]))   # explicit, so empty batches keep their shape
+        return x.reshape(x.shape[:start] + (merged,) + x.shape[end + 1:])
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Expands axis ``dim`` into ``unflattened_size`` (PyTorch's inverse of Flatten):
+    ``Unflatten(1, (1, 28, 28))`` turns (N, 784) into (N, 1, 28, 28)."""
+
+    def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
+        super().__init__()
+        self.dim = int(dim)
+        self.unflattened_size = tuple(int(d) for d in unflattened_size)
+
+    def forward(self, input: Any) -> Tensor:
+        x = as_tensor(input)
+        sizes = self.unflattened_size
+        known = int(np.prod([d for d in sizes if d != -1]))
+        fits = -x.ndim <= self.dim < x.ndim and (
+            known == x.shape[self.dim] if -1 not in sizes else known > 0 and x.shape[self.dim] % known == 0)
+        if not fits:
+            raise ValueError(f"Unflatten: cannot split axis {self.dim} of an input of shape {x.shape} into "
+                             f"{sizes}; the sizes must multiply to that axis's length.")
+        dim = self.dim % x.ndim
+        return x.reshape(x.shape[:dim] + sizes + x.shape[dim + 1:])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
 class Dropout(Module):
@@ -164,20 +246,26 @@ class Dropout(Module):
     With ``seed`` the masks come from the layer's own generator (reproducible), else from
     ``nn.init``'s default generator."""
 
-    def __init__(self, rate: float, seed: int | None = None, name: str | None = None, input_shape: Any = None) -> None:
+    def __init__(self, rate: float = 0.5, seed: int | None = None, name: str | None = None, input_shape: Any = None,
+                 *, p: float | None = None, inplace: bool = False) -> None:
         super().__init__(name=name, input_shape=input_shape)
+        rate = rate if p is None else p       # PyTorch's spelling: Dropout(p=0.5)
         if not 0 <= rate < 1:
-            raise ValueError(f"Dropout: rate must be in [0, 1), got {rate!r}.")
+            raise ValueError(f"Dropout: rate must be in [0, 1), got {rate!r} (rate is PyTorch's p).")
         self.rate = float(rate)
         self.seed = seed
         self._rng = None if seed is None else tg_random.spawn(seed)
 
+    @property
+    def p(self) -> float:
+        """PyTorch's name for ``rate``."""
+        return self.rate
+
     def forward(self, x: Any) -> Tensor:
-        x = as_tensor(x)
-        if not self.training or self.rate == 0:
-            return x
-        keep = (self._rng or init.default_rng()).random(x.shape) >= self.rate
-        return x * (keep / (1 - self.rate)).astype(x.dtype)
+        return F.dropout(x, self.rate, self.training, generator=self._rng)
+
+    def extra_repr(self) -> str:
+        return f"p={self.rate}, inplace=False"
 
 
 class Concatenate(Module):

@@ -1,8 +1,9 @@
 """Losses, all called ``loss(pred, target)`` — PyTorch's argument order (Keras's loss functions take
 ``(y_true, y_pred)``; not here). ``reduction`` is "mean" (default), "sum" or "none".
 
-PyTorch-style classes (and functions): MSELoss, L1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss,
-CrossEntropyLoss, NLLLoss. Keras's names resolve through :func:`get`: 'mse', 'mae' and 'huber' to
+PyTorch-style classes (and functions, also in nn.functional) with PyTorch's arguments: MSELoss,
+L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss.
+Keras's names resolve through :func:`get`: 'mse', 'mae' and 'huber' to
 the classes above (the numerics agree); the three cross-entropies to Keras-numerics classes:
 
 * PyTorch's BCELoss clamps each log at -100; Keras clips probabilities to [1e-7, 1 - 1e-7] first.
@@ -114,61 +115,186 @@ def _per_sample(elementwise: Tensor) -> Tensor:
 
 
 # --------------------------------------------------------------------------- functions (PyTorch)
-def mse_loss(pred: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """(pred - target)²."""
-    pred = as_tensor(pred)
+# PyTorch's signatures, including the deprecated ``size_average``/``reduce`` pair (mapped as PyTorch does).
+# The target is matched to the input's shape by _target_like: where PyTorch would broadcast (N, 1) against
+# (N,) to (N, N) with a warning, these reshape (the result PyTorch users meant) or refuse.
+def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str, who: str) -> str:
+    """``reduction``, or the one PyTorch derives from the deprecated flags when either is given."""
+    if size_average is None and reduce is None:
+        return _check_reduction(reduction, who)
+    if reduce is False:
+        return "none"
+    return "sum" if size_average is False else "mean"
+
+
+def mse_loss(input: Any, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+             reduction: str = "mean") -> Tensor:
+    """(input - target)²."""
+    reduction = legacy_reduction(size_average, reduce, reduction, "mse_loss")
+    pred = as_tensor(input)
     d = pred - _target_like(pred, target, "mse_loss")
-    return _reduced(d * d, _check_reduction(reduction, "mse_loss"))
+    return _reduced(d * d, reduction)
 
 
-def l1_loss(pred: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """|pred - target| (Keras's mae)."""
-    pred = as_tensor(pred)
-    return _reduced((pred - _target_like(pred, target, "l1_loss")).abs(), _check_reduction(reduction, "l1_loss"))
+def l1_loss(input: Any, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+            reduction: str = "mean") -> Tensor:
+    """|input - target| (Keras's mae)."""
+    reduction = legacy_reduction(size_average, reduce, reduction, "l1_loss")
+    pred = as_tensor(input)
+    return _reduced((pred - _target_like(pred, target, "l1_loss")).abs(), reduction)
 
 
-def huber_loss(pred: Any, target: Any, delta: float = 1.0, reduction: str = "mean") -> Tensor:
-    """½d² where |d| <= delta, else delta·(|d| - ½delta), d = pred - target: MSE near 0, MAE beyond (seed 001)."""
-    if delta <= 0:
-        raise ValueError(f"huber_loss: delta must be positive, got {delta!r}.")
-    pred = as_tensor(pred)
-    d = pred - _target_like(pred, target, "huber_loss")
+def _piecewise_quadratic(pred: Tensor, target: Any, threshold: float, who: str) -> tuple[Tensor, Tensor]:
+    """(½d², |d| - ½threshold) with d = pred - target, and the mask |d| < threshold choosing between them."""
+    d = pred - _target_like(pred, target, who)
     a = d.abs()
-    return _reduced(tg.where(a.data <= delta, 0.5 * d * d, delta * (a - 0.5 * delta)),
-                    _check_reduction(reduction, "huber_loss"))
+    return tg.where(a.data < threshold, 0.5 * d * d, threshold * (a - 0.5 * threshold)), a
 
 
-def binary_cross_entropy(pred: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """-(y log p + (1 - y) log(1 - p)) on probabilities, PyTorch's numerics: each log clamped at -100
+def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """½d² where |d| < delta, else delta·(|d| - ½delta), d = input - target: MSE near 0, MAE beyond (seed 001)."""
+    if not delta > 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta!r}.")
+    reduction = _check_reduction(reduction, "huber_loss")
+    loss, _ = _piecewise_quadratic(as_tensor(input), target, float(delta), "huber_loss")
+    return _reduced(loss, reduction)
+
+
+def smooth_l1_loss(input: Any, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """½d²/beta where |d| < beta, else |d| - ½beta (Huber divided by beta); beta = 0 is the L1 loss."""
+    reduction = legacy_reduction(size_average, reduce, reduction, "smooth_l1_loss")
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta!r}.")
+    if beta == 0:
+        return l1_loss(input, target, reduction=reduction)
+    loss, _ = _piecewise_quadratic(as_tensor(input), target, float(beta), "smooth_l1_loss")
+    return _reduced(loss / beta, reduction)
+
+
+def _constant(weight: Any, like: Tensor) -> Any:
+    """A rescaling weight as data of ``like``'s dtype (a Tensor that requires grad keeps its graph)."""
+    if isinstance(weight, Tensor) and weight.requires_grad:
+        return weight.astype(like.dtype) if weight.dtype != like.dtype else weight
+    return np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=like.dtype)
+
+
+def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_average: bool | None = None,
+                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """-w·(y log p + (1 - y) log(1 - p)) on probabilities, PyTorch's numerics: each log clamped at -100
     (Keras's 'binary_crossentropy' clips p to [1e-7, 1 - 1e-7] instead; see BinaryCrossentropy)."""
-    pred = as_tensor(pred)
+    reduction = legacy_reduction(size_average, reduce, reduction, "binary_cross_entropy")
+    pred = as_tensor(input)
     loss = tg.binary_cross_entropy(pred, _target_like(pred, target, "binary_cross_entropy"))
-    return _reduced(loss, _check_reduction(reduction, "binary_cross_entropy"))
+    return _reduced(loss if weight is None else loss * _constant(weight, pred), reduction)
 
 
-def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """Binary cross-entropy of sigmoid(z), stably: softplus(z) - y·z;  dL/dz = sigmoid(z) - y."""
-    z = as_tensor(logits)
+def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None, size_average: bool | None = None,
+                                     reduce: bool | None = None, reduction: str = "mean",
+                                     pos_weight: Any = None) -> Tensor:
+    """Binary cross-entropy of sigmoid(z), stably: softplus(z) - y·z;  dL/dz = sigmoid(z) - y.
+    With ``pos_weight`` (one per class, last axis) the positive term is scaled:
+    (1 - y)·z + (1 + (pos_weight - 1)·y)·softplus(-z);  ``weight`` rescales each element."""
+    reduction = legacy_reduction(size_average, reduce, reduction, "binary_cross_entropy_with_logits")
+    z = as_tensor(input)
     y = _target_like(z, target, "binary_cross_entropy_with_logits")
-    return _reduced(tg.softplus(z) - y * z, _check_reduction(reduction, "binary_cross_entropy_with_logits"))
+    if pos_weight is None:
+        loss = tg.softplus(z) - y * z
+    else:
+        loss = (1 - y) * z + (1 + (_constant(pos_weight, z) - 1) * y) * tg.softplus(-z)
+    return _reduced(loss if weight is None else loss * _constant(weight, z), reduction)
 
 
-def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """-Σ_c y_c log softmax(z)_c per sample, from logits (classes on the last axis) and integer labels
-    or probability (one-hot) targets; fused: dL/dz = softmax(z) - y. Mean over samples (seed 002)."""
-    z = as_tensor(logits)
-    _check_reduction(reduction, "cross_entropy")
+def _classes_last(input: Tensor, who: str) -> Tensor:
+    """PyTorch's class axis is 1 for (N, C, d1, ...) inputs (0 for a single (C,) sample); the fused ops
+    take classes on the last axis, so (N, C, d1, ...) becomes (N, d1, ..., C)."""
+    if input.ndim == 0:
+        raise ValueError(f"{who}: the input is a scalar; give it a class axis, shape (C,), (N, C) or (N, C, d1, ...).")
+    if input.ndim <= 2:
+        return input
+    return input.transpose((0, *range(2, input.ndim), 1))
+
+
+def _class_weights(weight: Any, classes: int, like: Tensor, who: str) -> np.ndarray:
+    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=like.dtype)
+    if w.shape != (classes,):
+        raise ValueError(f"{who}: weight must hold one value per class, shape ({classes},), got {w.shape}.")
+    return w
+
+
+def _index_targets(target: Any, scores: Tensor, ignore_index: int, who: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """Checked class indices for ``scores`` (classes last) and the mask of kept positions (None: all kept).
+    Positions labelled ``ignore_index`` get label 0 and are masked out."""
+    raw = target if type(target) is np.ndarray else np.asarray(target.data if isinstance(target, Tensor) else target)
+    ignored = raw == ignore_index if raw.dtype.kind in "iuf" else None
+    if ignored is None or not ignored.any():
+        return _labels(raw, scores, who), None
+    return _labels(np.where(ignored, 0, raw), scores, who), ~ignored.reshape(scores.shape[:-1])
+
+
+def _weighted_reduction(loss: Tensor, sample_weight: np.ndarray, reduction: str) -> Tensor:
+    """'mean' is Σ loss / Σ weight over the kept samples (PyTorch's weighted mean; NaN when nothing is kept)."""
+    if reduction != "mean":
+        return _reduced(loss, reduction)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return loss.sum() / np.asarray(sample_weight.sum(), loss.dtype)
+
+
+def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: bool | None = None,
+                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """-Σ_c y_c log softmax(z)_c per sample, from logits (class axis 1, or 0 for a single sample) and
+    class indices or probability targets (the input's shape). Class indices: -w_y log p_y, ``ignore_index``
+    positions skipped, 'mean' divides by Σ w_y; ``label_smoothing`` ε mixes in the uniform target:
+    (1 - ε)·nll + ε/C·Σ_c -w_c log p_c. Without weight/smoothing/ignored labels it is one fused op,
+    dL/dz = softmax(z) - y."""
+    reduction = legacy_reduction(size_average, reduce, reduction, "cross_entropy")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}.")
+    z = _classes_last(as_tensor(input), "cross_entropy")
+    classes = z.shape[-1]
+    w = None if weight is None else _class_weights(weight, classes, z, "cross_entropy")
     shape = target.shape if isinstance(target, (np.ndarray, Tensor)) else np.shape(target)
-    if shape == z.shape:                                      # probabilities (e.g. one-hot rows)
-        return _reduced(tg.softmax_cross_entropy(z, as_tensor(target, z.dtype)), reduction)
-    return _sparse_cross_entropy(z, _labels(target, z, "cross_entropy"), reduction)
+    if shape == as_tensor(input).shape:                       # probabilities (e.g. one-hot rows)
+        y = _classes_last(as_tensor(target, z.dtype), "cross_entropy")
+        if label_smoothing:
+            y = y * (1 - label_smoothing) + label_smoothing / classes
+        if w is None:
+            return _reduced(tg.softmax_cross_entropy(z, y), reduction)
+        return _reduced(-(tg.log_softmax(z) * (y * w)).sum(axis=-1), reduction)
+    labels, kept = _index_targets(target, z, ignore_index, "cross_entropy")
+    if w is None and kept is None and not label_smoothing:
+        return _sparse_cross_entropy(z, labels, reduction)
+    log_p = tg.log_softmax(z)
+    class_w = np.ones(classes, z.dtype) if w is None else w
+    sample_w = class_w[labels] if kept is None else class_w[labels] * kept
+    loss = -(log_p * (_one_hot(labels, classes, z.dtype) * sample_w[..., None])).sum(axis=-1)
+    result = _weighted_reduction(loss, sample_w, reduction)
+    if not label_smoothing:
+        return result
+    smooth = -(log_p * class_w).sum(axis=-1)
+    if kept is not None:
+        smooth = smooth * kept.astype(z.dtype)
+    if reduction == "mean":   # normalised as the nll part: by Σ w_y with weights, else by the kept count
+        smooth_total = smooth.sum() / np.asarray(sample_w.sum() if w is not None else
+                                                 (labels.size if kept is None else kept.sum()), z.dtype)
+    else:
+        smooth_total = _reduced(smooth, reduction)
+    return (1 - label_smoothing) * result + smooth_total * (label_smoothing / classes)
 
 
-def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """-log_probs[label] per sample, for log-probabilities (e.g. log_softmax) and integer labels."""
-    lp = as_tensor(log_probs)
-    y = _one_hot(_labels(target, lp, "nll_loss"), lp.shape[-1], lp.dtype)
-    return _reduced(-(lp * y).sum(axis=-1), _check_reduction(reduction, "nll_loss"))
+def nll_loss(input: Any, target: Any, weight: Any = None, size_average: bool | None = None,
+             ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """-w_y·input[y] per sample, for log-probabilities (e.g. log_softmax, class axis 1) and class indices;
+    ``ignore_index`` positions skipped; 'mean' divides by Σ w_y over the kept samples."""
+    reduction = legacy_reduction(size_average, reduce, reduction, "nll_loss")
+    lp = _classes_last(as_tensor(input), "nll_loss")
+    classes = lp.shape[-1]
+    labels, kept = _index_targets(target, lp, ignore_index, "nll_loss")
+    class_w = np.ones(classes, lp.dtype) if weight is None else _class_weights(weight, classes, lp, "nll_loss")
+    sample_w = class_w[labels] if kept is None else class_w[labels] * kept
+    loss = -(lp * (_one_hot(labels, classes, lp.dtype) * sample_w[..., None])).sum(axis=-1)
+    return _weighted_reduction(loss, sample_w, reduction)
 
 
 # --------------------------------------------------------------------------- module classes
@@ -182,65 +308,124 @@ class _Loss(Module):
         self.reduction = _check_reduction(reduction, type(self).__name__)
 
 
-class MSELoss(_Loss):
-    """Mean squared error, (pred - target)² (Keras: 'mse', 'mean_squared_error')."""
+class _TorchLoss(_Loss):
+    """A PyTorch loss module: the deprecated ``size_average``/``reduce`` pair is mapped to ``reduction``
+    as PyTorch does."""
+
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean") -> None:
+        super().__init__(legacy_reduction(size_average, reduce, reduction, type(self).__name__))
+
+    def _keep(self, name: str, tensor: Any) -> None:
+        """A weight argument as a buffer (in state_dict, as PyTorch's), or None."""
+        if tensor is None:
+            setattr(self, name, None)
+        else:
+            self.register_buffer(name, tensor if isinstance(tensor, Tensor) else as_tensor(np.asarray(tensor)))
+
+
+class MSELoss(_TorchLoss):
+    """Mean squared error, (input - target)² (Keras: 'mse', 'mean_squared_error')."""
     keras_name = "mean_squared_error"
 
-    def forward(self, pred: Any, target: Any) -> Tensor:
-        return mse_loss(pred, target, self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return mse_loss(input, target, reduction=self.reduction)
 
 
-class L1Loss(_Loss):
-    """Mean absolute error, |pred - target| (Keras: 'mae', 'mean_absolute_error')."""
+class L1Loss(_TorchLoss):
+    """Mean absolute error, |input - target| (Keras: 'mae', 'mean_absolute_error')."""
     keras_name = "mean_absolute_error"
 
-    def forward(self, pred: Any, target: Any) -> Tensor:
-        return l1_loss(pred, target, self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return l1_loss(input, target, reduction=self.reduction)
+
+
+class SmoothL1Loss(_TorchLoss):
+    """½d²/beta where |d| < beta, else |d| - ½beta; see :func:`smooth_l1_loss`."""
+
+    def __init__(self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
+                 beta: float = 1.0) -> None:
+        super().__init__(size_average, reduce, reduction)
+        if beta < 0:
+            raise ValueError(f"SmoothL1Loss: beta must be non-negative, got {beta!r}.")
+        self.beta = float(beta)
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
 class HuberLoss(_Loss):
-    """Huber loss with threshold ``delta`` (Keras: 'huber'); see :func:`huber_loss`."""
+    """Huber loss with threshold ``delta`` (Keras: 'huber'); see :func:`huber_loss`. PyTorch's argument
+    order: ``HuberLoss(reduction='mean', delta=1.0)``."""
     keras_name = "huber"
 
-    def __init__(self, delta: float = 1.0, reduction: str = "mean") -> None:
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction)
         if not delta > 0:
             raise ValueError(f"HuberLoss: delta must be positive, got {delta!r}.")
         self.delta = float(delta)
 
-    def forward(self, pred: Any, target: Any) -> Tensor:
-        return huber_loss(pred, target, self.delta, self.reduction)
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
-class BCELoss(_Loss):
-    """Binary cross-entropy on probabilities with PyTorch's numerics (each log clamped at -100).
-    Keras's 'binary_crossentropy' clips probabilities to [1e-7, 1 - 1e-7] instead: BinaryCrossentropy."""
+class BCELoss(_TorchLoss):
+    """Binary cross-entropy on probabilities with PyTorch's numerics (each log clamped at -100), each
+    element rescaled by ``weight``. Keras's 'binary_crossentropy' clips probabilities to
+    [1e-7, 1 - 1e-7] instead: BinaryCrossentropy."""
     keras_name = "binary_crossentropy"
 
-    def forward(self, pred: Any, target: Any) -> Tensor:
-        return binary_cross_entropy(pred, target, self.reduction)
+    def __init__(self, weight: Any = None, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self._keep("weight", weight)
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
-class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy on logits, stable: softplus(z) - y·z."""
+class BCEWithLogitsLoss(_TorchLoss):
+    """Binary cross-entropy on logits, stable: softplus(z) - y·z; ``pos_weight`` scales the positive term."""
 
-    def forward(self, logits: Any, target: Any) -> Tensor:
-        return binary_cross_entropy_with_logits(logits, target, self.reduction)
+    def __init__(self, weight: Any = None, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean", pos_weight: Any = None) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self._keep("weight", weight)
+        self._keep("pos_weight", pos_weight)
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return binary_cross_entropy_with_logits(input, target, weight=self.weight, reduction=self.reduction,
+                                                pos_weight=self.pos_weight)
 
 
-class CrossEntropyLoss(_Loss):
-    """Softmax cross-entropy on logits with integer labels or probability targets (PyTorch's; fused,
-    gradient softmax(z) - y). Keras's 'categorical_crossentropy' takes probabilities instead."""
+class CrossEntropyLoss(_TorchLoss):
+    """Softmax cross-entropy on logits (class axis 1) with class indices or probability targets,
+    PyTorch's ``weight``, ``ignore_index`` and ``label_smoothing``; see :func:`cross_entropy`. Keras's
+    'categorical_crossentropy' takes probabilities instead."""
 
-    def forward(self, logits: Any, target: Any) -> Tensor:
-        return cross_entropy(logits, target, self.reduction)
+    def __init__(self, weight: Any = None, size_average: bool | None = None, ignore_index: int = -100,
+                 reduce: bool | None = None, reduction: str = "mean", label_smoothing: float = 0.0) -> None:
+        super().__init__(size_average, reduce, reduction)
+        if not 0.0 <= label_smoothing <= 1.0:
+            raise ValueError(f"CrossEntropyLoss: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}.")
+        self._keep("weight", weight)
+        self.ignore_index, self.label_smoothing = int(ignore_index), float(label_smoothing)
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
+                             reduction=self.reduction, label_smoothing=self.label_smoothing)
 
 
-class NLLLoss(_Loss):
-    """Negative log-likelihood of log-probabilities at integer labels."""
+class NLLLoss(_TorchLoss):
+    """Negative log-likelihood of log-probabilities (class axis 1) at class indices; see :func:`nll_loss`."""
 
-    def forward(self, log_probs: Any, target: Any) -> Tensor:
-        return nll_loss(log_probs, target, self.reduction)
+    def __init__(self, weight: Any = None, size_average: bool | None = None, ignore_index: int = -100,
+                 reduce: bool | None = None, reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self._keep("weight", weight)
+        self.ignore_index = int(ignore_index)
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
 
 
 class BinaryCrossentropy(_Loss):
@@ -258,7 +443,7 @@ class BinaryCrossentropy(_Loss):
         y = _target_like(pred, target, "binary_crossentropy")
         logits = pred if self.from_logits else _logits_of(pred, "sigmoid")
         if logits is not None:
-            elementwise = binary_cross_entropy_with_logits(logits, y, "none")
+            elementwise = binary_cross_entropy_with_logits(logits, y, reduction="none")
         else:
             p = pred.clip(KERAS_EPSILON, 1 - KERAS_EPSILON)
             elementwise = -(y * p.log() + (1 - y) * (1 - p).log())

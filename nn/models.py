@@ -1,5 +1,6 @@
-"""Models: Keras's functional ``Model(inputs, outputs)`` and ``Sequential``; both are Modules whose
-``layers`` list holds their layers, so state-dict keys read ``layers.<i>.weight``.
+"""Models: Keras's functional ``Model(inputs, outputs)`` and ``Sequential``; both are Modules with a
+``layers`` list. A functional model's state-dict keys read ``layers.<i>.weight``; a Sequential
+registers its modules as ``0``, ``1``, ... as PyTorch's does, so its keys read ``<i>.weight``.
 
 A subclassed model works both ways: PyTorch's (``class Net(nn.Model)`` with its own ``forward``) and
 Keras's (layers set in ``__init__`` and a ``call(inputs, training=None)``: Model is a Keras ``Layer``);
@@ -8,9 +9,11 @@ its layers are its direct sub-modules.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
+
+from tensorgrad import Tensor
 
 from . import saving
 from .layer import Layer
@@ -129,7 +132,7 @@ class Model(TrainingMixin, Layer):
         # reached only for missing attributes: a subclassed model's ``layers`` are its sub-modules
         if name == "layers":
             return list(self.children())
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        return super().__getattr__(name)
 
     # ------------------------------------------------------------------ Keras conveniences
     def _layer_list(self) -> list[Module]:
@@ -146,6 +149,26 @@ class Model(TrainingMixin, Layer):
         raise ValueError(f"get_layer: no layer named {name!r} in {type(self).__name__} '{self.name}'; its layers "
                          f"are {[layer.name for layer in layers]}.")
 
+    def export(self, filepath: Any, format: str = "onnx", verbose: bool | None = None,  # noqa: A002 - Keras's name
+               input_signature: Any = None, opset_version: int | None = None) -> str:
+        """Keras's ``model.export``: the model as an ONNX file for inference (``nn.onnx.export``), the one
+        format tensorgrad writes. ``input_signature``: the input shape(s), batch axis first (``(None, 28, 28)``)
+        or ``nn.Input`` tensors, needed only for a Sequential that has not seen data. Returns the path."""
+        from . import onnx
+        if format != "onnx":
+            raise ValueError(f"{type(self).__name__}.export: format={format!r} is not available; tensorgrad "
+                             f"exports format='onnx' only (run it with onnxruntime).")
+        if isinstance(input_signature, SymbolicTensor) or (
+                isinstance(input_signature, (list, tuple)) and input_signature
+                and all(isinstance(s, SymbolicTensor) for s in input_signature)):
+            specs = input_signature if isinstance(input_signature, (list, tuple)) else [input_signature]
+            input_signature = [s.shape for s in specs] if len(specs) > 1 else specs[0].shape
+        path = onnx.export(self, filepath, input_shape=input_signature,
+                           opset_version=onnx.DEFAULT_OPSET if opset_version is None else opset_version)
+        if verbose:
+            print(f"Saved artifact at '{path}'.")
+        return path
+
     def summary(self, line_length: int | None = None, positions: Any = None,
                 print_fn: Callable[[str], Any] | None = print, expand_nested: bool = False,
                 show_trainable: bool = False) -> str:
@@ -158,83 +181,124 @@ class Model(TrainingMixin, Layer):
 
 
 class Sequential(Model):
-    """A stack of layers, each feeding the next: ``Sequential(a, b)``, ``Sequential([a, b])`` or
-    ``.add(layer)``. Built (symbolic input and output, every layer's output shape) as soon as the
-    first layer declares ``input_shape``/``input_dim`` (or is an ``nn.Input``), else on the first call."""
+    """A stack of layers, each feeding the next: PyTorch's ``Sequential(a, b)`` (or
+    ``Sequential(OrderedDict(name=module, ...))``), Keras's ``Sequential([a, b])`` or ``.add(layer)``.
+    The modules are registered as ``0``, ``1``, ... (or the dict's names), so parameters are named
+    ``0.weight`` as in PyTorch. Built (symbolic input and output, every layer's output shape) as soon
+    as the first layer declares its input size (``input_shape``/``input_dim``, nn.Linear's
+    in_features, or an ``nn.Input``), else on the first call."""
 
     def __init__(self, *layers: Any, name: str | None = None) -> None:
         super().__init__(name=name)
-        if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
-            layers = tuple(layers[0])
-        self.layers: list[Module] = []
+        self._modules: dict[str, Module] = {}
         self.input: SymbolicTensor | None = None
         self.output: SymbolicTensor | None = None
+        if len(layers) == 1 and isinstance(layers[0], Mapping):
+            for key, layer in layers[0].items():
+                self._append(layer, key)
+            return
+        if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+            layers = tuple(layers[0])
         for layer in layers:
             self.add(layer)
+
+    @property
+    def layers(self) -> list[Module]:
+        """The modules in order (Keras's ``model.layers``)."""
+        return list(self._modules.values())
 
     def add(self, layer: Module | SymbolicTensor) -> None:
         """Append a layer (an ``nn.Input`` is accepted first, to fix the input shape)."""
         if isinstance(layer, SymbolicTensor):
-            if self.layers or self.input is not None:
+            if self._modules or self.input is not None:
                 raise ValueError(f"Sequential '{self.name}': an nn.Input can only come first.")
             self.input = self.output = layer
             return
         if isinstance(layer, InputLayer):        # Keras 2's Sequential([InputLayer(input_shape=(4,)), ...])
             return self.add(layer.symbolic_output())
+        self._append(layer, str(len(self._modules)))
+
+    def append(self, module: Module) -> "Sequential":
+        """PyTorch's ``append``: add ``module`` at the end; returns self."""
+        self.add(module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> "Sequential":
+        """Append every module of ``modules``; returns self."""
+        for module in modules:
+            self.add(module)
+        return self
+
+    def _append(self, layer: Module, key: str) -> None:
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential.add: expected a layer (nn.Module), got {type(layer).__name__}.")
-        _check_unique_names([*self.layers, layer], self.name)
+        _check_unique_names([*self._modules.values(), layer], self.name)
         if self.output is not None:
             self.output = layer(self.output)
-        self.layers.append(layer)
-        if self.output is None and len(self.layers) == 1 and layer._declared_input_shape is not None:
+        self.add_module(key, layer)
+        if self.output is None and len(self._modules) == 1 and layer._declared_input_shape is not None:
             self.build(layer._declared_input_shape)
 
     def pop(self) -> Module:
         """Remove the last layer (Keras's ``Sequential.pop``) and return it; the output is traced again."""
-        if not self.layers:
+        if not self._modules:
             raise TypeError(f"Sequential '{self.name}': there are no layers to pop.")
-        layer = self.layers.pop()
+        key = next(reversed(self._modules))
+        layer = self._modules.pop(key)
         if self.input is not None:
             out = self.input
-            for remaining in self.layers:
+            for remaining in self._modules.values():
                 out = remaining(out)
             self.output = out
         return layer
 
-    def build(self, input_shape: Any) -> None:
+    def build(self, input_shape: Any, dtype: Any = np.float32) -> None:
         """Trace the layers on a symbolic input of per-sample ``input_shape`` (Keras's batch form
-        ``(None, ...)`` is accepted too)."""
+        ``(None, ...)`` is accepted too) and ``dtype``."""
         if isinstance(input_shape, (tuple, list)) and len(input_shape) > 1 and input_shape[0] is None:
             input_shape = tuple(input_shape[1:])
-        out = self.input = Input(input_shape)
+        out = self.input = Input(input_shape, dtype=dtype)
         for layer in self.layers:
             out = layer(out)
         self.output = out
 
+    _untraceable = False   # a first batch's trace failed: the model runs unbuilt (PyTorch never traces)
+
     def forward(self, x: Any) -> Any:
-        if self.output is None:
+        if self.output is None and isinstance(x, _CONCRETE) and not self._untraceable:
+            # Built from the first batch for Keras's summary and output shapes. A module the symbolic trace
+            # cannot follow (one returning a tuple, say) leaves the model unbuilt, as PyTorch's always is;
+            # the real call below still raises every real error.
+            try:
+                self.build(x.shape[1:], np.asarray(x.data if isinstance(x, Tensor) else x).dtype)
+            except Exception:   # noqa: BLE001 - see above
+                self.input = self.output = None
+                self._untraceable = True
+        elif self.output is None and not isinstance(x, _CONCRETE):
             self.build(x.shape[1:] if hasattr(x, "shape") else np.shape(x)[1:])
-        if isinstance(x, _CONCRETE):   # an array or Tensor (every training step): straight to each layer's
-            for layer in self.layers:  # forward, since Module.__call__ only routes symbolic input elsewhere
-                x = layer.forward(x)
+        if isinstance(x, _CONCRETE):   # an array or Tensor (every training step): straight to each unhooked
+            for layer in self._modules.values():   # layer's forward, since Module.__call__ only routes
+                x = layer(x) if layer._hooked else layer.forward(x)   # symbolic input and hooks elsewhere
             return x
-        for layer in self.layers:
+        for layer in self._modules.values():
             x = layer(x)
         return x
 
     def __getitem__(self, index: int | slice) -> Any:
-        return Sequential(self.layers[index]) if isinstance(index, slice) else self.layers[index]
+        if isinstance(index, slice):
+            return Sequential(dict(list(self._modules.items())[index]))
+        return self.layers[index]
 
     def __len__(self) -> int:
-        return len(self.layers)
+        return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self.layers)
 
 
 def _check_unique_names(layers: list[Module], model_name: str) -> None:
-    names = [layer.name for layer in layers]
+    distinct = {id(layer): layer for layer in layers}.values()   # one module may appear twice (PyTorch allows it)
+    names = [layer.name for layer in distinct]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise ValueError(f"model '{model_name}': layer names must be unique, but {repeated} appear more than once; "

@@ -2,18 +2,23 @@
 
 Parameters and sub-modules are found by walking a module's public attributes (names not starting
 with "_") into Modules, lists, tuples and dicts — never a hand-written ``parameters()``. Names are
-the attribute paths (``layers.0.weight``), so they depend only on the architecture, never on display
+the attribute paths (``stack.0.weight``), so they depend only on the architecture, never on display
 names or global counters: a freshly built model of the same architecture loads another's checkpoint.
+Containers (Sequential, ModuleList, ModuleDict) and ``add_module`` register sub-modules under names
+that are not attributes (``0``, ``1``...), as PyTorch's do: ``Sequential(a, b)`` has keys ``0.weight``.
 Each module also has a Keras-style display ``name`` (``dense``, ``dense_1``, ...).
 """
 from __future__ import annotations
 
+import itertools
 import re
-from typing import Any, Iterator, Mapping, NamedTuple
+from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
 from tensorgrad import Tensor
+
+from tensorgrad.autograd import increment_version
 
 from .parameter import Parameter
 from .symbolic import call_symbolic, is_symbolic
@@ -56,10 +61,14 @@ class IncompatibleKeys(NamedTuple):
 
 def _own_members(module: "Module") -> Iterator[tuple[str, Any]]:
     """(relative name, object) for each Parameter and Module reachable from the module's public
-    attributes through lists, tuples and dicts (not through other Modules). Iterative, in order."""
-    attributes = [*getattr(module, "_added_weights", {}).items(),   # Keras's add_weight, by weight name
-                  *((k, v) for k, v in vars(module).items() if not k.startswith("_"))]
-    stack = list(reversed(attributes))
+    attributes through lists, tuples and dicts (not through other Modules), then its registered
+    sub-modules (``add_module``); a Keras layer's ``add_weight`` weights come first, by weight name.
+    Iterative, in order."""
+    attributes = vars(module)
+    members = [*getattr(module, "_added_weights", {}).items(),
+               *((k, v) for k, v in attributes.items() if not k.startswith("_"))]
+    members += [(k, v) for k, v in attributes.get("_modules", {}).items() if v is not None]
+    stack = members[::-1]
     seen_containers: set[int] = set()
     while stack:
         name, value = stack.pop()
@@ -91,24 +100,31 @@ class Module:
         self._declared_input_shape = (None if input_shape is None
                                       else shape_tuple(input_shape, f"{type(self).__name__}(input_shape=...)"))
 
+    _hooked = False   # True once a forward (pre-)hook is registered: __call__ then runs them
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # arrays and tensors (every training call) skip the symbolic test: one isinstance on the hot path.
-        # (Sequential.forward calls its layers' forward directly on such input: keep this all __call__ does.)
+        # (Sequential.forward calls its unhooked layers' forward directly on such input: keep this all
+        # __call__ does.)
         if args and not isinstance(args[0], _CONCRETE) and is_symbolic(args[0]):
             return call_symbolic(self, args[0], **kwargs)
+        if self._hooked:
+            return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define forward().")
 
     # ------------------------------------------------------------------ walking the tree
-    def named_modules(self) -> Iterator[tuple[str, "Module"]]:
-        """(path, module) for this module ('') and every sub-module, each once, depth first."""
-        seen: set[int] = set()
-        stack: list[tuple[str, Module]] = [("", self)]
+    def named_modules(self, memo: set | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, "Module"]]:
+        """(path, module) for this module (``prefix``, '' by default) and every sub-module, depth first;
+        each once unless ``remove_duplicate=False`` (PyTorch's signature)."""
+        seen: set[int] = set() if memo is None else memo
+        stack: list[tuple[str, Module]] = [(prefix, self)]
         while stack:
             prefix, module = stack.pop()
-            if id(module) in seen:
+            if remove_duplicate and id(module) in seen:
                 continue
             seen.add(id(module))
             yield prefix, module
@@ -131,19 +147,21 @@ class Module:
         """The direct sub-modules, each once."""
         return (m for _, m in self.named_children())
 
-    def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
-        """(dotted attribute path, parameter) for every parameter, each once (first path wins).
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """(dotted attribute path, parameter) for every parameter, each once (first path wins); only this
+        module's own with ``recurse=False``.
 
         Two different parameters never share a name: dict keys are joined with '.', so keys ``1`` and
         ``"1"``, or a key ``"v1.bias"`` beside a sub-module ``v1``, would; that raises ValueError.
         """
         seen: set[int] = set()
         named: dict[str, Parameter] = {}
-        for prefix, module in self.named_modules():
+        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        for path, module in modules:
             for name, p in _own_members(module):
                 if isinstance(p, Parameter) and id(p) not in seen:
                     seen.add(id(p))
-                    full = _join(prefix, name)
+                    full = _join(path, name)
                     if full in named:
                         raise ValueError(
                             f"{type(self).__name__} '{self.name}': two different parameters are both named "
@@ -154,9 +172,127 @@ class Module:
                     named[full] = p
                     yield full, p
 
-    def parameters(self) -> Iterator[Parameter]:
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every parameter, each once (what an optimizer trains)."""
-        return (p for _, p in self.named_parameters())
+        return (p for _, p in self.named_parameters(recurse=recurse))
+
+    # ------------------------------------------------------------------ registration (PyTorch's)
+    def add_module(self, name: str, module: "Module | None") -> None:
+        """Register ``module`` as a sub-module called ``name``, which need not be an identifier
+        (Sequential's ``0``, ``1``...); reachable as ``getattr(self, name)``."""
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"add_module: the name must be a non-empty string without '.', got {name!r}.")
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: {name!r} must be an nn.Module (or None), got {type(module).__name__}.")
+        if name in vars(self) or hasattr(type(self), name):
+            raise KeyError(f"add_module: {type(self).__name__} already has an attribute {name!r}; pick another name.")
+        self.__dict__.setdefault("_modules", {})[name] = module
+
+    register_module = add_module
+
+    def get_submodule(self, target: str) -> "Module":
+        """The sub-module at the dotted path ``target`` ('' is this module)."""
+        for path, module in self.named_modules():
+            if path == target:
+                return module
+        raise AttributeError(f"get_submodule: {type(self).__name__} has no sub-module {target!r}; its sub-modules "
+                             f"are {[p for p, _ in self.named_modules() if p]}.")
+
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        """A tensor the module keeps that is not trained (e.g. running statistics): an attribute that
+        ``buffers()`` lists and, when ``persistent``, ``state_dict()`` saves."""
+        if not isinstance(name, str) or not name.isidentifier():
+            raise KeyError(f"register_buffer: the name must be an identifier, got {name!r}.")
+        if isinstance(tensor, Parameter):
+            raise TypeError(f"register_buffer: {name!r} is a Parameter; assign it as an attribute to train it, "
+                            f"or register a plain tensor (tensor.detach()).")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            tensor = Tensor(tensor)
+        object.__setattr__(self, name, tensor)
+        self.__dict__.setdefault("_buffer_names", {})[name] = bool(persistent)
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """(dotted path, buffer) for every registered buffer, each once."""
+        return ((n, b) for n, b, _ in self._buffers_with_persistence(prefix, recurse))
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every registered buffer, each once."""
+        return (b for _, b in self.named_buffers(recurse=recurse))
+
+    def _buffers_with_persistence(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor, bool]]:
+        seen: set[int] = set()
+        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        for path, module in modules:
+            for name, persistent in module.__dict__.get("_buffer_names", {}).items():
+                buffer = module.__dict__.get(name)
+                if isinstance(buffer, Tensor) and id(buffer) not in seen:
+                    seen.add(id(buffer))
+                    yield _join(path, name), buffer, persistent
+
+    def _persistent_buffers(self) -> list[tuple[str, Tensor]]:
+        return [(n, b) for n, b, persistent in self._buffers_with_persistence() if persistent]
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached when normal lookup fails: sub-modules registered under add_module's names
+        modules = self.__dict__.get("_modules")
+        if modules is not None and name in modules:
+            return modules[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def apply(self, fn: Callable[["Module"], Any]) -> "Module":
+        """Call ``fn`` on every sub-module, then on this module (children first, as PyTorch; e.g.
+        ``model.apply(init_weights)``); returns self."""
+        order: list[Module] = []
+        stack: list[tuple[Module, bool]] = [(self, False)]
+        while stack:
+            module, children_done = stack.pop()
+            if children_done:
+                order.append(module)
+                continue
+            stack.append((module, True))
+            stack.extend((child, False) for child in reversed(list(module.children())))
+        for module in order:
+            fn(module)
+        return self
+
+    # ------------------------------------------------------------------ hooks (PyTorch's)
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> "RemovableHandle":
+        """Run ``hook(module, args)`` before each forward; a non-None result replaces the inputs
+        (a tuple, or one value). With ``with_kwargs``: ``hook(module, args, kwargs) -> (args, kwargs)``."""
+        return self._add_hook("_forward_pre_hooks", hook, prepend, with_kwargs)
+
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                              with_kwargs: bool = False) -> "RemovableHandle":
+        """Run ``hook(module, args, output)`` after each forward; a non-None result replaces the output.
+        With ``with_kwargs``: ``hook(module, args, kwargs, output)``."""
+        return self._add_hook("_forward_hooks", hook, prepend, with_kwargs)
+
+    def _add_hook(self, kind: str, hook: Callable[..., Any], prepend: bool, with_kwargs: bool) -> "RemovableHandle":
+        if not callable(hook):
+            raise TypeError(f"{kind.strip('_').replace('_', ' ')}: the hook must be callable, got {hook!r}.")
+        hooks = self.__dict__.setdefault(kind, {})
+        key = next(_hook_ids)
+        hooks[key] = (hook, with_kwargs)
+        if prepend:
+            self.__dict__[kind] = {key: hooks.pop(key), **hooks}
+        self._hooked = True
+        return RemovableHandle(self, kind, key)
+
+    def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
+        for hook, with_kwargs in list(self.__dict__.get("_forward_pre_hooks", {}).values()):
+            result = hook(self, args, kwargs) if with_kwargs else hook(self, args)
+            if result is not None:
+                if with_kwargs:
+                    args, kwargs = result
+                else:
+                    args = result if isinstance(result, tuple) else (result,)
+        output = self.forward(*args, **kwargs)
+        for hook, with_kwargs in list(self.__dict__.get("_forward_hooks", {}).values()):
+            result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
 
     # ------------------------------------------------------------------ modes and gradients
     def train(self, mode: bool = True) -> "Module":
@@ -169,10 +305,80 @@ class Module:
         """Evaluation mode (Dropout is the identity)."""
         return self.train(False)
 
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (set to None, as PyTorch's default)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient: set to None (PyTorch's default), or filled with zeros
+        in place with ``set_to_none=False``."""
         for p in self.parameters():
-            p.grad = None
+            if set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                p.grad = p.grad.detach()
+                p.grad.data[...] = 0
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Add ``param`` as the parameter ``name`` (PyTorch's spelling of assigning it as an attribute)."""
+        if not isinstance(name, str) or not name.isidentifier():
+            raise KeyError(f"register_parameter: the name must be an identifier, got {name!r}.")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter: {name!r} must be an nn.Parameter (or None), got "
+                            f"{type(param).__name__}; wrap it: nn.Parameter(tensor).")
+        object.__setattr__(self, name, param)
+
+    def to(self, *args: Any, **kwargs: Any) -> "Module":
+        """PyTorch's ``model.to(device)`` / ``model.to(dtype)``: tensorgrad runs on the CPU, so a 'cpu'
+        device changes nothing and any other device is an error; a floating dtype casts every floating
+        parameter and buffer in place (the same objects, so an optimizer keeps them). Returns self."""
+        targets = [*args, kwargs.get("device"), kwargs.get("dtype")]
+        for target in targets:
+            if target is None or isinstance(target, bool):
+                continue
+            if isinstance(target, Tensor):
+                self._cast(target.dtype)
+                continue
+            try:
+                dtype = np.dtype(target)
+            except TypeError:
+                if str(target).split(":")[0] != "cpu":
+                    raise RuntimeError(f"{type(self).__name__}.to({target!r}): tensorgrad runs on the CPU only; use "
+                                       f"'cpu' (or leave the model where it is).") from None
+                continue
+            self._cast(dtype)
+        return self
+
+    def _cast(self, dtype: np.dtype) -> None:
+        if dtype.kind != "f":
+            raise TypeError(f"{type(self).__name__}.to: only floating dtypes can be parameters, got {dtype}.")
+        for module in self.modules():
+            if isinstance(module.__dict__.get("dtype"), np.dtype):   # layers that cast their inputs (Dense, Linear)
+                module.dtype = dtype
+        for t in [*self.parameters(), *self.buffers()]:
+            if isinstance(t, Parameter) and not t.initialized:
+                t.lazy_dtype = dtype
+            elif t.dtype.kind == "f" and t.dtype != dtype:
+                t.data = t.data.astype(dtype)
+                t.grad = None
+
+    def cpu(self) -> "Module":
+        """The module itself: tensorgrad runs on the CPU."""
+        return self
+
+    def float(self) -> "Module":
+        """Cast floating parameters and buffers to float32."""
+        return self.to(np.float32)
+
+    def double(self) -> "Module":
+        """Cast floating parameters and buffers to float64."""
+        return self.to(np.float64)
+
+    def half(self) -> "Module":
+        """Cast floating parameters and buffers to float16."""
+        return self.to(np.float16)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Module":
+        """Set ``requires_grad`` on every parameter (``False`` freezes the module); returns self."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
 
     def count_params(self) -> int:
         """Number of scalar weights (each shared parameter counted once)."""
@@ -189,8 +395,10 @@ class Module:
         return named
 
     def state_dict(self) -> dict[str, np.ndarray]:
-        """{attribute path: copy of the parameter's array}, in parameter order."""
-        return {name: p.data.copy() for name, p in self._initialized_parameters("state_dict")}
+        """{attribute path: copy of the parameter's array}, in parameter order, then the persistent buffers."""
+        state = {name: p.data.copy() for name, p in self._initialized_parameters("state_dict")}
+        state.update((name, b.data.copy()) for name, b in self._persistent_buffers())
+        return state
 
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy ``state``'s arrays into the parameters in place (lazy ones are materialized).
@@ -202,7 +410,7 @@ class Module:
         if not isinstance(state, Mapping):
             raise TypeError(f"load_state_dict: expected a mapping of parameter names to arrays (a state dict), "
                             f"got a {type(state).__name__}.")
-        own = dict(self.named_parameters())
+        own: dict[str, Tensor] = {**dict(self.named_parameters()), **dict(self._persistent_buffers())}
         missing = [k for k in own if k not in state]
         unexpected = [k for k in state if k not in own]
         mismatched, unusable, ready = [], [], {}
@@ -213,7 +421,7 @@ class Module:
             if why:
                 unusable.append(f"{k}: {why}")
             elif not _fits(p, array.shape):
-                mismatched.append(f"{k}: checkpoint {array.shape}, model {p.expected_shape}")
+                mismatched.append(f"{k}: checkpoint {array.shape}, model {_expected_shape(p)}")
             else:
                 ready[k] = array
         problems = []
@@ -231,7 +439,7 @@ class Module:
                                "checkpoint's architecture" + (", or pass strict=False to skip missing/unexpected "
                                                               "keys." if not (mismatched or unusable) else "."))
         for k, array in ready.items():
-            own[k].load(array)
+            _copy_into(own[k], array)
         return IncompatibleKeys(missing, unexpected)
 
     def get_weights(self) -> list[np.ndarray]:
@@ -245,6 +453,10 @@ class Module:
             raise ValueError(f"set_weights: {type(self).__name__} '{self.name}' has {len(names)} weight arrays "
                              f"({', '.join(names)}), got {len(weights)}.")
         self.load_state_dict(dict(zip(names, weights)))
+
+    def extra_repr(self) -> str:
+        """The arguments shown inside this module's parentheses in ``repr`` (override, as in PyTorch)."""
+        return ""
 
     # ------------------------------------------------------------------ Keras's layer protocol (nn.layer)
     @property
@@ -279,7 +491,39 @@ class Module:
         return cls(**config)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(name={self.name!r})"
+        """PyTorch's tree: ``Name(extra)``, or one indented ``(child): repr`` line per sub-module."""
+        lines = [f"({name}): " + repr(child).replace("\n", "\n  ") for name, child in self.named_children()]
+        extra = self.extra_repr()
+        if not lines:
+            return f"{type(self).__name__}({extra})"
+        body = ([extra] if extra else []) + lines
+        return f"{type(self).__name__}(\n  " + "\n  ".join(body) + "\n)"
+
+
+_hook_ids = itertools.count()
+
+
+class RemovableHandle:
+    """What ``register_forward_hook`` returns: ``handle.remove()`` unregisters the hook (also as a
+    context manager: the hook lives for the ``with`` block)."""
+
+    def __init__(self, module: Module, kind: str, key: int) -> None:
+        self.module, self.kind, self.key = module, kind, key
+
+    def remove(self) -> None:
+        """Unregister the hook (a second call does nothing)."""
+        self.module.__dict__.get(self.kind, {}).pop(self.key, None)
+        self.module._hooked = any(self.module.__dict__.get(k) for k in ("_forward_pre_hooks", "_forward_hooks"))
+
+    def __enter__(self) -> "RemovableHandle":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.remove()
+
+
+def _expected_shape(t: Tensor) -> tuple[int | None, ...]:
+    return t.expected_shape if isinstance(t, Parameter) else t.shape
 
 
 def _checked_array(value: Any, p: Parameter) -> tuple[np.ndarray, str]:
@@ -297,5 +541,15 @@ def _checked_array(value: Any, p: Parameter) -> tuple[np.ndarray, str]:
     return cast, ""
 
 
-def _fits(p: Parameter, shape: tuple[int, ...]) -> bool:
-    return p.fits(shape)
+def _copy_into(t: Tensor, array: np.ndarray) -> None:
+    """Load a checked array into a parameter or buffer, in place (whoever holds it keeps seeing it)."""
+    if isinstance(t, Parameter):
+        t.load(array)
+    else:
+        t.data[...] = array
+        increment_version(t)
+
+
+def _fits(t: Tensor, shape: tuple[int, ...]) -> bool:
+    """An array of ``shape`` can be loaded into the parameter or buffer ``t``."""
+    return t.fits(shape) if isinstance(t, Parameter) else t.shape == shape

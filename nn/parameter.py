@@ -22,8 +22,10 @@ class Parameter(Tensor):
     shape_hint: tuple[int | None, ...] | None = None   # set while the parameter waits for its data
     owner = "parameter"
 
-    def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
-        super().__init__(data, requires_grad=requires_grad, dtype=dtype)
+    def __init__(self, data: Any = None, requires_grad: bool = True, dtype: Any = None) -> None:
+        super().__init__(np.empty(0, np.float32) if data is None else data, requires_grad=requires_grad, dtype=dtype)
+        if isinstance(data, Tensor) and self.data.dtype == data.dtype:
+            self.data = data.data          # a Tensor's memory is shared, as torch.nn.Parameter(t) shares it
 
     @classmethod
     def uninitialized(cls, shape_hint: tuple[int | None, ...], dtype: Any, owner: str) -> "Parameter":

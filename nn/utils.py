@@ -1,9 +1,10 @@
-"""Keras's data utilities: ``to_categorical`` one-hot encodes (``argmax(axis=-1)`` undoes it),
-``normalize`` scales rows to unit norm, ``pad_sequences`` makes equal-length integer sequences,
-``set_random_seed`` seeds every generator a program uses."""
+"""Label helpers with Keras's semantics (``to_categorical`` one-hot encodes; ``argmax(axis=-1)`` undoes it),
+Keras's data utilities (``normalize``, ``pad_sequences``, ``set_random_seed``) and PyTorch's gradient
+clipping (``clip_grad_norm_``, ``clip_grad_value_``), called between ``loss.backward()`` and ``optimizer.step()``."""
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -98,4 +99,44 @@ def set_random_seed(seed: int) -> None:
     tg.manual_seed(int(seed))
 
 
-__all__ = ["to_categorical", "normalize", "pad_sequences", "set_random_seed"]
+
+def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
+    """The gradients of ``parameters`` (one Tensor or an iterable), skipping those without one."""
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    return [p.grad for p in params if p.grad is not None]
+
+
+def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
+    """Scale all gradients in place by min(1, max_norm / (total + 1e-6)), where total is the p-norm of
+    all gradients taken together (``norm_type`` p; ``inf``: the largest |g|); returns total, as PyTorch."""
+    grads = _grads(parameters)
+    max_norm, norm_type = float(max_norm), float(norm_type)
+    if not grads:
+        return Tensor(np.float32(0.0))
+    if norm_type == math.inf:
+        total = max(float(np.max(np.abs(g.data))) if g.data.size else 0.0 for g in grads)
+    else:
+        total = float(np.sum([np.sum(np.abs(g.data.astype(np.float64)) ** norm_type) for g in grads])) ** (1 / norm_type)
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {total}, so "
+                           f"they cannot be clipped; set error_if_nonfinite=False to scale them anyway.")
+    scale = max_norm / (total + 1e-6)
+    scale = scale if math.isnan(scale) else min(1.0, scale)     # a NaN norm makes every gradient NaN, as PyTorch
+    if scale != 1.0:
+        for g in grads:
+            g.data *= g.data.dtype.type(scale)
+    return Tensor(np.asarray(total, dtype=grads[0].dtype))
+
+
+def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, foreach: bool | None = None) -> None:
+    """Clamp every gradient entry in place to [-clip_value, clip_value]."""
+    clip_value = float(clip_value)
+    if clip_value < 0:
+        raise ValueError(f"clip_grad_value_: clip_value must be non-negative, got {clip_value}.")
+    for g in _grads(parameters):
+        np.clip(g.data, -clip_value, clip_value, out=g.data)
+
+
+__all__ = ["to_categorical", "normalize", "pad_sequences", "set_random_seed", "clip_grad_norm_",
+           "clip_grad_value_"]

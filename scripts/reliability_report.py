@@ -84,6 +84,14 @@ GUARANTEES: list[tuple[str, list[str]]] = [
      ["tests/test_stability.py", "tests/test_tape.py::test_stable_at"]),
     ("No leaks: 2,000 steps hold memory flat; graphs freed by refcount; History holds floats",
      ["tests/test_leaks.py"]),
+    ("numpy functions on Tensors run as tensorgrad ops (gradients = finite differences) or refuse clearly; "
+     "never a silent detach; np.array(t) copies as numpy's copy= asks",
+     ["tests/test_numpy_dispatch.py"]),
+    ("Edge values as PyTorch: x ** p at 0, 0-d and empty reductions, one-way broadcast_to, transpose(0, 1) "
+     "swaps, lists of tensors, numpy scalars keep the tensor's dtype, pickling keeps data not graph",
+     ["tests/test_pow.py", "tests/test_torch_edge_cases.py", "tests/test_transpose.py"]),
+    ("tg.tensor copies (an optimizer step never reaches the caller's array); from_numpy/as_tensor share",
+     ["tests/test_memory_sharing.py"]),
 ]
 
 

@@ -18,6 +18,7 @@ from .ops import *  # noqa: F401,F403 - every primitive as tensorgrad.<name>
 from .ops import __all__ as _ops_all
 from .random import manual_seed
 from .serialization import load, save
+from . import utils  # tensorgrad.utils.data, as torch.utils.data
 
 __version__ = "0.1.0"
 

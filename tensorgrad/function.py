@@ -182,16 +182,20 @@ def _resolve_saved(ctx: Function, inputs: tuple, returned: Any, out: np.ndarray)
     now, so backward can hand over the graph's Tensors and refuse stale values."""
     sources, versions, values = [], [], []
     for value in ctx.saved:
+        source = None
         if value is returned or value is out:
             value, source = out, _OUTPUT
         else:
-            value = value.data if isinstance(value, Tensor) else value
-            source = next((i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.data is value), None)
+            if isinstance(value, Tensor):
+                value = value.data
+            for i, x in enumerate(inputs):
+                if isinstance(x, Tensor) and x.data is value:
+                    source = i
+                    break
         values.append(value)
         sources.append(source)
         versions.append(None if source is None else ctx._counter_of(source)[0])
-    ctx.saved = tuple(values)
-    ctx.saved_sources, ctx.saved_versions = tuple(sources), tuple(versions)
+    ctx.saved, ctx.saved_sources, ctx.saved_versions = tuple(values), tuple(sources), tuple(versions)
 
 
 def _broadcast_error(e: ValueError, fn: type[Function], inputs: tuple) -> ValueError:

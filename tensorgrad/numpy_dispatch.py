@@ -116,6 +116,7 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> An
 
 
 def _cast(t: Tensor, dtype: Any) -> Tensor:
+    """``t`` in numpy's ``dtype=`` if one was asked for."""
     return t if dtype is None else ops.cast(t, dtype)
 
 
@@ -272,7 +273,7 @@ def _stack(arrays: Any, axis: Any = 0, out: Any = None, *, dtype: Any = None, ca
     return ops.stack(_joined(arrays, 0, dtype), axis=axis)
 
 
-@implements(np.vstack, np.row_stack) if hasattr(np, "row_stack") else implements(np.vstack)
+@implements(np.vstack)
 def _vstack(tup: Any, *, dtype: Any = None, casting: Any = None) -> Tensor:
     rows = [as_tensor(x) for x in tup]
     rows = [ops.reshape(t, (1, -1)) if t.ndim < 2 else t for t in rows]

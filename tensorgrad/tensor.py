@@ -4,6 +4,7 @@ No maths lives here: every operator is a one-line call into ``tensorgrad.ops``.
 """
 from __future__ import annotations
 
+import threading
 import weakref
 from typing import Any, Iterator
 
@@ -17,56 +18,58 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """numpy array for ``data``: float32 for Python floats and lists of them, numpy dtypes kept."""
     if isinstance(data, Tensor):
         data = data.data
-    elif isinstance(data, (list, tuple)) and _holds_tensors(data):
-        dtypes: set = set()
-        data = _tensor_values(data, dtypes)
-        if dtype is None and np.dtype(np.float64) in dtypes:
-            dtype = np.result_type(*data)            # float64 tensors keep float64; Python floats alone give float32
-    if dtype is not None:
+    if isinstance(data, (list, tuple)):
+        arr = _list_to_array(data, dtype)
+    elif dtype is not None:
         arr = np.asarray(data, dtype=np.dtype(dtype))
-    elif isinstance(data, (np.ndarray, np.generic)):
-        arr = np.asarray(data)
     else:
-        try:
-            arr = np.asarray(data)
-        except ValueError as err:   # ragged nested lists: numpy's message does not say whose data
-            raise ValueError(f"Tensor: the nested lists have rows of different lengths, so they are not an "
-                             f"n-d array ({err}); pad the rows to one length or give a numpy array.") from None
-        if arr.dtype == np.float64:   # Python floats: float32 unless asked otherwise, as PyTorch
-            arr = arr.astype(DEFAULT_DTYPE)
+        arr = np.asarray(data)
+        if arr.dtype == np.float64 and not isinstance(data, (np.ndarray, np.generic)):
+            arr = arr.astype(DEFAULT_DTYPE)     # a Python float: float32 unless asked otherwise, as PyTorch
     if arr.dtype == object or arr.dtype.kind not in "biuf":
         raise TypeError(f"Tensor: cannot make a tensor from data of dtype {arr.dtype} "
                         f"(type {type(data).__name__}); give numbers (bool, int or float) only.")
     return arr
 
 
-def _holds_tensors(items: list | tuple) -> bool:
-    """True when a (nested) list or tuple has a Tensor in it."""
-    return any(isinstance(i, Tensor) or isinstance(i, (list, tuple)) and _holds_tensors(i) for i in items)
+class _Conversion(threading.local):
+    """The Tensors numpy met while converting a list (it asks each for ``__array__``), or None."""
+    met: list | None = None
 
 
-def _tensor_values(items: list | tuple, dtypes: set) -> list:
-    """``items`` with each one-element Tensor replaced by its value as a 0-d array (as torch.tensor does), its
-    dtype added to ``dtypes``;
-    a tensor that requires grad or has several elements is refused, never detached or made an object array."""
-    values = []
-    for i in items:
-        if isinstance(i, (list, tuple)):
-            values.append(_tensor_values(i, dtypes))
-        elif not isinstance(i, Tensor):
-            values.append(i)
-        elif i.requires_grad:
-            raise TypeError(f"tensor(): a list holds a tensor that requires grad (shape {i.shape}); copying its value "
+_conversion = _Conversion()
+
+
+def _list_to_array(data: list | tuple, dtype: Any) -> np.ndarray:
+    """A (nested) list as an array. Python floats give float32 (as PyTorch); 0-d tensors in it give their
+    values and keep their dtype (as torch.tensor); a tensor that requires grad or has axes is refused
+    (numpy would read a (1,) tensor as a row where torch reads a number), never detached silently."""
+    outer, _conversion.met = _conversion.met, []
+    met = _conversion.met
+    try:
+        arr = np.asarray(data) if dtype is None else np.asarray(data, dtype=np.dtype(dtype))
+    except ValueError as err:   # ragged nested lists: numpy's message does not say whose data
+        _check_tensors_in_list(met)
+        raise ValueError(f"Tensor: the nested lists have rows of different lengths, so they are not an "
+                         f"n-d array ({err}); pad the rows to one length or give a numpy array.") from None
+    finally:
+        _conversion.met = outer
+    _check_tensors_in_list(met)
+    if dtype is None and arr.dtype == np.float64 and not any(t.dtype == np.float64 for t in met):
+        arr = arr.astype(DEFAULT_DTYPE)
+    return arr
+
+
+def _check_tensors_in_list(met: list) -> None:
+    for t in met:
+        if t.requires_grad and autograd.is_grad_enabled():
+            raise TypeError(f"tensor(): a list holds a tensor that requires grad (shape {t.shape}); copying its value "
                             f"would drop its gradient. Use tensorgrad.stack([...]) to keep the graph, or .detach() "
                             f"the items if you want plain values.")
-        elif i.data.size != 1:
-            raise ValueError(f"tensor(): a list holds a tensor of shape {i.shape}; only one-element tensors can be "
-                             f"taken as numbers (as torch.tensor). Use tensorgrad.stack([...]) or "
-                             f"tensorgrad.concatenate([...]) to join tensors.")
-        else:
-            dtypes.add(i.dtype)
-            values.append(i.data.reshape(()))
-    return values
+        if t.ndim != 0:
+            raise ValueError(f"tensor(): a list holds a tensor of shape {t.shape}; only 0-d tensors are taken as "
+                             f"numbers. Use tensorgrad.stack([...]) or tensorgrad.concatenate([...]) to join "
+                             f"tensors (t.item() for a one-element tensor's number).")
 
 
 class Tensor:
@@ -206,6 +209,8 @@ class Tensor:
         """The data for numpy, honouring numpy's ``copy``: ``np.array(t)`` (copy=True) returns a copy,
         ``np.asarray(t)`` (copy=None) may share, copy=False shares or raises when a cast must copy."""
         data = self.data
+        if _conversion.met is not None:     # inside a list given to tensor(): checked there
+            _conversion.met.append(self)
         if copy:
             return np.array(data, dtype=dtype, copy=True)
         if dtype is None or np.dtype(dtype) == data.dtype:
@@ -280,6 +285,8 @@ class Tensor:
     def min(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return _ops.min(self, axis, keepdims)
     def argmax(self, axis: Any = None) -> "Tensor": return Tensor(np.argmax(self.data, axis=axis))
     def argmin(self, axis: Any = None) -> "Tensor": return Tensor(np.argmin(self.data, axis=axis))
+    def any(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return Tensor(self.data.any(axis, keepdims=keepdims))
+    def all(self, axis: Any = None, keepdims: bool = False) -> "Tensor": return Tensor(self.data.all(axis, keepdims=keepdims))
     def exp(self) -> "Tensor": return _ops.exp(self)
     def log(self) -> "Tensor": return _ops.log(self)
     def sqrt(self) -> "Tensor": return _ops.sqrt(self)
@@ -334,6 +341,9 @@ class Tensor:
         return (self[i] for i in range(len(self)))
 
     def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(f"The truth value of a tensor of shape {self.shape} is ambiguous (it has "
+                             f"{self.data.size} elements); use .any() or .all(), or compare one element.")
         return bool(self.data)
 
     def __float__(self) -> float:

@@ -184,7 +184,7 @@ CASES = [
      ValueError, r"Dense 'lazy': expects inputs with 3 features.*\(2, 4\)"),
     ("predict-wrong-features", lambda: _compiled().predict(np.ones((2, 5))), ValueError, r"expects inputs with 2 features"),
     ("set_weights-count", lambda: _model().set_weights([np.ones((2, 3))]),
-     ValueError, r"set_weights: .*has 4 weight arrays \(layers\.0\.weight, .*\), got 1"),
+     ValueError, r"set_weights: .*has 4 weight arrays \(0\.weight, .*\), got 1"),
 ]
 
 # Files: factories that take tmp_path.
@@ -200,7 +200,7 @@ FILE_CASES = [
     ("npz-missing", lambda d: _load(d / "nowhere.npz"), FileNotFoundError, r"nowhere\.npz"),
     ("npz-wrong-architecture", lambda d: lambda: (nn.save(_model(3), d / "three.npz"),
                                                   _model(2).load_state_dict(nn.load_state(d / "three.npz"))),
-     RuntimeError, r"shape mismatches: layers\.1\.weight: checkpoint \(3, 3\), model \(3, 2\)"),
+     RuntimeError, r"shape mismatches: 1\.weight: checkpoint \(3, 3\), model \(3, 2\)"),
 ]
 
 

@@ -8,6 +8,9 @@ operands are from a kink (relu at 0, max ties, clip bounds...); the builder eval
 it draws it and only takes an op whose operands are in its domain and at least ``KINK_MARGIN`` from
 every kink, where finite differences would straddle a jump. The program's output is a fixed-weight
 sum of its sink values (weighted, so that e.g. softmax(x).sum() == 1 does not hide a wrong gradient).
+The ops include numpy functions called on Tensors (``np.where``, ``np.dot``, ``np.sum``, ``np.linalg.norm``,
+``ndarray * Tensor`` ...: numpy's dispatch protocols must keep the graph) and ``x ** c`` with bases
+exactly 0 and integer exponents (PyTorch's gradients at 0 ** 0).
 
 CI runs ``FUZZ_EXAMPLES`` programs; ``pytest --hypothesis-profile=long`` runs 7.5x the profile's
 default number of examples (15 000).

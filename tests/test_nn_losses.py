@@ -229,5 +229,5 @@ def test_cross_entropy_on_labels_is_one_fused_node_and_scalar_logits_are_named()
         loss = nn.CrossEntropyLoss(reduction=reduction)(z, LABELS)
         node = loss._node if reduction == "mean" else loss._node.parents[0]
         assert node.name == "softmax_cross_entropy" and node.parents == (z,)
-    with pytest.raises(ValueError, match=r"cross_entropy: the logits are a scalar; give them a class axis"):
+    with pytest.raises(ValueError, match=r"cross_entropy: the input is a scalar; give it a class axis"):
         nn.CrossEntropyLoss()(tg.tensor(1.0), np.array([0]))

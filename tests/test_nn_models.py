@@ -181,7 +181,7 @@ def test_a_sequential_nests_in_a_functional_model():
     inputs = Input(shape=(3,))
     model = Model(inputs=inputs, outputs=Dense(1)(inner(inputs)))
     assert inner.output_shape == (None, 4)
-    assert [n for n, _ in model.named_parameters()] == ["layers.1.layers.0.weight", "layers.1.layers.0.bias",
+    assert [n for n, _ in model.named_parameters()] == ["layers.1.0.weight", "layers.1.0.bias",
                                                         "layers.2.weight", "layers.2.bias"]
 
 

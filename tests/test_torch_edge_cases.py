@@ -82,14 +82,21 @@ def test_tensor_of_zero_d_tensors_stacks_their_values():
     t = tg.tensor([tg.tensor(1.0), tg.tensor(2.0)])
     assert t.tolist() == [1.0, 2.0] and t.dtype == np.float32 and not t.requires_grad
     assert tg.tensor([tg.tensor(1.0, dtype=np.float64), 2.0]).dtype == np.float64
-    assert tg.tensor([[tg.tensor([1.0])], [3.0]]).tolist() == [[1.0], [3.0]]
+    assert tg.tensor([[tg.tensor(1.0)], [3.0]]).tolist() == [[1.0], [3.0]]
+    assert tg.tensor((tg.tensor(1), 2)).dtype == np.int64
 
 
-def test_tensor_of_multi_element_or_grad_tensors_is_a_clear_error():
-    with pytest.raises(ValueError, match=r"shape \(2,\).*one-element.*tensorgrad.stack"):
+def test_tensor_of_tensors_with_axes_or_grad_is_a_clear_error():
+    """Never numpy's stacked reading or an object array: torch would read a (1,) tensor as a number."""
+    with pytest.raises(ValueError, match=r"shape \(2,\).*only 0-d.*tensorgrad.stack"):
         tg.tensor([tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0])])
+    with pytest.raises(ValueError, match=r"shape \(1,\).*only 0-d"):
+        tg.tensor([[tg.tensor([1.0])], [3.0]])
+    w = tg.tensor(1.0, requires_grad=True)
     with pytest.raises(TypeError, match=r"requires grad.*tensorgrad.stack"):
-        tg.tensor([tg.tensor(1.0, requires_grad=True), tg.tensor(2.0)])
+        tg.tensor([w, tg.tensor(2.0)])
+    with tg.no_grad():                   # nothing is recorded there, so nothing is lost
+        assert tg.tensor([w, 2.0]).tolist() == [1.0, 2.0]
 
 
 def test_ops_on_lists_of_tensors_stack_them_and_keep_the_graph():
@@ -146,3 +153,15 @@ def test_pickling_a_leaf_keeps_data_grad_attributes_and_class():
         assert not np.shares_memory(back.data, w.data)
         back.data += 1                             # a fresh version counter, its own memory
         assert w.tolist() == [1.0, 2.0]
+
+
+# --------------------------------------------------------------------------- truth values
+
+def test_any_all_and_the_truth_value_of_a_tensor():
+    """bool() of a multi-element tensor names its shape and points to .any()/.all(), which exist."""
+    t = tg.tensor([1.0, 0.0])
+    assert t.any().item() is True and t.all().item() is False
+    assert (t >= 0).all(axis=0).item() is True and t.any(axis=0, keepdims=True).shape == (1,)
+    assert bool(tg.tensor([2.0])) and not bool(tg.tensor(0.0))
+    with pytest.raises(ValueError, match=r"shape \(2,\) is ambiguous.*\.any\(\) or \.all\(\)"):
+        bool(t)

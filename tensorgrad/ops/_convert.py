@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import DEFAULT_DTYPE, Tensor, _holds_tensors, as_tensor
+from ..tensor import DEFAULT_DTYPE, Tensor, as_tensor
 
 # Numbers that take the tensor's dtype next to a tensor, as in PyTorch: Python's, and numpy's scalars
 # (np.int64(1), np.float64(0.5): ``float32 tensor + np.int64(1)`` stays float32).
@@ -21,7 +21,7 @@ def lift(x: Any, like: Tensor | None = None) -> Tensor:
         return x
     if like is not None and isinstance(x, WEAK_SCALARS) and like.data.dtype.kind == "f":
         return Tensor._make(np.asarray(x, dtype=like.data.dtype), None, False)
-    if isinstance(x, (list, tuple)) and _holds_tensors(x):   # [t1, t2]: stacked, gradients kept (np.mean([a, b]))
+    if isinstance(x, (list, tuple)) and any(isinstance(i, Tensor) for i in x):   # [t1, t2]: stacked, graph kept
         from .shape import stack
         return stack(x)
     return as_tensor(x)

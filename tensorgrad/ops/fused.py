@@ -69,15 +69,15 @@ class SparseSoftmaxCrossEntropy(Function):
     @staticmethod
     def backward(ctx, g):
         z, = ctx.saved_tensors
-        if ctx.mean:            # each sample's loss had weight 1/N
-            g = ctx.F.broadcast_to(g / max(ctx.labels.size, 1), ctx.labels.shape)
-        g = g.reshape(g.shape + (1,))
+        n = max(ctx.labels.size, 1)
         if ctx.create_graph:    # recomputed with ops, so it can be differentiated again
+            per_sample = ctx.F.broadcast_to(g / n, ctx.labels.shape) if ctx.mean else g
             onehot = np.eye(z.shape[-1], dtype=z.dtype)[ctx.labels]
-            return g * (softmax(z, -1) - onehot)
-        d = np.multiply(ctx.probs, g, order="C")   # softmax(z) - onehot(y), scaled: g taken off at each
-        d.reshape(-1)[ctx.picks] -= g.reshape(-1)    # label's position (C order: the flat view is d itself)
-        return d
+            return per_sample.reshape(per_sample.shape + (1,)) * (softmax(z, -1) - onehot)
+        per_sample = g / n if ctx.mean else g.reshape(g.shape + (1,))   # the mean: one weight, 1/N, for all
+        d = np.multiply(ctx.probs, per_sample, order="C")   # softmax(z) - onehot(y), scaled: the weight taken
+        d.reshape(-1)[ctx.picks] -= per_sample if ctx.mean else per_sample.reshape(-1)   # off at each label's
+        return d                                            # position (C order: the flat view is d itself)
 
 
 class BinaryCrossEntropy(Function):

@@ -1,0 +1,195 @@
+"""nn.functional — PyTorch's stateless functions (``import nn.functional as F``), composed from
+tensorgrad's public ops; PyTorch's modules (nn.Linear, nn.ReLU, nn.CrossEntropyLoss...) call these.
+
+PyTorch's conventions throughout: ``dim=`` for the axis, the class axis of a loss's input is 1 for
+(N, C, d1, ...) inputs, ``linear``'s weight is (out_features, in_features). The losses live in
+``nn.losses`` (beside the Keras-numerics ones) and are re-exported here.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable
+
+import numpy as np
+
+import tensorgrad as tg
+from tensorgrad import Tensor, as_tensor
+from tensorgrad import random as tg_random
+
+from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss,
+                     l1_loss, mse_loss, nll_loss, smooth_l1_loss)
+
+
+# --------------------------------------------------------------------------- activations
+def relu(input: Any, inplace: bool = False) -> Tensor:
+    """max(0, x). (``inplace`` is accepted for PyTorch code; the result is always a new tensor.)"""
+    return tg.relu(input)
+
+
+def relu6(input: Any, inplace: bool = False) -> Tensor:
+    """min(max(0, x), 6), PyTorch's hardtanh(x, 0, 6)."""
+    return hardtanh(input, 0.0, 6.0)
+
+
+def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, else negative_slope·x."""
+    return tg.leaky_relu(input, negative_slope)
+
+
+def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, else alpha·(eˣ - 1)."""
+    return tg.elu(input, alpha)
+
+
+def sigmoid(input: Any) -> Tensor:
+    """1 / (1 + e⁻ˣ)."""
+    return tg.sigmoid(input)
+
+
+def tanh(input: Any) -> Tensor:
+    """tanh x."""
+    return tg.tanh(input)
+
+
+def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + e^(beta·x)) / beta, computed stably. (PyTorch switches to x above ``threshold``; the
+    stable form already equals x there to float precision, so ``threshold`` changes nothing.)"""
+    if beta == 1:
+        return tg.softplus(input)
+    return tg.softplus(as_tensor(input) * beta) / beta
+
+
+def logsigmoid(input: Any) -> Tensor:
+    """log sigmoid(x) = -softplus(-x), stably."""
+    return -tg.softplus(-as_tensor(input))
+
+
+def softsign(input: Any) -> Tensor:
+    """x / (1 + |x|)."""
+    x = as_tensor(input)
+    return x / (1 + x.abs())
+
+
+def _softmax_dim(ndim: int, dim: int | None, who: str) -> int:
+    """``dim``, or PyTorch's deprecated implicit choice (0 for 0-, 1- and 3-d inputs, else 1) with its warning."""
+    if dim is not None:
+        return int(dim)
+    warnings.warn(f"Implicit dimension choice for {who} has been deprecated. Change the call to include dim=X "
+                  f"as an argument.", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _cast(input: Any, dtype: Any) -> Tensor:
+    return as_tensor(input) if dtype is None else as_tensor(input).astype(dtype)
+
+
+def softmax(input: Any, dim: int | None = None, dtype: Any = None) -> Tensor:
+    """e^x / Σ e^x along ``dim`` (stable; cast to ``dtype`` first when given)."""
+    x = _cast(input, dtype)
+    return tg.softmax(x, _softmax_dim(x.ndim, dim, "softmax"))
+
+
+def softmin(input: Any, dim: int | None = None, dtype: Any = None) -> Tensor:
+    """softmax(-x) along ``dim``."""
+    x = _cast(input, dtype)
+    return tg.softmax(-x, _softmax_dim(x.ndim, dim, "softmin"))
+
+
+def log_softmax(input: Any, dim: int | None = None, dtype: Any = None) -> Tensor:
+    """x - log Σ e^x along ``dim`` (stable)."""
+    x = _cast(input, dtype)
+    return tg.log_softmax(x, _softmax_dim(x.ndim, dim, "log_softmax"))
+
+
+def _engine_op(name: str) -> Callable[..., Tensor]:
+    """tensorgrad's op ``name``, or a NotImplementedError saying it is not there yet."""
+    op = getattr(tg, name, None)
+    if op is None:
+        raise NotImplementedError(f"F.{name}: tensorgrad has no '{name}' op yet (tensorgrad.{name} is planned); "
+                                  f"until then compose it from existing ops (e.g. x * tg.sigmoid(x) for silu).")
+    return op
+
+
+def gelu(input: Any, approximate: str = "none") -> Tensor:
+    """x·Φ(x) (``approximate='tanh'``: PyTorch's tanh approximation); needs tensorgrad's gelu op."""
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}.")
+    return _engine_op("gelu")(input, approximate=approximate)
+
+
+def silu(input: Any, inplace: bool = False) -> Tensor:
+    """x·sigmoid(x) (swish); needs tensorgrad's silu op."""
+    return _engine_op("silu")(input)
+
+
+def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """min(max(x, min_val), max_val), gradient 1 strictly inside; needs tensorgrad's hardtanh op."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val}).")
+    return _engine_op("hardtanh")(input, min_val, max_val)
+
+
+def pad(input: Any, pad: tuple[int, ...], mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last len(pad)/2 axes, (left, right) pairs from the last axis backwards; needs tensorgrad's pad op."""
+    if len(pad) % 2:
+        raise ValueError(f"pad: the padding must have an even length (left, right pairs), got {tuple(pad)}.")
+    return _engine_op("pad")(input, pad, mode=mode, value=value)
+
+
+# --------------------------------------------------------------------------- layers
+def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
+    """x Wᵀ + b with PyTorch's layout: weight (out_features, in_features), bias (out_features,), one fused node."""
+    return tg.linear(input, weight, bias, weight_layout="out_in")
+
+
+def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False,
+            generator: np.random.Generator | None = None) -> Tensor:
+    """In training, zero each entry with probability p and scale the rest by 1 / (1 - p) (the
+    expected value is kept); the identity otherwise. Masks come from ``generator``, else from the
+    generator ``tensorgrad.manual_seed`` seeds."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}.")
+    x = as_tensor(input)
+    if not training or p == 0:
+        return x
+    if p == 1:
+        return x * np.zeros((), x.dtype)
+    keep = (generator or tg_random.default_rng()).random(x.shape) >= p
+    return x * (keep / (1 - p)).astype(x.dtype)
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """Integer class indices of shape (*) -> int64 rows of shape (*, num_classes) with a 1 at each index
+    (``num_classes=-1``: max index + 1)."""
+    labels = np.asarray(tensor.data if isinstance(tensor, Tensor) else tensor)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: the indices must be an integer tensor, got dtype {labels.dtype}; "
+                        f"convert with .astype('int64').")
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"one_hot: class values must be non-negative, got {labels.min()}.")
+    if num_classes == -1:
+        if labels.size == 0:
+            raise ValueError("one_hot: cannot infer the number of classes of an empty tensor; pass num_classes.")
+        num_classes = int(labels.max()) + 1
+    if labels.size and labels.max() >= num_classes:
+        raise ValueError(f"one_hot: class value {labels.max()} is too large for num_classes={num_classes}.")
+    return Tensor(np.eye(num_classes, dtype=np.int64)[labels.astype(np.int64)])
+
+
+def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    """x / max(‖x‖_p, eps) along ``dim``. The norm is taken as (max(Σ|x|ᵖ, epsᵖ))^(1/p), equal to
+    max(‖x‖_p, eps), so an all-zero vector gets a zero gradient instead of NaN."""
+    x = as_tensor(input)
+    if p <= 0:
+        raise ValueError(f"normalize: p must be positive, got {p}.")
+    powered = x * x if p == 2 else x.abs() ** p
+    total = tg.maximum(powered.sum(axis=dim, keepdims=True), np.asarray(eps ** p, x.dtype))
+    return x / (total.sqrt() if p == 2 else total ** (1.0 / p))
+
+
+__all__ = [
+    "relu", "relu6", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "logsigmoid", "softsign", "softmax",
+    "softmin", "log_softmax", "gelu", "silu", "hardtanh", "pad", "linear", "dropout", "one_hot", "normalize",
+    "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss",
+]
