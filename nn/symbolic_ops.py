@@ -14,7 +14,7 @@ from .layer import Layer
 from .module import unique_name
 from .symbolic import SymbolicTensor
 
-_TRUSTED = ("nn.tensor_api", "nn.keras.ops", "nn.keras.backend", "nn.symbolic_ops", "tensorgrad")
+_TRUSTED = ("nn.tensor_api", "nn.keras.ops", "nn.keras.backend", "nn.symbolic_ops", "nn.tf_namespaces", "tensorgrad")
 
 
 class _Slot:

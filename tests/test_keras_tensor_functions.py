@@ -150,3 +150,16 @@ def test_a_saved_op_must_be_one_of_ours():
     from nn.symbolic_ops import TFOpLambda
     with pytest.raises(ValueError, match="refusing"):
         TFOpLambda("os:system", args=["echo"])
+
+
+def test_tf_nn_and_tf_math_names():
+    logits = np.array([[1.0, 2.0, 0.5]])
+    p = np.exp(logits) / np.exp(logits).sum()
+    np.testing.assert_allclose(tf.nn.softmax(logits).data, p, rtol=1e-6)
+    np.testing.assert_allclose(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[1], logits=logits).data,
+                               [-np.log(p[0, 1])], rtol=1e-6)
+    np.testing.assert_allclose(tf.nn.sigmoid_cross_entropy_with_logits(labels=np.array([1.0]),
+                                                                       logits=np.array([-2.0])).data,
+                               [np.log1p(np.exp(2.0))], rtol=1e-6)
+    assert tf.nn.l2_loss(np.array([3.0, 4.0])).item() == pytest.approx(12.5)        # Σt²/2
+    np.testing.assert_allclose(tf.math.reduce_sum(A, axis=0).data, A.sum(axis=0))
