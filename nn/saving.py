@@ -373,6 +373,7 @@ def load_model(filepath: str | os.PathLike, custom_objects: dict | None = None, 
     state = read_checkpoint(io.BytesIO(members["model.weights.safetensors"]), "load_model")
     model.load_state_dict({k: v.data if isinstance(v, tg.Tensor) else v for k, v in state.items()})
     compile_config = json.loads(members.get("metadata.json", b"{}") or b"{}").get("compile_config")
+    # recompiled only when the loss, the metrics and the optimizer's settings are exactly what their names give
     if compile and compile_config:
         _recompile(model, compile_config, custom_objects)
     return model
@@ -380,26 +381,54 @@ def load_model(filepath: str | os.PathLike, custom_objects: dict | None = None, 
 
 def _compile_config(model: Any) -> dict[str, Any] | None:
     """How the model was compiled, when every part has a name (loss and metric strings, the optimizer's
-    Keras class and learning rate); None otherwise. The optimizer's state (moments) is not kept."""
+    Keras class, learning rate and settings); None otherwise. The optimizer's state (moments) is not kept."""
     if not getattr(model, "_compiled", False):
         return None
     loss, metrics = getattr(model, "_loss_name", None), getattr(model, "_metric_specs", [])
-    if not isinstance(loss, str) or not all(isinstance(m, str) for m in metrics):
+    if not isinstance(loss, str) or not all(isinstance(m, str) for m in metrics) \
+            or not _is_default_loss(model.loss, loss):
         return None
     optimizer = model.optimizer
-    lr = optimizer.param_groups[0].get("lr") if getattr(optimizer, "param_groups", None) else None
+    group = optimizer.param_groups[0] if getattr(optimizer, "param_groups", None) else {}
+    settings = {k: v for k, v in group.items() if k != "params"}
+    try:
+        settings = json.loads(json.dumps(settings))     # tuples become lists; anything else is not kept
+    except TypeError:
+        settings = None
+    lr = group.get("lr")
     return {"loss": loss, "metrics": list(metrics),
-            "optimizer": {"class_name": type(optimizer).__name__,
+            "optimizer": {"class_name": type(optimizer).__name__, "settings": settings,
                           "learning_rate": float(lr) if isinstance(lr, (int, float, np.floating)) else None}}
+
+
+def _is_default_loss(loss_fn: Any, name: str) -> bool:
+    """True when the compiled loss is what the name alone gives (a loss object made with from_logits=True
+    or another option is not, and recompiling it by name would silently change the loss)."""
+    from . import losses
+    try:
+        plain = losses.get(name)
+    except (ValueError, TypeError):
+        return False
+    if type(plain) is not type(loss_fn):
+        return False
+    options = lambda obj: {k: v for k, v in vars(obj).items() if k not in ("name", "training")}  # noqa: E731
+    try:
+        return bool(options(plain) == options(loss_fn))
+    except (ValueError, TypeError):      # an array-valued option: not comparable, so not the default
+        return False
 
 
 def _recompile(model: Any, config: dict[str, Any], custom_objects: dict | None) -> None:
     from .keras import optimizers
     spec = config.get("optimizer") or {}
     cls = getattr(optimizers, spec.get("class_name", ""), None)
-    optimizer: Any = "rmsprop"
-    if isinstance(cls, type):
-        optimizer = cls(learning_rate=spec["learning_rate"]) if spec.get("learning_rate") is not None else cls()
+    if not isinstance(cls, type):
+        return      # an optimizer Keras does not name: the user compiles again
+    optimizer = cls(learning_rate=spec["learning_rate"]) if spec.get("learning_rate") is not None else cls()
+    settings = json.loads(json.dumps({k: v for k, v in getattr(optimizer, "defaults", {}).items()}, default=str))
+    if spec.get("settings") is None or any(settings.get(k) != v for k, v in spec["settings"].items()
+                                           if k in settings):
+        return      # momentum, betas ... differ from the class's defaults: recompiling would change training
     model.compile(optimizer=optimizer, loss=config["loss"], metrics=config.get("metrics") or None)
 
 

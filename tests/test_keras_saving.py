@@ -194,3 +194,25 @@ def test_unsaveable_initializer_is_a_clear_error(tmp_path):
     with pytest.raises(TypeError, match="anonymous function"):
         model.save(tmp_path / "x.keras")
     assert not (tmp_path / "x.keras").exists()
+
+
+def test_a_loss_object_with_options_is_not_recompiled_by_name(tmp_path):
+    model = keras.Sequential([layers.Dense(3, input_shape=(4,))])
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.save(tmp_path / "logits.keras")
+    loaded = keras.models.load_model(tmp_path / "logits.keras")
+    assert not getattr(loaded, "_compiled", False)      # compile it again: from_logits is not lost silently
+    plain = _sequential()
+    plain.save(tmp_path / "plain.keras")
+    assert keras.models.load_model(tmp_path / "plain.keras")._compiled
+
+
+def test_an_optimizer_with_non_default_settings_is_not_recompiled(tmp_path):
+    model = keras.Sequential([layers.Dense(1, input_shape=(4,))])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9), loss="mse")
+    model.save(tmp_path / "m.keras")
+    assert not getattr(keras.models.load_model(tmp_path / "m.keras"), "_compiled", False)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert loaded._compiled and loaded.optimizer.param_groups[0]["lr"] == pytest.approx(0.1)
