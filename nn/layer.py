@@ -60,8 +60,8 @@ class Layer(Module, metaclass=_LayerType):
         build = cls.__dict__.get("build")
         if build is not None and not getattr(build, "_marks_built", False):
             @functools.wraps(build)
-            def marked_build(self: "Layer", input_shape: Any = None, *args: Any, **kw: Any) -> Any:
-                result = build(self, input_shape, *args, **kw)
+            def marked_build(self: "Layer", *args: Any, **kw: Any) -> Any:
+                result = build(self, *args, **kw)
                 self.built = True
                 return result
             marked_build._marks_built = True

@@ -261,3 +261,20 @@ def test_building_by_hand_is_not_repeated_by_the_first_call():
     w = layer.w
     layer(np.ones((1, 2)))
     assert layer.w is w and [n for n, _ in layer.named_parameters()] == ["w", "b"]
+
+
+def test_a_build_method_of_another_signature_is_left_callable():
+    class Net(nn.Model):                  # PyTorch style: build() is the user's own helper
+        def __init__(self):
+            super().__init__()
+            self.fc = None
+
+        def build(self):
+            self.fc = nn.Dense(2, input_dim=3)
+
+        def forward(self, x):
+            return self.fc(x)
+
+    net = Net()
+    net.build()
+    assert net(np.ones((1, 3))).shape == (1, 2)
