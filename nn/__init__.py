@@ -7,7 +7,7 @@ of the lecture notes (Dense, Sequential, summary, get_weights, functional Model)
     >>> model.count_params()
     266610
 """
-from . import activations, callbacks, data, datasets, functional, init, losses, metrics, transforms, utils
+from . import activations, callbacks, data, datasets, functional, init, losses, metrics, regularizers, transforms, utils
 from .callbacks import History
 from .data import DataLoader
 from .activations import (ELU, GELU, Activation, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, ReLU, ReLU6, Sigmoid,
@@ -18,6 +18,7 @@ from .layers import (Concatenate, Dense, Dropout, Flatten, Identity, Input, Inpu
 from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, CategoricalCrossentropy, CrossEntropyLoss,
                      Huber, HuberLoss, L1Loss, MeanAbsoluteError, MeanSquaredError, MSELoss, NLLLoss, SmoothL1Loss,
                      SparseCategoricalCrossentropy)
+from .layer import Layer
 from .models import Model, Sequential
 from .module import Module, RemovableHandle, clear_session
 from .parameter import Parameter
@@ -28,12 +29,24 @@ from .utils import to_categorical
 from .keras.version import __version__
 from . import onnx  # after models: nn.onnx.export reads Sequential and Model graphs (onnx itself loads lazily)
 
+from . import random
+from .tf_namespaces import math, nn   # tf.math, tf.nn under `import nn as tf`
+from .tensor_api import (GradientTape, Variable, abs, argmax, argmin, cast, clip_by_value, concat, constant,  # noqa: A004
+                         convert_to_tensor, exp, expand_dims, fill, float16, float32, float64, int8, int16, int32,
+                         int64, log, matmul, maximum, minimum, one_hot, ones, ones_like, pow, reduce_max, reduce_mean,
+                         reduce_min, reduce_std, reduce_sum, reduce_variance, reshape, shape, sqrt, square, squeeze,
+                         stack, transpose, uint8, where, zeros, zeros_like)
+
 from . import keras  # last: nn.keras re-exports the modules above (`import nn as tf; tf.keras...`)
+from .keras import version  # tf.version.VERSION
+
+globals()["bool"] = tensor_api.bool_   # tf.bool (set this way so this file's own bool() stays the builtin)
 
 __all__ = [
     "__version__", "keras", "onnx", "activations", "callbacks", "data", "datasets", "functional", "init", "losses", "transforms",
     "metrics", "utils", "DataLoader", "History", "to_categorical",
-    "Module", "ModuleList", "ModuleDict", "RemovableHandle", "Parameter", "clear_session",
+    "Module", "Layer", "ModuleList", "ModuleDict", "RemovableHandle", "Parameter", "clear_session",
+    "regularizers",
     "Dense", "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Concatenate", "concatenate", "Maxout",
     "Input", "InputLayer",
     "Activation", "Sigmoid", "Tanh", "ReLU", "ReLU6", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax", "LogSoftmax",
@@ -42,4 +55,10 @@ __all__ = [
     "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "MeanSquaredError",
     "MeanAbsoluteError", "Huber",
     "Model", "Sequential", "SymbolicTensor", "save", "load_state", "plot_history",
+    # TensorFlow's tensor functions, for `import nn as tf` (nn.tensor_api)
+    "random", "version", "math", "nn", "GradientTape", "Variable", "constant", "convert_to_tensor", "zeros", "ones", "fill",
+    "zeros_like", "ones_like", "one_hot", "cast", "matmul", "reduce_sum", "reduce_mean", "reduce_max",
+    "reduce_min", "reduce_variance", "reduce_std", "square", "sqrt", "exp", "log", "abs", "pow", "maximum",
+    "minimum", "clip_by_value", "reshape", "transpose", "concat", "stack", "expand_dims", "squeeze", "argmax",
+    "argmin", "where", "shape", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
 ]

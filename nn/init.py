@@ -99,7 +99,31 @@ def lecun_normal(shape: tuple[int, ...], rng: np.random.Generator | None = None,
     return _truncated_normal(shape, 1.0 / _fans(shape)[0], rng, dtype)
 
 
+def random_normal(shape: tuple[int, ...], rng: np.random.Generator | None = None, dtype: Any = np.float32) -> np.ndarray:
+    """N(0, 0.05²): Keras's RandomNormal defaults (add_weight(initializer="random_normal"))."""
+    return (rng or default_rng()).normal(0.0, 0.05, size=shape).astype(dtype)
+
+
+def random_uniform(shape: tuple[int, ...], rng: np.random.Generator | None = None, dtype: Any = np.float32) -> np.ndarray:
+    """U(-0.05, 0.05): Keras's RandomUniform defaults."""
+    return (rng or default_rng()).uniform(-0.05, 0.05, size=shape).astype(dtype)
+
+
+def truncated_normal(shape: tuple[int, ...], rng: np.random.Generator | None = None,
+                     dtype: Any = np.float32) -> np.ndarray:
+    """N(0, 0.05²) redrawn beyond 2 standard deviations: Keras's TruncatedNormal defaults (stddev is that of
+    the normal before truncation, as Keras)."""
+    rng = rng or default_rng()
+    z = rng.standard_normal(shape)
+    outside = np.abs(z) > 2
+    while outside.any():
+        z[outside] = rng.standard_normal(int(outside.sum()))
+        outside = np.abs(z) > 2
+    return (0.05 * z).astype(dtype)
+
+
 _BY_NAME: dict[str, Initializer] = {
+    "random_normal": random_normal, "random_uniform": random_uniform, "truncated_normal": truncated_normal,
     "zeros": zeros, "ones": ones, "glorot_uniform": glorot_uniform, "glorot_normal": glorot_normal,
     "he_uniform": he_uniform, "he_normal": he_normal, "lecun_normal": lecun_normal,
 }

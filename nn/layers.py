@@ -11,31 +11,56 @@ import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
 from tensorgrad import random as tg_random
 
-from . import activations, init
+from . import activations, init, regularizers
 from . import functional as F
+from .layer import activity_loss, register_loss_source
 from .module import Module, shape_tuple, unique_name
 from .parameter import Parameter
 from .symbolic import SymbolicTensor
 
 
 class InputLayer(Module):
-    """The source of a functional model: casts what it is fed to its dtype (as Keras's Input)."""
+    """The source of a functional model: casts what it is fed to its dtype (as Keras's Input). Keras 2's
+    ``InputLayer(input_shape=(4,))`` as a Sequential's first layer fixes the input shape too."""
 
-    def __init__(self, shape: Any, dtype: Any = np.float32, name: str | None = None) -> None:
+    def __init__(self, shape: Any = None, dtype: Any = np.float32, name: str | None = None, input_shape: Any = None,
+                 batch_size: int | None = None, batch_input_shape: Any = None) -> None:
         super().__init__(name=name if name is not None else unique_name("input"))
+        if batch_input_shape is not None:
+            batch_size, input_shape = batch_input_shape[0], tuple(batch_input_shape)[1:]
+        shape = shape if shape is not None else input_shape
+        if shape is None:
+            raise ValueError("InputLayer: give shape= (or Keras 2's input_shape=), e.g. InputLayer(shape=(4,)).")
         self.shape = shape_tuple(shape, "Input(shape=...)")
-        self.dtype = np.dtype(dtype)
+        self.dtype = np.dtype(dtype if dtype is not None else np.float32)
+        self.batch_size = None if batch_size is None else int(batch_size)
+
+    def symbolic_output(self) -> SymbolicTensor:
+        """The symbolic tensor this input layer produces (what ``nn.Input`` returns)."""
+        out = SymbolicTensor((self.batch_size,) + self.shape, self.dtype, self)
+        self.output_shape = out.shape
+        return out
 
     def forward(self, x: Any) -> Tensor:
         return as_tensor(x, self.dtype)
 
 
-def Input(shape: Any, name: str | None = None, dtype: Any = np.float32) -> SymbolicTensor:  # noqa: N802 - Keras name
-    """A symbolic input of per-sample ``shape`` (batch axis excluded): ``nn.Input(shape=(64,))``."""
-    layer = InputLayer(shape, dtype, name=name)
-    out = SymbolicTensor((None,) + layer.shape, layer.dtype, layer)
-    layer.output_shape = out.shape
-    return out
+def Input(shape: Any = None, batch_size: int | None = None, name: str | None = None,  # noqa: N802 - Keras name
+          dtype: Any = np.float32, batch_shape: Any = None, **kwargs: Any) -> SymbolicTensor:
+    """A symbolic input of per-sample ``shape`` (batch axis excluded): ``nn.Input(shape=(64,))``;
+    Keras 3's ``batch_shape=(None, 64)`` too. ``batch_size`` is recorded in the shape (Keras's
+    ``(32, 64)``); batches of any size still run, as nothing here depends on it."""
+    unsupported = {k: v for k, v in kwargs.items() if v not in (None, False)}
+    if unsupported:
+        raise TypeError(f"Input: {sorted(unsupported)} not supported (sparse, ragged and tensor inputs need "
+                        f"TensorFlow); give shape=, batch_size=, name=, dtype=.")
+    if batch_shape is not None:
+        if shape is not None:
+            raise ValueError("Input: give shape= or batch_shape=, not both.")
+        batch_size, shape = batch_shape[0], tuple(batch_shape)[1:]
+    if shape is None:
+        raise ValueError("Input: shape= is required, e.g. Input(shape=(784,)).")
+    return InputLayer(shape, dtype, name=name, batch_size=batch_size).symbolic_output()
 
 
 # activations the fused linear op computes itself (softmax and sigmoid stay nn.activations' own:
@@ -55,7 +80,8 @@ class Dense(Module):
     def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  input_dim: int | None = None, name: str | None = None, input_shape: Any = None,
-                 dtype: Any = np.float32) -> None:
+                 dtype: Any = np.float32, kernel_regularizer: Any = None, bias_regularizer: Any = None,
+                 activity_regularizer: Any = None) -> None:
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
         super().__init__(name=name, input_shape=input_shape)
@@ -70,6 +96,14 @@ class Dense(Module):
                                               f"parameter 'weight' of Dense '{self.name}'")
         self.bias = (Parameter.uninitialized((self.units,), self.dtype, f"parameter 'bias' of Dense '{self.name}'")
                      if use_bias else None)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._weight_regularizers = [(w, r) for w, r in ((self.weight, self.kernel_regularizer),
+                                                         (self.bias, self.bias_regularizer)) if r is not None]
+        self._call_losses: list[Tensor] = []
+        if self._weight_regularizers or self.activity_regularizer is not None:
+            register_loss_source(self)
         if self._declared_input_shape is not None:
             self.build(self._declared_input_shape[-1])
 
@@ -95,7 +129,15 @@ class Dense(Module):
         fused = _FUSED.get(self.activation, False)
         activation = None if fused is False else fused
         out = tg.linear(x, weight, bias, activation=activation)
-        return out if fused is not False else self.activation(out)   # fused: one node f(x @ W + b)
+        out = out if fused is not False else self.activation(out)   # fused: one node f(x @ W + b)
+        if self.activity_regularizer is not None:
+            self._call_losses = [activity_loss(self.activity_regularizer, out)]
+        return out
+
+    @property
+    def kernel(self) -> Parameter:
+        """Keras's name for ``weight`` (shape (in, units))."""
+        return self.weight
 
     def extra_repr(self) -> str:
         act = "linear" if self.activation is None else getattr(self.activation, "__name__", repr(self.activation))

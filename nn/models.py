@@ -2,31 +2,38 @@
 ``layers`` list. A functional model's state-dict keys read ``layers.<i>.weight``; a Sequential
 registers its modules as ``0``, ``1``, ... as PyTorch's does, so its keys read ``<i>.weight``.
 
-A subclassed model (``class Net(nn.Model)`` with its own ``forward``) works too; its layers are
-its direct sub-modules.
+A subclassed model works both ways: PyTorch's (``class Net(nn.Model)`` with its own ``forward``) and
+Keras's (layers set in ``__init__`` and a ``call(inputs, training=None)``: Model is a Keras ``Layer``);
+its layers are its direct sub-modules.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
 from tensorgrad import Tensor
 
-from .layers import Input
+from . import saving
+from .layer import Layer
+from .layers import Input, InputLayer
 from .module import _CONCRETE, Module
 from .summary import format_summary
 from .symbolic import SymbolicTensor, graph_order
 from .training import TrainingMixin
 
 
-class Model(TrainingMixin, Module):
+class Model(TrainingMixin, Layer):
     """``Model(inputs=..., outputs=...)`` runs the graph of layer calls between symbolic tensors
     (each an ``nn.Input`` or a layer's output); layers reached from other models' outputs are shared,
     not copied. ``input``/``output`` are the symbolic ends (lists when there are several)."""
 
-    def __init__(self, inputs: Any = None, outputs: Any = None, name: str | None = None) -> None:
-        super().__init__(name=name)
+    __call__ = Module.__call__   # a model on symbolic input is traced (nn.symbolic), built or not
+    _initial_training = True     # a model starts in training mode, as every nn (PyTorch) module
+
+    def __init__(self, inputs: Any = None, outputs: Any = None, name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(name=name, **kwargs)
         self._graph: list[SymbolicTensor] | None = None
         if inputs is None and outputs is None:
             return
@@ -61,10 +68,13 @@ class Model(TrainingMixin, Module):
         self.layers = layers
 
     def forward(self, *xs: Any) -> Any:
-        """Feed one array/tensor per input (``model(a, b)`` or Keras's ``model([a, b])``)."""
+        """Feed one array/tensor per input (``model(a, b)`` or Keras's ``model([a, b])``); a subclassed
+        model without a graph runs its Keras ``call``."""
         if self._graph is None:
-            raise NotImplementedError(f"{type(self).__name__} '{self.name}' has no graph: build it as "
-                                      f"Model(inputs=..., outputs=...) or override forward().")
+            if type(self).call is Layer.call:
+                raise NotImplementedError(f"{type(self).__name__} '{self.name}' has no graph: build it as "
+                                          f"Model(inputs=..., outputs=...), or define call() (Keras) or forward().")
+            return Layer.forward(self, *xs)
         if len(xs) == 1 and len(self.inputs) > 1 and isinstance(xs[0], (list, tuple)):
             xs = tuple(xs[0])
         if len(xs) != len(self.inputs):
@@ -78,9 +88,55 @@ class Model(TrainingMixin, Module):
         results = [values[id(t)] for t in self.outputs]
         return results[0] if len(results) == 1 else results
 
+    def build(self, input_shape: Any) -> None:
+        """Keras's ``model.build((None, n))`` for a subclassed model: create its weights by running
+        ``call`` once on a zero sample of that shape."""
+        if self._graph is None and type(self).call is not Layer.call and not self.built:
+            self.built = True
+            self._build_input_shape = tuple(input_shape)
+            self._traced_output_shape(tuple(input_shape))
+        self.built = True
+
+    # ------------------------------------------------------------------ saving (nn.saving)
+    def get_config(self) -> dict[str, Any]:
+        """Sequential: its layers' configs; functional: its layers and calls; subclassed: Layer's
+        (override it, returning the constructor arguments, to save a subclassed model)."""
+        if isinstance(self, Sequential) or self._graph is not None:
+            return saving.model_config(self)
+        return super().get_config()
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: dict | None = None) -> "Model":
+        """A new model (fresh weights) from :meth:`get_config`'s dict."""
+        if "layers" in config:
+            return saving.model_from_config(config, custom_objects, cls)
+        return cls(**config)
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The architecture as JSON (no weights); ``keras.models.model_from_json`` rebuilds it."""
+        return json.dumps(saving.to_json_dict(self), **kwargs)
+
+    def save(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
+        """Architecture, weights and compile settings in one zip file (``.keras``), written atomically."""
+        saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
+        """The weights alone (safetensors; npz for a '.npz' name), written atomically."""
+        saving.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath: Any, skip_mismatch: bool = False, **kwargs: Any) -> None:
+        """Weights from save_weights, nn.save or a .keras file; all or nothing."""
+        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
+    def __getattr__(self, name: str) -> Any:
+        # reached only for missing attributes: a subclassed model's ``layers`` are its sub-modules
+        if name == "layers":
+            return list(self.children())
+        return super().__getattr__(name)
+
     # ------------------------------------------------------------------ Keras conveniences
     def _layer_list(self) -> list[Module]:
-        return self.layers if hasattr(self, "layers") else list(self.children())
+        return self.layers
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Module:
         """The layer called ``name`` (or at position ``index``)."""
@@ -113,9 +169,12 @@ class Model(TrainingMixin, Module):
             print(f"Saved artifact at '{path}'.")
         return path
 
-    def summary(self, print_fn: Callable[[str], Any] | None = print) -> str:
-        """Keras's table (layer (type), output shape, parameter count, totals); printed and returned."""
-        text = format_summary(self, self._layer_list())
+    def summary(self, line_length: int | None = None, positions: Any = None,
+                print_fn: Callable[[str], Any] | None = print, expand_nested: bool = False,
+                show_trainable: bool = False) -> str:
+        """Keras's table (layer (type), output shape, parameter count, totals); printed and returned.
+        ``expand_nested`` lists a nested model's layers under it, marked with ``|``."""
+        text = format_summary(self, self._layer_list(), expand_nested=expand_nested)
         if print_fn is not None:
             print_fn(text)
         return text
@@ -155,6 +214,8 @@ class Sequential(Model):
                 raise ValueError(f"Sequential '{self.name}': an nn.Input can only come first.")
             self.input = self.output = layer
             return
+        if isinstance(layer, InputLayer):        # Keras 2's Sequential([InputLayer(input_shape=(4,)), ...])
+            return self.add(layer.symbolic_output())
         self._append(layer, str(len(self._modules)))
 
     def append(self, module: Module) -> "Sequential":
@@ -177,6 +238,19 @@ class Sequential(Model):
         self.add_module(key, layer)
         if self.output is None and len(self._modules) == 1 and layer._declared_input_shape is not None:
             self.build(layer._declared_input_shape)
+
+    def pop(self) -> Module:
+        """Remove the last layer (Keras's ``Sequential.pop``) and return it; the output is traced again."""
+        if not self._modules:
+            raise TypeError(f"Sequential '{self.name}': there are no layers to pop.")
+        key = next(reversed(self._modules))
+        layer = self._modules.pop(key)
+        if self.input is not None:
+            out = self.input
+            for remaining in self._modules.values():
+                out = remaining(out)
+            self.output = out
+        return layer
 
     def build(self, input_shape: Any, dtype: Any = np.float32) -> None:
         """Trace the layers on a symbolic input of per-sample ``input_shape`` (Keras's batch form

@@ -75,9 +75,11 @@ def _forward_takes_training(module: "Module") -> bool:
 def _own_members(module: "Module") -> Iterator[tuple[str, Any]]:
     """(relative name, object) for each Parameter and Module reachable from the module's public
     attributes through lists, tuples and dicts (not through other Modules), then its registered
-    sub-modules (``add_module``). Iterative, in order."""
+    sub-modules (``add_module``); a Keras layer's ``add_weight`` weights come first, by weight name.
+    Iterative, in order."""
     attributes = vars(module)
-    members = [(k, v) for k, v in attributes.items() if not k.startswith("_")]
+    members = [*getattr(module, "_added_weights", {}).items(),
+               *((k, v) for k, v in attributes.items() if not k.startswith("_"))]
     members += [(k, v) for k, v in attributes.get("_modules", {}).items() if v is not None]
     stack = members[::-1]
     seen_containers: set[int] = set()
@@ -321,7 +323,7 @@ class Module:
 
     @training.setter
     def training(self, mode: bool) -> None:
-        self._training = bool(mode)
+        self._training = None if mode is None else bool(mode)   # None: a Keras layer called alone
 
     def train(self, mode: bool = True) -> "Module":
         """Training mode (Dropout active) for this module and all sub-modules."""
@@ -511,6 +513,38 @@ class Module:
     def extra_repr(self) -> str:
         """The arguments shown inside this module's parentheses in ``repr`` (override, as in PyTorch)."""
         return ""
+
+    # ------------------------------------------------------------------ Keras's layer protocol (nn.layer)
+    @property
+    def weights(self) -> list[Parameter]:
+        """Keras's ``layer.weights``: the trainable weights, then the non-trainable ones."""
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def trainable_weights(self) -> list[Parameter]:
+        from .layer import weights_by_trainability
+        return weights_by_trainability(self, True)
+
+    @property
+    def non_trainable_weights(self) -> list[Parameter]:
+        from .layer import weights_by_trainability
+        return weights_by_trainability(self, False)
+
+    @property
+    def losses(self) -> list[Tensor]:
+        """Keras's ``layer.losses``: added losses of the latest call and weight penalties (scalar Tensors)."""
+        from .layer import collect_losses
+        return collect_losses(self)
+
+    def get_config(self) -> dict[str, Any]:
+        """Keras's ``get_config``: the constructor arguments (nn.saving knows nn's own layers)."""
+        from .saving import builtin_config
+        return builtin_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> "Module":
+        """A new layer from :meth:`get_config`'s dict (``cls(**config)``, as Keras)."""
+        return cls(**config)
 
     def __repr__(self) -> str:
         """PyTorch's tree: ``Name(extra)``, or one indented ``(child): repr`` line per sub-module."""

@@ -83,6 +83,21 @@ class Parameter(Tensor):
         self.data[...] = array
         increment_version(self)
 
+    # TensorFlow's variable methods (a Keras layer's add_weight returns a Parameter): in place, outside any graph
+    def assign(self, value: Any) -> "Parameter":
+        """``w.assign(v)``: overwrite the value in place (as ``tf.Variable.assign``; no gradient flows)."""
+        self.load(np.broadcast_to(np.asarray(value.data if isinstance(value, Tensor) else value, dtype=self.dtype),
+                                  self.expected_shape))
+        return self
+
+    def assign_add(self, delta: Any) -> "Parameter":
+        """``w.assign_add(d)``: w ← w + d in place."""
+        return self.assign(self.data + np.asarray(delta.data if isinstance(delta, Tensor) else delta))
+
+    def assign_sub(self, delta: Any) -> "Parameter":
+        """``w.assign_sub(d)``: w ← w − d in place."""
+        return self.assign(self.data - np.asarray(delta.data if isinstance(delta, Tensor) else delta))
+
     def __reduce_ex__(self, protocol: Any) -> Any:
         """A lazy parameter copies (and pickles) as its constructor arguments: it has no data to copy."""
         if self.shape_hint is not None:

@@ -2,8 +2,9 @@
 first axis (the batch) is None, and the layer call that produces it.
 
 Calling a layer on symbolic tensors records the call and works out the output shape by running the
-layer once on a batch of one zero sample (in eval mode, without recording gradients); that run
-also builds lazy layers, so a functional model owns all its weights as soon as it is defined.
+layer once on a batch of one zero sample, given as Tensors (in eval mode, without recording
+gradients; a Keras ``Layer`` that defines ``compute_output_shape`` is not run); that run also
+builds lazy layers, so a functional model owns all its weights as soon as it is defined.
 """
 from __future__ import annotations
 
@@ -38,6 +39,47 @@ class SymbolicTensor:
     def name(self) -> str:
         return self.layer.name
 
+    # arithmetic on symbolic tensors records a layer (nn.symbolic_ops), as Keras's KerasTensor does
+    def _op(self, name: str, *args: Any) -> "SymbolicTensor":
+        from . import symbolic_ops
+        return symbolic_ops.apply_symbolic(getattr(symbolic_ops, name), args, {})
+
+    def __add__(self, other: Any) -> "SymbolicTensor":
+        return self._op("add", self, other)
+
+    def __radd__(self, other: Any) -> "SymbolicTensor":
+        return self._op("add", other, self)
+
+    def __sub__(self, other: Any) -> "SymbolicTensor":
+        return self._op("subtract", self, other)
+
+    def __rsub__(self, other: Any) -> "SymbolicTensor":
+        return self._op("subtract", other, self)
+
+    def __mul__(self, other: Any) -> "SymbolicTensor":
+        return self._op("multiply", self, other)
+
+    def __rmul__(self, other: Any) -> "SymbolicTensor":
+        return self._op("multiply", other, self)
+
+    def __truediv__(self, other: Any) -> "SymbolicTensor":
+        return self._op("divide", self, other)
+
+    def __rtruediv__(self, other: Any) -> "SymbolicTensor":
+        return self._op("divide", other, self)
+
+    def __pow__(self, other: Any) -> "SymbolicTensor":
+        return self._op("power", self, other)
+
+    def __matmul__(self, other: Any) -> "SymbolicTensor":
+        return self._op("matmul", self, other)
+
+    def __neg__(self) -> "SymbolicTensor":
+        return self._op("negative", self)
+
+    def __getitem__(self, key: Any) -> "SymbolicTensor":
+        return self._op("getitem", self, key)
+
     def __repr__(self) -> str:
         return f"<SymbolicTensor shape={self.shape} dtype={self.dtype} (created by layer '{self.layer.name}')>"
 
@@ -57,15 +99,26 @@ def call_symbolic(layer: "Module", x: Any, **kwargs: Any) -> SymbolicTensor:
         if not isinstance(p, SymbolicTensor):
             raise TypeError(f"{type(layer).__name__} '{layer.name}': input {i} is a {type(p).__name__}; a layer "
                             f"called on symbolic tensors (from nn.Input) takes only symbolic tensors.")
-    dummies = [np.zeros((1,) + p.shape[1:], dtype=p.dtype) for p in parents]
+    dummies = [tg.tensor(np.zeros((1,) + p.shape[1:], dtype=p.dtype)) for p in parents]
     with training_mode(False), tg.no_grad():   # this call only: no module's own flag changes
         out = layer.forward(dummies if multi else dummies[0], **kwargs)
     if not isinstance(out, tg.Tensor):
         raise TypeError(f"{type(layer).__name__} '{layer.name}': forward returned a {type(out).__name__}; "
                         f"the functional API needs layers that return one Tensor.")
-    result = SymbolicTensor((None,) + out.shape[1:], out.dtype, layer, parents, multi, kwargs)
+    return record_symbolic(layer, x, parents[0].shape[:1] + out.shape[1:], out.dtype, kwargs)
+
+
+def record_symbolic(layer: "Module", x: Any, shape: tuple, dtype: Any, kwargs: dict) -> SymbolicTensor:
+    """The symbolic output of ``layer(x)`` with a known ``shape``; the layer remembers its first
+    ``input``/``output`` and its shapes (Keras's ``layer.input``, ``layer.output_shape``)."""
+    multi = not isinstance(x, SymbolicTensor)
+    parents = tuple(x) if multi else (x,)
+    result = SymbolicTensor(tuple(shape), dtype, layer, parents, multi, kwargs)
     layer.input_shape = [p.shape for p in parents] if multi else parents[0].shape
     layer.output_shape = result.shape
+    if getattr(layer, "input", None) is None:
+        layer.input = list(parents) if multi else parents[0]
+        layer.output = result
     return result
 
 

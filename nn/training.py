@@ -281,6 +281,8 @@ class TrainingMixin:
         self.optimizer, self.loss = optimizer_obj, loss_fn
         self.compiled_loss = CompiledLoss(loss_fn)
         self.compiled_metrics = CompiledMetrics(list(metrics or []), list(weighted_metrics or []))
+        self._loss_name = loss if isinstance(loss, str) else None            # for model.save's compile config
+        self._metric_specs = list(metrics or [])
         self._compiled = True
 
     def _bind_new_parameters(self) -> None:
@@ -319,8 +321,9 @@ class TrainingMixin:
     # ------------------------------------------------------------------ the steps (override these)
     def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None) -> tg.Tensor:
         """The compiled loss of one batch — Σ wᵢ lᵢ / n with sample weights (Keras divides by the batch
-        size) — also added to the running 'loss' of the epoch, as Keras's compiled loss does."""
-        return self.compiled_loss(y, y_pred, sample_weight)
+        size) — plus ``self.losses`` (regularizers, add_loss), also added to the running 'loss' of the
+        epoch, as Keras's compute_loss does."""
+        return self.compiled_loss(y, y_pred, sample_weight, regularization_losses=self.losses)
 
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict[str, float]:
         """Add the batch to the compiled metrics and return every log so far (Keras's compute_metrics)."""

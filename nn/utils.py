@@ -1,6 +1,6 @@
-"""Label helpers with Keras's semantics (``to_categorical`` one-hot encodes; ``argmax(axis=-1)`` undoes it)
-and PyTorch's gradient clipping (``clip_grad_norm_``, ``clip_grad_value_``), called between
-``loss.backward()`` and ``optimizer.step()``."""
+"""Label helpers with Keras's semantics (``to_categorical`` one-hot encodes; ``argmax(axis=-1)`` undoes it),
+Keras's data utilities (``normalize``, ``pad_sequences``, ``set_random_seed``) and PyTorch's gradient
+clipping (``clip_grad_norm_``, ``clip_grad_value_``), called between ``loss.backward()`` and ``optimizer.step()``."""
 from __future__ import annotations
 
 import math
@@ -52,6 +52,54 @@ def to_categorical(y: Any, num_classes: int | None = None, dtype: Any = "float32
     return one_hot.reshape(*shape, int(num_classes))
 
 
+def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
+    """x / ‖x‖ along ``axis`` (the ``order``-norm); a zero vector stays zero (its norm counts as 1, as Keras)."""
+    arr = np.asarray(x.data if isinstance(x, Tensor) else x)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"normalize: x must be numeric, got dtype {arr.dtype}.")
+    norm = np.atleast_1d(np.linalg.norm(arr, order, axis))
+    norm[norm == 0] = 1
+    return arr / np.expand_dims(norm, axis)
+
+
+def pad_sequences(sequences: Any, maxlen: int | None = None, dtype: Any = "int32", padding: str = "pre",
+                  truncating: str = "pre", value: float = 0.0) -> np.ndarray:
+    """Equal-length rows: sequences longer than ``maxlen`` (default: the longest) lose their start
+    (``truncating='pre'``) or end ('post'); shorter ones get ``value`` before ('pre') or after ('post')."""
+    for name, choice in (("padding", padding), ("truncating", truncating)):
+        if choice not in ("pre", "post"):
+            raise ValueError(f"pad_sequences: {name} must be 'pre' or 'post', got {choice!r}.")
+    rows = [np.asarray(seq) for seq in sequences]
+    if maxlen is not None and (isinstance(maxlen, bool) or not isinstance(maxlen, (int, np.integer)) or maxlen < 0):
+        raise ValueError(f"pad_sequences: maxlen must be a non-negative integer or None, got {maxlen!r}.")
+    length = int(maxlen) if maxlen is not None else max((len(r) for r in rows), default=0)
+    inner = next((r.shape[1:] for r in rows if len(r)), ())
+    out = np.full((len(rows), length, *inner), value, dtype=np.dtype(dtype))
+    for i, row in enumerate(rows):
+        if not len(row) or not length:
+            continue
+        kept = row[-length:] if truncating == "pre" else row[:length]
+        if padding == "post":
+            out[i, :len(kept)] = kept
+        else:
+            out[i, -len(kept):] = kept
+    return out
+
+
+def set_random_seed(seed: int) -> None:
+    """Seed Python's ``random``, numpy's global generator and tensorgrad's (weights, dropout,
+    shuffling), as ``keras.utils.set_random_seed`` seeds Python, numpy and TensorFlow."""
+    import random
+
+    import tensorgrad as tg
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"set_random_seed: seed must be a non-negative integer, got {seed!r}.")
+    random.seed(int(seed))
+    np.random.seed(int(seed) % 2**32)
+    tg.manual_seed(int(seed))
+
+
+
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     """The gradients of ``parameters`` (one Tensor or an iterable), skipping those without one."""
     params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
@@ -90,4 +138,5 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, f
         np.clip(g.data, -clip_value, clip_value, out=g.data)
 
 
-__all__ = ["to_categorical", "clip_grad_norm_", "clip_grad_value_"]
+__all__ = ["to_categorical", "normalize", "pad_sequences", "set_random_seed", "clip_grad_norm_",
+           "clip_grad_value_"]

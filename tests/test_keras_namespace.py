@@ -17,7 +17,7 @@ PATHS = [
     ("nn.keras.layers", "Dense", nn.Dense), ("nn.keras.layers", "Flatten", nn.Flatten),
     ("nn.keras.layers", "Dropout", nn.Dropout), ("nn.keras.layers", "Input", nn.Input),
     ("nn.keras.layers", "concatenate", nn.concatenate), ("nn.keras.layers", "Activation", nn.Activation),
-    ("nn.keras.layers", "Layer", nn.Module),
+    ("nn.keras.layers", "Layer", nn.Layer),
     ("nn.keras.layers.core", "Dense", nn.Dense), ("nn.keras.layers.core", "Activation", nn.Activation),
     ("nn.keras.layers.merge", "concatenate", nn.concatenate),
     ("nn.keras.datasets", "mnist", nn.datasets.mnist), ("nn.keras.datasets", "fashion_mnist", nn.datasets.fashion_mnist),

@@ -13,8 +13,9 @@ from nn import init as initializers
 from nn.layers import Input
 from nn.models import Model, Sequential
 
-from . import activations, backend, callbacks, datasets, layers, losses, metrics, models, optimizers, utils
+from . import (activations, backend, callbacks, datasets, layers, losses, metrics, models, ops, optimizers,
+               regularizers, saving, utils)
 from .version import __version__
 
 __all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "datasets", "initializers",
-           "layers", "losses", "metrics", "models", "optimizers", "utils", "__version__"]
+           "layers", "losses", "metrics", "models", "ops", "optimizers", "regularizers", "saving", "utils", "__version__"]

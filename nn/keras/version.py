@@ -8,5 +8,6 @@ from tensorgrad import __version__ as _tensorgrad_version
 
 KERAS_API_VERSION = "2.15.0"
 __version__ = f"{KERAS_API_VERSION}+tensorgrad.{_tensorgrad_version}"
+VERSION = __version__   # tf.version.VERSION
 
-__all__ = ["__version__", "KERAS_API_VERSION"]
+__all__ = ["__version__", "VERSION", "KERAS_API_VERSION"]
