@@ -6,6 +6,7 @@ linear (the fused affine layer f(x W + b)), fused (the cross-entropies: one op e
 closed-form gradients).
 """
 from .activations import elu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
+from .conv import conv1d, conv2d
 from .arith import add, div, matmul, mul, neg, pow, sub
 from .fused import binary_cross_entropy, softmax_cross_entropy, sparse_softmax_cross_entropy
 from .linear import linear
@@ -22,4 +23,5 @@ __all__ = [
     "reshape", "transpose", "broadcast_to", "getitem", "scatter_add", "concatenate", "stack",
     "where", "maximum", "minimum", "clip", "compare", "inplace_update",
     "softmax_cross_entropy", "sparse_softmax_cross_entropy", "binary_cross_entropy", "linear",
+    "conv1d", "conv2d",
 ]
