@@ -154,6 +154,7 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
         out = fn.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in inputs], **attrs)
     except ValueError as e:
         raise _broadcast_error(e, fn, inputs) from None
+    returned = out                     # numpy gives 0-d results as scalars: saved, they are still the output
     if type(out) is not np.ndarray:
         out = out.data if isinstance(out, Tensor) else np.asarray(out)
     if mode.anomaly:
@@ -172,18 +173,18 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
         ctx.seq = next(_creation_order)
         ctx.create_graph = False
         ctx.retained = None
-        _resolve_saved(ctx, inputs, out)
+        _resolve_saved(ctx, inputs, out, returned)
     return t
 
 
-def _resolve_saved(ctx: Function, inputs: tuple, out: np.ndarray) -> None:
+def _resolve_saved(ctx: Function, inputs: tuple, out: np.ndarray, returned: Any) -> None:
     """Note where each saved value came from (an input, the output, or neither) and that source's version
     now, so backward can hand over the graph's Tensors and refuse stale values."""
     sources, versions = [], []
     for value in ctx.saved:
         if isinstance(value, Tensor):
             value = value.data
-        source = _OUTPUT if value is out else next(
+        source = _OUTPUT if value is out or value is returned else next(
             (i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.data is value), None)
         sources.append(source)
         versions.append(None if source is None else ctx._counter_of(source)[0])
