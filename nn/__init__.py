@@ -11,6 +11,12 @@ from . import activations, callbacks, data, datasets, init, losses, metrics, uti
 from .callbacks import History
 from .data import DataLoader
 from .activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
+from .conv import (AdaptiveAvgPool2d, AveragePooling1D, AveragePooling2D, AvgPool1d, AvgPool2d, Conv1D, Conv1d, Conv2D,
+                   Conv2d, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
+                   MaxPool1d, MaxPool2d, MaxPooling1D, MaxPooling2D, UpSampling2D, ZeroPadding2D)
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNormalization, LayerNorm, LayerNormalization
+from .recurrent import Bidirectional, SimpleRNN, TimeDistributed
+from .rnn import GRU, LSTM, RNN, Embedding
 from .layers import Concatenate, Dense, Dropout, Flatten, Input, InputLayer, Linear, Maxout, concatenate
 from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, CategoricalCrossentropy, CrossEntropyLoss,
                      HuberLoss, L1Loss, MSELoss, NLLLoss, SparseCategoricalCrossentropy)
@@ -34,4 +40,12 @@ __all__ = [
     "MSELoss", "L1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
     "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
     "Model", "Sequential", "SymbolicTensor", "save", "load_state", "plot_history",
+    # convolutional and recurrent layers: Keras's spellings (channels last) ...
+    "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",
+    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+    "ZeroPadding2D", "UpSampling2D", "BatchNormalization", "LayerNormalization", "SimpleRNN", "Bidirectional",
+    "TimeDistributed",
+    # ... and PyTorch's (channels first; nn.Embedding/LSTM/GRU are PyTorch's, keras.layers has Keras's)
+    "Conv1d", "Conv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d",
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "RNN", "LSTM", "GRU",
 ]

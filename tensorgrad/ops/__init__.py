@@ -10,7 +10,7 @@ from .conv import conv1d, conv2d
 from .embedding import embedding
 from .norm import batch_norm, layer_norm, normalize
 from .pool import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
-from .recurrent import gru_cell, lstm_cell, rnn_tanh_cell
+from .recurrent import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
 from .arith import add, div, matmul, mul, neg, pow, sub
 from .fused import binary_cross_entropy, softmax_cross_entropy, sparse_softmax_cross_entropy
 from .linear import linear
@@ -28,5 +28,5 @@ __all__ = [
     "where", "maximum", "minimum", "clip", "compare", "inplace_update",
     "softmax_cross_entropy", "sparse_softmax_cross_entropy", "binary_cross_entropy", "linear",
     "conv1d", "conv2d", "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool2d",
-    "embedding", "normalize", "batch_norm", "layer_norm", "rnn_tanh_cell", "lstm_cell", "gru_cell",
+    "embedding", "normalize", "batch_norm", "layer_norm", "rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell",
 ]

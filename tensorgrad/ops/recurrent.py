@@ -8,7 +8,7 @@ from typing import Any
 
 from ..tensor import Tensor
 from ._convert import lift
-from .activations import sigmoid, tanh
+from .activations import relu, sigmoid, tanh
 from .linear import linear
 
 
@@ -34,6 +34,14 @@ def rnn_tanh_cell(input: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b
     _check("rnn_tanh_cell", x, h, lift(w_ih), lift(w_hh), 1)
     a, b = _gates(x, h, w_ih, w_hh, b_ih, b_hh)
     return tanh(a + b)
+
+
+def rnn_relu_cell(input: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh: Any = None) -> Tensor:
+    """h' = relu(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)."""
+    x, h = lift(input), lift(hx)
+    _check("rnn_relu_cell", x, h, lift(w_ih), lift(w_hh), 1)
+    a, b = _gates(x, h, w_ih, w_hh, b_ih, b_hh)
+    return relu(a + b)
 
 
 def lstm_cell(input: Any, hx: tuple[Any, Any], w_ih: Any, w_hh: Any, b_ih: Any = None,
