@@ -3,7 +3,7 @@
 The forward is a cross-correlation (what deep learning calls convolution):
     y[n, o, i, j] = b[o] + Σ_{c,p,q} xp[n, c, i·s + p·d, j·s + q·d] · w[o, c, p, q]
 with xp the zero-padded input, s the stride and d the dilation. numpy's ``sliding_window_view`` gives
-the windows without copying; one ``tensordot`` per chunk of the batch multiplies them with the kernel.
+the windows without copying; one matrix product per chunk of the batch multiplies them with the kernel.
 
 Both gradients are convolutions again, computed by the same op (so they are differentiable twice):
 the input gradient is the output gradient dilated by s, padded by d(k-1), correlated with the kernel
@@ -32,23 +32,29 @@ def output_size(size: int, kernel: int, stride: int, dilation: int) -> int:
 
 def correlate(xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
               groups: int) -> np.ndarray:
-    """y[n, o, i, j] = Σ_{c,p,q} xp[n, c, i·s + p·d, j·s + q·d] w[o, c, p, q] within each group, on arrays:
-    the windows of each chunk of the batch gathered once (im2col) and multiplied with the kernel."""
+    """y[n, o, i, j] = Σ_{c,p,q} xp[n, c, i·s + p·d, j·s + q·d] w[o, c, p, q] within each group, on arrays.
+
+    The windows are gathered channels-last (each window row is then one contiguous run of memory) into
+    an im2col matrix of (n·oh·ow, kh·kw·c) per chunk of the batch, and multiplied with the kernel as
+    (kh·kw·c, out) in one matmul. The result is computed channels-last and returned as an NCHW view."""
     n, c, hp, wp = xp.shape
     out_ch, cg, kh, kw = w.shape
     (sh, sw), (dh, dw) = stride, dilation
     oh, ow = output_size(hp, kh, sh, dh), output_size(wp, kw, sw, dw)
-    windows = sliding_window_view(xp, (dh * (kh - 1) + 1, dw * (kw - 1) + 1), axis=(2, 3))
-    windows = windows[:, :, ::sh, ::sw, ::dh, ::dw][:, :, :oh, :ow]            # (n, c, oh, ow, kh, kw)
-    out = np.empty((n, out_ch, oh, ow), dtype=np.result_type(xp, w))
+    xl = np.ascontiguousarray(xp.transpose(0, 2, 3, 1))          # (n, hp, wp, c); free for channels-last data
+    windows = sliding_window_view(xl, (dh * (kh - 1) + 1, dw * (kw - 1) + 1), axis=(1, 2))
+    windows = windows[:, ::sh, ::sw, :, ::dh, ::dw][:, :oh, :ow].transpose(0, 1, 2, 4, 5, 3)  # (n, oh, ow, kh, kw, c)
+    kernel = w.transpose(2, 3, 1, 0)                                # (kh, kw, cg, out)
+    out = np.empty((n, oh, ow, out_ch), dtype=np.result_type(xp, w))
     og = out_ch // groups
     rows = max(1, CHUNK_ELEMENTS // max(1, cg * kh * kw * oh * ow))
     for start in range(0, n, rows):
+        stop = min(n, start + rows)
         for k in range(groups):
-            cols = windows[start:start + rows, k * cg:(k + 1) * cg]
-            prod = np.tensordot(cols, w[k * og:(k + 1) * og], axes=((1, 4, 5), (1, 2, 3)))   # (rows, oh, ow, og)
-            out[start:start + rows, k * og:(k + 1) * og] = prod.transpose(0, 3, 1, 2)
-    return out
+            cols = windows[start:stop, ..., k * cg:(k + 1) * cg].reshape(-1, kh * kw * cg)
+            prod = cols @ kernel[..., k * og:(k + 1) * og].reshape(kh * kw * cg, og)
+            out[start:stop, ..., k * og:(k + 1) * og] = prod.reshape(stop - start, oh, ow, og)
+    return out.transpose(0, 3, 1, 2)
 
 
 def _conv(x: Any, w: Any, stride: tuple[int, int], dilation: tuple[int, int], groups: int,
