@@ -263,3 +263,13 @@ def test_keras_recurrent_layers_equal_pytorch_with_converted_weights(kind):
                             "bias_ih_l0": torch.tensor(b_ih), "bias_hh_l0": torch.tensor(b_hh)})
     expected, _ = module(torch.tensor(x, dtype=torch.float64))
     np.testing.assert_allclose(y.data, expected.detach().numpy(), atol=1e-5)
+
+
+def test_graph_pictures_label_conv_pool_and_norm_nodes_with_their_shapes():
+    """One node per fused layer op, its label the op (with kernel) and the output shape."""
+    model = nn.Sequential([L.Conv2D(2, 3, input_shape=(6, 6, 1)), L.MaxPooling2D(2), L.BatchNormalization(),
+                           L.Flatten(), L.Dense(3)])
+    dot = tg.to_dot(model(np.ones((4, 6, 6, 1), np.float32)).sum())
+    assert 'label="conv2d 3x3\\n(4, 2, 4, 4)"' in dot
+    assert 'label="max_pool2d 2x2\\n(4, 2, 2, 2)"' in dot
+    assert 'label="normalize\\n(4, 2, 2, 2)"' in dot

@@ -69,6 +69,8 @@ class Conv2d(Function):
     """y = b + x ⋆ w (cross-correlation, stride s, zero padding, dilation d, groups);
     dL/dx = (dilate_s(g) padded by d(k-1)) ⋆ flip(w)ᵀ cropped to x,  dL/dw = xp ⋆ g (batch as channels,
     stride d, dilation s),  dL/db = Σ_{n,i,j} g[n, o, i, j]."""
+    name = "conv2d"
+    label_shape = True          # graph pictures show the output shape under the name
 
     @staticmethod
     def forward(ctx, x, w, b=None, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1), groups=1):

@@ -13,6 +13,8 @@ from ._convert import lift
 class Embedding(Function):
     """y[..., :] = W[i[...], :] (a gather);  dL/dW[r] = Σ_{positions with i = r} g (a scatter-add),
     except the ``padding_idx`` row, which gets no gradient (as PyTorch)."""
+    name = "embedding"
+    label_shape = True          # graph pictures show the output shape under the name
 
     @staticmethod
     def forward(ctx, weight, indices, padding_idx):

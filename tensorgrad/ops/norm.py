@@ -18,6 +18,8 @@ from ._convert import lift
 class Normalize(Function):
     """x̂ = (x - μ) / √(σ² + ε), with μ and σ² (biased) the mean and variance over ``axes``;
     dL/dx = (g - mean(g) - x̂ · mean(g ⊙ x̂)) / √(σ² + ε), the means over the same axes."""
+    name = "normalize"
+    label_shape = True          # graph pictures show the output shape under the name
 
     @staticmethod
     def forward(ctx, x, axes, eps):

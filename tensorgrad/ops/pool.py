@@ -30,6 +30,7 @@ def _windows(xp: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
 class MaxPool2d(Function):
     """y[n, c, i, j] = max of the window = x.flat[k*] (k* the first argmax; padding is -inf);
     dL/dx = g scattered to each window's argmax (added where windows overlap)."""
+    label_shape = True          # graph pictures show the output shape under the name
     name = "max_pool2d"
 
     @staticmethod
@@ -58,6 +59,7 @@ class MaxPool2d(Function):
 class AvgPool2d(Function):
     """y[n, c, i, j] = Σ_window x / count (count: the window's area, or its cells inside the input);
     dL/dx = transposed convolution of g / count with a kernel of ones (as conv2d's input gradient)."""
+    label_shape = True          # graph pictures show the output shape under the name
     name = "avg_pool2d"
 
     @staticmethod
