@@ -1,13 +1,17 @@
-"""Why LSTMs: remembering the first symbol of a long sequence, where a SimpleRNN forgets.
+"""Remembering the first symbol of a long sequence: SimpleRNN beside LSTM (Keras layers, data generated).
 
-Each sequence is ``--steps`` one-hot symbols from an alphabet of 4; the label is the FIRST symbol, and
-every later symbol is a random distractor. Predicting it needs information carried across all steps:
-the SimpleRNN's gradient through tanh(W h) shrinks geometrically with the distance, so it stays near
-chance (0.25); the LSTM's cell state c_t = f c_{t-1} + ... carries it (forget-gate bias 1) and learns
-it. Data are generated here; nothing is downloaded.
+Each sequence is ``--steps`` one-hot symbols from an alphabet of 4; the label is the FIRST symbol and
+every later symbol is a random distractor, so the answer must be carried across every step. Printed:
+each model's test accuracy (chance 0.25).
 
-    python -m demos.sequence_memory                # 40 steps, both models, about a minute
-    python -m demos.sequence_memory --steps 80     # longer: the gap stays
+Measured here (1 024 sequences, Adam lr 0.01, 15 epochs, 16 units): at 5 steps both reach 1.0; at 20 steps
+the SimpleRNN reaches 1.0 and the LSTM 0.44; at 40 steps (30 epochs) both stay at chance (0.27, 0.25).
+Keras's orthogonal recurrent kernel keeps the SimpleRNN's gradient alive over tens of steps, while the
+LSTM's initial forget gate σ(1) ≈ 0.73 lets the first symbol fade as 0.73^t until it learns to raise it:
+within this budget the textbook "LSTM remembers, SimpleRNN forgets" does not show on this task.
+
+    python -m demos.sequence_memory                 # 20 steps, both models
+    python -m demos.sequence_memory --steps 40 --epochs 30
 """
 from __future__ import annotations
 
@@ -40,9 +44,9 @@ def build(kind: str, units: int, lr: float) -> nn.Sequential:
 def main(argv: list[str] | None = None) -> dict:
     """Train a SimpleRNN and an LSTM on the same data; returns each one's test accuracy."""
     ap = parser("sequence_memory", __doc__)
-    ap.add_argument("--steps", type=int, default=40, help="sequence length (default 40)")
+    ap.add_argument("--steps", type=int, default=20, help="sequence length (default 20)")
     ap.add_argument("--samples", type=int, default=1024, help="training sequences (default 1024)")
-    ap.add_argument("--epochs", type=int, default=12, help="epochs per model (default 12)")
+    ap.add_argument("--epochs", type=int, default=15, help="epochs per model (default 15)")
     ap.add_argument("--units", type=int, default=16, help="recurrent units (default 16)")
     ap.add_argument("--lr", type=float, default=0.01, help="Adam's learning rate (default 0.01)")
     ap.add_argument("--seed", type=int, default=0)

@@ -30,3 +30,9 @@ def test_fashion_mnist_cnn_learns_on_a_subset_and_draws_its_layers(tmp_path, cap
 
 def test_digits_convnet_beats_090(capsys):
     assert digits_cnn.main([])["test_accuracy"] > 0.9
+
+
+def test_sequence_memory_both_recurrent_layers_learn_a_short_memory(capsys):
+    """At 5 steps the first symbol is within reach of both layers: each classifies every test sequence."""
+    result = sequence_memory.main(["--steps", "5", "--epochs", "4"])
+    assert result["SimpleRNN"] > 0.95 and result["LSTM"] > 0.95

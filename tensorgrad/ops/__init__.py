@@ -3,7 +3,8 @@
 Grouped by family: arith (add ... matmul), unary (exp, log, ...), activations (sigmoid ...
 log_softmax), reduce (sum, mean, max, min), shape (reshape ... stack), select (where ... clip),
 linear (the fused affine layer f(x W + b)), fused (the cross-entropies: one op each, stable,
-closed-form gradients).
+closed-form gradients), conv (conv2d, conv1d), pool (max/avg pooling, adaptive average pooling),
+embedding, norm (normalize, batch_norm, layer_norm), recurrent (the RNN, LSTM and GRU cells).
 """
 from .activations import elu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
 from .conv import conv1d, conv2d
