@@ -6,7 +6,9 @@ every step. The SimpleRNN's state h_t = tanh(x_t K + h_{t-1} R) is overwritten b
 its gradient to step 0 shrinks by tanh' at every step; the LSTM's cell state c_t = f c_{t-1} + i g is
 additive, so the first symbol's gradient survives and the gates learn to keep it. Data are generated
 here; nothing is downloaded. Printed: each model's test accuracy and loss per epoch (chance 0.25, loss
-log 4 = 1.386).
+log 4 = 1.386). Measured (defaults): SimpleRNN 0.258, its loss stuck near 1.35; LSTM 0.488, loss 0.81
+(40 epochs: 0.217 and 0.623). The LSTM learns the first symbol for some of the classes, not yet all:
+Adam's steps stay large on this plateau, and its loss jumps now and then.
 
     python -m demos.sequence_memory                 # 30 steps, 20 epochs, both models (minutes)
     python -m demos.sequence_memory --steps 5 --epochs 4    # short memory: both learn it
