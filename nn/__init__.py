@@ -17,6 +17,7 @@ from .conv import (AdaptiveAvgPool2d, AveragePooling1D, AveragePooling2D, AvgPoo
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNormalization, LayerNorm, LayerNormalization
 from .recurrent import Bidirectional, SimpleRNN, TimeDistributed
 from .rnn import GRU, LSTM, RNN, Embedding
+from . import functional_conv   # PyTorch's F.conv2d, F.max_pool2d ... (for nn.functional to re-export)
 from .layers import Concatenate, Dense, Dropout, Flatten, Input, InputLayer, Linear, Maxout, concatenate
 from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, CategoricalCrossentropy, CrossEntropyLoss,
                      HuberLoss, L1Loss, MSELoss, NLLLoss, SparseCategoricalCrossentropy)

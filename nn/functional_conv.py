@@ -8,6 +8,7 @@ import numpy as np
 
 import tensorgrad as tg
 from tensorgrad import Tensor
+# the pooling functions and layer_norm have PyTorch's signatures already: re-exported as they are
 from tensorgrad import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, layer_norm, max_pool1d, max_pool2d
 
 __all__ = ["conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d",
@@ -45,7 +46,3 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
     """PyTorch's F.batch_norm over axis 1 (running statistics updated in place when training)."""
     return tg.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
 
-
-# the pooling functions and layer_norm already have PyTorch's signatures
-max_pool1d, max_pool2d, avg_pool1d, avg_pool2d = max_pool1d, max_pool2d, avg_pool1d, avg_pool2d
-adaptive_avg_pool2d, layer_norm = adaptive_avg_pool2d, layer_norm

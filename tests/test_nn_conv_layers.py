@@ -273,3 +273,18 @@ def test_graph_pictures_label_conv_pool_and_norm_nodes_with_their_shapes():
     assert 'label="conv2d 3x3\\n(4, 2, 4, 4)"' in dot
     assert 'label="max_pool2d 2x2\\n(4, 2, 2, 2)"' in dot
     assert 'label="normalize\\n(4, 2, 2, 2)"' in dot
+
+
+def test_functional_conv_has_pytorch_signatures():
+    from nn import functional_conv as F
+    x = rng.standard_normal((1, 2, 5, 5))
+    w = rng.standard_normal((3, 2, 3, 3))
+    np.testing.assert_allclose(F.conv2d(x, w, None, 1, 1).data, tg.conv2d(x, w, padding=1).data)
+    with pytest.raises(ValueError, match="strided"):
+        F.conv2d(x, w, stride=2, padding="same")
+    assert F.max_pool2d(x, 2).shape == (1, 2, 2, 2) and F.embedding(np.array([1]), np.eye(3)).shape == (1, 3)
+    rm, rv = np.zeros(2), np.ones(2)
+    F.batch_norm(x, rm, rv, training=True)
+    assert np.all(rm != 0)
+    for name in F.__all__:
+        assert callable(getattr(F, name))
