@@ -15,6 +15,13 @@ from .activations import (ELU, GELU, Activation, Hardtanh, LeakyReLU, LogSigmoid
 from .containers import ModuleDict, ModuleList
 from .layers import (Concatenate, Dense, Dropout, Flatten, Identity, Input, InputLayer, Linear, Maxout, Unflatten,
                      concatenate)
+from .conv import (AdaptiveAvgPool2d, AveragePooling1D, AveragePooling2D, AvgPool1d, AvgPool2d, Conv1D, Conv1d, Conv2D,
+                   Conv2d, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
+                   MaxPool1d, MaxPool2d, MaxPooling1D, MaxPooling2D, UpSampling2D, ZeroPadding2D)
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNormalization, LayerNorm, LayerNormalization
+from .recurrent import Bidirectional, SimpleRNN, TimeDistributed
+from .rnn import GRU, LSTM, RNN, Embedding
+from . import functional_conv   # PyTorch's F.conv2d, F.max_pool2d ... (for nn.functional to re-export)
 from .losses import (BCELoss, BCEWithLogitsLoss, BinaryCrossentropy, CategoricalCrossentropy, CrossEntropyLoss,
                      Huber, HuberLoss, L1Loss, MeanAbsoluteError, MeanSquaredError, MSELoss, NLLLoss, SmoothL1Loss,
                      SparseCategoricalCrossentropy)
@@ -61,4 +68,12 @@ __all__ = [
     "reduce_min", "reduce_variance", "reduce_std", "square", "sqrt", "exp", "log", "abs", "pow", "maximum",
     "minimum", "clip_by_value", "reshape", "transpose", "concat", "stack", "expand_dims", "squeeze", "argmax",
     "argmin", "where", "shape", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
+    # convolutional and recurrent layers: Keras's spellings (channels last) ...
+    "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",
+    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+    "ZeroPadding2D", "UpSampling2D", "BatchNormalization", "LayerNormalization", "SimpleRNN", "Bidirectional",
+    "TimeDistributed",
+    # ... and PyTorch's (channels first; nn.Embedding/LSTM/GRU are PyTorch's, keras.layers has Keras's)
+    "Conv1d", "Conv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d",
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "RNN", "LSTM", "GRU",
 ]

@@ -122,8 +122,18 @@ def truncated_normal(shape: tuple[int, ...], rng: np.random.Generator | None = N
     return (0.05 * z).astype(dtype)
 
 
+def orthogonal(shape: tuple[int, ...], rng: np.random.Generator | None = None, dtype: Any = np.float32) -> np.ndarray:
+    """A (semi-)orthogonal matrix, Keras's rule: Q of the QR decomposition of a standard normal
+    (rows = Π shape[:-1], cols = shape[-1]), signs fixed by diag(R) — Keras's recurrent kernels."""
+    rows, cols = int(np.prod(shape[:-1])), shape[-1]
+    a = (rng or default_rng()).standard_normal((max(rows, cols), min(rows, cols)))
+    q, r = np.linalg.qr(a)
+    q = q * np.sign(np.diag(r))
+    return (q.T if rows < cols else q).reshape(shape).astype(dtype)
+
+
 _BY_NAME: dict[str, Initializer] = {
-    "random_normal": random_normal, "random_uniform": random_uniform, "truncated_normal": truncated_normal,
+    "orthogonal": orthogonal, "uniform": random_uniform, "random_normal": random_normal, "random_uniform": random_uniform, "truncated_normal": truncated_normal,
     "zeros": zeros, "ones": ones, "glorot_uniform": glorot_uniform, "glorot_normal": glorot_normal,
     "he_uniform": he_uniform, "he_normal": he_normal, "lecun_normal": lecun_normal,
 }

@@ -43,9 +43,9 @@ def clear_session() -> None:
 
 
 def snake_case(name: str) -> str:
-    """``LeakyReLU`` -> ``leaky_re_lu``, ``Dense`` -> ``dense`` (Keras's rule for default names)."""
+    """``LeakyReLU`` -> ``leaky_re_lu``, ``Conv2D`` -> ``conv2d`` (Keras's rule for default names)."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def shape_tuple(shape: Any, who: str) -> tuple[int, ...]:

@@ -212,7 +212,8 @@ def _emit(ops: list[Function], tensor_of: dict[int, Tensor], named: dict[int, tu
         # An op's output with a tensor node (root or named) feeds the consumers through that node.
         sources = [tensor_node(id(p)) if id(p) in tensor_of else op_ids[id(p)] for p in op.parents]
         op_ids[id(op)] = op_id = f"op{len(op_ids)}"
-        lines.append(_OP_NODE.format(id=op_id, label=_escape(op.name), colour=_COLOURS["op"],
+        label = f"{op.name}\n{tuple(op.shape)}" if getattr(op, "label_shape", False) else op.name
+        lines.append(_OP_NODE.format(id=op_id, label=_escape(label), colour=_COLOURS["op"],
                                      tooltip=_escape(_shape_text(op.shape, op.dtype))))
         lines.extend(_EDGE.format(src=s, dst=op_id) for s in sources)
         if id(op) in tensor_of:

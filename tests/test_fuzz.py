@@ -443,6 +443,80 @@ def _rounding(fn):
                   and np.min(np.abs(a - np.floor(a) - 0.5), initial=1) > 1e-3)
 
 
+def _make_conv(draw, a, b):
+    """conv1d/conv2d of a (viewed as one or two images) with a kernel of b's first values (values reused)."""
+    if a.size < 3 or b.size < 2:
+        return None
+    two_d = a.ndim >= 2 and a.shape[-1] >= 2 and a.shape[-2] >= 2 and b.size >= 4
+    stride, padding = draw(st.sampled_from([1, 2])), draw(st.sampled_from([0, 1, "same"]))
+    if padding == "same":
+        stride = 1
+    if two_d:
+        image = (1, 1) + a.shape[-2:]
+        kernel = (1, 1, 2, 2)
+        fn = lambda x, y: tg.conv2d(x.reshape((-1,) + image[1:]) if x.ndim > 2 else x.reshape(image),
+                                    y.reshape(-1)[:4].reshape(kernel), stride=stride, padding=padding)
+    else:
+        fn = lambda x, y: tg.conv1d(x.reshape((1, 1, -1)), y.reshape(-1)[:2].reshape(1, 1, 2), stride=stride,
+                                    padding=padding)
+    return fn, np.inf
+
+
+def _make_pool(draw, a):
+    """max/avg pooling of a viewed as (batch·channels, 1, h, w) planes; max needs a gap to the runner-up."""
+    if a.ndim < 2 or a.shape[-1] < 2 or a.shape[-2] < 2:
+        return None
+    kind = draw(st.sampled_from(["max", "avg"]))
+    planes = (-1, 1) + a.shape[-2:]
+    if kind == "avg":
+        return (lambda x: tg.avg_pool2d(x.reshape(planes), 2, stride=1)), np.inf
+    windows = np.lib.stride_tricks.sliding_window_view(a.reshape(planes), (2, 2), axis=(2, 3)).reshape(-1, 4)
+    top = np.sort(windows, axis=-1)
+    return (lambda x: tg.max_pool2d(x.reshape(planes), 2, stride=1)), float(np.min(top[:, -1] - top[:, -2]))
+
+
+def _make_embedding(draw, a):
+    if a.ndim != 2 or a.shape[0] < 2:
+        return None
+    idx = np.array(draw(st.lists(st.integers(0, a.shape[0] - 1), min_size=1, max_size=4)))
+    return (lambda w: tg.embedding(idx, w)), np.inf
+
+
+def _make_normalization(draw, a):
+    """layer_norm over the last axis, or batch_norm (batch statistics) over axis 0; eps = 0.5 keeps
+    1/sqrt(var + eps) smooth where the fuzzer's values repeat (variance near 0)."""
+    if a.ndim < 1 or a.shape[0] < 2:
+        return None
+    kind = draw(st.sampled_from(["layer", "batch"]))
+    if kind == "layer":
+        return (lambda x: tg.layer_norm(x, a.shape[-1], eps=0.5)), np.inf
+    return (lambda x: tg.batch_norm(x.reshape((a.shape[0], -1)), None, None, training=True, eps=0.5)), np.inf
+
+
+def _make_cell(draw, a, b):
+    """One recurrent step: a's rows as the batch of inputs and of hidden states, weights from b's values."""
+    if a.ndim != 2 or b.size < 2:
+        return None
+    kind = draw(st.sampled_from(["rnn_tanh_cell", "lstm_cell", "gru_cell"]))
+    gates = {"rnn_tanh_cell": 1, "lstm_cell": 4, "gru_cell": 3}[kind]
+    k = a.shape[1]
+    need = gates * k * (k + k)
+
+    def weights(y):
+        flat = y.reshape(-1)
+        reps = -(-need // flat.size)
+        flat = tg.concatenate([flat] * reps) if reps > 1 else flat
+        return flat[:gates * k * k].reshape(gates * k, k) * 0.5, flat[gates * k * k:need].reshape(gates * k, k) * 0.5
+
+    def step(x, y):
+        w_ih, w_hh = weights(y)
+        if kind == "lstm_cell":
+            h, c = tg.lstm_cell(x, (x, x * 0.5), w_ih, w_hh)
+            return h + c
+        return getattr(tg, kind)(x, x, w_ih, w_hh)
+    return step, np.inf
+
+
 OPS: dict[str, tuple[int, Callable]] = {
     "add": _binary(tg.add),
     "sub": _binary(tg.sub),
@@ -507,9 +581,14 @@ OPS: dict[str, tuple[int, Callable]] = {
     "cat": _make_join(tg.cat),
     "binary_cross_entropy": _make_same_shape(
         tg.binary_cross_entropy, domain=lambda p, y: p.size > 0 and 0.02 < p.min() and p.max() < 0.98),
+    "conv": (2, _make_conv),
+    "pool": (1, _make_pool),
+    "embedding": (1, _make_embedding),
+    "normalization": (1, _make_normalization),
+    "recurrent_cell": (2, _make_cell),
 }
 
-def _make_norm(draw, a):
+def _make_np_norm(draw, a):
     """np.linalg.norm (2, 1, inf, Frobenius; all or along an axis), away from the zero vector and from
     ties of |x| for the inf-norm."""
     if a.size == 0 or a.ndim == 0 and draw(st.booleans()):
@@ -554,7 +633,7 @@ NUMPY_OPS: dict[str, tuple[int, Callable]] = {
     "np.dot": (2, lambda draw, a, b: _make_matmul(draw, a, b, np.dot) if a.ndim <= 2 and b.ndim <= 2 else None),
     "np.concatenate": _make_join(np.concatenate),
     "np.stack": _make_join(np.stack),
-    "np.linalg.norm": (1, _make_norm),
+    "np.linalg.norm": (1, _make_np_norm),
 }
 OPS.update(NUMPY_OPS)
 

@@ -6,6 +6,15 @@ from nn.keras_layers import (ActivityRegularization, Add, Average, Dot, Gaussian
                              average, dot, maximum, minimum, multiply, subtract)
 from nn.layer import Layer
 from nn.layers import Concatenate, Dense, Dropout, Flatten, Input, InputLayer, concatenate
+from nn.conv import (AveragePooling1D, AveragePooling2D, Conv1D, Conv2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+                     GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, UpSampling2D, ZeroPadding2D)
+from nn.normalization import BatchNormalization, LayerNormalization
+from nn.recurrent import GRU, LSTM, Bidirectional, Embedding, SimpleRNN, TimeDistributed
+
+# Keras's short aliases
+MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
+GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D = (GlobalAveragePooling1D, GlobalAveragePooling2D,
+                                                                      GlobalMaxPooling1D, GlobalMaxPooling2D)
 
 from . import core, merge
 
@@ -13,4 +22,10 @@ __all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "Input", "Input
            "concatenate", "ReLU", "LeakyReLU", "ELU", "Softmax", "Lambda", "Reshape", "Permute", "RepeatVector",
            "Rescaling", "Normalization", "GaussianNoise", "ActivityRegularization", "Add", "Subtract", "Multiply",
            "Average", "Maximum", "Minimum", "Dot", "add", "subtract", "multiply", "average", "maximum", "minimum",
-           "dot", "core", "merge"]
+           "dot", "core", "merge",
+           "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",
+           "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+           "MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D", "GlobalAvgPool1D", "GlobalAvgPool2D",
+           "GlobalMaxPool1D", "GlobalMaxPool2D", "ZeroPadding2D", "UpSampling2D", "BatchNormalization",
+           "LayerNormalization", "Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed"]
+

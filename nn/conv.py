@@ -1,0 +1,377 @@
+"""Convolution and pooling layers, in both spellings.
+
+Keras's (``Conv2D``, ``MaxPooling2D`` ...) take channels-last input (batch, height, width, channels),
+keep the kernel as (kh, kw, in, out), start Glorot-uniform with zero bias, and build lazily on the first
+call. PyTorch's (``Conv2d``, ``MaxPool2d`` ...) take (batch, channels, height, width), keep the weight
+as (out, in/groups, kh, kw) and start as PyTorch does (uniform ±1/√fan_in), so state dicts exchange.
+Both run tensorgrad's NCHW ops (``tg.conv2d``, ``tg.max_pool2d`` ...).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+import tensorgrad as tg
+from tensorgrad import Tensor, as_tensor
+
+from . import activations, init
+from .module import Module
+from .parameter import Parameter
+
+
+def _tuple(value: Any, n: int, who: str, what: str) -> tuple[int, ...]:
+    """``value`` as n positive integers (an int repeated, or a sequence of n)."""
+    values = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(values) != n or not all(isinstance(v, (int, np.integer)) and v > 0 for v in values):
+        raise ValueError(f"{who}: {what} must be a positive integer or {n} of them, got {value!r}.")
+    return tuple(int(v) for v in values)
+
+
+def _keras_padding(padding: Any, who: str) -> str:
+    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+        raise ValueError(f"{who}: padding must be 'valid' or 'same' (Keras's), got {padding!r}.")
+    return padding.lower()
+
+
+def _channels_last(data_format: str | None, who: str) -> None:
+    if data_format not in (None, "channels_last"):
+        raise ValueError(f"{who}: only data_format='channels_last' is supported (input (batch, ..., channels)); "
+                         f"got {data_format!r}. Use the PyTorch-style layers (nn.Conv2d ...) for channels-first.")
+
+
+def _to_first(x: Tensor) -> Tensor:
+    """(N, H, W, C) -> (N, C, H, W)."""
+    return x.transpose((0, 3, 1, 2))
+
+
+def _to_last(x: Tensor) -> Tensor:
+    """(N, C, H, W) -> (N, H, W, C)."""
+    return x.transpose((0, 2, 3, 1))
+
+
+# ------------------------------------------------------------------ Keras: Conv1D, Conv2D
+class _KerasConv(Module):
+    """Shared body of Conv1D/Conv2D: kernel (*k, in, filters), lazily built, activation after."""
+    rank = 2
+
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
+                 data_format: str | None = None, dilation_rate: Any = 1, groups: int = 1, activation: Any = None,
+                 use_bias: bool = True, kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
+                 input_shape: Any = None, name: str | None = None, dtype: Any = np.float32) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        who = f"{type(self).__name__}"
+        if not isinstance(filters, (int, np.integer)) or filters <= 0:
+            raise ValueError(f"{who}: filters must be a positive integer, got {filters!r}.")
+        _channels_last(data_format, who)
+        self.filters, self.groups = int(filters), int(groups)
+        self.kernel_size = _tuple(kernel_size, self.rank, who, "kernel_size")
+        self.strides = _tuple(strides, self.rank, who, "strides")
+        self.dilation_rate = _tuple(dilation_rate, self.rank, who, "dilation_rate")
+        self.padding = _keras_padding(padding, who)
+        if self.filters % self.groups:
+            raise ValueError(f"{who}: filters ({filters}) must be divisible by groups ({groups}).")
+        self.activation = activations.get(activation)
+        self.kernel_initializer, self.bias_initializer = init.get(kernel_initializer), init.get(bias_initializer)
+        self.dtype = np.dtype(dtype)
+        owner = f"{who} '{self.name}'"
+        self.kernel: Parameter = Parameter.uninitialized(self.kernel_size + (None, self.filters), self.dtype,
+                                                        f"parameter 'kernel' of {owner}")
+        self.bias: Parameter | None = (Parameter.uninitialized((self.filters,), self.dtype, f"parameter 'bias' of {owner}")
+                                       if use_bias else None)
+        if self._declared_input_shape is not None:
+            self.build(self._declared_input_shape[-1])
+
+    def build(self, in_channels: int) -> None:
+        """Materialize kernel (*k, in/groups, filters) and bias for ``in_channels`` input channels."""
+        if in_channels % self.groups:
+            raise ValueError(f"{type(self).__name__} '{self.name}': input channels ({in_channels}) must be divisible "
+                             f"by groups ({self.groups}).")
+        shape = self.kernel_size + (in_channels // self.groups, self.filters)
+        self.kernel.materialize(self.kernel_initializer(shape, init.default_rng(), self.dtype))
+        if self.bias is not None:
+            self.bias.materialize(self.bias_initializer((self.filters,), init.default_rng(), self.dtype))
+
+    def _input(self, x: Any) -> Tensor:
+        if type(x) is not Tensor or x.data.dtype is not self.dtype:
+            x = as_tensor(x, self.dtype)
+        if x.ndim != self.rank + 2:
+            raise ValueError(f"{type(self).__name__} '{self.name}': expects input of {self.rank + 2} axes (batch, "
+                             f"{'steps' if self.rank == 1 else 'height, width'}, channels), got shape {x.shape}.")
+        if not self.kernel.initialized:
+            self.build(x.shape[-1])
+        if x.shape[-1] != self.kernel.shape[-2] * self.groups:
+            raise ValueError(f"{type(self).__name__} '{self.name}': expects {self.kernel.shape[-2] * self.groups} "
+                             f"input channels on the last axis, got shape {x.shape}.")
+        return x
+
+    def _activate(self, y: Tensor) -> Tensor:
+        return y if self.activation is None else self.activation(y)
+
+
+class Conv2D(_KerasConv):
+    """Keras's 2-d convolution on (batch, height, width, channels): activation(conv(x, kernel) + bias),
+    kernel (kh, kw, in/groups, filters); ``padding`` 'valid' or 'same'."""
+    rank = 2
+
+    def forward(self, x: Any) -> Tensor:
+        x = self._input(x)
+        weight = self.kernel.transpose((3, 2, 0, 1))          # (kh, kw, in, out) -> (out, in, kh, kw)
+        y = tg.conv2d(_to_first(x), weight, self.bias, stride=self.strides, padding=self.padding,
+                      dilation=self.dilation_rate, groups=self.groups)
+        return self._activate(_to_last(y))
+
+
+class Conv1D(_KerasConv):
+    """Keras's 1-d convolution on (batch, steps, channels): kernel (k, in/groups, filters)."""
+    rank = 1
+
+    def forward(self, x: Any) -> Tensor:
+        x = self._input(x)
+        weight = self.kernel.transpose((2, 1, 0))             # (k, in, out) -> (out, in, k)
+        y = tg.conv1d(x.transpose((0, 2, 1)), weight, self.bias, stride=self.strides[0], padding=self.padding,
+                      dilation=self.dilation_rate[0], groups=self.groups)
+        return self._activate(y.transpose((0, 2, 1)))
+
+
+# ------------------------------------------------------------------ Keras: pooling, padding, upsampling
+class _KerasPool(Module):
+    rank = 2
+    kind = "max"
+
+    def __init__(self, pool_size: Any = 2, strides: Any = None, padding: str = "valid", data_format: str | None = None,
+                 name: str | None = None, input_shape: Any = None) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        who = type(self).__name__
+        _channels_last(data_format, who)
+        self.pool_size = _tuple(pool_size, self.rank, who, "pool_size")
+        self.strides = self.pool_size if strides is None else _tuple(strides, self.rank, who, "strides")
+        self.padding = _keras_padding(padding, who)
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x)
+        if x.ndim != self.rank + 2:
+            raise ValueError(f"{type(self).__name__} '{self.name}': expects input of {self.rank + 2} axes (batch, "
+                             f"{'steps' if self.rank == 1 else 'height, width'}, channels), got shape {x.shape}.")
+        planes = x.transpose((0, 2, 1)).reshape((x.shape[0], x.shape[2], 1, x.shape[1])) if self.rank == 1 \
+            else _to_first(x)
+        kernel = (1,) * (2 - self.rank) + self.pool_size
+        stride = (1,) * (2 - self.rank) + self.strides
+        if self.kind == "max":
+            y = tg.max_pool2d(planes, kernel, stride, padding=self.padding)
+        else:       # Keras's 'same' average excludes the padding from each window's count
+            y = tg.avg_pool2d(planes, kernel, stride, padding=self.padding, count_include_pad=False) \
+                if self.padding == "same" else tg.avg_pool2d(planes, kernel, stride)
+        if self.rank == 1:
+            return y.reshape((y.shape[0], y.shape[1], y.shape[3])).transpose((0, 2, 1))
+        return _to_last(y)
+
+
+class MaxPooling2D(_KerasPool):
+    """Max over pool_size windows of (batch, height, width, channels) input (strides default to pool_size)."""
+    rank, kind = 2, "max"
+
+
+class AveragePooling2D(_KerasPool):
+    """Mean over pool_size windows of (batch, height, width, channels) input."""
+    rank, kind = 2, "avg"
+
+
+class MaxPooling1D(_KerasPool):
+    """Max over pool_size windows of (batch, steps, channels) input."""
+    rank, kind = 1, "max"
+
+
+class AveragePooling1D(_KerasPool):
+    """Mean over pool_size windows of (batch, steps, channels) input."""
+    rank, kind = 1, "avg"
+
+
+class _GlobalPool(Module):
+    rank = 2
+    kind = "mean"
+
+    def __init__(self, data_format: str | None = None, keepdims: bool = False, name: str | None = None,
+                 input_shape: Any = None) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        _channels_last(data_format, type(self).__name__)
+        self.keepdims = bool(keepdims)
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x)
+        if x.ndim != self.rank + 2:
+            raise ValueError(f"{type(self).__name__} '{self.name}': expects input of {self.rank + 2} axes, got shape "
+                             f"{x.shape}.")
+        axes = tuple(range(1, self.rank + 1))
+        return (x.mean if self.kind == "mean" else x.max)(axis=axes, keepdims=self.keepdims)
+
+
+class GlobalAveragePooling2D(_GlobalPool):
+    """Mean over height and width: (batch, h, w, c) -> (batch, c)."""
+    rank, kind = 2, "mean"
+
+
+class GlobalMaxPooling2D(_GlobalPool):
+    """Max over height and width: (batch, h, w, c) -> (batch, c)."""
+    rank, kind = 2, "max"
+
+
+class GlobalAveragePooling1D(_GlobalPool):
+    """Mean over steps: (batch, steps, c) -> (batch, c)."""
+    rank, kind = 1, "mean"
+
+
+class GlobalMaxPooling1D(_GlobalPool):
+    """Max over steps: (batch, steps, c) -> (batch, c)."""
+    rank, kind = 1, "max"
+
+
+class ZeroPadding2D(Module):
+    """Zeros around the height and width of (batch, h, w, c) input: ``padding`` an int, (ph, pw) or
+    ((top, bottom), (left, right))."""
+
+    def __init__(self, padding: Any = (1, 1), data_format: str | None = None, name: str | None = None,
+                 input_shape: Any = None) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        _channels_last(data_format, "ZeroPadding2D")
+        if isinstance(padding, (int, np.integer)):
+            pads = ((padding, padding), (padding, padding))
+        elif len(padding) == 2 and all(isinstance(p, (int, np.integer)) for p in padding):
+            pads = ((padding[0], padding[0]), (padding[1], padding[1]))
+        else:
+            pads = tuple(tuple(p) for p in padding)
+        if len(pads) != 2 or any(len(p) != 2 or min(p) < 0 for p in pads):
+            raise ValueError(f"ZeroPadding2D: padding must be an int, (ph, pw) or ((top, bottom), (left, right)) of "
+                             f"non-negative integers, got {padding!r}.")
+        self.padding = tuple(tuple(int(v) for v in p) for p in pads)
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x)
+        (top, bottom), (left, right) = self.padding
+        n, h, w, c = x.shape
+        return tg.scatter_add(x, (n, h + top + bottom, w + left + right, c),
+                              (slice(None), slice(top, top + h), slice(left, left + w)))
+
+
+class UpSampling2D(Module):
+    """Repeat each row ``size[0]`` times and each column ``size[1]`` times (nearest neighbour)."""
+
+    def __init__(self, size: Any = (2, 2), data_format: str | None = None, interpolation: str = "nearest",
+                 name: str | None = None, input_shape: Any = None) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        _channels_last(data_format, "UpSampling2D")
+        if interpolation != "nearest":
+            raise ValueError(f"UpSampling2D: only interpolation='nearest' is supported, got {interpolation!r}.")
+        self.size = _tuple(size, 2, "UpSampling2D", "size")
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x)
+        n, h, w, c = x.shape
+        sh, sw = self.size
+        grid = tg.broadcast_to(x.reshape((n, h, 1, w, 1, c)), (n, h, sh, w, sw, c))
+        return grid.reshape((n, h * sh, w * sw, c))
+
+
+# ------------------------------------------------------------------ PyTorch: Conv1d, Conv2d, pools
+def _torch_uniform(shape: tuple[int, ...], fan_in: int, dtype: Any) -> np.ndarray:
+    """PyTorch's default conv/linear init, kaiming_uniform(a=√5): U(-1/√fan_in, 1/√fan_in)."""
+    bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+    return init.default_rng().uniform(-bound, bound, size=shape).astype(dtype)
+
+
+class _TorchConv(Module):
+    rank = 2
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 dtype: Any = np.float32, name: str | None = None) -> None:
+        super().__init__(name=name)
+        who = type(self).__name__
+        if padding_mode != "zeros":
+            raise ValueError(f"{who}: only padding_mode='zeros' is supported, got {padding_mode!r}.")
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(f"{who}: in_channels ({in_channels}) and out_channels ({out_channels}) must be divisible "
+                             f"by groups ({groups}).")
+        self.in_channels, self.out_channels, self.groups = int(in_channels), int(out_channels), int(groups)
+        self.kernel_size = _tuple(kernel_size, self.rank, who, "kernel_size")
+        self.stride = _tuple(stride, self.rank, who, "stride")
+        self.dilation = _tuple(dilation, self.rank, who, "dilation")
+        if isinstance(padding, str) and padding == "same" and any(s != 1 for s in self.stride):
+            raise ValueError(f"{who}: padding='same' is not supported for strided convolutions (as PyTorch).")
+        self.padding = padding
+        fan_in = self.in_channels // self.groups * int(np.prod(self.kernel_size))
+        self.weight = Parameter(_torch_uniform((self.out_channels, self.in_channels // self.groups) + self.kernel_size,
+                                               fan_in, dtype))
+        self.bias = Parameter(_torch_uniform((self.out_channels,), fan_in, dtype)) if bias else None
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride})")
+
+
+class Conv2d(_TorchConv):
+    """PyTorch's 2-d convolution on (N, C, H, W): weight (out, in/groups, kh, kw), bias (out,)."""
+    rank = 2
+
+    def forward(self, x: Any) -> Tensor:
+        return tg.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class Conv1d(_TorchConv):
+    """PyTorch's 1-d convolution on (N, C, L): weight (out, in/groups, k), bias (out,)."""
+    rank = 1
+
+    def forward(self, x: Any) -> Tensor:
+        return tg.conv1d(x, self.weight, self.bias, self.stride[0], self.padding, self.dilation[0], self.groups)
+
+
+class MaxPool2d(Module):
+    """PyTorch's max pooling on (N, C, H, W) (stride defaults to kernel_size)."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                 ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+        self.dilation, self.ceil_mode = dilation, ceil_mode
+
+    def forward(self, x: Any) -> Tensor:
+        return tg.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+
+
+class MaxPool1d(MaxPool2d):
+    """PyTorch's max pooling on (N, C, L)."""
+
+    def forward(self, x: Any) -> Tensor:
+        return tg.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+
+
+class AvgPool2d(Module):
+    """PyTorch's average pooling on (N, C, H, W) (zero padding counted unless count_include_pad=False)."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+                 count_include_pad: bool = True) -> None:
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+
+    def forward(self, x: Any) -> Tensor:
+        return tg.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
+
+
+class AvgPool1d(AvgPool2d):
+    """PyTorch's average pooling on (N, C, L)."""
+
+    def forward(self, x: Any) -> Tensor:
+        return tg.avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
+
+
+class AdaptiveAvgPool2d(Module):
+    """PyTorch's adaptive average pooling to a fixed ``output_size`` (int or pair; None keeps an axis)."""
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, x: Any) -> Tensor:
+        return tg.adaptive_avg_pool2d(x, self.output_size)

@@ -1,0 +1,149 @@
+"""Normalization layers: Keras's BatchNormalization and LayerNormalization (channels last, lazily built,
+gamma/beta/moving statistics), PyTorch's BatchNorm1d/2d and LayerNorm (weight/bias/running statistics,
+state dicts as PyTorch's). The running statistics are parameters that do not require grad: they are
+saved and loaded with the weights and counted as non-trainable, as Keras's summary counts them."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import tensorgrad as tg
+from tensorgrad import Tensor, as_tensor
+
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+def _statistic(value: np.ndarray) -> Parameter:
+    """A parameter that is state, not a weight: saved with the model, never given a gradient."""
+    return Parameter(value, requires_grad=False)
+
+
+class BatchNormalization(Module):
+    """Keras's batch normalization over every axis but ``axis`` (the channels, last by default):
+    y = γ (x - μ) / √(σ² + ε) + β with the batch's statistics in training, the moving averages
+    (moving ← momentum·moving + (1 - momentum)·batch) in inference."""
+
+    def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3, center: bool = True,
+                 scale: bool = True, beta_initializer: Any = "zeros", gamma_initializer: Any = "ones",
+                 moving_mean_initializer: Any = "zeros", moving_variance_initializer: Any = "ones",
+                 name: str | None = None, input_shape: Any = None, dtype: Any = np.float32) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        if not 0 <= momentum <= 1:
+            raise ValueError(f"BatchNormalization: momentum must be in [0, 1], got {momentum!r}.")
+        self.axis, self.momentum, self.epsilon = int(axis), float(momentum), float(epsilon)
+        self.dtype = np.dtype(dtype)
+        self._initializers = [init.get(i) for i in (gamma_initializer, beta_initializer, moving_mean_initializer,
+                                                    moving_variance_initializer)]
+        owner = f"BatchNormalization '{self.name}'"
+        lazy = lambda what: Parameter.uninitialized((None,), self.dtype, f"parameter '{what}' of {owner}")  # noqa: E731
+        self.gamma = lazy("gamma") if scale else None
+        self.beta = lazy("beta") if center else None
+        self.moving_mean, self.moving_variance = lazy("moving_mean"), lazy("moving_variance")
+        if self._declared_input_shape is not None:
+            self.build(self._declared_input_shape[self.axis if self.axis < 0 else self.axis - 1])
+
+    def build(self, channels: int) -> None:
+        """Materialize γ, β and the moving statistics for ``channels`` channels."""
+        rng = init.default_rng()
+        for p, initializer in zip((self.gamma, self.beta, self.moving_mean, self.moving_variance), self._initializers):
+            if p is not None:
+                p.materialize(initializer((int(channels),), rng, self.dtype))
+        self.moving_mean.requires_grad = self.moving_variance.requires_grad = False
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x, self.dtype)
+        if not self.moving_mean.initialized:
+            self.build(x.shape[self.axis])
+        return tg.batch_norm(x, self.moving_mean, self.moving_variance, self.gamma, self.beta, training=self.training,
+                             momentum=1 - self.momentum, eps=self.epsilon, axis=self.axis, unbiased_running_var=False)
+
+
+class LayerNormalization(Module):
+    """Keras's layer normalization over the last axis: y = γ (x - μ) / √(σ² + ε) + β per sample."""
+
+    def __init__(self, axis: int = -1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
+                 name: str | None = None, input_shape: Any = None, dtype: Any = np.float32) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        if axis != -1:
+            raise ValueError(f"LayerNormalization: only axis=-1 (the last axis) is supported, got {axis!r}.")
+        self.epsilon, self.dtype = float(epsilon), np.dtype(dtype)
+        owner = f"LayerNormalization '{self.name}'"
+        self.gamma = Parameter.uninitialized((None,), self.dtype, f"parameter 'gamma' of {owner}") if scale else None
+        self.beta = Parameter.uninitialized((None,), self.dtype, f"parameter 'beta' of {owner}") if center else None
+        if self._declared_input_shape is not None:
+            self.build(self._declared_input_shape[-1])
+
+    def build(self, features: int) -> None:
+        if self.gamma is not None:
+            self.gamma.materialize(np.ones(int(features), self.dtype))
+        if self.beta is not None:
+            self.beta.materialize(np.zeros(int(features), self.dtype))
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x, self.dtype)
+        if not (self.gamma if self.gamma is not None else self.beta).initialized:
+            self.build(x.shape[-1])
+        return tg.layer_norm(x, x.shape[-1], self.gamma, self.beta, eps=self.epsilon)
+
+
+class _BatchNorm(Module):
+    """PyTorch's batch normalization: weight (γ), bias (β), running_mean, running_var, num_batches_tracked."""
+    dims: tuple[int, ...] = (2, 3)
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, dtype: Any = np.float32) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = int(num_features), float(eps), momentum
+        self.weight = Parameter(np.ones(num_features, dtype)) if affine else None
+        self.bias = Parameter(np.zeros(num_features, dtype)) if affine else None
+        self.running_mean = _statistic(np.zeros(num_features, dtype)) if track_running_stats else None
+        self.running_var = _statistic(np.ones(num_features, dtype)) if track_running_stats else None
+        self.num_batches_tracked = _statistic(np.zeros((), np.int64)) if track_running_stats else None
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x)
+        if x.ndim not in self.dims or x.shape[1] != self.num_features:
+            raise ValueError(f"{type(self).__name__}: expects input with {' or '.join(map(str, self.dims))} axes and "
+                             f"{self.num_features} channels on axis 1, got shape {x.shape}.")
+        use_batch = self.training or self.running_mean is None
+        momentum = self.momentum
+        if self.training and self.num_batches_tracked is not None:
+            with tg.no_grad():
+                self.num_batches_tracked.data[...] += 1
+            tg.increment_version(self.num_batches_tracked)
+            if momentum is None:                 # cumulative moving average
+                momentum = 1.0 / float(self.num_batches_tracked.data)
+        return tg.batch_norm(x, self.running_mean if self.training or not use_batch else None,
+                             self.running_var if self.training or not use_batch else None, self.weight, self.bias,
+                             training=use_batch, momentum=momentum or 0.0, eps=self.eps)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.num_features}, eps={self.eps}, momentum={self.momentum})"
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalization of (N, C) or (N, C, L) input over N (and L)."""
+    dims = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalization of (N, C, H, W) input over N, H and W."""
+    dims = (4,)
+
+
+class LayerNorm(Module):
+    """PyTorch's layer normalization over the trailing ``normalized_shape``: weight ones, bias zeros."""
+
+    def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
+                 dtype: Any = np.float32) -> None:
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
+        self.normalized_shape, self.eps = tuple(int(s) for s in shape), float(eps)
+        self.weight = Parameter(np.ones(self.normalized_shape, dtype)) if elementwise_affine else None
+        self.bias = Parameter(np.zeros(self.normalized_shape, dtype)) if elementwise_affine and bias else None
+
+    def forward(self, x: Any) -> Tensor:
+        return tg.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)

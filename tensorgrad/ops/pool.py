@@ -1,0 +1,215 @@
+"""Pooling in PyTorch's NCHW layout: max_pool2d, avg_pool2d, their 1-d forms, adaptive_avg_pool2d.
+
+Max pooling is a gather (each output picks its window's largest input), so its VJP is a scatter-add;
+average pooling is a convolution with a constant kernel, so its VJP is the transposed convolution of
+conv2d, with that kernel; adaptive average pooling is two averaging matrices, one per spatial axis.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..function import Function
+from ..tensor import Tensor
+from ._convert import lift
+from .arith import matmul
+from .conv import _input_grad, output_size, resolve_padding
+
+
+def _windows(xp: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
+             dilation: tuple[int, int]) -> np.ndarray:
+    """(n, c, oh, ow, kh, kw) view of the windows of a padded (n, c, hp, wp) array."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    oh, ow = output_size(xp.shape[2], kh, sh, dh), output_size(xp.shape[3], kw, sw, dw)
+    view = sliding_window_view(xp, (dh * (kh - 1) + 1, dw * (kw - 1) + 1), axis=(2, 3))
+    return view[:, :, ::sh, ::sw, ::dh, ::dw][:, :, :oh, :ow]
+
+
+class MaxPool2d(Function):
+    """y[n, c, i, j] = max of the window = x.flat[k*] (k* the first argmax; padding is -inf);
+    dL/dx = g scattered to each window's argmax (added where windows overlap)."""
+    label_shape = True          # graph pictures show the output shape under the name
+    name = "max_pool2d"
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, dilation):
+        n, c, h, w = x.shape
+        top, bottom, left, right = padding
+        xp = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)), constant_values=-np.inf) if any(padding) else x
+        win = _windows(xp, kernel, stride, dilation)
+        oh, ow = win.shape[2], win.shape[3]
+        flat = win.reshape(n, c, oh, ow, -1)
+        arg = flat.argmax(axis=-1)
+        p, q = np.divmod(arg, kernel[1])
+        rows = np.arange(oh).reshape(-1, 1) * stride[0] + p * dilation[0] - top
+        cols = np.arange(ow) * stride[1] + q * dilation[1] - left
+        planes = np.arange(n * c).reshape(n, c, 1, 1)
+        ctx.index = ((planes * h + rows) * w + cols).reshape(-1)
+        ctx.input_shape = x.shape
+        ctx.name = f"max_pool2d {kernel[0]}x{kernel[1]}"
+        return np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
+
+    @staticmethod
+    def backward(ctx, g):
+        return ctx.F.scatter_add(g.reshape(-1), (int(np.prod(ctx.input_shape)),), ctx.index).reshape(ctx.input_shape)
+
+
+class AvgPool2d(Function):
+    """y[n, c, i, j] = Σ_window x / count (count: the window's area, or its cells inside the input);
+    dL/dx = transposed convolution of g / count with a kernel of ones (as conv2d's input gradient)."""
+    label_shape = True          # graph pictures show the output shape under the name
+    name = "avg_pool2d"
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, count_include_pad):
+        top, bottom, left, right = padding
+        pads = ((0, 0), (0, 0), (top, bottom), (left, right))
+        xp = np.pad(x, pads) if any(padding) else x
+        total = _windows(xp, kernel, stride, (1, 1)).sum(axis=(-2, -1))
+        if count_include_pad or not any(padding):
+            count = np.asarray(kernel[0] * kernel[1], dtype=x.dtype)
+        else:
+            inside = np.pad(np.ones((1, 1) + x.shape[2:], dtype=x.dtype), pads)
+            count = _windows(inside, kernel, stride, (1, 1)).sum(axis=(-2, -1))[0, 0]
+        ctx.count, ctx.input_shape = count, x.shape
+        ctx.stride, ctx.padding, ctx.dilation, ctx.groups = stride, padding, (1, 1), 1
+        ctx.ones = np.ones((1, 1) + tuple(kernel), dtype=x.dtype)
+        ctx.name = f"avg_pool2d {kernel[0]}x{kernel[1]}"
+        return total / count
+
+    @staticmethod
+    def backward(ctx, g):
+        n, c, h, w = ctx.input_shape
+        planes = (g / ctx.count).reshape((n * c, 1) + tuple(g.shape[2:]))
+        return _input_grad(ctx, planes, (n * c, 1, h, w), ctx.ones).reshape(ctx.input_shape)
+
+
+# ------------------------------------------------------------------ public functions
+def _pair(value: Any, what: str, who: str, minimum: int = 1) -> tuple[int, int]:
+    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and v >= minimum for v in pair):
+        raise ValueError(f"{who}: {what} must be an integer >= {minimum} or a pair of them, got {value!r}.")
+    return int(pair[0]), int(pair[1])
+
+
+def _pool_args(who: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any,
+               dilation: Any = 1) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int, int, int], tuple[int, int]]:
+    if x.ndim != 4:
+        raise ValueError(f"{who}: input must be 4-d (batch, channels, height, width), got shape {x.shape}.")
+    kernel = _pair(kernel_size, "kernel_size", who)
+    stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _pair(stride, "stride", who)
+    dilation = _pair(dilation, "dilation", who)
+    pads = resolve_padding(padding, x.shape[2:], kernel, stride, dilation, who)
+    if not isinstance(padding, str) and any(p > k // 2 for p, k in zip(pads, (kernel[0],) * 2 + (kernel[1],) * 2)):
+        raise ValueError(f"{who}: padding {padding!r} must be at most half the kernel size {kernel} (as PyTorch).")
+    for axis, (size, k, d) in enumerate(zip((x.shape[2] + pads[0] + pads[1], x.shape[3] + pads[2] + pads[3]),
+                                            kernel, dilation)):
+        if size < d * (k - 1) + 1:
+            raise ValueError(f"{who}: the window ({d * (k - 1) + 1} along spatial axis {axis}) is larger than the "
+                             f"padded input ({size}); input shape {x.shape}.")
+    return kernel, stride, pads, dilation
+
+
+def _ceil_padding(x: Tensor, kernel: tuple[int, int], stride: tuple[int, int], pads: tuple[int, int, int, int],
+                  dilation: tuple[int, int]) -> tuple[int, int, int, int]:
+    """PyTorch's ceil_mode: extra bottom/right padding for a last partial window that starts inside the input
+    or its left padding."""
+    extra = []
+    for size, k, s, d, before, after in zip(x.shape[2:], kernel, stride, dilation, pads[0::2], pads[1::2]):
+        span = size + before + after - d * (k - 1) - 1
+        out = -(-span // s) + 1
+        if (out - 1) * s >= size + before:
+            out -= 1
+        extra.append(max(0, (out - 1) * s + d * (k - 1) + 1 - (size + before + after)))
+    return pads[0], pads[1] + extra[0], pads[2], pads[3] + extra[1]
+
+
+def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False) -> Tensor:
+    """Max over (kh, kw) windows of an (N, C, H, W) input, PyTorch's arguments (stride defaults to the
+    kernel size; padding counts as -inf; 'same'/'valid' as Keras)."""
+    x = lift(input)
+    kernel, stride, pads, dilation = _pool_args("max_pool2d", x, kernel_size, stride, padding, dilation)
+    if ceil_mode:
+        pads = _ceil_padding(x, kernel, stride, pads, dilation)
+    return MaxPool2d.apply(x, kernel=kernel, stride=stride, padding=pads, dilation=dilation)
+
+
+def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """Mean over (kh, kw) windows of an (N, C, H, W) input, PyTorch's arguments (zero padding counted
+    unless ``count_include_pad=False``; Keras's 'same' pooling excludes it)."""
+    if ceil_mode:
+        raise ValueError("avg_pool2d: ceil_mode=True is not supported; pad the input (or use padding=) instead.")
+    x = lift(input)
+    kernel, stride, pads, _ = _pool_args("avg_pool2d", x, kernel_size, stride, padding)
+    return AvgPool2d.apply(x, kernel=kernel, stride=stride, padding=pads, count_include_pad=bool(count_include_pad))
+
+
+def _as_2d(who: str, x: Tensor) -> Tensor:
+    if x.ndim != 3:
+        raise ValueError(f"{who}: input must be 3-d (batch, channels, length), got shape {x.shape}.")
+    return x.reshape((x.shape[0], x.shape[1], 1, x.shape[2]))
+
+
+def _single(value: Any, who: str, what: str) -> Any:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{who}: {what} must be an integer, got {value!r}.")
+    return int(value)
+
+
+def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False) -> Tensor:
+    """Max over windows of an (N, C, L) input (max_pool2d over a height of 1)."""
+    x = _as_2d("max_pool1d", lift(input))
+    k = _single(kernel_size, "max_pool1d", "kernel_size")
+    s = k if stride is None else _single(stride, "max_pool1d", "stride")
+    p = _single(padding, "max_pool1d", "padding")
+    y = max_pool2d(x, (1, k), (1, s), p if isinstance(p, str) else (0, p), (1, _single(dilation, "max_pool1d",
+                                                                                       "dilation")), ceil_mode)
+    return y.reshape((y.shape[0], y.shape[1], y.shape[3]))
+
+
+def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """Mean over windows of an (N, C, L) input (avg_pool2d over a height of 1)."""
+    x = _as_2d("avg_pool1d", lift(input))
+    k = _single(kernel_size, "avg_pool1d", "kernel_size")
+    s = k if stride is None else _single(stride, "avg_pool1d", "stride")
+    p = _single(padding, "avg_pool1d", "padding")
+    y = avg_pool2d(x, (1, k), (1, s), p if isinstance(p, str) else (0, p), ceil_mode, count_include_pad)
+    return y.reshape((y.shape[0], y.shape[1], y.shape[3]))
+
+
+def _averaging_matrix(size: int, out: int, dtype: np.dtype) -> np.ndarray:
+    """(out, size): row i averages PyTorch's adaptive window ⌊i·size/out⌋ .. ⌈(i+1)·size/out⌉."""
+    m = np.zeros((out, size), dtype=dtype)
+    for i in range(out):
+        start, end = (i * size) // out, -(-((i + 1) * size) // out)
+        m[i, start:end] = 1.0 / (end - start)
+    return m
+
+
+def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
+    """Average pooling of an (N, C, H, W) (or (C, H, W)) input to ``output_size`` (an int, or a pair whose
+    None entries keep that axis): y = A_h x A_wᵀ with PyTorch's windows as averaging matrices."""
+    x = lift(input)
+    if x.ndim not in (3, 4):
+        raise ValueError(f"adaptive_avg_pool2d: input must be (N, C, H, W) or (C, H, W), got shape {x.shape}.")
+    sizes = (output_size, output_size) if isinstance(output_size, (int, np.integer)) or output_size is None \
+        else tuple(output_size)
+    if len(sizes) != 2:
+        raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size!r}.")
+    oh, ow = (x.shape[-2] if sizes[0] is None else sizes[0]), (x.shape[-1] if sizes[1] is None else sizes[1])
+    if not all(isinstance(v, (int, np.integer)) and v >= 1 for v in (oh, ow)):
+        raise ValueError(f"adaptive_avg_pool2d: output_size must be positive integers, got {output_size!r}.")
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+    rows = _averaging_matrix(x.shape[-2], int(oh), dtype)
+    cols = _averaging_matrix(x.shape[-1], int(ow), dtype)
+    return matmul(matmul(rows, x), cols.T)
