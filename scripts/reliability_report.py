@@ -92,6 +92,9 @@ GUARANTEES: list[tuple[str, list[str]]] = [
      ["tests/test_pow.py", "tests/test_torch_edge_cases.py", "tests/test_transpose.py"]),
     ("tg.tensor copies (an optimizer step never reaches the caller's array); from_numpy/as_tensor share",
      ["tests/test_memory_sharing.py"]),
+    ("Custom ops are Functions as PyTorch writes them: one backward rule serves both passes (higher order "
+     "for free), saved values are version-checked, backward passes in several threads accumulate exactly",
+     ["tests/test_function.py"]),
     ("Training follows Keras's documented semantics; every argument checked before a weight changes; "
      "training mode per call and thread",
      ["tests/test_training_keras.py"]),
