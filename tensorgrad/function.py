@@ -194,7 +194,10 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
         ctx.seq = next(_creation_order)
         ctx.create_graph = False
         ctx.retained = None
-        _resolve_saved(ctx, inputs, returned, out)
+        if ctx.saved:
+            _resolve_saved(ctx, inputs, returned, out)
+        else:
+            ctx.saved_sources = ctx.saved_versions = ()
     return t
 
 

@@ -31,11 +31,20 @@ def _scatter_add(g: np.ndarray, shape: tuple[int, ...], index: Any) -> np.ndarra
     return out
 
 
+def _broadcast_to(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``x`` repeated to ``shape`` as a new writeable array: a plain backward's broadcast (the gradient is
+    computed with, or handed to a leaf, next; np.broadcast_to's read-only view would be copied anyway)."""
+    out = np.empty(shape, dtype=x.dtype)
+    out[...] = x
+    return out
+
+
 class _ArrayFunctions:
     """numpy under tensorgrad's names: tensorgrad's own spelling first, then numpy's."""
 
     sigmoid = staticmethod(_sigmoid)
     scatter_add = staticmethod(_scatter_add)
+    broadcast_to = staticmethod(_broadcast_to)
     clip = staticmethod(np.clip)
     erf = staticmethod(_erf)
 

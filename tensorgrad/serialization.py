@@ -277,6 +277,11 @@ def _load_safetensors(source: str | bytes, path: str, who: str) -> Any:
         raise CheckpointError(f"{who}: {path} is not a readable safetensors file "
                               f"({type(err).__name__}: {err}){hint}.") from None
     if STRUCTURE_KEY not in metadata:                   # written elsewhere: a flat dict of Tensors
+        unusable = [f"{k} ({v.dtype})" for k, v in arrays.items() if v.dtype.kind not in "biuf"]
+        if unusable:                                    # e.g. bfloat16, which numpy reads through ml_dtypes
+            raise CheckpointError(f"{who}: {path} holds tensors of a dtype tensorgrad has no arithmetic for: "
+                                  f"{', '.join(unusable)}; convert bfloat16 and float8 tensors to float32 in "
+                                  f"PyTorch before saving.")
         return {k: Tensor(v) for k, v in arrays.items()}
     return _rebuild(metadata[STRUCTURE_KEY], arrays, path, who)
 
