@@ -45,43 +45,40 @@ def _number(owner: str, name: str, value: Any) -> None:
         raise ValueError(f"{owner}: {name} must be a finite number, got {value!r}.")
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """η(step) = η₀ · rate^(step / decay_steps); with ``staircase=True`` the exponent is ⌊step / decay_steps⌋."""
+class _DecayEveryStep(LearningRateSchedule):
+    """A schedule of η₀, decay_steps and decay_rate, read at p = step / decay_steps (⌊p⌋ with staircase)."""
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
                  name: str | None = None) -> None:
-        _number("ExponentialDecay", "initial_learning_rate", initial_learning_rate)
-        _positive("ExponentialDecay", "decay_steps", decay_steps)
-        _number("ExponentialDecay", "decay_rate", decay_rate)
+        owner = type(self).__name__
+        _number(owner, "initial_learning_rate", initial_learning_rate)
+        _positive(owner, "decay_steps", decay_steps)
+        _number(owner, "decay_rate", decay_rate)
         self.initial_learning_rate, self.decay_steps, self.decay_rate = initial_learning_rate, decay_steps, decay_rate
         self.staircase, self.name = staircase, name
         self._config = dict(initial_learning_rate=initial_learning_rate, decay_steps=decay_steps,
                             decay_rate=decay_rate, staircase=staircase, name=name)
 
-    def __call__(self, step: int) -> float:
+    def _progress(self, step: int) -> float:
         p = step / self.decay_steps
-        return self.initial_learning_rate * self.decay_rate ** (math.floor(p) if self.staircase else p)
+        return math.floor(p) if self.staircase else p
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class ExponentialDecay(_DecayEveryStep):
+    """η(step) = η₀ · rate^(step / decay_steps); with ``staircase=True`` the exponent is ⌊step / decay_steps⌋."""
+
+    def __call__(self, step: int) -> float:
+        return self.initial_learning_rate * self.decay_rate ** self._progress(step)
+
+
+class InverseTimeDecay(_DecayEveryStep):
     """η(step) = η₀ / (1 + rate · step / decay_steps); with ``staircase=True``, ⌊step / decay_steps⌋.
 
     ``InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)`` is old Keras's ``SGD(lr, decay=decay)``.
     """
 
-    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
-                 name: str | None = None) -> None:
-        _number("InverseTimeDecay", "initial_learning_rate", initial_learning_rate)
-        _positive("InverseTimeDecay", "decay_steps", decay_steps)
-        _number("InverseTimeDecay", "decay_rate", decay_rate)
-        self.initial_learning_rate, self.decay_steps, self.decay_rate = initial_learning_rate, decay_steps, decay_rate
-        self.staircase, self.name = staircase, name
-        self._config = dict(initial_learning_rate=initial_learning_rate, decay_steps=decay_steps,
-                            decay_rate=decay_rate, staircase=staircase, name=name)
-
     def __call__(self, step: int) -> float:
-        p = step / self.decay_steps
-        return self.initial_learning_rate / (1 + self.decay_rate * (math.floor(p) if self.staircase else p))
+        return self.initial_learning_rate / (1 + self.decay_rate * self._progress(step))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
