@@ -74,7 +74,8 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Tensor], retain_graph:
     only (returned in order, ``.grad`` untouched)."""
     grads: dict[Any, Any] = {}     # node or leaf -> gradient of its output so far (both hash by identity)
     for t, seed in zip(roots, seeds):
-        _accumulate(grads, t._node or t, seed if create_graph else seed.data)
+        key, g = t._node or t, seed if create_graph else seed.data
+        grads[key] = g if key not in grads else grads[key] + g
     wanted_nodes = {w._node for w in wanted or () if w._node is not None}
     captured: dict[Function, Any] = {}
     previous = mode.enabled, mode.anomaly
@@ -91,7 +92,11 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Tensor], retain_graph:
             input_grads = _call_backward(node, g, create_graph, previous[1])
             for parent, x, gx, needed in zip(node.parents, node.inputs, input_grads, node.needs_input_grad):
                 if needed and gx is not None:
-                    _accumulate(grads, parent, _fit(gx, x, create_graph, node.name))
+                    data = x.data
+                    if create_graph or type(gx) is not np.ndarray or gx.shape != data.shape or gx.dtype != data.dtype:
+                        gx = _fit(gx, x, create_graph, node.name)
+                    so_far = grads.get(parent)
+                    grads[parent] = gx if so_far is None else so_far + gx
             if not retain_graph:
                 node.free()
     finally:
@@ -140,11 +145,6 @@ def _fit(g: Any, x: Tensor, create_graph: bool, op_name: str) -> Any:
     if g.dtype != data.dtype:
         g = g.astype(data.dtype)
     return g
-
-
-def _accumulate(grads: dict, key: Any, g: Any) -> None:
-    previous = grads.get(key)
-    grads[key] = g if previous is None else previous + g
 
 
 def _give_leaf(leaf: Tensor, g: Any, create_graph: bool, given: set[int]) -> None:

@@ -41,7 +41,6 @@ from .functions import ARRAY_FUNCTIONS, TENSOR_FUNCTIONS
 from .grad_mode import mode
 from .tensor import Tensor
 
-_OUTPUT = -1                       # the source of a saved value that is the op's own output
 _creation_order = itertools.count()   # a node's seq: every consumer is made after the nodes it consumes
 
 
@@ -53,10 +52,11 @@ class Function:
     pictures (the class name in lower case unless set).
     """
 
-    __slots__ = ("inputs", "parents", "needs_input_grad", "saved", "saved_sources", "saved_versions",
-                 "output_data", "output_versions", "output_shape", "output_dtype", "seq", "create_graph",
-                 "retained", "trace",
+    __slots__ = ("inputs", "parents", "needs_input_grad", "saved", "input_versions", "output_data",
+                 "output_counter", "output_version", "output_shape", "output_dtype", "seq", "trace",
                  "__dict__", "__weakref__")
+    create_graph = False     # set by backward for the pass that runs
+    retained = None          # a weak reference to the output, when it asked for its .grad (retain_grad)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -71,10 +71,7 @@ class Function:
     def backward(ctx: "Function", grad_output: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError("a Function defines backward(ctx, grad_output)")
 
-    @classmethod
-    def apply(cls, *inputs: Any, **attrs: Any) -> Tensor:
-        """Run ``forward`` on the inputs' data; record a node when any input requires grad."""
-        return apply(cls, *inputs, **attrs)
+    apply: classmethod    # ``MyFunction.apply(*inputs, **attrs)``: the module's :func:`apply`, set below
 
     # ------------------------------------------------------------------ what forward keeps for backward
     def save_for_backward(self, *values: Any) -> None:
@@ -87,29 +84,30 @@ class Function:
         (an input, or the output as a Tensor of this node), so second derivatives see through them.
         A saved input or output changed in place since the forward is an error, as its gradient would
         be wrong."""
-        for source, version in zip(self.saved_sources, self.saved_versions):
-            if version is not None and self._counter_of(source)[0] != version:
-                raise _modified_error(self, source)
+        for x, version in zip(self.inputs, self.input_versions):
+            if version is not None and x._version_counter[0] != version and _holds(self.saved, x.data):
+                raise _modified_error(self, x)
+        if self.output_counter[0] != self.output_version and _holds(self.saved, self.output_data):
+            raise _modified_error(self, None)
         if not self.create_graph:
             return self.saved
-        return tuple(map(self._as_tensor, self.saved, self.saved_sources))
+        return tuple(map(self._as_tensor, self.saved))
 
     @property
     def F(self) -> Any:
         """The functions ``backward`` computes with: numpy's (plain) or tensorgrad's ops (create_graph)."""
         return TENSOR_FUNCTIONS if self.create_graph else ARRAY_FUNCTIONS
 
-    def _counter_of(self, source: int) -> list:
-        return self.output_versions if source == _OUTPUT else self.inputs[source]._version_counter
-
-    def _as_tensor(self, value: Any, source: int | None) -> Any:
-        if source is None:
-            return value                      # a constant: stays an array (operators lift it)
-        if source != _OUTPUT:
-            return self.inputs[source]
-        out = Tensor._make(self.output_data, self, True)
-        out._version_counter = self.output_versions
-        return out
+    def _as_tensor(self, value: Any) -> Any:
+        """A saved value as the graph's Tensor: the input it is, or the output; a constant stays an array."""
+        if value is self.output_data:
+            out = Tensor._make(value, self, True)
+            out._version_counter = self.output_counter
+            return out
+        for x in self.inputs:
+            if isinstance(x, Tensor) and x.data is value:
+                return x
+        return value
 
     # ------------------------------------------------------------------ the node
     @property
@@ -127,20 +125,23 @@ class Function:
     @property
     def shape(self) -> tuple[int, ...]:
         """Shape of the output (kept after the node is freed, for graph pictures)."""
-        return self.output_shape
+        return self.output_shape if self.output_data is None else self.output_data.shape
 
     @property
     def dtype(self) -> np.dtype:
-        return self.output_dtype
+        return self.output_dtype if self.output_data is None else self.output_data.dtype
 
     def free(self) -> None:
         """Drop everything kept for backward, saved values and attributes alike; the edges (``parents``),
         name, shape and dtype stay for pictures."""
+        self.output_shape, self.output_dtype = self.output_data.shape, self.output_data.dtype
         self.inputs = self.saved = self.output_data = None
-        name = self.__dict__.get("name")
-        self.__dict__.clear()
-        if name is not None:
-            self.name = name
+        attributes = self.__dict__
+        if attributes:
+            name = attributes.get("name")
+            attributes.clear()
+            if name is not None:
+                self.name = name
 
     def __repr__(self) -> str:
         """PyTorch's form, ``<MulBackward0 object at 0x...>`` (``name`` stays the short label of errors)."""
@@ -169,10 +170,22 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
     """``fn.forward`` on the inputs' data, and a node in the graph when recording and an input needs a
     gradient. Every op of every forward pass (and of every recorded backward pass) comes through here."""
     ctx = object.__new__(fn)
-    ctx.needs_input_grad = needs = tuple([isinstance(x, Tensor) and x.requires_grad for x in inputs])
+    arrays, needs, parents, versions = [], [], [], []    # one pass over the inputs: the hot path
+    for x in inputs:
+        if isinstance(x, Tensor):
+            arrays.append(x.data)
+            needs.append(x.requires_grad)
+            parents.append(x._node or x)
+            versions.append(x._version_counter[0])
+        else:
+            arrays.append(x)
+            needs.append(False)
+            parents.append(None)
+            versions.append(None)
+    ctx.needs_input_grad = needs = tuple(needs)
     ctx.saved = ()
     try:
-        returned = fn.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in inputs], **attrs)
+        returned = fn.forward(ctx, *arrays, **attrs)
     except ValueError as e:
         raise _broadcast_error(e, fn, inputs) from None
     out = returned      # an array; a Tensor or a numpy scalar (numpy's 0-d results) become one
@@ -180,7 +193,7 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
         out = out.data if isinstance(out, Tensor) else np.asarray(out)
     if mode.anomaly:
         anomaly.check_forward(ctx, out)
-    recorded = mode.enabled and True in needs
+    recorded = True in needs and mode.enabled
     t = Tensor._make(out, ctx if recorded else None, recorded)
     if out.base is not None:              # a view shares its base's version counter (as in PyTorch)
         for x in inputs:
@@ -188,38 +201,20 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
                 t._version_counter = x._version_counter
                 break
     if recorded:
-        ctx.inputs, ctx.output_data, ctx.output_versions = inputs, out, t._version_counter
-        ctx.output_shape, ctx.output_dtype = out.shape, out.dtype
-        ctx.parents = tuple([(x._node or x) if isinstance(x, Tensor) else None for x in inputs])
+        ctx.inputs, ctx.parents, ctx.input_versions = inputs, tuple(parents), versions
+        ctx.output_data, ctx.output_counter, ctx.output_version = out, t._version_counter, t._version_counter[0]
         ctx.seq = next(_creation_order)
-        ctx.create_graph = False
-        ctx.retained = None
-        if ctx.saved:
-            _resolve_saved(ctx, inputs, returned, out)
-        else:
-            ctx.saved_sources = ctx.saved_versions = ()
+        if returned is not out and ctx.saved:       # forward saved what it returned: keep the array it became
+            ctx.saved = tuple([out if value is returned else value for value in ctx.saved])
     return t
 
 
-def _resolve_saved(ctx: Function, inputs: tuple, returned: Any, out: np.ndarray) -> None:
-    """Note where each saved value came from (an input, the output, or neither) and that source's version
-    now, so backward can hand over the graph's Tensors and refuse stale values."""
-    sources, versions, values = [], [], []
-    for value in ctx.saved:
-        source = None
-        if value is returned or value is out:
-            value, source = out, _OUTPUT
-        else:
-            if isinstance(value, Tensor):
-                value = value.data
-            for i, x in enumerate(inputs):
-                if isinstance(x, Tensor) and x.data is value:
-                    source = i
-                    break
-        values.append(value)
-        sources.append(source)
-        versions.append(None if source is None else ctx._counter_of(source)[0])
-    ctx.saved, ctx.saved_sources, ctx.saved_versions = tuple(values), tuple(sources), tuple(versions)
+def _holds(values: tuple, array: Any) -> bool:
+    """Whether ``array`` itself (not an equal copy) is among ``values``."""
+    return any(value is array for value in values)
+
+
+Function.apply = classmethod(apply)
 
 
 def _broadcast_error(e: ValueError, fn: type[Function], inputs: tuple) -> ValueError:
@@ -231,13 +226,15 @@ def _broadcast_error(e: ValueError, fn: type[Function], inputs: tuple) -> ValueE
                       f"must be equal or 1). Reshape one operand, e.g. x.reshape(-1, 1), so the axes line up.")
 
 
-def _modified_error(node: Function, source: int) -> RuntimeError:
-    """A value ``node`` saved for backward was changed in place after the node ran."""
-    what = "its output" if source == _OUTPUT else f"input {source}"
-    now = node._counter_of(source)[0]
-    then = node.saved_versions[node.saved_sources.index(source)]
+def _modified_error(node: Function, changed: Tensor | None) -> RuntimeError:
+    """A value ``node`` saved for backward (input ``changed``, or the output when None) was changed in
+    place after the node ran."""
+    if changed is None:
+        what, shape, now, then = "its output", node.shape, node.output_counter[0], node.output_version
+    else:
+        i = next(i for i, x in enumerate(node.inputs) if x is changed)
+        what, shape, now, then = f"input {i}", changed.shape, changed._version_counter[0], node.input_versions[i]
     return RuntimeError(
-        f"{node.name}: {what} (shape {node.shape if source == _OUTPUT else node.inputs[source].shape}), which it "
-        f"saved for backward, was modified in place: its version is {now}, it was {then} when {node.name} ran, "
-        f"so its gradient would be wrong. Do the in-place change (e.g. optimizer.step()) after backward(), or "
-        f"use an out-of-place op (x = x + 1).")
+        f"{node.name}: {what} (shape {shape}), which it saved for backward, was modified in place: its version "
+        f"is {now}, it was {then} when {node.name} ran, so its gradient would be wrong. Do the in-place change "
+        f"(e.g. optimizer.step()) after backward(), or use an out-of-place op (x = x + 1).")

@@ -68,7 +68,7 @@ def inplace(who: str, x: Tensor, fn: Callable[..., Tensor], *others: Any) -> Ten
     increment_version(x)                          # graphs that saved the old value refuse it now
     node = result._node
     if node is not None:                          # x takes the op's place: its node's output is x
-        node.output_data, node.output_versions = x.data, x._version_counter
+        node.output_data, node.output_counter, node.output_version = x.data, x._version_counter, x._version
     x._node, x.requires_grad = node, result.requires_grad
     return x
 
