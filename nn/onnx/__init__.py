@@ -8,6 +8,8 @@ ONNX graph (opset 17, dynamic batch axis, Keras layer names) that onnxruntime se
 Needs the ``onnx`` and ``onnxruntime`` packages: ``pip install 'tensorgrad[onnx]'``. New layer types
 get a converter with ``@nn.onnx.register(LayerType)`` (see :mod:`nn.onnx.converters`).
 """
+from . import activation_converters, conv_converters, normalization_converters, recurrent_converters  # noqa: F401
+from . import shape_converters  # noqa: F401  (each module registers its layers' converters)
 from .converters import GraphBuilder, UnsupportedLayerError, Value, register, supported_activations, supported_layers
 from .export import DEFAULT_OPSET, build_model, export, inference_session, load, run
 
