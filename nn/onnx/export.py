@@ -1,6 +1,6 @@
-"""``nn.onnx.export``: a Sequential or functional model as an ONNX file that onnxruntime (or any ONNX
-runtime) runs without tensorgrad, and ``load`` / ``inference_session`` to read one back with a clear
-error for a corrupt or truncated file.
+"""``nn.onnx.export``: a Sequential, a functional model or a single layer as an ONNX file that
+onnxruntime (or any ONNX runtime) runs without tensorgrad, and ``load`` / ``inference_session`` to
+read one back with a clear error for a corrupt or truncated file.
 
 The graph follows the model's layer graph (the symbolic tensors of ``nn.Input`` and layer calls):
 each layer becomes the nodes its converter writes (see :mod:`nn.onnx.converters`), weights are
@@ -172,7 +172,7 @@ def _module_graph(module: Module, input_shape: Any, g: GraphBuilder, problems: l
     return inputs, values, wanted
 
 
-def build_model(model: Model, input_shape: Any = None, opset_version: int = DEFAULT_OPSET) -> Any:
+def build_model(model: Module, input_shape: Any = None, opset_version: int = DEFAULT_OPSET) -> Any:
     """The ONNX ModelProto of ``model`` (checked with ``onnx.checker``); see :func:`export`."""
     who = "nn.onnx.export"
     onnx = _onnx(who)
@@ -215,14 +215,16 @@ def build_model(model: Model, input_shape: Any = None, opset_version: int = DEFA
     return proto
 
 
-def export(model: Model, path: str | os.PathLike, input_shape: Any = None, opset_version: int = DEFAULT_OPSET) -> str:
-    """Write ``model`` (an nn.Sequential or a functional nn.Model) to ``path`` as an ONNX file and return the path.
+def export(model: Module, path: str | os.PathLike, input_shape: Any = None, opset_version: int = DEFAULT_OPSET) -> str:
+    """Write ``model`` (an nn.Sequential, a functional nn.Model, or one layer such as PyTorch's nn.LSTM,
+    whose outputs are flattened) to ``path`` as an ONNX file and return the path.
 
     The graph is checked with ``onnx.checker`` before anything is written, and the file appears whole
     or not at all (a temporary file renamed into place). Inputs and outputs are named after the
     model's Input and output layers, the batch axis is dynamic, and the dtype is the model's (float32,
-    or float64). Dropout is the identity (inference). ``input_shape`` (per sample) builds a Sequential
-    that has not seen data yet; a layer without a converter raises UnsupportedLayerError naming it.
+    or float64); ids for a first Embedding are int64. Dropout is the identity (inference). ``input_shape``
+    (per sample) builds a Sequential that has not seen data yet and gives a single layer's input; a
+    layer without a converter raises UnsupportedLayerError naming it.
     Run the file with ``onnxruntime.InferenceSession(path)`` or :func:`inference_session`.
     """
     if not isinstance(path, (str, os.PathLike)):
