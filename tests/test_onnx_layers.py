@@ -231,8 +231,9 @@ def _adapted(layer):
 
 
 # Layer classes without an ONNX form, each with the reason (tested to raise UnsupportedLayerError naming them)
-UNSUPPORTED = {
-    K.Lambda: "runs an arbitrary Python function, which the exporter does not trace",
+UNSUPPORTED = {   # class -> (reason, the layer named "odd" to put in a model)
+    K.Lambda: ("runs an arbitrary Python function, which the exporter does not trace",
+               lambda: K.Lambda(lambda t: t * 2, name="odd")),
 }
 NOT_LAYERS = (nn.Module, nn.Layer, nn.ModuleList, nn.ModuleDict)   # bases and containers; models are tested apart
 
@@ -267,9 +268,10 @@ def test_every_exported_layer_class_has_an_example_or_a_stated_reason():
 
 @pytest.mark.parametrize("cls", list(UNSUPPORTED), ids=lambda c: c.__name__)
 def test_unsupported_layers_raise_naming_the_layer(cls, tmp_path):
+    _, make = UNSUPPORTED[cls]
     inp = nn.Input(shape=(4,))
-    model = nn.Model(inp, K.Lambda(lambda t: t * 2, name="doubling")(inp))
-    with pytest.raises(UnsupportedLayerError, match=r"'doubling' \(Lambda\).*Python function"):
+    model = nn.Model(inp, make()(inp))
+    with pytest.raises(UnsupportedLayerError, match=rf"'odd' \({cls.__name__}\).*Python function"):
         nn.onnx.export(model, tmp_path / "m.onnx")
     assert not (tmp_path / "m.onnx").exists()
 
