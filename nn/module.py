@@ -21,6 +21,7 @@ import numpy as np
 from tensorgrad import Tensor
 
 from tensorgrad.autograd import increment_version
+from tensorgrad.serialization import StateDict
 
 from .parameter import Parameter
 from .mode import imposed_mode, training_mode
@@ -452,7 +453,9 @@ class Module:
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """{attribute path: copy of the parameter's array}, in parameter order, then the persistent buffers."""
-        state = {name: p.data.copy() for name, p in self._initialized_parameters("state_dict")}
+        from .kernel_layout import layout_metadata   # (imports the layer modules, which import this one)
+        state = StateDict(((name, p.data.copy()) for name, p in self._initialized_parameters("state_dict")),
+                          metadata=layout_metadata(self))   # the kernel layout, which checkpoints record
         state.update((name, b.data.copy()) for name, b in self._persistent_buffers())
         return state
 
@@ -466,6 +469,8 @@ class Module:
         if not isinstance(state, Mapping):
             raise TypeError(f"load_state_dict: expected a mapping of parameter names to arrays (a state dict), "
                             f"got a {type(state).__name__}.")
+        from .kernel_layout import check_layout
+        check_layout(self, state)
         own: dict[str, Tensor] = {**dict(self.named_parameters()), **dict(self._persistent_buffers())}
         missing = [k for k in own if k not in state]
         unexpected = [k for k in state if k not in own]

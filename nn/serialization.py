@@ -9,7 +9,7 @@ from typing import Any, Mapping
 import numpy as np
 
 import tensorgrad as tg
-from tensorgrad.serialization import read_checkpoint, write_checkpoint
+from tensorgrad.serialization import StateDict, read_checkpoint, write_checkpoint
 
 from .module import Module
 
@@ -31,8 +31,9 @@ def save(model: Module | Mapping[str, Any], path: str | os.PathLike, format: str
     else:
         raise TypeError(f"nn.save: expected a Module or a state dict, got a {type(model).__name__}; "
                         f"tg.save saves other objects.")
-    write_checkpoint({k: v if isinstance(v, tg.Tensor) else np.asarray(v) for k, v in state.items()}, path, format,
-                     "nn.save")
+    arrays = StateDict({k: v if isinstance(v, tg.Tensor) else np.asarray(v) for k, v in state.items()},
+                       metadata=getattr(state, "metadata", None))   # a model's kernel layout (safetensors keeps it)
+    write_checkpoint(arrays, path, format, "nn.save")
 
 
 def load_state(path: str | os.PathLike) -> dict[str, np.ndarray]:
@@ -44,4 +45,5 @@ def load_state(path: str | os.PathLike) -> dict[str, np.ndarray]:
                 else f"a nested checkpoint with keys {', '.join(map(repr, state))}")
         raise ValueError(f"nn.load_state: {os.fspath(path)} holds {what}, not a state dict of named arrays; "
                          f"read it with tg.load and pass its state dict part to load_state_dict.")
-    return {str(k): v.data if isinstance(v, tg.Tensor) else v for k, v in state.items()}
+    return StateDict({str(k): v.data if isinstance(v, tg.Tensor) else v for k, v in state.items()},
+                     metadata=getattr(state, "metadata", None))     # the kernel layout the file records

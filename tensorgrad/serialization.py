@@ -45,6 +45,18 @@ _PYTORCH_RECIPE = (
     "then load 'model.safetensors' with tg.load (or nn.load_state).")
 
 
+class StateDict(dict):
+    """A state dict with string ``metadata`` that a safetensors file keeps beside the arrays (nn's models
+    record their kernel layout there) and that loading gives back."""
+
+    def __init__(self, *args: Any, metadata: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.metadata: dict[str, str] = dict(metadata or {})
+
+
+_RESERVED_METADATA = ("format", STRUCTURE_KEY)
+
+
 class CheckpointError(ValueError):
     """A file that is not a readable tensorgrad checkpoint: corrupt, truncated, a pickle, an unknown format."""
 
@@ -149,7 +161,8 @@ def write_checkpoint(obj: Any, f: str | os.PathLike | BinaryIO, format: str | No
     fmt = format_for(f if is_path else "", format, who)
     arrays, structure = flatten_structure(obj, who)
     if fmt == "safetensors":
-        metadata = {"format": "pt", STRUCTURE_KEY: json.dumps(structure)}
+        metadata = {**getattr(obj, "metadata", {}), "format": "pt", STRUCTURE_KEY: json.dumps(structure)} \
+            if isinstance(obj, StateDict) else {"format": "pt", STRUCTURE_KEY: json.dumps(structure)}
         data = safetensors.numpy.save(arrays, metadata=metadata)
         write = lambda out: out.write(data)  # noqa: E731
     else:
@@ -282,8 +295,14 @@ def _load_safetensors(source: str | bytes, path: str, who: str) -> Any:
             raise CheckpointError(f"{who}: {path} holds tensors of a dtype tensorgrad has no arithmetic for: "
                                   f"{', '.join(unusable)}; convert bfloat16 and float8 tensors to float32 in "
                                   f"PyTorch before saving.")
-        return {k: Tensor(v) for k, v in arrays.items()}
-    return _rebuild(metadata[STRUCTURE_KEY], arrays, path, who)
+        return _with_metadata({k: Tensor(v) for k, v in arrays.items()}, metadata)
+    return _with_metadata(_rebuild(metadata[STRUCTURE_KEY], arrays, path, who), metadata)
+
+
+def _with_metadata(obj: Any, metadata: dict[str, str]) -> Any:
+    """A loaded dict as a StateDict carrying the file's own metadata entries, when it has any."""
+    own = {k: v for k, v in metadata.items() if k not in _RESERVED_METADATA}
+    return StateDict(obj, metadata=own) if own and type(obj) is dict else obj
 
 
 def _rebuild(structure_json: str, arrays: dict[str, np.ndarray], path: str, who: str) -> Any:
@@ -359,5 +378,5 @@ def _npz_members(archive: zipfile.ZipFile, path: str, who: str) -> Iterator[tupl
             yield key, np.lib.format.read_array(member, allow_pickle=False)
 
 
-__all__ = ["save", "load", "write_checkpoint", "read_checkpoint", "CheckpointError", "FORMATS", "STORABLE_DTYPES",
-           "MAX_DEFLATE_RATIO"]
+__all__ = ["save", "load", "write_checkpoint", "read_checkpoint", "CheckpointError", "StateDict", "FORMATS",
+           "STORABLE_DTYPES", "MAX_DEFLATE_RATIO"]

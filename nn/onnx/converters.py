@@ -14,8 +14,8 @@ import numpy as np
 import tensorgrad as tg
 
 from .. import activations as nn_activations
-from ..activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
-from ..layers import Concatenate, Dense, Dropout, Flatten, InputLayer, Linear, Maxout
+from ..activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
+from ..layers import Concatenate, Dense, Dropout, InputLayer, Linear, Maxout
 
 if TYPE_CHECKING:
     from ..module import Module
@@ -32,7 +32,7 @@ class UnsupportedLayerError(ValueError):
     """A layer (or a layer's setting, such as a custom activation callable) that has no ONNX form."""
 
 
-Converter = Callable[["Module", list[Value], "GraphBuilder"], str]
+Converter = Callable[["Module", list[Value], "GraphBuilder"], "str | list[str]"]   # one output, or several
 _CONVERTERS: dict[type, Converter] = {}
 
 
@@ -79,6 +79,20 @@ class GraphBuilder:
         self.nodes.append(self.helper.make_node(op, inputs, [output], name=output, **attrs))
         return output
 
+    def multi(self, op: str, inputs: list[str], outputs: list[str], **attrs: Any) -> list[str]:
+        """Add a node with several outputs (an LSTM's Y, Y_h, Y_c) and return their (unique) names."""
+        outputs = [self.fresh(o) for o in outputs]
+        self.nodes.append(self.helper.make_node(op, inputs, outputs, name=outputs[0], **attrs))
+        return outputs
+
+    def ints(self, values: Any, name: str) -> str:
+        """An int64 constant (a shape, axes, pads), as the shape operators take them."""
+        return self.constant(np.array(values, np.int64), name)
+
+    def scalar(self, value: float, dtype: np.dtype, name: str) -> str:
+        """A 0-d constant of ``dtype`` (broadcast by the elementwise operators)."""
+        return self.constant(np.array(value, dtype), name)
+
     def constant(self, array: np.ndarray, name: str) -> str:
         """Add ``array`` as an initializer and return its name; the same array (a shared layer's weight,
         or a model used twice) is stored once."""
@@ -110,7 +124,7 @@ def _step(g: GraphBuilder, x: str, dtype: np.dtype, out: str) -> str:
 
 
 # onnxruntime's CPU kernels of Elu and Softplus are float32 only: for float64 they are written out in ops it has
-def _elu(alpha: float) -> Callable[[GraphBuilder, str, np.dtype, str], str]:
+def elu(alpha: float) -> Callable[[GraphBuilder, str, np.dtype, str], str]:
     """x for x > 0, else alpha·(e^x - 1); as Where(x > 0, x, alpha·(Exp(x) - 1)) for float64."""
     def convert(g: GraphBuilder, x: str, dtype: np.dtype, out: str) -> str:
         if np.dtype(dtype) == np.float32:
@@ -123,7 +137,7 @@ def _elu(alpha: float) -> Callable[[GraphBuilder, str, np.dtype, str], str]:
     return convert
 
 
-def _softplus(g: GraphBuilder, x: str, dtype: np.dtype, out: str) -> str:
+def softplus(g: GraphBuilder, x: str, dtype: np.dtype, out: str) -> str:
     """log(1 + e^x); as the overflow-free Relu(x) + Log(1 + Exp(-|x|)) for float64."""
     if np.dtype(dtype) == np.float32:
         return g.node("Softplus", [x], out)
@@ -140,7 +154,7 @@ def _unary(op: str, **attrs: Any) -> Callable[[GraphBuilder, str, np.dtype, str]
 # tensorgrad's activation functions (as nn.activations.get returns them, with their default arguments)
 _ACTIVATIONS: dict[Any, Callable[[GraphBuilder, str, np.dtype, str], str]] = {
     tg.relu: _unary("Relu"), tg.sigmoid: _unary("Sigmoid"), tg.tanh: _unary("Tanh"),
-    tg.softplus: _softplus, tg.elu: _elu(1.0),
+    tg.softplus: softplus, tg.elu: elu(1.0),
     tg.leaky_relu: _unary("LeakyRelu", alpha=0.01), tg.softmax: _softmax,
     tg.log_softmax: _unary("LogSoftmax", axis=-1), tg.step: _step,
 }
@@ -166,12 +180,17 @@ def apply_activation(g: GraphBuilder, layer: "Module", activation: Any, x: str, 
 
 
 # --------------------------------------------------------------------------- layers
+def require_weights(layer: "Module", *params: Any) -> None:
+    """UnsupportedLayerError when a lazy layer has not been built (its weights have no shape yet)."""
+    if any(p is not None and not p.initialized for p in params):
+        raise UnsupportedLayerError(f"layer '{layer.name}' ({type(layer).__name__}) has no weights yet; build or "
+                                    f"train the model (or give input_shape=) before exporting it.")
+
+
 def affine(g: GraphBuilder, layer: Dense | Linear, x: Value, out: str) -> str:
     """x @ kernel + bias: one Gemm for (batch, features) input, MatMul (+ Add) for higher ranks. A PyTorch
     Linear's (out, in) weight is stored transposed, as the (in, out) kernel the graph multiplies by."""
-    if not layer.weight.initialized:
-        raise UnsupportedLayerError(f"layer '{layer.name}' ({type(layer).__name__}) has no weights yet; build or "
-                                    f"train the model (or give input_shape=) before exporting it.")
+    require_weights(layer, layer.weight)
     xin = g.cast(x, layer.dtype, f"{layer.name}/cast")
     weight = layer.weight.data
     kernel = g.constant(np.ascontiguousarray(weight.T) if isinstance(layer, Linear) else weight, f"{layer.name}/kernel")
@@ -206,11 +225,6 @@ def _maxout(layer: Maxout, inputs: list[Value], g: GraphBuilder) -> str:
     return g.node("ReduceMax", [pieces], layer.name, axes=[-1], keepdims=0)
 
 
-@register(Flatten)
-def _flatten(layer: Flatten, inputs: list[Value], g: GraphBuilder) -> str:
-    return g.node("Flatten", [inputs[0].name], layer.name, axis=1)
-
-
 @register(Dropout)
 def _dropout(layer: Dropout, inputs: list[Value], g: GraphBuilder) -> str:
     """The identity: an exported model is for inference, where dropout does nothing."""
@@ -234,8 +248,7 @@ def _activation_layer(fn: Any) -> Converter:
     return lambda layer, inputs, g: apply_activation(g, layer, fn, inputs[0].name, inputs[0].dtype, layer.name)
 
 
-for _type, _fn in ((Sigmoid, nn_activations.sigmoid), (Tanh, tg.tanh), (ReLU, tg.relu), (Softplus, tg.softplus),
-                   (Step, tg.step)):
+for _type, _fn in ((Sigmoid, nn_activations.sigmoid), (Tanh, tg.tanh), (ReLU, tg.relu), (Step, tg.step)):
     register(_type)(_activation_layer(_fn))
 
 
@@ -252,7 +265,7 @@ def _leaky_relu(layer: LeakyReLU, inputs: list[Value], g: GraphBuilder) -> str:
 
 @register(ELU)
 def _elu_layer(layer: ELU, inputs: list[Value], g: GraphBuilder) -> str:
-    return _elu(layer.alpha)(g, inputs[0].name, inputs[0].dtype, layer.name)
+    return elu(layer.alpha)(g, inputs[0].name, inputs[0].dtype, layer.name)
 
 
 @register(Softmax)

@@ -1,6 +1,6 @@
-"""``nn.onnx.export``: a Sequential or functional model as an ONNX file that onnxruntime (or any ONNX
-runtime) runs without tensorgrad, and ``load`` / ``inference_session`` to read one back with a clear
-error for a corrupt or truncated file.
+"""``nn.onnx.export``: a Sequential, a functional model or a single layer as an ONNX file that
+onnxruntime (or any ONNX runtime) runs without tensorgrad, and ``load`` / ``inference_session`` to
+read one back with a clear error for a corrupt or truncated file.
 
 The graph follows the model's layer graph (the symbolic tensors of ``nn.Input`` and layer calls):
 each layer becomes the nodes its converter writes (see :mod:`nn.onnx.converters`), weights are
@@ -14,10 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from tensorgrad import __version__
+import tensorgrad as tg
+from tensorgrad import Tensor, __version__
 from tensorgrad.files import write_atomic
 
+from ..mode import training_mode
 from ..models import Model, Sequential
+from ..module import Module
+from ..recurrent import Embedding as KerasEmbedding
+from ..rnn import Embedding
 from ..symbolic import SymbolicTensor, graph_order
 from ..training_checks import model_dtype
 from .converters import GraphBuilder, UnsupportedLayerError, Value, converter_for, register, supported_layers
@@ -66,7 +71,12 @@ def _ends(model: Model, input_shape: Any, who: str) -> tuple[list[SymbolicTensor
             f"{who}: {type(model).__name__} '{model.name}' is a subclassed model with its own forward(), which has "
             f"no layer graph to export; build it as nn.Sequential([...]) or nn.Model(inputs=..., outputs=...).")
     else:
-        raise TypeError(f"{who}: expected an nn.Sequential or a functional nn.Model, got {type(model).__name__}.")
+        if isinstance(model, Module):
+            raise UnsupportedLayerError(f"{who}: {type(model).__name__} '{model.name}' has no ONNX converter; export "
+                                        f"an nn.Sequential, a functional nn.Model or a layer of the types: "
+                                        f"{', '.join(supported_layers())}.")
+        raise TypeError(f"{who}: expected an nn.Sequential, a functional nn.Model or a layer, got "
+                        f"{type(model).__name__}.")
     wanted = _per_sample_shapes(input_shape, len(ins), who)
     if wanted is not None and [t.shape[1:] for t in ins] != wanted:
         raise ValueError(f"{who}: input_shape={input_shape!r} does not match the model's input shape(s) "
@@ -88,21 +98,28 @@ def _layer_graph(inputs: list[Value], ins: list[SymbolicTensor], outs: list[Symb
                             f"{sorted(t.kwargs)}, which the exporter does not convert")
             name = t.name
         else:
-            name = _convert(t.layer, args, g, problems)
+            name, = _convert(t.layer, args, g, problems)
         values[id(t)] = Value(name, t.shape, t.dtype)
     return [values[id(t)] for t in outs]
 
 
-def _convert(layer: Any, args: list[Value], g: GraphBuilder, problems: list[str]) -> str:
+def _convert(layer: Any, args: list[Value], g: GraphBuilder, problems: list[str], outputs: int = 1) -> list[str]:
+    """The names of ``layer``'s ``outputs`` output values; a problem is recorded instead of raised."""
     convert = converter_for(layer)
     if convert is None:
         problems.append(f"layer '{layer.name}' ({type(layer).__name__}) has no ONNX converter")
-        return layer.name
+        return [layer.name] * outputs
     try:
-        return convert(layer, args, g)
+        result = convert(layer, args, g)
     except UnsupportedLayerError as err:
         problems.append(str(err))
-        return layer.name
+        return [layer.name] * outputs
+    names = [result] if isinstance(result, str) else list(result)
+    if len(names) != outputs:
+        problems.append(f"layer '{layer.name}' ({type(layer).__name__}) gives {len(names)} outputs in ONNX where "
+                        f"the model uses {outputs}")
+        return [layer.name] * outputs
+    return names
 
 
 @register(Model)
@@ -120,28 +137,68 @@ def _nested_model(model: Model, inputs: list[Value], g: GraphBuilder) -> str:
     return result[0].name
 
 
-def build_model(model: Model, input_shape: Any = None, opset_version: int = DEFAULT_OPSET) -> Any:
+_EMBEDDINGS = (Embedding, KerasEmbedding)
+
+
+def _input_dtype(model: Sequential) -> np.dtype:
+    """A Sequential's ONNX input dtype: int64 ids when it starts with an Embedding, else the model's dtype."""
+    first = next(iter(model.layers), None)
+    return np.dtype(np.int64) if isinstance(first, _EMBEDDINGS) else model_dtype(model)
+
+
+def _flat(value: Any) -> list[Tensor]:
+    """The tensors of a forward's result, nested tuples flattened ((output, (h_n, c_n)) -> 3 tensors)."""
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _flat(v)]
+    return [value]
+
+
+def _module_graph(module: Module, input_shape: Any, g: GraphBuilder, problems: list[str],
+                  who: str) -> tuple[list[Value], list[Value], list[str]]:
+    """One layer exported on its own (a PyTorch nn.LSTM, a Keras LSTM with return_state): its outputs are
+    found by running it once on a zero sample of ``input_shape`` (the first axis stays dynamic)."""
+    declared = input_shape if input_shape is not None else module._declared_input_shape
+    if declared is None:
+        raise ValueError(f"{who}: give input_shape= (the shape after the first, dynamic axis, e.g. (28, 28)) to "
+                         f"export the {type(module).__name__} '{module.name}' on its own.")
+    shape = _per_sample_shapes(declared, 1, who)[0]
+    dtype = np.dtype(np.int64) if isinstance(module, _EMBEDDINGS) else model_dtype(module)
+    with training_mode(False), tg.no_grad():
+        results = _flat(module.forward(tg.tensor(np.zeros((1, *shape), dtype))))
+    inputs = [Value(g.fresh("input"), (None, *shape), dtype)]
+    names = _convert(module, inputs, g, problems, len(results))
+    values = [Value(n, (None, *r.shape[1:]), r.dtype) for n, r in zip(names, results)]
+    wanted = [module.name] if len(values) == 1 else [f"{module.name}_{k}" for k in range(len(values))]
+    return inputs, values, wanted
+
+
+def build_model(model: Module, input_shape: Any = None, opset_version: int = DEFAULT_OPSET) -> Any:
     """The ONNX ModelProto of ``model`` (checked with ``onnx.checker``); see :func:`export`."""
     who = "nn.onnx.export"
     onnx = _onnx(who)
     from onnx import helper, numpy_helper
-    ins, outs = _ends(model, input_shape, who)
     g = GraphBuilder(helper, numpy_helper)
-    # a Sequential's forward skips its implicit Input layer, so its input has the model's dtype (as in predict)
-    dtypes = [model_dtype(model)] if isinstance(model, Sequential) else [t.dtype for t in ins]
-    inputs = [Value(g.fresh(t.name), t.shape, dtype) for t, dtype in zip(ins, dtypes)]
     problems: list[str] = []
-    results = _layer_graph(inputs, ins, outs, g, problems)
+    if isinstance(model, Module) and not isinstance(model, Model) and converter_for(model) is not None:
+        inputs, results, out_names = _module_graph(model, input_shape, g, problems, who)
+    else:
+        ins, outs = _ends(model, input_shape, who)
+        # a Sequential's forward skips its implicit Input layer, so its input has the model's dtype (as in
+        # predict), except that ids for a first Embedding are int64
+        dtypes = [_input_dtype(model)] if isinstance(model, Sequential) else [t.dtype for t in ins]
+        inputs = [Value(g.fresh(t.name), t.shape, dtype) for t, dtype in zip(ins, dtypes)]
+        results = _layer_graph(inputs, ins, outs, g, problems)
+        out_names = [t.name for t in outs]
     if problems:
         raise UnsupportedLayerError(
             f"{who}: cannot export {type(model).__name__} '{model.name}': " + "; ".join(problems) +
             f". Layer types with a converter: {', '.join(supported_layers())}. For another layer type, register "
             f"a converter with @nn.onnx.register(LayerType).")
     outputs: list[Value] = []
-    for t, v in zip(outs, results):   # each output named after its layer, once, and never an input's name:
-        name = v.name                 # else (Dropout, a nested model, an output given twice) an Identity
-        if name != t.name or name in {i.name for i in inputs} or name in {o.name for o in outputs}:
-            name = g.node("Identity", [v.name], t.name)
+    for wanted, v in zip(out_names, results):   # each output named after its layer, once, and never an input's
+        name = v.name                           # name: else (Dropout, a nested model, an output given twice) an
+        if name != wanted or name in {i.name for i in inputs} or name in {o.name for o in outputs}:   # Identity
+            name = g.node("Identity", [v.name], wanted)
         outputs.append(Value(name, v.shape, v.dtype))
 
     def info(v: Value) -> Any:
@@ -158,14 +215,16 @@ def build_model(model: Model, input_shape: Any = None, opset_version: int = DEFA
     return proto
 
 
-def export(model: Model, path: str | os.PathLike, input_shape: Any = None, opset_version: int = DEFAULT_OPSET) -> str:
-    """Write ``model`` (an nn.Sequential or a functional nn.Model) to ``path`` as an ONNX file and return the path.
+def export(model: Module, path: str | os.PathLike, input_shape: Any = None, opset_version: int = DEFAULT_OPSET) -> str:
+    """Write ``model`` (an nn.Sequential, a functional nn.Model, or one layer such as PyTorch's nn.LSTM,
+    whose outputs are flattened) to ``path`` as an ONNX file and return the path.
 
     The graph is checked with ``onnx.checker`` before anything is written, and the file appears whole
     or not at all (a temporary file renamed into place). Inputs and outputs are named after the
     model's Input and output layers, the batch axis is dynamic, and the dtype is the model's (float32,
-    or float64). Dropout is the identity (inference). ``input_shape`` (per sample) builds a Sequential
-    that has not seen data yet; a layer without a converter raises UnsupportedLayerError naming it.
+    or float64); ids for a first Embedding are int64. Dropout is the identity (inference). ``input_shape``
+    (per sample) builds a Sequential that has not seen data yet and gives a single layer's input; a
+    layer without a converter raises UnsupportedLayerError naming it.
     Run the file with ``onnxruntime.InferenceSession(path)`` or :func:`inference_session`.
     """
     if not isinstance(path, (str, os.PathLike)):
