@@ -131,7 +131,8 @@ class _ConfusionMatrixConditionCount(Metric):
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         y_true, y_pred, weights = prepare(y_true, y_pred, sample_weight, type(self).__name__, self._dtype)
-        accumulate(self.accumulator, confusion_counts(y_true, y_pred, weights, self.thresholds, self._evenly)[self.count])
+        counts = confusion_counts(y_true, y_pred, weights, self.thresholds, self._evenly)
+        accumulate(self.accumulator, counts[self.count])
 
     def result(self) -> tg.Tensor:
         values = self.accumulator.data

@@ -165,7 +165,8 @@ class Metric:
 
     def update_state(self, *args: Any, **kwargs: Any) -> None:
         """Add a batch to the state."""
-        raise NotImplementedError(f"{type(self).__name__} must define update_state(y_true, y_pred, sample_weight=None).")
+        raise NotImplementedError(f"{type(self).__name__} must define update_state(y_true, y_pred, "
+                                  f"sample_weight=None).")
 
     def result(self) -> Any:
         """The metric's value from the state."""

@@ -163,8 +163,8 @@ def get(name: str | MetricFunction, y_true: np.ndarray | None = None,
     if name in CROSSENTROPY_NAMES:
         return name, crossentropy_for(y_true, y_pred)
     if name not in METRICS:
-        raise ValueError(f"metrics: unknown metric {name!r}; valid names are "
-                         f"{', '.join(sorted([*ACCURACY_NAMES, *CROSSENTROPY_NAMES, *METRICS], key=str.lower))}, a metric class "
+        names = sorted([*ACCURACY_NAMES, *CROSSENTROPY_NAMES, *METRICS], key=str.lower)
+        raise ValueError(f"metrics: unknown metric {name!r}; valid names are {', '.join(names)}, a metric class "
                          f"name such as 'AUC' or 'Precision', a metric object (keras.metrics.AUC()), or a "
                          f"function f(y_true, y_pred) returning one value per sample.")
     return name, METRICS[name]

@@ -270,8 +270,13 @@ class TrainingMixin:
             metric.reset_state()
 
     def get_metrics_result(self) -> dict[str, Any]:
-        """``{m.name: m.result()}`` over ``model.metrics`` (Keras 2's helper for a custom step)."""
-        return {m.name: m.result() for m in self.metrics}
+        """``{m.name: m.result()}`` over ``model.metrics`` (Keras 2's helper for a custom step); a metric
+        whose result is a dict adds its entries."""
+        logs: dict[str, Any] = {}
+        for metric in self.metrics:
+            result = metric.result()
+            logs.update(result if isinstance(result, dict) else {metric.name: result})
+        return logs
 
     # ------------------------------------------------------------------ the steps (override these)
     def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None) -> tg.Tensor:

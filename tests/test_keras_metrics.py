@@ -462,3 +462,64 @@ def test_keras_metrics_get_as_keras():
     np.testing.assert_array_equal(keras.metrics.get("acc")(np.array([1, 2]), np.array([1, 3])), [1.0, 0.0])
     with pytest.raises(ValueError, match=r"unknown metric 'nope'"):
         keras.metrics.get("nope")
+
+
+# ----------------------------------------------------------------------------- the helpers
+def test_helpers_names_division_top_k_and_even_thresholds():
+    from nn.confusion_metrics import evenly_distributed, filter_top_k, parse_thresholds
+    from nn.metric_base import divide_no_nan, to_snake_case, weighted_sum_and_count
+    assert to_snake_case("SparseTopKCategoricalAccuracy") == "sparse_top_k_categorical_accuracy"
+    assert to_snake_case("AUC") == "auc" and to_snake_case("KLDivergence") == "kl_divergence"
+    np.testing.assert_array_equal(divide_no_nan([1.0, 2.0], [0.0, 4.0]), [0.0, 0.5])
+    assert divide_no_nan(3.0, 0.0) == 0.0
+    np.testing.assert_array_equal(filter_top_k(np.array([[0.1, 0.7, 0.7, 0.2]]), 2), [[-1e10, 0.7, 0.7, -1e10]])
+    assert evenly_distributed([0.0, 0.5, 1.0]) and not evenly_distributed([0.0, 0.4, 1.0])
+    assert not evenly_distributed([0.5]) and parse_thresholds(0.3, 0.5, "x") == [0.3]
+    # (n, k) values with (n,) weights: each weight weighs its row's k values (Keras broadcasts)
+    assert weighted_sum_and_count(np.array([[1.0, 3.0], [5.0, 7.0]]), [1.0, 0.0], "m") == (4.0, 2.0)
+    # weights that cannot be broadcast: the values are first averaged over their extra axes (Keras's fallback)
+    values = np.arange(24.0).reshape(2, 3, 4)        # per-sample means 5.5 and 17.5
+    assert weighted_sum_and_count(values, [1.0, 3.0], "m") == (1 * 5.5 + 3 * 17.5, 4.0)
+    with pytest.raises(ValueError, match=r"m: sample_weight of shape \(3,\) cannot weigh values of shape \(2,\)"):
+        weighted_sum_and_count(np.ones(2), np.ones(3), "m")
+
+
+def test_metric_functions_cosine_similarity_and_crossentropy_resolution():
+    np.testing.assert_allclose(nn.metrics.cosine_similarity(np.array([[0.0, 1.0], [1.0, 1.0]]),
+                                                            np.array([[1.0, 0.0], [2.0, 2.0]])), [0.0, 1.0])
+    assert nn.metrics.crossentropy_for(np.zeros(4), np.zeros((4, 1))) is nn.loss_functions.binary_crossentropy
+    assert nn.metrics.crossentropy_for(np.zeros(4), np.zeros((4, 3))) is nn.loss_functions.sparse_categorical_crossentropy
+    assert nn.metrics.crossentropy_for(np.zeros((4, 3)), np.zeros((4, 3))) is nn.loss_functions.categorical_crossentropy
+
+
+def test_reset_metrics_and_get_metrics_result():
+    x, y = _binary_data()
+    model = _binary_model()
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=[M.Recall()])
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    result = model.get_metrics_result()
+    assert list(result) == ["loss", "recall"] and float(result["recall"]) == pytest.approx(logs["recall"], rel=1e-6)
+    model.reset_metrics()
+    assert all(float(m.result()) == 0.0 for m in model.metrics)
+
+
+def test_a_metric_whose_result_is_a_dict_logs_each_entry():
+    class MinMax(M.Metric):
+        def __init__(self, **kwargs):
+            super().__init__(name="min_max", **kwargs)
+            self.low, self.high = self.add_weight("low"), self.add_weight("high")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            self.low.assign(float(np.min(y_pred.numpy())))
+            self.high.assign(float(np.max(y_pred.numpy())))
+
+        def result(self):
+            return {"low": self.low, "high": self.high}
+
+    x, y = _binary_data()
+    model = _binary_model()
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=[MinMax()])
+    logs = model.evaluate(x, y, verbose=0, return_dict=True, batch_size=len(x))
+    probs = model.predict(x)
+    assert list(logs) == ["loss", "low", "high"]
+    assert logs["low"] == pytest.approx(probs.min(), rel=1e-6) and logs["high"] == pytest.approx(probs.max(), rel=1e-6)
