@@ -523,3 +523,16 @@ def test_a_metric_whose_result_is_a_dict_logs_each_entry():
     probs = model.predict(x)
     assert list(logs) == ["loss", "low", "high"]
     assert logs["low"] == pytest.approx(probs.min(), rel=1e-6) and logs["high"] == pytest.approx(probs.max(), rel=1e-6)
+
+
+def test_a_custom_loop_formats_results_as_tensorflows_quickstart():
+    """TensorFlow's advanced quickstart: metric objects called in a loop, printed with f"{...:0.2f}"."""
+    train_loss = tf.keras.metrics.Mean(name="train_loss")
+    train_accuracy = tf.keras.metrics.SparseCategoricalAccuracy(name="train_accuracy")
+    for loss, labels, predictions in ((0.5, [1, 0], [[0.2, 0.8], [0.3, 0.7]]), (0.25, [0], [[0.9, 0.1]])):
+        train_loss(loss)
+        train_accuracy(labels, predictions)
+    line = f"Loss: {train_loss.result():0.2f}, Accuracy: {train_accuracy.result() * 100:0.2f}"
+    assert line == "Loss: 0.38, Accuracy: 66.67"
+    train_loss.reset_states()
+    assert f"{train_loss.result()}" == "0.0"
