@@ -84,7 +84,7 @@ def weighted_sum_and_count(values: Any, sample_weight: Any, who: str) -> tuple[f
 def divide_no_nan(numerator: Any, denominator: Any) -> Any:
     """numerator / denominator, 0 where the denominator is 0 (TensorFlow's divide_no_nan)."""
     numerator, denominator = np.asarray(numerator, np.float64), np.asarray(denominator, np.float64)
-    if denominator.ndim == 0:
+    if denominator.ndim == 0 and numerator.ndim == 0:     # the common case, without array temporaries
         return 0.0 if denominator == 0 else float(numerator) / float(denominator)
     safe = np.where(denominator == 0, 1.0, denominator)
     return np.where(denominator == 0, 0.0, numerator / safe)

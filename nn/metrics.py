@@ -178,5 +178,6 @@ from .metric_classes import (Accuracy, BinaryAccuracy, BinaryCrossentropy, Categ
                              MeanSquaredError, MeanSquaredLogarithmicError, Poisson, RootMeanSquaredError,
                              SparseCategoricalAccuracy, SparseCategoricalCrossentropy, SparseTopKCategoricalAccuracy,
                              SquaredHinge, TopKCategoricalAccuracy, get_metric)
+from .score_metrics import F1Score, FBetaScore, R2Score  # noqa: E402
 from .confusion_metrics import (AUC, FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives,  # noqa: E402
                                 TruePositives)

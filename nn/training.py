@@ -167,7 +167,7 @@ def _floats(logs: Any) -> dict[str, Any]:
 
 def _float_or_array(value: Any) -> Any:
     array = np.asarray(value.data if isinstance(value, tg.Tensor) else value)
-    return float(array) if array.size == 1 else array.astype(np.float64)
+    return float(array) if array.ndim == 0 else array.astype(np.float64)
 
 
 def _call_model(model: Any, x: Any) -> Any:

@@ -254,7 +254,8 @@ def test_call_updates_then_returns_the_result_and_reset_states_is_an_alias():
 def test_get_config_round_trips():
     for metric in (M.AUC(num_thresholds=7, curve="PR", multi_label=True, name="pr"), M.Precision(thresholds=[0.2, 0.4],
                    class_id=1), M.BinaryAccuracy(threshold=0.7), M.SparseTopKCategoricalAccuracy(k=3),
-                   M.TruePositives(thresholds=0.6), M.Mean(name="m", dtype="float64")):
+                   M.TruePositives(thresholds=0.6), M.Mean(name="m", dtype="float64"),
+                   M.FBetaScore(average="macro", beta=0.5, threshold=0.4), M.F1Score(), M.R2Score(num_regressors=2)):
         clone = type(metric).from_config(metric.get_config())
         assert clone.get_config() == metric.get_config()
     assert M.AUC(thresholds=[0.3, 0.6]).get_config()["thresholds"] == pytest.approx([0.3, 0.6])
@@ -292,7 +293,8 @@ def test_the_metrics_are_reachable_under_every_keras_import():
                  "RootMeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError", "Mean", "Sum",
                  "MeanMetricWrapper", "BinaryCrossentropy", "CategoricalCrossentropy",
                  "SparseCategoricalCrossentropy", "KLDivergence", "CosineSimilarity", "LogCoshError",
-                 "MeanSquaredLogarithmicError", "Hinge", "SquaredHinge", "CategoricalHinge", "Poisson"):
+                 "MeanSquaredLogarithmicError", "Hinge", "SquaredHinge", "CategoricalHinge", "Poisson", "F1Score",
+                 "FBetaScore", "R2Score"):
         assert issubclass(getattr(tf.keras.metrics, name), nn.metrics.Metric), name
 
 
@@ -536,3 +538,56 @@ def test_a_custom_loop_formats_results_as_tensorflows_quickstart():
     assert line == "Loss: 0.38, Accuracy: 66.67"
     train_loss.reset_states()
     assert f"{train_loss.result()}" == "0.0"
+
+
+# ----------------------------------------------------------------------------- F-scores and R²
+F_TRUE = [[1, 1, 1], [1, 0, 0], [1, 1, 0]]
+F_PRED = [[0.2, 0.6, 0.7], [0.2, 0.6, 0.6], [0.6, 0.8, 0.0]]
+
+
+def test_f_scores_give_the_keras_io_example_values():
+    np.testing.assert_allclose(M.F1Score(threshold=0.5)(F_TRUE, F_PRED).numpy(), [0.5, 0.8, 0.6666667], rtol=1e-6)
+    np.testing.assert_allclose(M.FBetaScore(beta=2.0, threshold=0.5)(F_TRUE, F_PRED).numpy(),
+                               [0.3846154, 0.90909094, 0.8333334], rtol=1e-6)
+
+
+def test_f1_averages_and_argmax_threshold_by_hand():
+    # threshold 0.5 counts per class: TP [1, 2, 1], FP [0, 1, 0], FN [2, 0, 1]
+    micro = M.F1Score(average="micro", threshold=0.5)(F_TRUE, F_PRED).numpy()
+    assert micro == pytest.approx(2 * 4 / (2 * 4 + 1 + 3), rel=1e-6)                  # 2TP / (2TP + FP + FN)
+    assert M.F1Score(average="macro", threshold=0.5)(F_TRUE, F_PRED).numpy() == pytest.approx(
+        (0.5 + 0.8 + 2 / 3) / 3, rel=1e-6)
+    assert M.F1Score(average="weighted", threshold=0.5)(F_TRUE, F_PRED).numpy() == pytest.approx(
+        (3 * 0.5 + 2 * 0.8 + 1 * 2 / 3) / 6, rel=1e-6)                                 # supports 3, 2, 1
+    # threshold None: each row's maximum is the prediction -> rows predict classes 2, 1 and 2 (ties: both)
+    f1 = M.F1Score()
+    f1.update_state(F_TRUE[:2], F_PRED[:2])             # accumulates over batches
+    f1.update_state(F_TRUE[2:], F_PRED[2:])
+    # predicted: [0,0,1], [0,1,1], [0,1,0] -> TP [0, 1, 1], FP [0, 1, 1], FN [3, 1, 0]
+    np.testing.assert_allclose(f1.result().numpy(), [0.0, 0.5, 2 / 3], rtol=1e-6)
+    with pytest.raises(ValueError, match=r"F1Score: invalid `average` argument value 'mean'"):
+        M.F1Score(average="mean")
+
+
+def test_r2_score_keras_io_example_weights_aggregation_and_adjustment():
+    assert M.R2Score()([[1], [4], [3]], [[2], [4], [4]]).numpy() == pytest.approx(0.57142854, rel=1e-6)   # keras.io
+    y_true = np.array([[1.0, 10.0], [2.0, 20.0], [4.0, 20.0], [5.0, 50.0]])
+    y_pred = np.array([[1.5, 12.0], [2.0, 18.0], [3.0, 25.0], [5.5, 45.0]])
+    w = np.array([1.0, 2.0, 1.0, 3.0])
+
+    def r2(t, p, weights):
+        mean = np.sum(weights * t) / np.sum(weights)
+        return 1 - np.sum(weights * (t - p) ** 2) / np.sum(weights * (t - mean) ** 2)
+    per_output = [r2(y_true[:, j], y_pred[:, j], w) for j in range(2)]
+    m = M.R2Score(class_aggregation=None)
+    m.update_state(y_true[:2], y_pred[:2], sample_weight=w[:2])
+    m.update_state(y_true[2:], y_pred[2:], sample_weight=w[2:])
+    np.testing.assert_allclose(m.result().numpy(), per_output, rtol=1e-5)
+    variances = [np.sum(w * (y_true[:, j] - np.sum(w * y_true[:, j]) / w.sum()) ** 2) for j in range(2)]
+    weighted = M.R2Score(class_aggregation="variance_weighted_average")(y_true, y_pred, sample_weight=w)
+    assert weighted.numpy() == pytest.approx(np.dot(per_output, variances) / np.sum(variances), rel=1e-5)
+    plain = r2(y_true[:, 0], y_pred[:, 0], np.ones(4))
+    adjusted = M.R2Score(num_regressors=1)(y_true[:, :1], y_pred[:, :1]).numpy()
+    assert adjusted == pytest.approx(1 - (1 - plain) * 3 / 2, rel=1e-5)              # n = 4, p = 1
+    with pytest.raises(ValueError, match=r"R2Score: y_true and y_pred must both have shape \(samples, outputs\)"):
+        M.R2Score().update_state([1.0, 2.0], [1.0, 2.0])

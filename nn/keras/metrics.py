@@ -3,7 +3,7 @@ base to subclass) and the metric functions ``f(y_true, y_pred)`` (nn.metrics), a
 from typing import Any
 
 from nn import metrics as _metrics
-from nn.metrics import (AUC, Accuracy, accuracy, BinaryAccuracy, BinaryCrossentropy, CategoricalAccuracy,
+from nn.metrics import (AUC, Accuracy, F1Score, FBetaScore, R2Score, accuracy, BinaryAccuracy, BinaryCrossentropy, CategoricalAccuracy,
                         CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, FalseNegatives, FalsePositives,
                         Hinge, KLDivergence, LogCoshError, Mean, MeanAbsoluteError, MeanAbsolutePercentageError,
                         MeanMetricWrapper, MeanSquaredError, MeanSquaredLogarithmicError, Metric, Poisson, Precision,
@@ -23,6 +23,7 @@ __all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccu
            "RootMeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
            "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "KLDivergence",
            "CosineSimilarity", "LogCoshError", "Hinge", "SquaredHinge", "CategoricalHinge", "Poisson",
+           "F1Score", "FBetaScore", "R2Score",
            "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
            "top_k_categorical_accuracy",
            "sparse_top_k_categorical_accuracy", "mean_squared_error", "mean_absolute_error",
