@@ -141,7 +141,8 @@ class RunningLogs:
         self.compiled = getattr(model, "compiled_metrics", None)
         tracked = [*model.metrics, *(self.compiled.all_metrics if self.compiled is not None else [])]
         self.tracked = list({id(m): m for m in tracked}.values())
-        self.saved = [[v.data.copy() for v in m.variables] for m in self.tracked] if _in_progress.stack else None
+        self.saved = ([[v.data.copy() for v in getattr(m, "variables", [])] for m in self.tracked]
+                      if _in_progress.stack else None)
         for metric in self.tracked:
             metric.reset_state()
 
@@ -150,9 +151,11 @@ class RunningLogs:
             self.compiled.update_loss(value, samples)
 
     def restore(self) -> None:
-        """Put back the metric states this one interrupted (if any)."""
+        """Put back the metric states this one interrupted (if any); a state variable made in between
+        (a multi-label AUC's, built by its first batch) starts from zero."""
         for metric, state in zip(self.tracked, self.saved or []):
-            for variable, value in zip(metric.variables, state):
+            variables = getattr(metric, "variables", [])
+            for variable, value in zip(variables, [*state, *(np.zeros_like(v.data) for v in variables[len(state):])]):
                 variable.assign(value)
 
 
