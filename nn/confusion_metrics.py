@@ -29,9 +29,11 @@ def parse_thresholds(thresholds: Any, default: float, who: str) -> list[float]:
     if thresholds is None:
         return [default]
     values = [float(t) for t in np.ravel(np.asarray(thresholds, dtype=np.float64))]
+    if not values:
+        raise ValueError(f"{who}: thresholds is empty; give at least one value in [0, 1] (or None for 0.5).")
     invalid = [t for t in values if not 0.0 <= t <= 1.0]
-    if invalid or not values:
-        raise ValueError(f"{who}: threshold values must be in [0, 1], got {invalid or 'none'}.")
+    if invalid:
+        raise ValueError(f"{who}: threshold values must be in [0, 1], got {invalid}.")
     return values
 
 

@@ -591,3 +591,25 @@ def test_r2_score_keras_io_example_weights_aggregation_and_adjustment():
     assert adjusted == pytest.approx(1 - (1 - plain) * 3 / 2, rel=1e-5)              # n = 4, p = 1
     with pytest.raises(ValueError, match=r"R2Score: y_true and y_pred must both have shape \(samples, outputs\)"):
         M.R2Score().update_state([1.0, 2.0], [1.0, 2.0])
+
+
+def test_a_model_listing_its_own_metrics_gets_them_reset_each_epoch_as_the_keras_guide():
+    """Keras's guide: a subclass lists its trackers in a ``metrics`` property so fit resets them."""
+    class Tracked(keras.Sequential):
+        def __init__(self, layers):
+            super().__init__(layers)
+            self.seen = M.Sum(name="seen")
+
+        def train_step(self, data):
+            x, y = data
+            self.seen.update_state(np.ones(len(x)))
+            return {"seen": self.seen.result()}
+
+        @property
+        def metrics(self):
+            return [self.seen]
+
+    model = Tracked([keras.layers.Dense(1, input_shape=(2,))])
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(np.zeros((10, 2)), np.zeros(10), batch_size=4, epochs=3, verbose=0).history
+    assert history["seen"] == [10.0, 10.0, 10.0]
