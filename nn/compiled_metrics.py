@@ -65,6 +65,8 @@ class CompiledMetrics:
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         """Add a batch to every compiled metric (Keras 2's ``compiled_metrics.update_state``): 1-D targets
         beside 2-D predictions become (n, 1) first, as Keras's compiled metrics do."""
+        if not (self.unweighted or self.weighted):
+            return
         from .training import keras_target        # the rank matching fit's losses use too
         y_pred = to_numpy(y_pred)
         y_true = keras_target(to_numpy(y_true), y_pred)
