@@ -613,3 +613,17 @@ def test_a_model_listing_its_own_metrics_gets_them_reset_each_epoch_as_the_keras
     model.compile(optimizer="sgd", loss="mse")
     history = model.fit(np.zeros((10, 2)), np.zeros(10), batch_size=4, epochs=3, verbose=0).history
     assert history["seen"] == [10.0, 10.0, 10.0]
+
+
+def test_one_object_given_twice_is_an_error_and_a_weighted_loss_metric_uses_the_weights():
+    model = _binary_model()
+    auc = M.AUC()
+    with pytest.raises(ValueError, match=r"one metric object is given twice"):
+        model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=[auc], weighted_metrics=[auc])
+    x, y = _binary_data()
+    w = np.linspace(0.0, 1.0, len(y)).astype(np.float32)
+    model.compile(optimizer="sgd", loss="binary_crossentropy", weighted_metrics=[keras.losses.BinaryCrossentropy()])
+    logs = model.evaluate(x, y, sample_weight=w, verbose=0, return_dict=True, batch_size=len(y))
+    p = np.clip(model.predict(x)[:, 0].astype(np.float64), 1e-7, 1 - 1e-7)
+    per_sample = -(y * np.log(p + 1e-7) + (1 - y) * np.log(1 - p + 1e-7))
+    assert logs["binary_crossentropy"] == pytest.approx(np.sum(w * per_sample) / np.sum(w), rel=1e-5)
