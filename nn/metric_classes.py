@@ -194,25 +194,42 @@ def _unresolved(y_true: Any, y_pred: Any) -> Any:
     raise RuntimeError("a shape-resolved metric is called before its first batch")
 
 
+def is_loss_object(obj: Any) -> bool:
+    """True for a loss object: one of nn's loss modules, or a Keras-style ``Loss`` (``call(y_true, y_pred)``
+    giving one loss per sample, and a ``reduction``)."""
+    from . import losses as losses_module
+    return isinstance(obj, losses_module._Loss) or (
+        not isinstance(obj, type) and hasattr(obj, "reduction") and callable(getattr(obj, "call", None)))
+
+
 class LossMetric(Mean):
-    """A loss object given as a metric (``metrics=[keras.losses.Huber()]``): the mean of its batch losses,
-    each batch counting once (Keras wraps a loss object so)."""
+    """A loss object given as a metric (``metrics=[keras.losses.Huber()]``), named as Keras names it: the
+    mean of its batch losses, each batch counting once (as Keras's wrapper of a loss object), or with
+    sample weights Σ wᵢ lᵢ / Σ wᵢ over the per-sample losses."""
 
     def __init__(self, loss: Any, name: str | None = None, dtype: Any = None) -> None:
-        # Keras's loss names (nn's module names are numbered per model, as layer names)
-        default = {"Huber": "huber_loss"}.get(type(loss).__name__, to_snake_case(type(loss).__name__))
+        from . import losses as losses_module
+        if isinstance(loss, losses_module._Loss):     # nn's module names are numbered per model: Keras's name
+            default = {"Huber": "huber_loss"}.get(type(loss).__name__, to_snake_case(type(loss).__name__))
+        else:
+            default = getattr(loss, "name", None) or to_snake_case(type(loss).__name__)
         super().__init__(name=name or default, dtype=dtype)
         self.loss = loss
 
+    def per_sample(self, y_true: Any, y_pred: Any) -> np.ndarray:
+        """One loss per sample: a Keras-style loss's ``call``, or an nn loss module unreduced (PyTorch's order)."""
+        from . import losses as losses_module
+        target, prediction = to_numpy(y_true), tg.tensor(to_numpy(y_pred))
+        if isinstance(self.loss, losses_module._Loss):
+            from .training import CompiledLoss        # calls nn's loss modules in their order
+            return to_numpy(CompiledLoss(self.loss).per_sample(target, prediction), np.float64)
+        float_target = tg.as_tensor(target, prediction.dtype if target.dtype.kind in "biuf" else None)
+        values = to_numpy(self.loss.call(float_target, prediction), np.float64)
+        return values.reshape(len(values), -1).mean(axis=1) if values.ndim > 1 else values
+
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        from .training import CompiledLoss        # calls the loss object the way its spelling says
-        y_true, y_pred = to_numpy(y_true), tg.tensor(to_numpy(y_pred))
-        compiled = CompiledLoss(self.loss)
-        if sample_weight is None:
-            value = compiled.value(y_true, y_pred)
-            super().update_state(np.asarray(value.data).mean())
-        else:
-            super().update_state(compiled.per_sample(y_true, y_pred).data, sample_weight)
+        values = self.per_sample(y_true, y_pred)
+        super().update_state(values.mean() if sample_weight is None else values, sample_weight)
 
 
 def _class_names() -> dict[str, type]:
@@ -226,7 +243,6 @@ def get_metric(spec: Any, dtype: Any = None) -> Metric:
     class instantiated; a class name string ('AUC') instantiated; a function's name ('mse', 'accuracy':
     the name kept as spelled, 'acc' stays 'acc') or a function (named by ``__name__``) wrapped in a
     running mean in ``dtype``; a loss object as the mean of its batch losses."""
-    from . import losses as losses_module
     if isinstance(spec, Metric):
         return spec
     if inspect.isclass(spec) and issubclass(spec, Metric):
@@ -235,7 +251,7 @@ def get_metric(spec: Any, dtype: Any = None) -> Metric:
         return _class_names()[spec]()
     if isinstance(spec, str) and spec in (*metric_functions.ACCURACY_NAMES, *metric_functions.CROSSENTROPY_NAMES):
         return ShapeResolvedMetric(spec, dtype=dtype)
-    if isinstance(spec, losses_module._Loss):
+    if is_loss_object(spec):
         return LossMetric(spec, dtype=dtype)
     name, fn = metric_functions.get(spec)
     return MeanMetricWrapper(fn, name=name, dtype=dtype)

@@ -627,3 +627,22 @@ def test_one_object_given_twice_is_an_error_and_a_weighted_loss_metric_uses_the_
     p = np.clip(model.predict(x)[:, 0].astype(np.float64), 1e-7, 1 - 1e-7)
     per_sample = -(y * np.log(p + 1e-7) + (1 - y) * np.log(1 - p + 1e-7))
     assert logs["binary_crossentropy"] == pytest.approx(np.sum(w * per_sample) / np.sum(w), rel=1e-5)
+
+
+def test_a_keras_style_loss_object_is_a_metric_through_its_call():
+    class AbsoluteLoss:                        # Keras's Loss protocol: call(y_true, y_pred) per sample, a reduction
+        reduction, name = "sum_over_batch_size", "absolute"
+
+        def call(self, y_true, y_pred):
+            return tf.reduce_mean(tf.abs(y_pred - y_true), axis=-1)
+
+        def __call__(self, y_true, y_pred, sample_weight=None):
+            return tf.reduce_mean(self.call(y_true, y_pred))
+
+    m = nn.metrics.get_metric(AbsoluteLoss())
+    m.update_state([[1.0], [2.0]], [[2.0], [2.0]])            # batch mean 0.5, counted once
+    m.update_state([[0.0]], [[3.0]])                          # 3
+    assert m.name == "absolute" and m.result().numpy() == pytest.approx(1.75, rel=1e-6)
+    m.reset_state()
+    m.update_state([[1.0], [2.0]], [[2.0], [2.0]], sample_weight=[3.0, 1.0])
+    assert m.result().numpy() == pytest.approx(0.75, rel=1e-6)
