@@ -81,7 +81,7 @@ class History(Callback):
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         self.epoch.append(epoch)
         for key, value in (logs or {}).items():
-            self.history.setdefault(key, []).append(float(value))
+            self.history.setdefault(key, []).append(float(value) if np.ndim(value) == 0 else np.array(value))
 
 
 # ---------------------------------------------------------------------------------------- monitoring

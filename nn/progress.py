@@ -10,12 +10,16 @@ import sys
 import time
 from typing import IO, Mapping
 
+import numpy as np
+
 BAR_WIDTH = 30
 REDRAW_SECONDS = 0.05   # a terminal redraw at most this often (Keras's interval), so printing never slows training
 
 
 def format_value(value: float) -> str:
-    """'0.7143', or '1.2340e-04' for magnitudes up to 1e-3 (Keras's rule, zero included)."""
+    """'0.7143', or '1.2340e-04' for magnitudes up to 1e-3 (Keras's rule, zero included); a metric with
+    several values (one per threshold) shows their mean, as Keras's progress bar."""
+    value = float(np.mean(value))
     return f"{value:.4f}" if abs(value) > 1e-3 else f"{value:.4e}"
 
 

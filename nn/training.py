@@ -11,6 +11,8 @@ written by hand. Around it sit Keras's semantics:
   reach them as (n, 1) (Keras's rank matching), so a hand-written MSE never broadcasts to (n, n);
 * ``validation_split`` takes the *last* fraction of the rows, before shuffling;
 * the epoch loss is the per-sample average (a short last batch weighs by its size);
+* metrics are stateful objects (nn.metrics, see nn.compiled_metrics): reset at the start of each epoch
+  and of evaluate, updated after each batch, logged as their running ``result()``;
 * sample and class weights multiply; the loss is Σ wᵢ lᵢ / n (divided by the number of samples);
   ``metrics=[...]`` ignore the weights, ``weighted_metrics=[...]`` are Σ wᵢ mᵢ / Σ wᵢ; class weights
   apply to training only, never to validation;
@@ -37,6 +39,7 @@ from . import callbacks as cbks
 from . import losses as losses_module
 from . import metrics as metrics_module
 from . import training_checks as checks
+from .compiled_metrics import CompiledMetrics
 from .mode import training_mode
 from .progress import ProgressBar
 
@@ -64,22 +67,16 @@ def keras_target(y_true: Any, y_pred: Any) -> Any:
 
 
 class _LogsInProgress(threading.local):
-    """Per thread, the RunningLogs of the epochs and evaluations under way, innermost last: an evaluate
-    in another thread, or one a callback runs in the middle of an epoch, never mixes into fit's logs."""
+    """Per thread, the RunningLogs of the epochs and evaluations under way, innermost last: the compiled
+    loss adds to the innermost; an evaluate a callback runs in the middle of an epoch gives the epoch's
+    metric states back when it ends. (The metric objects belong to the model, as in Keras: a model is
+    trained or evaluated by one thread at a time.)"""
 
     def __init__(self) -> None:
         self.stack: list[RunningLogs] = []
 
 
 _in_progress = _LogsInProgress()
-
-
-def _running_logs(who: str) -> RunningLogs:
-    """The running logs of the innermost fit epoch or evaluation in this thread."""
-    if not _in_progress.stack:
-        raise RuntimeError(f"{who}: there are no logs to add to outside fit and evaluate; call it from "
-                           f"train_step or test_step.")
-    return _in_progress.stack[-1]
 
 
 class CompiledLoss:
@@ -134,102 +131,46 @@ class CompiledLoss:
         return values.reshape(len(values), -1).mean(axis=1) if values.ndim > 1 else values
 
 
-class CompiledMetrics:
-    """``metrics=[...]`` (unweighted, as Keras) and ``weighted_metrics=[...]`` (weighted by the sample
-    and class weights), resolved once, from the first batch after compile ('accuracy' depends on the
-    shapes), with
-    Keras's names: a weighted metric whose name is taken gets the prefix ``weighted_``."""
-
-    def __init__(self, metrics: list[Any], weighted_metrics: list[Any]) -> None:
-        self.specs = [(m, False) for m in metrics] + [(m, True) for m in weighted_metrics]
-        self.resolved: list[tuple[str, Any, bool]] | None = None
-
-    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        """Add a batch to the running metrics of the epoch (Keras 2's ``compiled_metrics.update_state``)."""
-        if not self.specs:
-            return
-        y_pred = y_pred.data if isinstance(y_pred, tg.Tensor) else np.asarray(y_pred)
-        y_true = y_true.data if isinstance(y_true, tg.Tensor) else np.asarray(y_true)
-        weights = sample_weight.data if isinstance(sample_weight, tg.Tensor) else sample_weight
-        _running_logs("compiled_metrics.update_state").add_metrics(y_true, y_pred, weights)
-
-    def resolve(self, y_true: np.ndarray, y_pred: np.ndarray) -> list[tuple[str, Any, bool]]:
-        if self.resolved is None:
-            resolved, names = [], set()
-            for spec, weighted in self.specs:
-                name, fn = metrics_module.get(spec, y_true, y_pred)
-                if weighted and name in names:
-                    name = f"weighted_{name}"
-                names.add(name)
-                resolved.append((name, fn, weighted))
-            self.resolved = resolved
-        return self.resolved
-
-
 class RunningLogs:
-    """The logs of one epoch (or evaluation) so far: the loss per sample, and each metric's sum and weight."""
+    """An epoch or an evaluation under way: the model's metrics start afresh (Keras resets them at the
+    start of each epoch and of evaluate) and the compiled loss adds to the 'loss' Mean. One that
+    interrupts another in this thread (an evaluate run by a callback mid-epoch) gives the interrupted
+    one its metric states back when it ends, so fit's running logs never mix with it."""
 
-    def __init__(self, metrics: CompiledMetrics) -> None:
-        self.metrics = metrics
-        self.samples = 0
-        self.loss_sum = 0.0
-        self.sums: dict[str, float] = {}
-        self.weights: dict[str, float] = {}
+    def __init__(self, model: Any) -> None:
+        self.compiled = getattr(model, "compiled_metrics", None)
+        tracked = [*model.metrics, *(self.compiled.all_metrics if self.compiled is not None else [])]
+        self.tracked = list({id(m): m for m in tracked}.values())
+        self.saved = ([[v.data.copy() for v in getattr(m, "variables", [])] for m in self.tracked]
+                      if _in_progress.stack else None)
+        for metric in self.tracked:
+            metric.reset_state()
 
     def add_loss(self, value: float, samples: int) -> None:
-        self.samples += samples
-        self.loss_sum += value * samples
+        if self.compiled is not None:
+            self.compiled.update_loss(value, samples)
 
-    def add_metrics(self, y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None) -> None:
-        resolved = self.metrics.resolve(y_true, y_pred)
-        if not resolved:
-            return
-        target = keras_target(y_true, y_pred)
-        n = len(y_pred)
-        for name, fn, weighted in resolved:
-            values = np.asarray(fn(target, y_pred), dtype=np.float64)
-            w = sample_weight if weighted else None
-            if values.ndim == 0:       # a metric that returns the batch mean
-                weight = n if w is None else float(w.sum(dtype=np.float64))
-                total = float(values) * weight
-            else:
-                if len(values) != n:
-                    raise ValueError(f"metric {name!r}: returned shape {values.shape} for a batch of {n}; a metric "
-                                     f"returns one value per sample or their mean.")
-                values = values.reshape(n, -1).mean(axis=1)
-                weight = n if w is None else float(w.sum(dtype=np.float64))
-                total = float(values.sum() if w is None else np.dot(values, w))
-            self.sums[name] = self.sums.get(name, 0.0) + total
-            self.weights[name] = self.weights.get(name, 0.0) + weight
-
-    def result(self) -> dict[str, float]:
-        out = {"loss": self.loss_sum / self.samples} if self.samples else {}
-        for name, total in self.sums.items():
-            out[name] = total / self.weights[name] if self.weights[name] else 0.0
-        return out
+    def restore(self) -> None:
+        """Put back the metric states this one interrupted (if any); a state variable made in between
+        (a multi-label AUC's, built by its first batch) starts from zero."""
+        for metric, state in zip(self.tracked, self.saved or []):
+            variables = getattr(metric, "variables", [])
+            for variable, value in zip(variables, [*state, *(np.zeros_like(v.data) for v in variables[len(state):])]):
+                variable.assign(value)
 
 
-def _floats(logs: Any) -> dict[str, float]:
-    """A step's logs as plain floats (a custom step may return Tensors or numpy scalars)."""
+def _floats(logs: Any) -> dict[str, Any]:
+    """A step's logs as plain floats (a custom step may return Tensors or numpy scalars); a metric with
+    several values (Precision at several thresholds) stays a numpy array, as in Keras's History."""
     if not isinstance(logs, dict):
         raise TypeError(f"train_step/test_step must return a dict of logs (e.g. self.compute_metrics(...)), "
                         f"got {type(logs).__name__}.")
-    return {k: v if type(v) is float else float(v.item() if isinstance(v, tg.Tensor) else v)
-            for k, v in logs.items()}
+    return {k: v if type(v) is float else _float_or_array(v) for k, v in logs.items()}
 
 
-class LoggedValue:
-    """One entry of ``model.metrics`` during fit/evaluate ('loss' or a compiled metric): Keras's
-    ``{m.name: m.result() for m in self.metrics}`` at the end of a custom train_step works."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def result(self) -> float:
-        return _running_logs(f"metric {self.name!r}").result()[self.name]
-
-    def __repr__(self) -> str:
-        return f"<LoggedValue {self.name!r}>"
+def _float_or_array(value: Any) -> Any:
+    array = np.asarray(value.data if isinstance(value, tg.Tensor) else value)
+    return float(array) if array.ndim == 0 else array.astype(np.float64)
 
 
 def _call_model(model: Any, x: Any) -> Any:
@@ -269,18 +210,20 @@ class TrainingMixin:
             loss_fn = losses_module.get(loss)
         except (ValueError, TypeError) as e:
             raise type(e)(f"compile(loss={loss!r}): {e}") from None
+        dtype = checks.model_dtype(self)
+        objects: dict[str, list[Any]] = {}
         for arg, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
-            for spec in value or []:       # unknown names fail now, not after the first epoch
-                try:
-                    metrics_module.get(spec)
-                except (ValueError, TypeError) as e:
-                    raise type(e)(f"compile({arg}={value!r}): {e}") from None
+            try:       # unknown names fail now, not after the first epoch
+                objects[arg] = [metrics_module.get_metric(spec, dtype) for spec in value or []]
+            except (ValueError, TypeError) as e:
+                raise type(e)(f"compile({arg}={value!r}): {e}") from None
+        compiled_metrics = CompiledMetrics(objects["metrics"], objects["weighted_metrics"], dtype)
         self._compile_binds_parameters = not optimizer_obj.is_bound
         if self._compile_binds_parameters:
             optimizer_obj.bind(self.parameters())
         self.optimizer, self.loss = optimizer_obj, loss_fn
         self.compiled_loss = CompiledLoss(loss_fn)
-        self.compiled_metrics = CompiledMetrics(list(metrics or []), list(weighted_metrics or []))
+        self.compiled_metrics = compiled_metrics
         self._loss_name = loss if isinstance(loss, str) else None            # for model.save's compile config
         self._metric_specs = list(metrics or [])
         self._compiled = True
@@ -302,21 +245,41 @@ class TrainingMixin:
 
     @contextlib.contextmanager
     def _collecting_logs(self) -> Iterator[RunningLogs]:
-        """Fresh running logs for an epoch or an evaluation (what compute_loss/compute_metrics add to),
-        in this thread; the ones they interrupt (fit's, when a callback evaluates) come back after."""
-        running = RunningLogs(self.compiled_metrics)
+        """An epoch or an evaluation: the metrics reset, the compiled loss added to 'loss', in this thread;
+        the metric states it interrupts (fit's, when a callback evaluates) come back after."""
+        running = RunningLogs(self)
         _in_progress.stack.append(running)
         try:
             yield running
         finally:
             _in_progress.stack.pop()
+            running.restore()
 
     @property
-    def metrics(self) -> list[LoggedValue]:
-        """The values fit and evaluate log, 'loss' first (in Keras, the metric objects): each has ``name``
-        and ``result()``, the running value of the current epoch or evaluation."""
-        resolved = getattr(getattr(self, "compiled_metrics", None), "resolved", None) or []
-        return [LoggedValue("loss"), *(LoggedValue(name) for name, _, _ in resolved)]
+    def metrics(self) -> list[Any]:
+        """The model's metric objects, as Keras 2.15: the 'loss' Mean (once a loss was computed) and the
+        compiled metrics (once they saw a batch); ``result()`` of each is its running value."""
+        compiled = getattr(self, "compiled_metrics", None)
+        return compiled.metrics if compiled is not None else []
+
+    @property
+    def metrics_names(self) -> list[str]:
+        """The names of ``model.metrics``, in the order ``evaluate`` returns their values."""
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self) -> None:
+        """Reset every metric in ``model.metrics`` (fit does it at each epoch, evaluate at its start)."""
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def get_metrics_result(self) -> dict[str, Any]:
+        """``{m.name: m.result()}`` over ``model.metrics`` (Keras 2's helper for a custom step); a metric
+        whose result is a dict adds its entries."""
+        logs: dict[str, Any] = {}
+        for metric in self.metrics:
+            result = metric.result()
+            logs.update(result if isinstance(result, dict) else {metric.name: result})
+        return logs
 
     # ------------------------------------------------------------------ the steps (override these)
     def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None) -> tg.Tensor:
@@ -328,7 +291,7 @@ class TrainingMixin:
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict[str, float]:
         """Add the batch to the compiled metrics and return every log so far (Keras's compute_metrics)."""
         self.compiled_metrics.update_state(y, y_pred, sample_weight)
-        return _running_logs("compute_metrics").result()
+        return self.get_metrics_result()
 
     def train_step(self, data: Any) -> dict[str, float]:
         """One optimisation step on ``data = (x, y[, sample_weight])``; returns the logs so far. Runs in
@@ -475,7 +438,8 @@ class TrainingMixin:
         progress.finish(logs)
         if return_dict:
             return logs
-        values = list(logs.values())
+        names = self.metrics_names    # Keras's order: the metrics' names first, then other logs by name
+        values = [logs[k] for k in names if k in logs] + [logs[k] for k in sorted(logs) if k not in names]
         return values[0] if len(values) == 1 else values
 
     def _evaluate_arrays(self, xs: list[np.ndarray], y: np.ndarray, weights: np.ndarray | None, batch_size: int,

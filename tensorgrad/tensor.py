@@ -563,6 +563,10 @@ class Tensor:
     def __int__(self) -> int:
         return int(self.item())
 
+    def __format__(self, spec: str) -> str:
+        """A 0-d tensor formats as its number, ``f"{loss:.4f}"`` (as PyTorch and TensorFlow)."""
+        return self.item().__format__(spec) if self.data.ndim == 0 else object.__format__(self, spec)
+
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
         extras = []

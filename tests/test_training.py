@@ -282,10 +282,11 @@ def test_accuracy_is_resolved_once_per_fit_not_per_batch(monkeypatch):
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy", "sparse_top_k_categorical_accuracy"])
     calls.clear()
     model.fit(x, y, epochs=3, batch_size=8, validation_split=0.25, verbose=0)
-    assert [c[0] for c in calls] == ["accuracy", "sparse_top_k_categorical_accuracy"]
+    assert [c[0] for c in calls] == ["accuracy"]      # named functions resolve at compile, 'accuracy' at batch 1
 
 
-def test_custom_metric_returning_a_batch_mean_is_weighted_by_the_batch():
+def test_custom_metric_returning_a_batch_mean_counts_each_batch_once_as_keras():
+    """Keras's MeanMetricWrapper counts the values a function returns: a scalar batch mean counts once."""
     x = np.arange(8, dtype=np.float32).reshape(-1, 1)
     y = np.zeros(8, dtype=np.float32)
 
@@ -294,7 +295,7 @@ def test_custom_metric_returning_a_batch_mean_is_weighted_by_the_batch():
     model = frozen_regressor()
     model.compile(optimizer=optim.SGD(lr=0.0), loss="mse", metrics=[first_target])
     logs = model.fit(x, y, batch_size=3, shuffle=False, verbose=0).history
-    assert logs["first_target"][0] == pytest.approx((3 * 3 + 3 * 3 + 2 * 2) / 8)
+    assert logs["first_target"][0] == pytest.approx((3 + 3 + 2) / 3, rel=1e-6)
 
 
 def test_fit_leaves_the_model_in_the_mode_it_found():
