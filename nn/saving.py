@@ -404,9 +404,9 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
 def _is_default_loss(loss_fn: Any, name: str) -> bool:
     """True when the compiled loss is what the name alone gives (a loss object made with from_logits=True
     or another option is not, and recompiling it by name would silently change the loss)."""
-    from . import losses
+    from .keras_losses import loss_object
     try:
-        plain = losses.get(name)
+        plain = loss_object(name)
     except (ValueError, TypeError):
         return False
     if type(plain) is not type(loss_fn):

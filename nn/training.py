@@ -34,6 +34,7 @@ import numpy as np
 import tensorgrad as tg
 
 from . import callbacks as cbks
+from . import keras_losses
 from . import losses as losses_module
 from . import metrics as metrics_module
 from . import training_checks as checks
@@ -84,13 +85,15 @@ def _running_logs(who: str) -> RunningLogs:
 
 class CompiledLoss:
     """The loss given to ``compile`` (Keras 2's ``model.compiled_loss``), called the way its spelling says:
-    nn's loss modules (``nn.MSELoss()``, the Keras-named classes and strings) as ``loss(y_pred, y_true)``;
-    any other callable, as Keras calls a custom loss, ``fn(y_true, y_pred)``, with ``y_true`` a Tensor of
-    the targets (float ones in the predictions' dtype) shaped by :func:`keras_target`."""
+    PyTorch's loss modules (``nn.MSELoss()``) as ``loss(y_pred, y_true)``; Keras's loss objects (strings,
+    ``keras.losses.Loss`` classes and subclasses) as ``loss(y_true, y_pred, sample_weight)``; any other
+    callable, as Keras calls a custom loss, ``fn(y_true, y_pred)``. Keras's objects and functions get
+    ``y_true`` as a Tensor of the targets (float ones in the predictions' dtype) shaped by :func:`keras_target`."""
 
     def __init__(self, loss: Any) -> None:
         self.fn = loss
         self.is_module = isinstance(loss, losses_module._Loss)
+        self.is_keras = isinstance(loss, keras_losses.Loss)
         self._unreduced = None
         if self.is_module:
             self._unreduced = copy.copy(loss)
@@ -100,7 +103,9 @@ class CompiledLoss:
                  regularization_losses: Sequence[Any] | None = None) -> tg.Tensor:
         """The batch loss, Σ wᵢ lᵢ / n with sample weights (Keras divides by the batch size), plus the
         regularization losses; added to the running 'loss' of the epoch, as Keras's compiled loss does."""
-        if sample_weight is None:
+        if self.is_keras:
+            loss = self.fn(self._target(y_true, y_pred), y_pred, sample_weight=sample_weight)
+        elif sample_weight is None:
             loss = self.value(y_true, y_pred)
         else:
             loss = (self.per_sample(y_true, y_pred) * sample_weight).sum() / len(sample_weight)
@@ -110,17 +115,25 @@ class CompiledLoss:
             _in_progress.stack[-1].add_loss(loss.item(), len(y_pred))
         return loss
 
+    @staticmethod
+    def _target(y_true: Any, y_pred: tg.Tensor) -> tg.Tensor:
+        """The targets as Keras hands them to a loss: rank-matched, float ones in the predictions' dtype."""
+        if isinstance(y_true, tg.Tensor):
+            return y_true
+        y_true = keras_target(np.asarray(y_true), y_pred)
+        return tg.as_tensor(y_true, y_pred.dtype if y_true.dtype.kind == "f" else None)
+
     def _custom(self, y_true: Any, y_pred: tg.Tensor) -> tg.Tensor:
         """A custom loss's values, given the targets as Keras gives them (see :func:`keras_target`)."""
-        y_true = keras_target(y_true, y_pred)
-        target = tg.as_tensor(y_true, y_pred.dtype if y_true.dtype.kind == "f" else None)
-        values = self.fn(target, y_pred)
+        values = self.fn(self._target(y_true, y_pred), y_pred)
         return values if isinstance(values, tg.Tensor) else tg.as_tensor(values, y_pred.dtype)
 
     def value(self, y_true: Any, y_pred: tg.Tensor) -> tg.Tensor:
         """The batch loss: the loss module's reduction, or the mean of what a custom function returns."""
         if self.is_module:
             return self.fn(y_pred, y_true)
+        if self.is_keras:
+            return self.fn(self._target(y_true, y_pred), y_pred)
         values = self._custom(y_true, y_pred)
         return values.mean() if values.ndim else values
 
@@ -257,7 +270,7 @@ class TrainingMixin:
 
         if loss is None:
             raise ValueError("compile: give a loss, e.g. loss='mse' or loss='sparse_categorical_crossentropy' "
-                             f"(valid names: {', '.join(sorted(losses_module._KERAS_NAMES))}).")
+                             f"(valid names: {', '.join(sorted(keras_losses.KERAS_LOSS_NAMES))}).")
         for arg, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
             if isinstance(value, str) or (value is not None and not isinstance(value, (list, tuple))):
                 raise TypeError(f"compile: {arg} must be a list such as ['accuracy'], got {value!r}.")
@@ -266,7 +279,7 @@ class TrainingMixin:
         except (ValueError, TypeError) as e:
             raise type(e)(f"compile(optimizer={optimizer!r}): {e}") from None
         try:
-            loss_fn = losses_module.get(loss)
+            loss_fn = keras_losses.loss_object(loss)
         except (ValueError, TypeError) as e:
             raise type(e)(f"compile(loss={loss!r}): {e}") from None
         for arg, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):

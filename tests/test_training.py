@@ -66,7 +66,7 @@ def test_compile_uses_a_pytorch_style_optimizer_as_given():
 def test_compile_loss_strings_in_keras_spellings(spelled):
     model = sigmoid_unit()
     model.compile(optimizer="sgd", loss=spelled)
-    assert isinstance(model.loss, nn.MSELoss)
+    assert isinstance(model.loss, nn.MeanSquaredError)
 
 
 def test_compile_rejects_unknown_names_listing_the_valid_ones():
@@ -203,7 +203,7 @@ def test_fit_is_the_pytorch_loop_it_claims_to_be():
     for _ in range(3):
         for start in range(0, 70, 16):
             opt.zero_grad()
-            loss = loss_fn(by_hand(x[start:start + 16]), y[start:start + 16])
+            loss = loss_fn(y[start:start + 16], by_hand(x[start:start + 16]))
             loss.backward()
             opt.step()
     for a, b in zip(by_fit.get_weights(), by_hand.get_weights()):
