@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
 import math
 import threading
 import warnings
@@ -34,6 +35,7 @@ import numpy as np
 import tensorgrad as tg
 
 from . import callbacks as cbks
+from . import fit_data
 from . import keras_losses
 from . import losses as losses_module
 from . import metrics as metrics_module
@@ -245,6 +247,17 @@ class LoggedValue:
         return f"<LoggedValue {self.name!r}>"
 
 
+class _CheckedBatch(tuple):
+    """A batch already checked and in the model's dtype (fit's own, cut from checked arrays)."""
+
+
+def _cut(arrays: tuple[Any, ...], rows: Any) -> _CheckedBatch:
+    """The batch ``rows`` of fit's checked (inputs, targets, weights): ``(x, y)`` or ``(x, y, w)``."""
+    xs, y, w = arrays
+    x = xs[0][rows] if len(xs) == 1 else [a[rows] for a in xs]
+    return _CheckedBatch((x, y[rows]) if w is None else (x, y[rows], w[rows]))
+
+
 def _call_model(model: Any, x: Any) -> Any:
     """The model on a batch: one array, or a list of arrays for a multi-input model."""
     return model(*x) if isinstance(x, list) else model(x)
@@ -367,14 +380,20 @@ class TrainingMixin:
         return _call_model(self, x)
 
     # ------------------------------------------------------------------ fit
-    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1, verbose: int = 1,
+    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1, verbose: Any = 1,
             callbacks: Sequence[cbks.Callback] | None = None, validation_split: float = 0.0,
             validation_data: Any = None, shuffle: bool = True, class_weight: dict | None = None,
-            sample_weight: Any = None, initial_epoch: int = 0) -> cbks.History:
-        """Train for ``epochs`` epochs (from ``initial_epoch``); returns a History of per-epoch metrics.
+            sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: int | None = None,
+            validation_steps: int | None = None, validation_batch_size: int | None = None,
+            validation_freq: Any = 1) -> cbks.History:
+        """Train for ``epochs`` epochs (numbered from ``initial_epoch``); returns a History of per-epoch metrics.
 
-        Every argument is checked before the first step, so a bad one changes no weight. Ctrl-C
-        (KeyboardInterrupt) ends training cleanly: callbacks get ``on_train_end`` (files are closed,
+        ``x`` is arrays (with ``y``), or a generator / iterator / DataLoader / keras.utils.Sequence of
+        ``(x, y[, sample_weight])`` batches (nn.fit_data says how batches are drawn across epochs);
+        ``steps_per_epoch`` caps the batches of an epoch and ``validation_steps`` those of a validation;
+        validation runs after the epochs ``validation_freq`` names (every n-th, or a list of epoch numbers
+        counted from 1). Every argument is checked before the first step, so a bad one changes no weight.
+        Ctrl-C (KeyboardInterrupt) ends training cleanly: callbacks get ``on_train_end`` (files are closed,
         best weights restored), ``model.history`` keeps the complete epochs, and the exception propagates.
         """
         self._require_compiled("fit")
@@ -384,31 +403,29 @@ class TrainingMixin:
         initial_epoch = checks.epoch_count(initial_epoch, "initial_epoch")
         verbose = checks.verbosity(verbose, "fit")
         validation_split = checks.validation_fraction(validation_split)
+        steps_per_epoch = checks.optional_steps(steps_per_epoch, "fit", "steps_per_epoch")
+        validation_steps = checks.optional_steps(validation_steps, "fit", "validation_steps")
+        validate_after = checks.validation_epochs(validation_freq)
         dtype = checks.model_dtype(self)
-        xs = checks.model_inputs(self, x, "fit", "x")
-        y_arr = checks.targets(y, "fit", "y", dtype)
-        n = checks.common_length(xs, y_arr, "fit")
-        sw = checks.sample_weights(sample_weight, n, "fit", dtype)
-
-        if validation_data is None and validation_split:
-            split = int(math.floor(n * (1.0 - validation_split)))
-            if split == 0 or split == n:
-                raise ValueError(f"fit: validation_split={validation_split} of {n} samples leaves "
-                                 f"{split} for training and {n - split} for validation; both need at least one.")
-            val = ([a[split:] for a in xs], y_arr[split:], None if sw is None else sw[split:])
-            xs, y_arr, sw, n = [a[:split] for a in xs], y_arr[:split], None if sw is None else sw[:split], split
+        if fit_data.is_batch_source(x):
+            checks.no_arrays_beside_a_source(x, y, sample_weight, validation_split, "fit")
+            stream, samples, val = fit_data.BatchStream(x, steps_per_epoch, shuffle), None, None
         else:
+            stream, samples, val = self._array_stream(x, y, sample_weight, class_weight, validation_split,
+                                                      validation_data, batch_size, shuffle, steps_per_epoch,
+                                                      epochs - initial_epoch, dtype)
+        if fit_data.is_batch_source(validation_data):
+            val = fit_data.BatchStream(validation_data, validation_steps)
+        elif val is None:
             val = checks.validation_arrays(self, validation_data)
-        cw = checks.class_weights_per_sample(class_weight, y_arr, "fit", dtype)
-        weights = cw if sw is None else (sw if cw is None else sw * cw)
+        val_batch_size = checks.batch_size_or_default(validation_batch_size or batch_size, "fit")
 
-        steps = math.ceil(n / batch_size)
+        steps = stream.steps_per_epoch
         history = cbks.History()
-        params = {"batch_size": batch_size, "epochs": epochs, "steps": steps, "samples": n, "verbose": verbose}
+        params = {"batch_size": batch_size, "epochs": epochs, "steps": steps, "samples": samples, "verbose": verbose}
         callback_list = cbks.CallbackList([*(callbacks or []), history], self, params)
         self.history = history
         self.stop_training = False
-        rng = tg.random.default_rng()
         progress = None
         logs: dict[str, float] | None = None
         callback_list.call("on_train_begin", None)
@@ -420,15 +437,25 @@ class TrainingMixin:
                     print(f"Epoch {epoch + 1}/{epochs}", flush=True)
                 callback_list.call("on_epoch_begin", epoch, None)
                 progress = ProgressBar(steps, verbose)
-                order = rng.permutation(n) if shuffle else None
                 with training_mode(True), self._collecting_logs():
-                    logs = self._train_epoch(xs, y_arr, weights, order, batch_size, steps, callback_list, progress)
-                if val is not None:
+                    epoch_logs, done = self._train_epoch(stream.epoch(), class_weight, dtype, callback_list,
+                                                         progress)
+                if stream.ran_out:
+                    warnings.warn(fit_data.ran_out_warning(None if steps is None else steps * (epochs - initial_epoch)),
+                                  UserWarning, stacklevel=2)
+                    self.stop_training = True
+                    if not done:
+                        progress.interrupt()
+                        break
+                logs = epoch_logs
+                if val is not None and validate_after(epoch + 1):
                     callback_list.call("on_test_begin", None)
-                    val_logs = self._evaluate_arrays(*val, batch_size, callback_list)
+                    val_logs = self._evaluate_batches(self._validation_batches(val, val_batch_size, validation_steps),
+                                                      callback_list)
                     callback_list.call("on_test_end", val_logs)
                     logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 callback_list.call("on_epoch_end", epoch, logs)
+                progress.total = progress.total or done
                 progress.finish(logs)
         except KeyboardInterrupt:
             if progress is not None:
@@ -438,52 +465,100 @@ class TrainingMixin:
         callback_list.call("on_train_end", logs)
         return history
 
-    def _train_epoch(self, xs: list[np.ndarray], y: np.ndarray, weights: np.ndarray | None,
-                     order: np.ndarray | None, batch_size: int, steps: int, callback_list: cbks.CallbackList,
-                     progress: ProgressBar) -> dict[str, float]:
-        """One pass of ``train_step`` over the batches; returns the epoch's logs (per-sample averages)."""
+    def _array_stream(self, x: Any, y: Any, sample_weight: Any, class_weight: Any, validation_split: float,
+                      validation_data: Any, batch_size: int, shuffle: bool, steps_per_epoch: int | None,
+                      passes: int, dtype: np.dtype) -> tuple[fit_data.BatchStream, int, Any]:
+        """fit's arrays, checked and split, as a stream of ``passes`` passes (one per epoch, as Keras's:
+        with steps_per_epoch each epoch takes the next steps_per_epoch batches of that stream, and more
+        than it holds runs out), the sample count and the validation arrays."""
+        xs = checks.model_inputs(self, x, "fit", "x")
+        y_arr = checks.model_targets(self, y, "fit", "y", dtype)
+        n = checks.common_length(xs, y_arr, "fit")
+        sw = checks.sample_weights(sample_weight, n, "fit", dtype)
+        val = None
+        if validation_data is None and validation_split:
+            split = int(math.floor(n * (1.0 - validation_split)))
+            if split == 0 or split == n:
+                raise ValueError(f"fit: validation_split={validation_split} of {n} samples leaves "
+                                 f"{split} for training and {n - split} for validation; both need at least one.")
+            val = ([a[split:] for a in xs], y_arr[split:], None if sw is None else sw[split:])
+            xs, y_arr, sw, n = [a[:split] for a in xs], y_arr[:split], None if sw is None else sw[:split], split
+        cw = checks.class_weights_per_sample(class_weight, y_arr, "fit", dtype)
+        weights = cw if sw is None else (sw if cw is None else sw * cw)
+        per_pass = fit_data.batches_per_pass(n, batch_size)
+        batches = fit_data.array_passes((xs, y_arr, weights), batch_size, shuffle, passes, _cut)
+        return fit_data.BatchStream(batches, steps_per_epoch or per_pass), n, val
+
+    def _validation_batches(self, val: Any, batch_size: int, steps: int | None) -> Iterator[Any]:
+        """One validation's batches: from a stream (validation_steps of them, or a whole pass), or cut from
+        the arrays (at most validation_steps)."""
+        if isinstance(val, fit_data.BatchStream):
+            return val.epoch()
+        return itertools.islice(fit_data.array_passes(val, batch_size, False, 1, _cut), steps)
+
+    def _train_epoch(self, batches: Iterator[Any], class_weight: Any, dtype: np.dtype,
+                     callback_list: cbks.CallbackList, progress: ProgressBar) -> tuple[dict[str, float], int]:
+        """One pass of ``train_step`` over the epoch's batches; returns the epoch's logs (per-sample
+        averages) and the number of steps run."""
         batch_begin = callback_list.uses("on_train_batch_begin")
         batch_end = callback_list.uses("on_train_batch_end")
-        single = len(xs) == 1
-        n = len(y)
         logs: Any = {}
-        for step in range(steps):
-            rows: Any = slice(step * batch_size, min(n, (step + 1) * batch_size))
-            if order is not None:
-                rows = order[rows]
-            x_batch = xs[0][rows] if single else [a[rows] for a in xs]
-            data = (x_batch, y[rows]) if weights is None else (x_batch, y[rows], weights[rows])
+        done = 0
+        for step, data in enumerate(batches):
+            if not isinstance(data, _CheckedBatch):       # a batch from the user's source
+                data = self._checked_batch(data, class_weight, dtype, "fit")
             if batch_begin:
                 callback_list.call("on_train_batch_begin", step, None)
             logs = self.train_step(data)
+            done = step + 1
             if batch_end:
                 callback_list.call("on_train_batch_end", step, _floats(logs))
             if progress.live:
                 progress.update(step + 1, _floats(logs))
             if self.stop_training:
                 break
-        return _floats(logs)
+        return _floats(logs), done
+
+    def _checked_batch(self, data: Any, class_weight: Any, dtype: np.dtype, who: str) -> Any:
+        """A batch a user's source yielded, checked as fit checks arrays, with its class weights applied."""
+        x, y, w = unpack_x_y_sample_weight(data)
+        xs = checks.model_inputs(self, x, who, "x (a batch)")
+        y_arr = checks.model_targets(self, y, who, "y (a batch)", dtype)
+        n = checks.common_length(xs, y_arr, who)
+        w = checks.sample_weights(w, n, who, dtype)
+        cw = checks.class_weights_per_sample(class_weight, y_arr, who, dtype)
+        w = cw if w is None else (w if cw is None else w * cw)
+        return _CheckedBatch((xs[0] if len(xs) == 1 else xs, y_arr) + (() if w is None else (w,)))
 
     # ------------------------------------------------------------------ evaluate / predict
-    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: int = 1,
-                 sample_weight: Any = None, return_dict: bool = False,
-                 callbacks: Sequence[cbks.Callback] | None = None) -> Any:
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: Any = 1,
+                 sample_weight: Any = None, steps: int | None = None, callbacks: Sequence[cbks.Callback] | None = None,
+                 return_dict: bool = False) -> Any:
         """Loss (and metrics) over the data through ``test_step``, in inference mode without a graph:
-        the loss as a float when there are no metrics, else [loss, *metrics] (a dict with return_dict=True)."""
+        the loss as a float when there are no metrics, else [loss, *metrics] (a dict with return_dict=True).
+        ``x`` may be arrays (with ``y``) or a source of batches; ``steps`` caps the batches."""
         self._require_compiled("evaluate")
         batch_size = checks.batch_size_or_default(batch_size, "evaluate")
         verbose = checks.verbosity(verbose, "evaluate")
+        steps = checks.optional_steps(steps, "evaluate", "steps")
         dtype = checks.model_dtype(self)
-        xs = checks.model_inputs(self, x, "evaluate", "x")
-        y_arr = checks.targets(y, "evaluate", "y", dtype)
-        n = checks.common_length(xs, y_arr, "evaluate")
-        weights = checks.sample_weights(sample_weight, n, "evaluate", dtype)
-        steps = math.ceil(n / batch_size)
+        if fit_data.is_batch_source(x):
+            checks.no_arrays_beside_a_source(x, y, sample_weight, 0.0, "evaluate")
+            stream = fit_data.BatchStream(x, steps)
+            batches, total, n = stream.epoch(), stream.steps_per_epoch, None
+        else:
+            xs = checks.model_inputs(self, x, "evaluate", "x")
+            y_arr = checks.model_targets(self, y, "evaluate", "y", dtype)
+            n = checks.common_length(xs, y_arr, "evaluate")
+            weights = checks.sample_weights(sample_weight, n, "evaluate", dtype)
+            total = fit_data.batches_per_pass(n, batch_size) if steps is None else \
+                min(steps, fit_data.batches_per_pass(n, batch_size))
+            batches = itertools.islice(fit_data.array_passes((xs, y_arr, weights), batch_size, False, 1, _cut), steps)
         callback_list = cbks.CallbackList(list(callbacks or []), self,
-                                          {"batch_size": batch_size, "steps": steps, "samples": n, "verbose": verbose})
-        progress = ProgressBar(steps, verbose)
+                                          {"batch_size": batch_size, "steps": total, "samples": n, "verbose": verbose})
+        progress = ProgressBar(total, verbose)
         callback_list.call("on_test_begin", None)
-        logs = self._evaluate_arrays(xs, y_arr, weights, batch_size, callback_list, progress)
+        logs = self._evaluate_batches(batches, callback_list, progress)
         callback_list.call("on_test_end", logs)
         progress.finish(logs)
         if return_dict:
@@ -491,57 +566,81 @@ class TrainingMixin:
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def _evaluate_arrays(self, xs: list[np.ndarray], y: np.ndarray, weights: np.ndarray | None, batch_size: int,
-                         callback_list: cbks.CallbackList, progress: ProgressBar | None = None) -> dict[str, float]:
+    def _evaluate_batches(self, batches: Iterator[Any], callback_list: cbks.CallbackList,
+                          progress: ProgressBar | None = None) -> dict[str, float]:
         """``test_step`` over the batches in inference mode under no_grad; the logs of the whole data."""
         batch_begin = callback_list.uses("on_test_batch_begin")
         batch_end = callback_list.uses("on_test_batch_end")
+        dtype = checks.model_dtype(self)
         logs: Any = {}
+        done = 0
         with training_mode(False), tg.no_grad(), self._collecting_logs():
-            for step, start in enumerate(range(0, len(y), batch_size)):
-                rows = slice(start, start + batch_size)
-                x_batch = xs[0][rows] if len(xs) == 1 else [a[rows] for a in xs]
-                data = (x_batch, y[rows]) if weights is None else (x_batch, y[rows], weights[rows])
+            for step, data in enumerate(batches):
+                if not isinstance(data, _CheckedBatch):       # a batch from the user's source
+                    data = self._checked_batch(data, None, dtype, "evaluate")
                 if batch_begin:
                     callback_list.call("on_test_batch_begin", step, None)
                 logs = self.test_step(data)
+                done = step + 1
                 if batch_end:
                     callback_list.call("on_test_batch_end", step, _floats(logs))
                 if progress is not None and progress.live:
                     progress.update(step + 1, _floats(logs))
+        if progress is not None:
+            progress.total = progress.total or done
         return _floats(logs)
 
-    def predict(self, x: Any, batch_size: int | None = None, verbose: int = 0,
+    def predict(self, x: Any, batch_size: int | None = None, verbose: Any = 0, steps: int | None = None,
                 callbacks: Sequence[cbks.Callback] | None = None) -> Any:
         """The model's outputs through ``predict_step`` as a numpy array (probabilities for a softmax
-        output), in inference mode under no_grad; a list of arrays for a model with several outputs."""
+        output), in inference mode under no_grad; a list of arrays for a model with several outputs.
+        ``x`` may be arrays or a source of batches (``x`` or ``(x, ...)``); ``steps`` caps the batches."""
         batch_size = checks.batch_size_or_default(batch_size, "predict")
         verbose = checks.verbosity(verbose, "predict")
-        xs = checks.model_inputs(self, x, "predict", "x")
-        n = checks.common_length(xs, None, "predict")
-        steps = math.ceil(n / batch_size)
+        steps = checks.optional_steps(steps, "predict", "steps")
+        if fit_data.is_batch_source(x):
+            stream = fit_data.BatchStream(x, steps)
+            inputs = (self._predict_inputs(b) for b in stream.epoch())
+            total, n = stream.steps_per_epoch, None
+        else:
+            xs = checks.model_inputs(self, x, "predict", "x")
+            n = checks.common_length(xs, None, "predict")
+            total = fit_data.batches_per_pass(n, batch_size) if steps is None else \
+                min(steps, fit_data.batches_per_pass(n, batch_size))
+            inputs = itertools.islice((xs[0][start:start + batch_size] if len(xs) == 1 else
+                                       [a[start:start + batch_size] for a in xs] for start in range(0, n, batch_size)),
+                                      steps)
         callback_list = cbks.CallbackList(list(callbacks or []), self,
-                                          {"batch_size": batch_size, "steps": steps, "samples": n, "verbose": verbose})
-        progress = ProgressBar(steps, verbose)
+                                          {"batch_size": batch_size, "steps": total, "samples": n, "verbose": verbose})
+        progress = ProgressBar(total, verbose)
         batch_begin = callback_list.uses("on_predict_batch_begin")
         batch_end = callback_list.uses("on_predict_batch_end")
         callback_list.call("on_predict_begin", None)
         batches = []
+        several = False
         with training_mode(False), tg.no_grad():
-            for step, start in enumerate(range(0, n, batch_size)):
-                x_batch = [a[start:start + batch_size] for a in xs]
+            for step, x_batch in enumerate(inputs):
                 if batch_begin:
                     callback_list.call("on_predict_batch_begin", step, None)
-                out = self.predict_step((x_batch[0] if len(xs) == 1 else x_batch,))
+                out = self.predict_step((x_batch,))
                 several = isinstance(out, (list, tuple))
                 batches.append([np.asarray(o.data if isinstance(o, tg.Tensor) else o)
                                 for o in (out if several else [out])])
                 if batch_end:
                     callback_list.call("on_predict_batch_end", step, {"outputs": out})
         callback_list.call("on_predict_end", None)
+        progress.total = progress.total or len(batches)
         progress.finish({})
+        if not batches:
+            raise ValueError("predict: the input gave no batches (an empty or exhausted generator?).")
         outputs = [np.concatenate([b[i] for b in batches], axis=0) for i in range(len(batches[0]))]
         return outputs if several else outputs[0]
+
+    def _predict_inputs(self, batch: Any) -> Any:
+        """The model inputs of a batch a source yielded: ``x``, or the x of ``(x, ...)``, checked."""
+        x = batch[0] if isinstance(batch, tuple) else batch
+        xs = checks.model_inputs(self, x, "predict", "x (a batch)")
+        return xs[0] if len(xs) == 1 else xs
 
     def predict_classes(self, x: Any, batch_size: int | None = None, verbose: int = 0) -> np.ndarray:
         """Deprecated (removed in Keras 2.6): argmax of predict(), or (p > 0.5) as int32 for one output."""

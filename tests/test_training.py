@@ -489,9 +489,9 @@ def test_a_layer_added_after_compile_is_trained_too():
     assert not np.array_equal(model.layers[1].weight.data, before)
 
 
-def test_fit_given_a_data_loader_says_to_write_the_loop():
+def test_fit_given_a_data_loader_and_y_says_to_yield_tuples():
     model = nn.Sequential([nn.Dense(1, input_dim=2)])
     model.compile(optimizer="sgd", loss="mse")
     loader = nn.DataLoader(np.zeros((4, 2)), np.zeros((4, 1)))
-    with pytest.raises(TypeError, match=r"fit: x is a \w*Loader; fit takes arrays .*for xb, yb in loader"):
-        model.fit(loader)
+    with pytest.raises(ValueError, match=r"fit: x is a \w*Loader that yields batches, so y must be None"):
+        model.fit(loader, np.zeros((4, 1)))
