@@ -19,6 +19,7 @@ import csv
 import io
 import math
 import os
+import sys
 import warnings
 from typing import Any, Callable, Mapping
 
@@ -310,6 +311,66 @@ class CSVLogger(Callback):
         self._text += rows.getvalue()
         data = self._text.encode()
         write_atomic(self.filename, lambda f: f.write(data), "CSVLogger")
+
+
+class BackupAndRestore(Callback):
+    """Keras's fault tolerance: after every epoch (or every ``save_freq`` batches) the weights, the
+    optimizer's state and the epoch go to ``backup_dir`` (one file, written atomically); a ``fit`` that
+    starts while a backup exists restores it and resumes with the epoch after the backed-up one (the
+    same epoch, started over, for a batch-level backup). A fit that ends normally deletes the backup
+    (``delete_checkpoint=True``); one interrupted (an exception, Ctrl-C) keeps it for the next run."""
+
+    FILE = "backup.tgckpt"
+
+    def __init__(self, backup_dir: str | os.PathLike, save_freq: Any = "epoch", delete_checkpoint: bool = True,
+                 save_before_preemption: bool = False) -> None:
+        super().__init__()
+        if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, (int, np.integer))
+                                     or save_freq <= 0):
+            raise ValueError(f"BackupAndRestore: save_freq must be 'epoch' or a positive number of batches, got "
+                             f"{save_freq!r}.")
+        if save_before_preemption:
+            raise ValueError("BackupAndRestore: save_before_preemption (TPU/cluster preemption) has no meaning in "
+                             "tensorgrad; back up by epoch or by save_freq batches.")
+        self.backup_dir, self.save_freq, self.delete_checkpoint = os.fspath(backup_dir), save_freq, delete_checkpoint
+        self.path = os.path.join(self.backup_dir, self.FILE)
+        self._epoch, self._batches = 0, 0
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        if not os.path.exists(self.path):
+            return
+        import tensorgrad as tg
+        state = tg.load(self.path)
+        self.model.load_state_dict(state["model"])
+        if state.get("optimizer") is not None and self.model.optimizer is not None:
+            self.model.optimizer.load_state_dict(state["optimizer"])
+        self.model._resume_at_epoch = int(state["next_epoch"])
+
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        if self.save_freq == "epoch":
+            return
+        self._batches += 1
+        if self._batches >= self.save_freq:
+            self._batches = 0
+            self._backup(next_epoch=self._epoch)
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        if self.save_freq == "epoch":
+            self._backup(next_epoch=epoch + 1)
+
+    def on_train_end(self, logs: Logs | None = None) -> None:
+        interrupted = sys.exc_info()[0] is not None      # fit calls this from its Ctrl-C handler too
+        if self.delete_checkpoint and not interrupted and os.path.exists(self.path):
+            os.remove(self.path)
+
+    def _backup(self, next_epoch: int) -> None:
+        import tensorgrad as tg
+        optimizer = self.model.optimizer
+        tg.save({"model": self.model.state_dict(), "optimizer": None if optimizer is None else optimizer.state_dict(),
+                 "next_epoch": next_epoch}, self.path)
 
 
 def _set_lr(model: Any, lr: float) -> None:

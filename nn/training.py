@@ -429,6 +429,7 @@ class TrainingMixin:
         progress = None
         logs: dict[str, float] | None = None
         callback_list.call("on_train_begin", None)
+        initial_epoch = self.__dict__.pop("_resume_at_epoch", initial_epoch)   # set by BackupAndRestore
         try:
             for epoch in range(initial_epoch, epochs):
                 if self.stop_training:

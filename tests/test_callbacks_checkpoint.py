@@ -149,3 +149,28 @@ def test_csv_logger_file_holds_whole_rows_after_every_epoch_and_after_a_failed_w
         rows = list(csv.reader(f))
     assert [r[0] for r in rows] == ["epoch", "0", "1", "0"] and all(len(r) == 3 for r in rows)
     assert os.listdir(tmp_path) == ["log.csv"]
+
+
+def test_backup_and_restore_resumes_an_interrupted_fit_where_it_stopped(tmp_path):
+    """An uninterrupted 4-epoch Adam fit, and one that fails in epoch 3 then is run again with the same
+    BackupAndRestore: the second run restores weights, Adam's moments and the epoch, and ends equal."""
+    reference = _model()
+    reference.fit(X, Y, epochs=4, batch_size=16, shuffle=False, verbose=0)
+
+    class Crash(cbks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 2:
+                raise Fault
+
+    model = _model()
+    backup = cbks.BackupAndRestore(tmp_path / "backup")
+    with pytest.raises(Fault):
+        model.fit(X, Y, epochs=4, batch_size=16, shuffle=False, verbose=0, callbacks=[backup, Crash()])
+    assert os.listdir(tmp_path / "backup") == [backup.FILE]
+    again = _model(seed=7)                       # a fresh process: other weights, a new optimizer
+    history = again.fit(X, Y, epochs=4, batch_size=16, shuffle=False, verbose=0,
+                        callbacks=[cbks.BackupAndRestore(tmp_path / "backup")])
+    assert history.epoch == [2, 3]
+    for u, v in zip(again.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(u, v, rtol=1e-6, atol=1e-7)
+    assert os.listdir(tmp_path / "backup") == []           # deleted after a completed fit
