@@ -105,13 +105,18 @@ class CompiledLoss:
                  regularization_losses: Sequence[Any] | None = None) -> tg.Tensor:
         """The batch loss, Σ wᵢ lᵢ / n with sample weights (Keras divides by the batch size), plus the
         regularization losses; added to the running 'loss' of the epoch, as Keras's compiled loss does."""
-        if self.is_keras:
+        if self.fn is None:        # compile(loss=None): the model's add_loss terms are the loss (Keras)
+            if not regularization_losses:
+                raise ValueError("No loss found: the model was compiled without a loss and adds none with "
+                                 "add_loss; give compile a loss (e.g. loss='mse').")
+            loss = sum(regularization_losses[1:], regularization_losses[0])
+        elif self.is_keras:
             loss = self.fn(self._target(y_true, y_pred), y_pred, sample_weight=sample_weight)
         elif sample_weight is None:
             loss = self.value(y_true, y_pred)
         else:
             loss = (self.per_sample(y_true, y_pred) * sample_weight).sum() / len(sample_weight)
-        if regularization_losses:
+        if regularization_losses and self.fn is not None:
             loss = loss + sum(regularization_losses)
         if _in_progress.stack:
             _in_progress.stack[-1].add_loss(loss.item(), len(y_pred))
@@ -255,7 +260,8 @@ def _cut(arrays: tuple[Any, ...], rows: Any) -> _CheckedBatch:
     """The batch ``rows`` of fit's checked (inputs, targets, weights): ``(x, y)`` or ``(x, y, w)``."""
     xs, y, w = arrays
     x = xs[0][rows] if len(xs) == 1 else [a[rows] for a in xs]
-    return _CheckedBatch((x, y[rows]) if w is None else (x, y[rows], w[rows]))
+    y = None if y is None else y[rows]
+    return _CheckedBatch((x, y) if w is None else (x, y, w[rows]))
 
 
 def _call_model(model: Any, x: Any) -> Any:
@@ -281,9 +287,6 @@ class TrainingMixin:
         """
         import optim  # turns Keras names into optimizers
 
-        if loss is None:
-            raise ValueError("compile: give a loss, e.g. loss='mse' or loss='sparse_categorical_crossentropy' "
-                             f"(valid names: {', '.join(sorted(keras_losses.KERAS_LOSS_NAMES))}).")
         for arg, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
             if isinstance(value, str) or (value is not None and not isinstance(value, (list, tuple))):
                 raise TypeError(f"compile: {arg} must be a list such as ['accuracy'], got {value!r}.")
@@ -292,7 +295,7 @@ class TrainingMixin:
         except (ValueError, TypeError) as e:
             raise type(e)(f"compile(optimizer={optimizer!r}): {e}") from None
         try:
-            loss_fn = keras_losses.loss_object(loss)
+            loss_fn = None if loss is None else keras_losses.loss_object(loss)
         except (ValueError, TypeError) as e:
             raise type(e)(f"compile(loss={loss!r}): {e}") from None
         for arg, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
@@ -302,8 +305,9 @@ class TrainingMixin:
                 except (ValueError, TypeError) as e:
                     raise type(e)(f"compile({arg}={value!r}): {e}") from None
         self._compile_binds_parameters = not optimizer_obj.is_bound
-        if self._compile_binds_parameters:
-            optimizer_obj.bind(self.parameters())
+        parameters = list(self.parameters())
+        if self._compile_binds_parameters and parameters:    # none yet: fit binds them (_bind_new_parameters)
+            optimizer_obj.bind(parameters)
         self.optimizer, self.loss = optimizer_obj, loss_fn
         self.compiled_loss = CompiledLoss(loss_fn)
         self.compiled_metrics = CompiledMetrics(list(metrics or []), list(weighted_metrics or []))
@@ -363,8 +367,9 @@ class TrainingMixin:
         self.optimizer.zero_grad()
         y_pred = _call_model(self, x)
         loss = self.compute_loss(x, y, y_pred, sample_weight)
-        loss.backward()
-        self.optimizer.step()
+        if loss.requires_grad:          # a model without weights has nothing to train (Keras runs it anyway)
+            loss.backward()
+            self.optimizer.step()
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data: Any) -> dict[str, float]:
@@ -473,7 +478,7 @@ class TrainingMixin:
         with steps_per_epoch each epoch takes the next steps_per_epoch batches of that stream, and more
         than it holds runs out), the sample count and the validation arrays."""
         xs = checks.model_inputs(self, x, "fit", "x")
-        y_arr = checks.model_targets(self, y, "fit", "y", dtype)
+        y_arr = self._targets(y, "fit", "y", dtype)
         n = checks.common_length(xs, y_arr, "fit")
         sw = checks.sample_weights(sample_weight, n, "fit", dtype)
         val = None
@@ -520,11 +525,17 @@ class TrainingMixin:
                 break
         return _floats(logs), done
 
+    def _targets(self, y: Any, who: str, arg: str, dtype: np.dtype) -> np.ndarray | None:
+        """The checked targets; None allowed for a model compiled without a loss (its add_loss terms)."""
+        if y is None and getattr(self, "loss", True) is None:
+            return None
+        return checks.model_targets(self, y, who, arg, dtype)
+
     def _checked_batch(self, data: Any, class_weight: Any, dtype: np.dtype, who: str) -> Any:
         """A batch a user's source yielded, checked as fit checks arrays, with its class weights applied."""
         x, y, w = unpack_x_y_sample_weight(data)
         xs = checks.model_inputs(self, x, who, "x (a batch)")
-        y_arr = checks.model_targets(self, y, who, "y (a batch)", dtype)
+        y_arr = self._targets(y, who, "y (a batch)", dtype)
         n = checks.common_length(xs, y_arr, who)
         w = checks.sample_weights(w, n, who, dtype)
         cw = checks.class_weights_per_sample(class_weight, y_arr, who, dtype)
@@ -549,7 +560,7 @@ class TrainingMixin:
             batches, total, n = stream.epoch(), stream.steps_per_epoch, None
         else:
             xs = checks.model_inputs(self, x, "evaluate", "x")
-            y_arr = checks.model_targets(self, y, "evaluate", "y", dtype)
+            y_arr = self._targets(y, "evaluate", "y", dtype)
             n = checks.common_length(xs, y_arr, "evaluate")
             weights = checks.sample_weights(sample_weight, n, "evaluate", dtype)
             total = fit_data.batches_per_pass(n, batch_size) if steps is None else \

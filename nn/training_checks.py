@@ -187,6 +187,8 @@ def class_weights_per_sample(class_weight: Any, y: np.ndarray, who: str, dtype: 
     argmax of a one-hot target), or None. Every weight must be a finite number >= 0."""
     if class_weight is None:
         return None
+    if y is None:
+        raise ValueError(f"{who}: class_weight weighs samples by their class in y; there are no targets y.")
     if not isinstance(class_weight, dict):
         raise TypeError(f"{who}: class_weight must be a dict {{class index: weight}}, got "
                         f"{type(class_weight).__name__}.")
@@ -286,7 +288,7 @@ def validation_arrays(model: Any, data: Any) -> tuple | None:
                                                           else "."))
     xs = model_inputs(model, data[0], "fit", "validation_data[0]")
     dtype = model_dtype(model)
-    y = targets(data[1], "fit", "validation_data[1]", dtype)
+    y = model_targets(model, data[1], "fit", "validation_data[1]", dtype)
     n = common_length(xs, y, "fit (validation_data)")
     w = sample_weights(data[2] if len(data) == 3 else None, n, "fit (validation_data)", dtype)
     return xs, y, w
