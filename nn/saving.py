@@ -23,7 +23,7 @@ import tensorgrad as tg
 from tensorgrad.files import write_atomic
 from tensorgrad.serialization import read_checkpoint
 
-from . import activations, init, regularizers
+from . import activations, constraints, init, regularizers
 from .module import Module
 
 FORMAT_VERSION = "tensorgrad-keras-1"
@@ -117,7 +117,9 @@ def builtin_config(layer: Module) -> dict[str, Any]:
                 "kernel_initializer": _function_name(layer.kernel_initializer, init._BY_NAME, "initializer"),
                 "bias_initializer": _function_name(layer.bias_initializer, init._BY_NAME, "initializer"),
                 "kernel_regularizer": _reg(layer.kernel_regularizer), "bias_regularizer": _reg(layer.bias_regularizer),
-                "activity_regularizer": _reg(layer.activity_regularizer)}
+                "activity_regularizer": _reg(layer.activity_regularizer),
+                "kernel_constraint": constraints.serialize(layer.kernel_constraint),
+                "bias_constraint": constraints.serialize(layer.bias_constraint)}
     if isinstance(layer, Dropout):
         return {**base, "rate": layer.rate, "seed": layer.seed}
     if isinstance(layer, Activation):
