@@ -100,9 +100,10 @@ def ran_out_warning(total: int | None) -> str:
 
 def array_passes(arrays: tuple[Any, ...], batch_size: int, shuffle: bool, passes: int,
                  cut: Callable[[tuple[Any, ...], Any], tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    """``passes`` passes over equally long arrays, each (shuffled when asked) cut into batches by
-    ``cut(arrays, rows)``; the permutation of a pass is drawn when its first batch is."""
-    n = len(arrays[1]) if arrays[1] is not None else len(arrays[0][0])
+    """``passes`` passes over ``(inputs, targets, weights)`` of equally many rows, each (shuffled when
+    asked) cut into batches by ``cut(arrays, rows)``; the permutation of a pass is drawn when its first
+    batch is."""
+    n = len(arrays[0][0])          # the first input's rows (every array has as many)
     rng = tg.random.default_rng()
     for _ in range(passes):
         order = rng.permutation(n) if shuffle else None

@@ -38,6 +38,7 @@ from . import callbacks as cbks
 from . import fit_data
 from . import keras_losses
 from . import losses as losses_module
+from . import output_losses
 from . import metrics as metrics_module
 from . import training_checks as checks
 from .mode import training_mode
@@ -92,7 +93,7 @@ class CompiledLoss:
     callable, as Keras calls a custom loss, ``fn(y_true, y_pred)``. Keras's objects and functions get
     ``y_true`` as a Tensor of the targets (float ones in the predictions' dtype) shaped by :func:`keras_target`."""
 
-    def __init__(self, loss: Any) -> None:
+    def __init__(self, loss: Any, loss_weights: Any = None, output_names: Sequence[str] = ()) -> None:
         self.fn = loss
         self.is_module = isinstance(loss, losses_module._Loss)
         self.is_keras = isinstance(loss, keras_losses.Loss)
@@ -100,27 +101,36 @@ class CompiledLoss:
         if self.is_module:
             self._unreduced = copy.copy(loss)
             self._unreduced.reduction = "none"
+        # several outputs (a list or dict of losses, or a model with several outputs): one per output
+        self.outputs = output_losses.per_output(loss, loss_weights, list(output_names), CompiledLoss)
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None,
                  regularization_losses: Sequence[Any] | None = None) -> tg.Tensor:
         """The batch loss, Σ wᵢ lᵢ / n with sample weights (Keras divides by the batch size), plus the
-        regularization losses; added to the running 'loss' of the epoch, as Keras's compiled loss does."""
+        regularization losses; added to the running 'loss' of the epoch, as Keras's compiled loss does.
+        With several outputs: Σ loss_weightₖ · lossₖ over the outputs, plus the regularization losses."""
         if self.fn is None:        # compile(loss=None): the model's add_loss terms are the loss (Keras)
             if not regularization_losses:
                 raise ValueError("No loss found: the model was compiled without a loss and adds none with "
                                  "add_loss; give compile a loss (e.g. loss='mse').")
             loss = sum(regularization_losses[1:], regularization_losses[0])
-        elif self.is_keras:
-            loss = self.fn(self._target(y_true, y_pred), y_pred, sample_weight=sample_weight)
-        elif sample_weight is None:
-            loss = self.value(y_true, y_pred)
         else:
-            loss = (self.per_sample(y_true, y_pred) * sample_weight).sum() / len(sample_weight)
-        if regularization_losses and self.fn is not None:
-            loss = loss + sum(regularization_losses)
+            loss = self.outputs.total(y_true, y_pred, sample_weight) if self.outputs is not None \
+                else self.batch_value(y_true, y_pred, sample_weight)
+            if regularization_losses:
+                loss = loss + sum(regularization_losses)
         if _in_progress.stack:
-            _in_progress.stack[-1].add_loss(loss.item(), len(y_pred))
+            several = isinstance(y_pred, (list, tuple))
+            _in_progress.stack[-1].add_loss(loss.item(), len(y_pred[0] if several else y_pred))
         return loss
+
+    def batch_value(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> tg.Tensor:
+        """This loss on one output's batch (without the regularization losses)."""
+        if self.is_keras:
+            return self.fn(self._target(y_true, y_pred), y_pred, sample_weight=sample_weight)
+        if sample_weight is None:
+            return self.value(y_true, y_pred)
+        return (self.per_sample(y_true, y_pred) * sample_weight).sum() / len(sample_weight)
 
     @staticmethod
     def _target(y_true: Any, y_pred: tg.Tensor) -> tg.Tensor:
@@ -260,7 +270,7 @@ def _cut(arrays: tuple[Any, ...], rows: Any) -> _CheckedBatch:
     """The batch ``rows`` of fit's checked (inputs, targets, weights): ``(x, y)`` or ``(x, y, w)``."""
     xs, y, w = arrays
     x = xs[0][rows] if len(xs) == 1 else [a[rows] for a in xs]
-    y = None if y is None else y[rows]
+    y = None if y is None else ([a[rows] for a in y] if isinstance(y, list) else y[rows])
     return _CheckedBatch((x, y) if w is None else (x, y, w[rows]))
 
 
@@ -277,11 +287,13 @@ class TrainingMixin:
 
     # ------------------------------------------------------------------ compile
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Sequence[Any] | None = None,
-                weighted_metrics: Sequence[Any] | None = None) -> None:
+                loss_weights: Any = None, weighted_metrics: Sequence[Any] | None = None) -> None:
         """Choose the optimizer, the loss and the metrics (names as Keras spells them, or objects).
 
         ``metrics`` ignore sample and class weights; ``weighted_metrics`` use them (Keras's split). A
-        custom loss or metric function is called ``fn(y_true, y_pred)``, as in Keras. A Keras-style
+        custom loss or metric function is called ``fn(y_true, y_pred)``, as in Keras. A model with several
+        outputs takes a list of losses (or a dict by output name, or one loss for all) and
+        ``loss_weights``: the loss is Σ weightₖ · lossₖ. ``loss=None`` trains on the model's add_loss terms. A Keras-style
         optimizer made without parameters (``optim.SGD(lr=0.01)``) is bound to this model's parameters
         here; one made PyTorch-style with parameters is used as given.
         """
@@ -295,7 +307,7 @@ class TrainingMixin:
         except (ValueError, TypeError) as e:
             raise type(e)(f"compile(optimizer={optimizer!r}): {e}") from None
         try:
-            loss_fn = None if loss is None else keras_losses.loss_object(loss)
+            loss_fn = output_losses.resolve(loss, keras_losses.loss_object)
         except (ValueError, TypeError) as e:
             raise type(e)(f"compile(loss={loss!r}): {e}") from None
         for arg, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
@@ -308,8 +320,13 @@ class TrainingMixin:
         parameters = list(self.parameters())
         if self._compile_binds_parameters and parameters:    # none yet: fit binds them (_bind_new_parameters)
             optimizer_obj.bind(parameters)
+        compiled_loss = CompiledLoss(loss_fn, loss_weights, checks.output_names(self))
+        if compiled_loss.outputs is not None and len(compiled_loss.outputs.losses) > 1 and (metrics or weighted_metrics):
+            raise NotImplementedError("compile: metrics for a model with several outputs are not supported yet; "
+                                      "compile without metrics= (the losses train and are logged as 'loss') and "
+                                      "compute the metrics from model.predict.")
         self.optimizer, self.loss = optimizer_obj, loss_fn
-        self.compiled_loss = CompiledLoss(loss_fn)
+        self.compiled_loss = compiled_loss
         self.compiled_metrics = CompiledMetrics(list(metrics or []), list(weighted_metrics or []))
         self._loss_name = loss if isinstance(loss, str) else None            # for model.save's compile config
         self._metric_specs = list(metrics or [])
@@ -487,8 +504,10 @@ class TrainingMixin:
             if split == 0 or split == n:
                 raise ValueError(f"fit: validation_split={validation_split} of {n} samples leaves "
                                  f"{split} for training and {n - split} for validation; both need at least one.")
-            val = ([a[split:] for a in xs], y_arr[split:], None if sw is None else sw[split:])
-            xs, y_arr, sw, n = [a[:split] for a in xs], y_arr[:split], None if sw is None else sw[:split], split
+            val = _cut((xs, y_arr, sw), slice(split, None))
+            val = ([val[0]] if len(xs) == 1 else val[0], val[1], None if sw is None else val[2])
+            head = _cut((xs, y_arr, sw), slice(None, split))
+            xs, y_arr, sw, n = [head[0]] if len(xs) == 1 else head[0], head[1], None if sw is None else head[2], split
         cw = checks.class_weights_per_sample(class_weight, y_arr, "fit", dtype)
         weights = cw if sw is None else (sw if cw is None else sw * cw)
         per_pass = fit_data.batches_per_pass(n, batch_size)

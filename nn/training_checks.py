@@ -144,23 +144,32 @@ def targets(y: Any, who: str, arg: str, dtype: np.dtype) -> np.ndarray:
     return a
 
 
-def model_targets(model: Any, y: Any, who: str, arg: str, dtype: np.dtype) -> np.ndarray:
-    """:func:`targets`, where ``y`` may also be a dict keyed by the output layer's name."""
+def model_targets(model: Any, y: Any, who: str, arg: str, dtype: np.dtype) -> np.ndarray | list[np.ndarray]:
+    """:func:`targets`, where ``y`` may also be a dict keyed by the output layers' names; for a model with
+    several outputs, a list of target arrays (from a list or such a dict), one per output."""
+    names = output_names(model)
     if isinstance(y, dict):
-        names = output_names(model)
-        if len(names) > 1:
-            raise NotImplementedError(f"{who}: models with several outputs ({names}) are not trained by fit; "
-                                      f"concatenate the outputs into one (layers.Concatenate) or write the loop.")
-        (y,) = fit_data.by_name(y, names, who, arg)
-    return targets(y, who, arg, dtype)
+        y = fit_data.by_name(y, names, who, arg)
+        y = y[0] if len(y) == 1 else y
+    several = len(names) > 1 or (not names and isinstance(y, (list, tuple)) and len(y) > 1 and
+                                 all(isinstance(t, np.ndarray) or hasattr(t, "to_numpy") for t in y))
+    if not several:
+        return targets(y, who, arg, dtype)
+    if not isinstance(y, (list, tuple)) or (names and len(y) != len(names)):
+        raise ValueError(f"{who}: the model has {len(names)} outputs {names}; give {arg} as a list of {len(names)} "
+                         f"target arrays (or a dict by output name), got {type(y).__name__}"
+                         f"{' of ' + str(len(y)) if isinstance(y, (list, tuple)) else ''}.")
+    return [targets(t, who, f"{arg}[{i}]", dtype) for i, t in enumerate(y)]
 
 
 def common_length(xs: list[np.ndarray], y: np.ndarray | None, who: str) -> int:
     """The number of samples, the same in every input and the targets."""
-    lengths = [len(a) for a in xs] + ([] if y is None else [len(y)])
+    ys = [] if y is None else (y if isinstance(y, list) else [y])
+    lengths = [len(a) for a in xs] + [len(a) for a in ys]
     if len(set(lengths)) > 1:
-        arrays = [*xs, *([] if y is None else [y])]
-        names = [f"x[{i}]" if len(xs) > 1 else "x" for i in range(len(xs))] + ([] if y is None else ["y"])
+        arrays = [*xs, *ys]
+        names = [f"x[{i}]" if len(xs) > 1 else "x" for i in range(len(xs))] + \
+            [f"y[{i}]" if len(ys) > 1 else "y" for i in range(len(ys))]
         detail = ", ".join(f"{n} has {k} (shape {a.shape})" for n, k, a in zip(names, lengths, arrays))
         raise ValueError(f"{who}: the inputs and targets must have the same number of samples, but {detail}.")
     return lengths[0]
@@ -187,8 +196,9 @@ def class_weights_per_sample(class_weight: Any, y: np.ndarray, who: str, dtype: 
     argmax of a one-hot target), or None. Every weight must be a finite number >= 0."""
     if class_weight is None:
         return None
-    if y is None:
-        raise ValueError(f"{who}: class_weight weighs samples by their class in y; there are no targets y.")
+    if y is None or isinstance(y, list):
+        raise ValueError(f"{who}: class_weight weighs samples by their class in y; "
+                         f"{'there are no targets y' if y is None else 'with several outputs, give sample_weight'}.")
     if not isinstance(class_weight, dict):
         raise TypeError(f"{who}: class_weight must be a dict {{class index: weight}}, got "
                         f"{type(class_weight).__name__}.")

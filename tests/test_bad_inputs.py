@@ -32,6 +32,12 @@ def _compiled(loss: str = "sparse_categorical_crossentropy", outputs: int = 2) -
     return model
 
 
+def _compile_without_loss() -> nn.Sequential:
+    model = _model()
+    model.compile(optimizer="sgd")     # allowed, as in Keras (a model may add its own loss with add_loss)
+    return model
+
+
 def _fit(x=X, y=LABELS, loss="sparse_categorical_crossentropy", **kw):
     return lambda: _compiled(loss).fit(x, y, verbose=0, **kw)
 
@@ -167,7 +173,8 @@ CASES = [
      ValueError, r"unknown optimizer 'adamw2'; valid names are 'sgd', .*'adam'"),
     ("compile-unknown-metric", lambda: _model().compile(optimizer="sgd", loss="mse", metrics=["acuracy"]),
      ValueError, r"unknown metric 'acuracy'; valid names are acc, accuracy, .*mse"),
-    ("compile-no-loss", lambda: _model().compile(optimizer="sgd"), ValueError, r"compile: give a loss.*valid names"),
+    ("fit-no-loss", lambda: _compile_without_loss().fit(X, LABELS, verbose=0), ValueError,
+     r"No loss found: the model was compiled without a loss and adds none with add_loss; give compile a loss"),
     ("loss-reduction", lambda: nn.MSELoss(reduction="avg"), ValueError, r"MSELoss: reduction must be one of .*'avg'"),
     # ---------------------------------------------------------------- hyperparameters (others: test_optim_api)
     ("sgd-nesterov-without-momentum", lambda: optim.SGD(_model().parameters(), lr=0.1, nesterov=True),
