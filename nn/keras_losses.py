@@ -423,4 +423,25 @@ def get(identifier: Any, **options: Any) -> Any:
     return loss_object(identifier, **options)
 
 
-__all__ = ["Loss", "LossFunctionWrapper", "Reduction", *LOSS_CLASSES, "get", "loss_object", "reduce_weighted"]
+def serialize(loss: Any) -> Any:
+    """A loss as JSON: a Keras loss object as ``{'class_name', 'config'}``, a Keras loss function by name."""
+    if isinstance(loss, Loss) and type(loss).__name__ in LOSS_CLASSES and LOSS_CLASSES[type(loss).__name__] is type(loss):
+        return {"class_name": type(loss).__name__, "config": loss.get_config()}
+    name = getattr(loss, "__name__", None)
+    if name is not None and getattr(fns, name, None) is loss:
+        return name
+    raise TypeError(f"losses.serialize: {loss!r} is not one of Keras's loss classes or functions; a custom loss is "
+                    f"saved by giving it to load_model's custom_objects.")
+
+
+def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
+    """The loss :func:`serialize` wrote (a class name in ``custom_objects`` gives that class)."""
+    if isinstance(config, dict) and custom_objects and config.get("class_name") in custom_objects:
+        return custom_objects[config["class_name"]].from_config(dict(config.get("config") or {}))
+    if isinstance(config, str) and custom_objects and config in custom_objects:
+        return custom_objects[config]
+    return get(config)
+
+
+__all__ = ["Loss", "LossFunctionWrapper", "Reduction", *LOSS_CLASSES, "get", "loss_object", "reduce_weighted",
+           "serialize", "deserialize"]

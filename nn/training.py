@@ -407,14 +407,16 @@ class TrainingMixin:
             validation_data: Any = None, shuffle: bool = True, class_weight: dict | None = None,
             sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: int | None = None,
             validation_steps: int | None = None, validation_batch_size: int | None = None,
-            validation_freq: Any = 1) -> cbks.History:
+            validation_freq: Any = 1, max_queue_size: int = 10, workers: int = 1,
+            use_multiprocessing: bool = False) -> cbks.History:
         """Train for ``epochs`` epochs (numbered from ``initial_epoch``); returns a History of per-epoch metrics.
 
         ``x`` is arrays (with ``y``), or a generator / iterator / DataLoader / keras.utils.Sequence of
         ``(x, y[, sample_weight])`` batches (nn.fit_data says how batches are drawn across epochs);
         ``steps_per_epoch`` caps the batches of an epoch and ``validation_steps`` those of a validation;
         validation runs after the epochs ``validation_freq`` names (every n-th, or a list of epoch numbers
-        counted from 1). Every argument is checked before the first step, so a bad one changes no weight.
+        counted from 1). Keras 2's ``max_queue_size``, ``workers`` and ``use_multiprocessing`` are accepted
+        and change nothing: batches are drawn in this thread. Every argument is checked before the first step, so a bad one changes no weight.
         Ctrl-C (KeyboardInterrupt) ends training cleanly: callbacks get ``on_train_end`` (files are closed,
         best weights restored), ``model.history`` keeps the complete epochs, and the exception propagates.
         """
@@ -564,6 +566,7 @@ class TrainingMixin:
     # ------------------------------------------------------------------ evaluate / predict
     def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: Any = 1,
                  sample_weight: Any = None, steps: int | None = None, callbacks: Sequence[cbks.Callback] | None = None,
+                 max_queue_size: int = 10, workers: int = 1, use_multiprocessing: bool = False,
                  return_dict: bool = False) -> Any:
         """Loss (and metrics) over the data through ``test_step``, in inference mode without a graph:
         the loss as a float when there are no metrics, else [loss, *metrics] (a dict with return_dict=True).
@@ -622,7 +625,8 @@ class TrainingMixin:
         return _floats(logs)
 
     def predict(self, x: Any, batch_size: int | None = None, verbose: Any = 0, steps: int | None = None,
-                callbacks: Sequence[cbks.Callback] | None = None) -> Any:
+                callbacks: Sequence[cbks.Callback] | None = None, max_queue_size: int = 10, workers: int = 1,
+                use_multiprocessing: bool = False) -> Any:
         """The model's outputs through ``predict_step`` as a numpy array (probabilities for a softmax
         output), in inference mode under no_grad; a list of arrays for a model with several outputs.
         ``x`` may be arrays or a source of batches (``x`` or ``(x, ...)``); ``steps`` caps the batches."""
@@ -672,6 +676,31 @@ class TrainingMixin:
         x = batch[0] if isinstance(batch, tuple) else batch
         xs = checks.model_inputs(self, x, "predict", "x (a batch)")
         return xs[0] if len(xs) == 1 else xs
+
+    def fit_generator(self, generator: Any, steps_per_epoch: int | None = None, epochs: int = 1, verbose: Any = 1,
+                      callbacks: Sequence[cbks.Callback] | None = None, validation_data: Any = None,
+                      validation_steps: int | None = None, validation_freq: Any = 1, class_weight: dict | None = None,
+                      max_queue_size: int = 10, workers: int = 1, use_multiprocessing: bool = False,
+                      shuffle: bool = True, initial_epoch: int = 0) -> cbks.History:
+        """Deprecated (Keras 2 kept it as an alias, with these positions): ``fit(generator, ...)``."""
+        warnings.warn("Model.fit_generator is deprecated; Model.fit takes generators (fit(generator, "
+                      "steps_per_epoch=...)).", DeprecationWarning, stacklevel=2)
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
+                        callbacks=callbacks, validation_data=validation_data, validation_steps=validation_steps,
+                        validation_freq=validation_freq, class_weight=class_weight, shuffle=shuffle,
+                        initial_epoch=initial_epoch)
+
+    def evaluate_generator(self, generator: Any, steps: int | None = None, **kwargs: Any) -> Any:
+        """Deprecated alias of ``evaluate(generator, steps=...)``."""
+        warnings.warn("Model.evaluate_generator is deprecated; Model.evaluate takes generators.",
+                      DeprecationWarning, stacklevel=2)
+        return self.evaluate(generator, steps=steps, **kwargs)
+
+    def predict_generator(self, generator: Any, steps: int | None = None, **kwargs: Any) -> Any:
+        """Deprecated alias of ``predict(generator, steps=...)``."""
+        warnings.warn("Model.predict_generator is deprecated; Model.predict takes generators.",
+                      DeprecationWarning, stacklevel=2)
+        return self.predict(generator, steps=steps, **kwargs)
 
     def predict_classes(self, x: Any, batch_size: int | None = None, verbose: int = 0) -> np.ndarray:
         """Deprecated (removed in Keras 2.6): argmax of predict(), or (p > 0.5) as int32 for one output."""

@@ -253,3 +253,20 @@ def test_bad_steps_and_sources_are_named():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.fit(iter(_batches(range(2))), steps_per_epoch=2, epochs=1, verbose=0)    # exactly enough: no warning
+
+
+def test_keras_2_generator_methods_and_worker_arguments():
+    """fit_generator(gen, steps_per_epoch, epochs) positionally, as Keras 2 programs call it; workers= and
+    use_multiprocessing= are accepted and change nothing."""
+    model = _model()
+    with pytest.deprecated_call():
+        history = model.fit_generator(itertools.cycle(_batches(range(6))), 6, 2, 0)
+    assert history.epoch == [0, 1]
+    _same(model.get_weights(), _by_hand(_batches(range(6)) * 2))
+    with pytest.deprecated_call():
+        assert model.evaluate_generator(iter(_batches(range(6))), steps=6, verbose=0) == \
+            pytest.approx(model.evaluate(X, Y, batch_size=16, verbose=0, workers=4, use_multiprocessing=True), rel=1e-6)
+    with pytest.deprecated_call():
+        np.testing.assert_allclose(model.predict_generator(iter(_batches(range(6))), steps=6), model.predict(X),
+                                   rtol=1e-6)
+    model.fit(X, Y, epochs=1, verbose=0, workers=2, max_queue_size=4)

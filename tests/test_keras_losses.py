@@ -244,3 +244,14 @@ def test_compile_loss_object_with_options_and_reduction_sum():
     z = model.predict(x, verbose=0)
     expected = np.mean(np.log(np.exp(z).sum(1)) - z[np.arange(48), labels])
     assert model.evaluate(x, labels, batch_size=48, verbose=0) == pytest.approx(expected, rel=1e-5)
+
+
+def test_serialize_and_deserialize_round_trip():
+    loss = L.BinaryFocalCrossentropy(gamma=3.0, from_logits=True)
+    config = L.serialize(loss)
+    assert config["class_name"] == "BinaryFocalCrossentropy" and config["config"]["gamma"] == 3.0
+    again = L.deserialize(config)
+    assert type(again) is L.BinaryFocalCrossentropy and again.get_config() == loss.get_config()
+    assert L.serialize(L.mse) == "mean_squared_error" and L.deserialize("mse") is L.mse
+    with pytest.raises(TypeError, match="not one of Keras's loss classes or functions"):
+        L.serialize(lambda t, p: p)

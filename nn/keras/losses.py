@@ -4,10 +4,10 @@ from nn.keras_losses import (BinaryCrossentropy, BinaryFocalCrossentropy, Catego
                              CategoricalFocalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge, Huber,
                              KLDivergence, LogCosh, Loss, LossFunctionWrapper, MeanAbsoluteError,
                              MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError, Poisson,
-                             Reduction, SparseCategoricalCrossentropy, SquaredHinge, get)
+                             Reduction, SparseCategoricalCrossentropy, SquaredHinge, deserialize, get, serialize)
 from nn.keras_losses import LOSS_CLASSES as _classes
 
-__all__ = ["Loss", "LossFunctionWrapper", "Reduction", "get", *_classes]
+__all__ = ["Loss", "LossFunctionWrapper", "Reduction", "get", "serialize", "deserialize", *_classes]
 
 # Keras's loss functions f(y_true, y_pred) -> one loss per sample (nn.loss_functions)
 from nn.loss_functions import (BCE, KLD, MAE, MAPE, MSE, MSLE, bce, binary_crossentropy,  # noqa: E402
