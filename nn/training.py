@@ -18,7 +18,10 @@ written by hand. Around it sit Keras's semantics:
   only (``nn.mode.training_mode``), whatever ``model.train()``/``eval()`` say;
 * calling ``fit`` again continues from the current weights and optimizer state.
 
-A multi-input model takes ``x`` as a list of arrays, one per input.
+A multi-input model takes ``x`` as a list of arrays, one per input (or a dict by Input name); a
+model with several outputs takes ``y`` as a list (or a dict by output name) and a loss per output
+(nn.output_losses). ``x`` may also be a source of batches — a generator, a DataLoader, a
+keras.utils.Sequence — drawn across epochs as Keras's data handler draws them (nn.fit_data).
 """
 from __future__ import annotations
 
@@ -416,8 +419,8 @@ class TrainingMixin:
         ``steps_per_epoch`` caps the batches of an epoch and ``validation_steps`` those of a validation;
         validation runs after the epochs ``validation_freq`` names (every n-th, or a list of epoch numbers
         counted from 1). Keras 2's ``max_queue_size``, ``workers`` and ``use_multiprocessing`` are accepted
-        and change nothing: batches are drawn in this thread. Every argument is checked before the first step, so a bad one changes no weight.
-        Ctrl-C (KeyboardInterrupt) ends training cleanly: callbacks get ``on_train_end`` (files are closed,
+        and change nothing: batches are drawn in this thread. Every argument is checked before the first
+        step, so a bad one changes no weight. Ctrl-C (KeyboardInterrupt) ends training cleanly: callbacks get ``on_train_end`` (files are closed,
         best weights restored), ``model.history`` keeps the complete epochs, and the exception propagates.
         """
         self._require_compiled("fit")
