@@ -40,6 +40,14 @@ class Sequence:
         return (self[i] for i in range(len(self)))
 
 
+class PyDataset(Sequence):
+    """``keras.utils.PyDataset`` (Keras 3's name for Sequence); ``workers``, ``use_multiprocessing`` and
+    ``max_queue_size`` are accepted and change nothing (fit reads the batches in its own thread)."""
+
+    def __init__(self, workers: int = 1, use_multiprocessing: bool = False, max_queue_size: int = 10) -> None:
+        self.workers, self.use_multiprocessing, self.max_queue_size = workers, use_multiprocessing, max_queue_size
+
+
 def is_batch_source(x: Any) -> bool:
     """True when ``x`` yields batches (generator, iterator, DataLoader, Sequence) rather than holding the data."""
     if x is None or isinstance(x, (np.ndarray, tg.Tensor, list, tuple, dict, str, bytes)) or hasattr(x, "to_numpy"):

@@ -160,7 +160,15 @@ class LossFunctionWrapper(Loss):
         self._fn_kwargs = kwargs
 
     def call(self, y_true: Any, y_pred: Tensor) -> Tensor:
-        return self.fn(_match_rank(y_true, y_pred), y_pred, **self._fn_kwargs)
+        y_true = _match_rank(y_true, y_pred)
+        true_shape = tuple(y_true.shape) if isinstance(y_true, Tensor) else np.shape(y_true)
+        try:
+            np.broadcast_shapes(true_shape, y_pred.shape)
+        except ValueError:
+            raise ValueError(f"{type(self).__name__}: y_true of shape {true_shape} does not fit y_pred of shape "
+                             f"{y_pred.shape}; give one target per output value (loss(y_true, y_pred): targets "
+                             f"first), e.g. one-hot targets with to_categorical for class indices.") from None
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), **self._fn_kwargs}

@@ -270,3 +270,19 @@ def test_keras_2_generator_methods_and_worker_arguments():
         np.testing.assert_allclose(model.predict_generator(iter(_batches(range(6))), steps=6), model.predict(X),
                                    rtol=1e-6)
     model.fit(X, Y, epochs=1, verbose=0, workers=2, max_queue_size=4)
+
+
+def test_keras_3_py_dataset_takes_its_worker_arguments():
+    class Batches(keras.utils.PyDataset):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+
+        def __len__(self):
+            return 6
+
+        def __getitem__(self, i):
+            return _batches([i])[0]
+
+    model = _model()
+    model.fit(Batches(workers=4, use_multiprocessing=True), epochs=1, shuffle=False, verbose=0)
+    _same(model.get_weights(), _by_hand(_batches(range(6))))

@@ -255,3 +255,11 @@ def test_serialize_and_deserialize_round_trip():
     assert L.serialize(L.mse) == "mean_squared_error" and L.deserialize("mse") is L.mse
     with pytest.raises(TypeError, match="not one of Keras's loss classes or functions"):
         L.serialize(lambda t, p: p)
+
+
+def test_mismatched_shapes_name_the_loss_and_the_order():
+    with pytest.raises(ValueError, match=r"MeanSquaredError: y_true of shape \(3, 2\) does not fit y_pred of shape "
+                                         r"\(3, 4\).*targets first"):
+        L.MeanSquaredError(reduction="none")(np.ones((3, 2)), np.ones((3, 4)))
+    with pytest.raises(ValueError, match=r"Hinge: y_true of shape \(3, 2\) does not fit"):
+        L.Hinge()(np.ones((3, 2)), np.ones((3, 4)))
