@@ -92,15 +92,13 @@ def reduce_weighted(values: Tensor, sample_weight: Any, reduction: str, who: str
 
 def _match_rank(y_true: Any, y_pred: Tensor) -> Any:
     """Keras's squeeze_or_expand_dimensions: y_true one axis short gets a trailing axis; one axis more,
-    of size 1, loses it."""
-    ndim = np.ndim(y_true.data if isinstance(y_true, Tensor) else y_true)
-    if ndim == y_pred.ndim - 1:
-        return y_true.reshape(tuple(y_true.shape) + (1,)) if isinstance(y_true, Tensor) \
-            else np.asarray(y_true).reshape(np.shape(y_true) + (1,))
-    if ndim == y_pred.ndim + 1 and np.shape(y_true.data if isinstance(y_true, Tensor) else y_true)[-1] == 1:
-        return y_true.reshape(tuple(y_true.shape[:-1])) if isinstance(y_true, Tensor) \
-            else np.asarray(y_true).reshape(np.shape(y_true)[:-1])
-    return y_true
+    of size 1, loses it. (A Tensor stays a Tensor; anything else becomes an array.)"""
+    t = y_true if isinstance(y_true, Tensor) else np.asarray(y_true)
+    if t.ndim == y_pred.ndim - 1:
+        return t.reshape(tuple(t.shape) + (1,))
+    if t.ndim == y_pred.ndim + 1 and t.shape[-1] == 1:
+        return t.reshape(tuple(t.shape[:-1]))
+    return t
 
 
 class Loss:
@@ -161,7 +159,7 @@ class LossFunctionWrapper(Loss):
 
     def call(self, y_true: Any, y_pred: Tensor) -> Tensor:
         y_true = _match_rank(y_true, y_pred)
-        true_shape = tuple(y_true.shape) if isinstance(y_true, Tensor) else np.shape(y_true)
+        true_shape = tuple(y_true.shape)
         try:
             np.broadcast_shapes(true_shape, y_pred.shape)
         except ValueError:
