@@ -288,6 +288,12 @@ class BinaryCrossentropy(LossFunctionWrapper):
                          label_smoothing=float(label_smoothing), axis=axis)
         self.from_logits, self.label_smoothing, self.axis = bool(from_logits), float(label_smoothing), axis
 
+    def _batch_mean(self, y_true: Any, y_pred: Tensor) -> Tensor | None:
+        # the engine's own mean, when there is nothing to smooth or move (fit's usual case: fewer calls)
+        if self.label_smoothing or self.axis not in (-1, y_pred.ndim - 1) or y_pred.ndim < 2:
+            return None
+        return torch_losses.clipped_binary_cross_entropy(y_pred, y_true, self.from_logits, reduction="mean")
+
 
 class BinaryFocalCrossentropy(LossFunctionWrapper):
     """mean((1 − p_t)^gamma · bce, axis), p_t = y·p + (1 − y)(1 − p); with ``apply_class_balancing`` each
@@ -314,6 +320,11 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         super().__init__(fns.categorical_crossentropy, reduction, name, from_logits=bool(from_logits),
                          label_smoothing=float(label_smoothing), axis=axis)
         self.from_logits, self.label_smoothing, self.axis = bool(from_logits), float(label_smoothing), axis
+
+    def _batch_mean(self, y_true: Any, y_pred: Tensor) -> Tensor | None:
+        if self.label_smoothing or self.axis not in (-1, y_pred.ndim - 1):
+            return None
+        return torch_losses.clipped_cross_entropy(y_pred, y_true, self.from_logits, reduction="mean")
 
 
 class CategoricalFocalCrossentropy(LossFunctionWrapper):
@@ -354,10 +365,10 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def _batch_mean(self, y_true: Any, y_pred: Tensor) -> Tensor | None:
-        # from logits, the fused op's own mean (one node)
-        if not self.from_logits:
+        # the engine's own mean (from logits, inside the fused op: one node)
+        if self.ignore_class is not None:
             return None
-        return torch_losses.clipped_sparse_cross_entropy(y_pred, y_true, from_logits=True, reduction="mean")
+        return torch_losses.clipped_sparse_cross_entropy(y_pred, y_true, self.from_logits, reduction="mean")
 
 
 def _check_smoothing(value: Any, who: str) -> None:

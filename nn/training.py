@@ -100,6 +100,8 @@ class CompiledLoss:
         self.fn = loss
         self.is_module = isinstance(loss, losses_module._Loss)
         self.is_keras = isinstance(loss, keras_losses.Loss)
+        # nn's own Keras classes take the numpy targets as they are (no Tensor to build for each batch)
+        self._numpy_targets = type(loss) in keras_losses.LOSS_CLASSES.values()
         self._unreduced = None
         if self.is_module:
             self._unreduced = copy.copy(loss)
@@ -130,7 +132,8 @@ class CompiledLoss:
     def batch_value(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> tg.Tensor:
         """This loss on one output's batch (without the regularization losses)."""
         if self.is_keras:
-            return self.fn(self._target(y_true, y_pred), y_pred, sample_weight=sample_weight)
+            target = keras_target(y_true, y_pred) if self._numpy_targets else self._target(y_true, y_pred)
+            return self.fn(target, y_pred, sample_weight=sample_weight)
         if sample_weight is None:
             return self.value(y_true, y_pred)
         return (self.per_sample(y_true, y_pred) * sample_weight).sum() / len(sample_weight)
