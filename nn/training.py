@@ -124,9 +124,12 @@ class CompiledLoss:
                 else self.batch_value(y_true, y_pred, sample_weight)
             if regularization_losses:
                 loss = loss + sum(regularization_losses)
+        logged = loss
+        if loss.ndim:     # a loss object with reduction='none': Keras's gradient is the sum's, its log the mean
+            logged, loss = loss.mean(), loss.sum()
         if _in_progress.stack:
             several = isinstance(y_pred, (list, tuple))
-            _in_progress.stack[-1].add_loss(loss.item(), len(y_pred[0] if several else y_pred))
+            _in_progress.stack[-1].add_loss(logged.item(), len(y_pred[0] if several else y_pred))
         return loss
 
     def batch_value(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> tg.Tensor:

@@ -263,3 +263,16 @@ def test_mismatched_shapes_name_the_loss_and_the_order():
         L.MeanSquaredError(reduction="none")(np.ones((3, 2)), np.ones((3, 4)))
     with pytest.raises(ValueError, match=r"Hinge: y_true of shape \(3, 2\) does not fit"):
         L.Hinge()(np.ones((3, 2)), np.ones((3, 4)))
+
+
+def test_compile_with_reduction_none_trains_on_the_sum_and_logs_the_mean():
+    """Keras 2.15's compiled loss adds a 'none'-reduced loss as it is: the gradient is the sum's, the logged
+    loss the mean of the values (its Mean metric)."""
+    tg.manual_seed(0)
+    x, y = np.ones((8, 3), np.float32), np.zeros((8, 1), np.float32)
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(3,), kernel_initializer="ones")])
+    model.compile(optimizer=keras.optimizers.SGD(0.01), loss=L.MeanSquaredError(reduction="none"))
+    history = model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    assert history.history["loss"][0] == pytest.approx(9.0)                    # (3 · 1)² per sample, their mean
+    # d/dw of Σ (x·w)² over 8 samples = 8 · 2 · 3 · 1 = 48 per weight: w = 1 − 0.01 · 48
+    np.testing.assert_allclose(model.get_weights()[0], np.full((3, 1), 1 - 0.48), rtol=1e-6)
