@@ -326,7 +326,7 @@ class TrainingMixin:
                 except (ValueError, TypeError) as e:
                     raise type(e)(f"compile({arg}={value!r}): {e}") from None
         self._compile_binds_parameters = not optimizer_obj.is_bound
-        parameters = list(self.parameters())
+        parameters = self._optimizable_parameters()
         if self._compile_binds_parameters and parameters:    # none yet: fit binds them (_bind_new_parameters)
             optimizer_obj.bind(parameters)
         compiled_loss = CompiledLoss(loss_fn, loss_weights, checks.output_names(self))
@@ -341,13 +341,18 @@ class TrainingMixin:
         self._metric_specs = list(metrics or [])
         self._compiled = True
 
+    def _optimizable_parameters(self) -> list[Any]:
+        """The parameters an optimizer compile binds may update: the floating-point ones (an integer
+        add_weight, a counter, is state the model updates itself)."""
+        return [p for p in self.parameters() if p.dtype.kind == "f"]
+
     def _bind_new_parameters(self) -> None:
         """Layers added after compile (``model.add``) train too, as in Keras: an optimizer that compile
         bound gets their parameters; one the user built with parameters is left as given."""
         if not getattr(self, "_compile_binds_parameters", False):
             return
         known = {id(p) for group in self.optimizer.param_groups for p in group["params"]}
-        new = [p for p in self.parameters() if id(p) not in known]
+        new = [p for p in self._optimizable_parameters() if id(p) not in known]
         if new:
             self.optimizer.add_param_group({"params": new})
 

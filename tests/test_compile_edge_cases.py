@@ -107,3 +107,28 @@ def test_add_weight_constraint_and_saving_keep_it(tmp_path):
     loaded = keras.models.load_model(tmp_path / "m.keras")
     assert isinstance(loaded.layers[0].kernel_constraint, keras.constraints.MaxNorm)
     assert loaded.layers[0].kernel_constraint.max_value == 2.0
+
+
+def test_an_integer_weight_is_state_the_optimizer_leaves_alone(tmp_path):
+    """add_weight(dtype='int32'): a counter the layer updates itself; compile binds only float weights."""
+
+    class Count(keras.layers.Layer):
+        def build(self, input_shape):
+            self.seen = self.add_weight(name="seen", shape=(), dtype="int32", trainable=False)
+            self.dense = keras.layers.Dense(1)
+
+        def call(self, x, training=None):
+            if training:
+                self.seen.assign_add(1)
+            return self.dense(x)
+
+    tg.manual_seed(0)
+    model = keras.Sequential([Count(input_shape=(3,))])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(X, X[:, :1], batch_size=16, epochs=2, verbose=0)
+    layer = model.layers[0]
+    assert int(layer.seen.data) == 8 and layer.seen.dtype == np.int32           # 2 epochs of 4 batches
+    assert [w.dtype.kind for w in layer.trainable_weights] == ["f", "f"] and len(layer.non_trainable_weights) == 1
+    model.save(tmp_path / "count.keras")
+    loaded = keras.models.load_model(tmp_path / "count.keras", custom_objects={"Count": Count})
+    assert int(loaded.layers[0].seen.data) == 8
