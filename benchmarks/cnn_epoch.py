@@ -57,7 +57,7 @@ def tensorgrad_steps(model: Any, x: np.ndarray, y: np.ndarray, batch_size: int):
     def run() -> None:
         for i in range(0, len(x), batch_size):
             opt.zero_grad()
-            loss = loss_fn(model(x[i:i + batch_size]), y[i:i + batch_size])
+            loss = loss_fn(y[i:i + batch_size], model(x[i:i + batch_size]))
             loss.backward()
             opt.step()
     return run

@@ -60,7 +60,7 @@ def closed_form_gradients(model: nn.Sequential, x: np.ndarray, y: np.ndarray) ->
 def check_first_step(model: nn.Sequential, x: np.ndarray, y: np.ndarray) -> float:
     """Autograd's gradients of the compiled loss on (x, y) beside the closed forms; the largest difference."""
     model.zero_grad()
-    model.loss(model(x), y).backward()
+    model.loss(y, model(x)).backward()
     closed = closed_form_gradients(model, x, y)
     grads = {}
     for i, layer in enumerate(model.layers, start=1):

@@ -55,7 +55,7 @@ def draw_loss_graph(model: nn.Sequential, x: np.ndarray, y: np.ndarray, path: Pa
     """Render the graph of the model's loss on a few images, parameters named as named_parameters()
     gives them; None (and a note) when graphviz's `dot` is missing."""
     images = model.layers[0](x)          # flattened; the graph starts here, as pixels need no gradient
-    loss = model.loss(model[1:](images), y)
+    loss = model.loss(y, model[1:](images))
     names = {"images": images, **dict(model.named_parameters()), "loss": loss}
     try:
         return tg.render(loss, path, names=names)

@@ -37,7 +37,7 @@ def build_model() -> nn.Sequential:
 def draw_loss_graph(model: nn.Sequential, x: np.ndarray, y: np.ndarray, path: Path) -> Path | None:
     """The graph of the loss of a few images: one node per layer, labelled with its kernel and shape."""
     model.eval()
-    loss = model.loss(model(x), y)
+    loss = model.loss(y, model(x))
     model.train()
     try:
         return tg.render(loss, path, names={"loss": loss})

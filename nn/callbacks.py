@@ -16,14 +16,16 @@ Monitoring callbacks (EarlyStopping, ModelCheckpoint, ReduceLROnPlateau) start f
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
+import sys
 import warnings
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from .serialization import save
+from tensorgrad.files import write_atomic
 
 Logs = Mapping[str, float]
 
@@ -167,28 +169,79 @@ def _copy_weights(model: Any) -> list[np.ndarray]:
     return [np.array(w, copy=True) for w in model.get_weights()]
 
 
-class ModelCheckpoint(Callback):
-    """Save the model after every epoch (or only when ``monitor`` improved, with save_best_only).
+_WHOLE_MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")
 
-    ``filepath`` may hold ``{epoch:02d}`` and metric names (``weights.{epoch:02d}-{val_loss:.2f}.safetensors``).
-    Files hold the weights as ``nn.save`` writes them: safetensors (PyTorch reads them with
-    ``safetensors.torch.load_file``), or npz for a name ending in ``.npz``; ``nn.load_state(path)`` reads
-    either back for ``model.load_state_dict``. They are written atomically, so an interrupted save never
-    leaves a half-written checkpoint; a symlink is written through and a read-only file is refused.
-    ``save_weights_only`` is accepted for Keras code; weights are all we save.
+
+class ModelCheckpoint(Callback):
+    """Save the model (or its weights) every epoch or every ``save_freq`` batches; with ``save_best_only``,
+    only when ``monitor`` improved on the best so far (which starts at ``initial_value_threshold`` when
+    given). Keras's arguments and messages.
+
+    ``filepath`` may hold ``{epoch:02d}``, ``{batch}`` (batch-level saves) and log names
+    (``'w.{epoch:02d}-{val_loss:.2f}.weights.h5'``). What is written follows the flag and the name:
+
+    * ``save_weights_only=False`` and a ``.keras`` name (Keras 3's rule), or a ``.h5``/``.hdf5`` one (Keras 2's
+      whole-model HDF5 names; tensorgrad's format inside, with a warning): the whole model, as ``model.save``
+      writes it, for ``keras.models.load_model``;
+    * ``save_weights_only=True`` (any name but ``.keras``, e.g. ``.weights.h5`` or ``.ckpt``), or a name of
+      tensorgrad's weight formats (``.safetensors``, ``.npz``, others): the weights, as ``save_weights``
+      writes them (safetensors; npz for ``.npz``), for ``model.load_weights`` or ``nn.load_state``.
+
+    Every file is written atomically, so an interrupted save never leaves a half-written checkpoint; a
+    symlink is written through and a read-only file is refused.
     """
 
     def __init__(self, filepath: str | os.PathLike, monitor: str = "val_loss", verbose: int = 0,
-                 save_best_only: bool = False, save_weights_only: bool = False, mode: str = "auto") -> None:
+                 save_best_only: bool = False, save_weights_only: bool = False, mode: str = "auto",
+                 save_freq: Any = "epoch", options: Any = None, initial_value_threshold: float | None = None) -> None:
         super().__init__()
         self.filepath, self.monitor, self.verbose = os.fspath(filepath), monitor, verbose
         self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
+        if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, (int, np.integer))
+                                     or save_freq <= 0):
+            raise ValueError(f"ModelCheckpoint: save_freq must be 'epoch' or a positive number of batches, got "
+                             f"{save_freq!r}.")
+        if options is not None:
+            raise ValueError("ModelCheckpoint: options= (TensorFlow's SaveOptions/CheckpointOptions) has no "
+                             "meaning in tensorgrad; leave it None.")
+        name = self.filepath.lower()
+        if save_weights_only and name.endswith(".keras"):
+            raise ValueError(f"ModelCheckpoint: with save_weights_only=True the filepath must not end in .keras (a "
+                             f"whole-model file); name the weights file '*.weights.h5', got {self.filepath!r}.")
+        self.whole_model = not save_weights_only and name.endswith(_WHOLE_MODEL_SUFFIXES)
+        self.save_freq = save_freq
         self.better, worst = _improvement_test(monitor, mode, 0.0, "ModelCheckpoint")
-        self.best = worst
+        self.best = worst if initial_value_threshold is None else float(initial_value_threshold)
+        self._epoch = 0
+        self._batches_since_save = 0
+        self._told: set[str] = set()
+
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        if self.save_freq == "epoch":
+            return
+        self._batches_since_save += 1
+        if self._batches_since_save >= self.save_freq:
+            self._batches_since_save = 0
+            self._save(self._epoch, batch, logs)
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        if self.save_freq == "epoch":
+            self._save(epoch, None, logs)
+
+    def _file_path(self, epoch: int, batch: int | None, logs: dict[str, Any]) -> str:
+        keys = {"epoch": epoch + 1, **logs, **({} if batch is None else {"batch": batch + 1})}
+        try:
+            return self.filepath.format(**keys)
+        except (KeyError, IndexError, ValueError) as err:
+            raise KeyError(f"ModelCheckpoint: cannot format the filepath {self.filepath!r} ({err!r}); it may name "
+                           f"{', '.join(sorted(keys))}.") from None
+
+    def _save(self, epoch: int, batch: int | None, logs: Logs | None) -> None:
         logs = dict(logs or {})
-        path = self.filepath.format(epoch=epoch + 1, **logs)
+        path = self._file_path(epoch, batch, logs)
         if self.save_best_only:
             current = _monitored(logs, self.monitor, "ModelCheckpoint")
             if current is None:
@@ -204,37 +257,120 @@ class ModelCheckpoint(Callback):
             self.best = current
         elif self.verbose:
             print(f"\nEpoch {epoch + 1}: saving model to {path}")
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        save(self.model, path)
+        self._write(path)
+
+    def _write(self, path: str) -> None:
+        """The model or its weights to ``path`` (atomically: model.save and save_weights write so); each
+        kind of warning (an HDF5 name, weights where a model was asked for) is given once."""
+        from . import saving
+        if not self.whole_model and not self.save_weights_only:
+            self._tell_once("weights", f"ModelCheckpoint: {os.path.basename(path)} is not a whole-model name "
+                                       f"('.keras', or Keras 2's '.h5'), so it gets the weights (load them with "
+                                       f"model.load_weights); name it '*.keras' to save the whole model.")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            (saving.save_model if self.whole_model else saving.save_weights)(self.model, path)
+        for warning in caught:
+            self._tell_once(str(type(warning.message)), str(warning.message))
+
+    def _tell_once(self, kind: str, message: str) -> None:
+        if kind not in self._told:
+            self._told.add(kind)
+            warnings.warn(message, UserWarning, stacklevel=4)
 
 
 class CSVLogger(Callback):
-    """Write one CSV row per epoch: ``epoch`` and every metric, in sorted order (as Keras)."""
+    """Write one CSV row per epoch: ``epoch`` and every metric, in sorted order (as Keras). The file is
+    rewritten whole after each epoch (atomically, by tensorgrad.files), so it always holds complete
+    rows, even when training is killed mid-write; ``append=True`` continues an existing log."""
 
     def __init__(self, filename: str | os.PathLike, separator: str = ",", append: bool = False) -> None:
         super().__init__()
         self.filename, self.separator, self.append = os.fspath(filename), separator, append
         self.keys: list[str] | None = None
+        self._text = ""
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
-        self.keys = None
+        self.keys, self._text = None, ""
         if self.append and os.path.exists(self.filename) and os.path.getsize(self.filename) > 0:
             with open(self.filename, newline="") as f:
-                header = next(csv.reader(f, delimiter=self.separator), None)
+                self._text = f.read()
+            header = next(csv.reader(io.StringIO(self._text), delimiter=self.separator), None)
             self.keys = header[1:] if header else None
-        self._file = open(self.filename, "a" if self.append else "w", newline="")
-        self._writer = csv.writer(self._file, delimiter=self.separator)
+            if not self._text.endswith("\n"):
+                self._text += "\n"
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         logs = logs or {}
+        rows = io.StringIO()
+        writer = csv.writer(rows, delimiter=self.separator, lineterminator="\n")
         if self.keys is None:
             self.keys = sorted(logs)
-            self._writer.writerow(["epoch", *self.keys])
-        self._writer.writerow([epoch, *(logs.get(k, "NA") for k in self.keys)])
-        self._file.flush()
+            writer.writerow(["epoch", *self.keys])
+        writer.writerow([epoch, *(logs.get(k, "NA") for k in self.keys)])
+        self._text += rows.getvalue()
+        data = self._text.encode()
+        write_atomic(self.filename, lambda f: f.write(data), "CSVLogger")
+
+
+class BackupAndRestore(Callback):
+    """Keras's fault tolerance: after every epoch (or every ``save_freq`` batches) the weights, the
+    optimizer's state and the epoch go to ``backup_dir`` (one file, written atomically); a ``fit`` that
+    starts while a backup exists restores it and resumes with the epoch after the backed-up one (the
+    same epoch, started over, for a batch-level backup). A fit that ends normally deletes the backup
+    (``delete_checkpoint=True``); one interrupted (an exception, Ctrl-C) keeps it for the next run."""
+
+    FILE = "backup.tgckpt"
+
+    def __init__(self, backup_dir: str | os.PathLike, save_freq: Any = "epoch", delete_checkpoint: bool = True,
+                 save_before_preemption: bool = False) -> None:
+        super().__init__()
+        if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, (int, np.integer))
+                                     or save_freq <= 0):
+            raise ValueError(f"BackupAndRestore: save_freq must be 'epoch' or a positive number of batches, got "
+                             f"{save_freq!r}.")
+        if save_before_preemption:
+            raise ValueError("BackupAndRestore: save_before_preemption (TPU/cluster preemption) has no meaning in "
+                             "tensorgrad; back up by epoch or by save_freq batches.")
+        self.backup_dir, self.save_freq, self.delete_checkpoint = os.fspath(backup_dir), save_freq, delete_checkpoint
+        self.path = os.path.join(self.backup_dir, self.FILE)
+        self._epoch, self._batches = 0, 0
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        if not os.path.exists(self.path):
+            return
+        import tensorgrad as tg
+        state = tg.load(self.path)
+        self.model.load_state_dict(state["model"])
+        if state.get("optimizer") is not None and self.model.optimizer is not None:
+            self.model.optimizer.load_state_dict(state["optimizer"])
+        self.model._resume_at_epoch = int(state["next_epoch"])
+
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        if self.save_freq == "epoch":
+            return
+        self._batches += 1
+        if self._batches >= self.save_freq:
+            self._batches = 0
+            self._backup(next_epoch=self._epoch)
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        if self.save_freq == "epoch":
+            self._backup(next_epoch=epoch + 1)
 
     def on_train_end(self, logs: Logs | None = None) -> None:
-        self._file.close()
+        interrupted = sys.exc_info()[0] is not None      # fit calls this from its Ctrl-C handler too
+        if self.delete_checkpoint and not interrupted and os.path.exists(self.path):
+            os.remove(self.path)
+
+    def _backup(self, next_epoch: int) -> None:
+        import tensorgrad as tg
+        optimizer = self.model.optimizer
+        tg.save({"model": self.model.state_dict(), "optimizer": None if optimizer is None else optimizer.state_dict(),
+                 "next_epoch": next_epoch}, self.path)
 
 
 def _set_lr(model: Any, lr: float) -> None:

@@ -24,7 +24,7 @@ import numpy as np
 import tensorgrad as tg
 from tensorgrad import Tensor
 
-from . import init, regularizers
+from . import constraints, init, regularizers
 from .module import Module, _own_members
 from .parameter import Parameter
 from .symbolic import SymbolicTensor, call_symbolic, is_symbolic, record_symbolic
@@ -111,10 +111,8 @@ class Layer(Module, metaclass=_LayerType):
     def add_weight(self, name: str | None = None, shape: Any = (), dtype: Any = None, initializer: Any = None,
                    regularizer: Any = None, trainable: bool = True, constraint: Any = None, **kwargs: Any) -> Parameter:
         """A new weight of ``shape`` filled by ``initializer`` (Keras's default: glorot_uniform for floats,
-        zeros otherwise); ``trainable=False`` keeps it out of the gradient (as a BatchNorm mean)."""
-        if constraint is not None:
-            raise NotImplementedError(f"{type(self).__name__}.add_weight: constraint= is not supported by nn (the "
-                                      f"optimizers do not project weights); apply it in a callback instead.")
+        zeros otherwise); ``trainable=False`` keeps it out of the gradient (as a BatchNorm mean);
+        ``constraint`` (nn.constraints) projects it after each update of a Keras optimizer."""
         unknown = set(kwargs) - {"use_resource", "synchronization", "aggregation", "experimental_autocast",
                                  "autocast", "caching_device"}
         if unknown:
@@ -128,6 +126,7 @@ class Layer(Module, metaclass=_LayerType):
             np.asarray(init.get(initializer)((1,), init.default_rng(), dtype)).reshape(())
         weight = Parameter(np.asarray(values, dtype=dtype), requires_grad=bool(trainable) and dtype.kind == "f")
         weight.trainable = bool(trainable)
+        weight.constraint = constraints.get(constraint)     # projected after each Keras optimizer update
         key = _fresh(name or "variable", self._added_weights)
         weight.keras_name = key
         self._added_weights[key] = weight

@@ -11,7 +11,7 @@ import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
 from tensorgrad import random as tg_random
 
-from . import activations, init, regularizers
+from . import activations, constraints, init, regularizers
 from . import functional as F
 from .layer import activity_loss, register_loss_source
 from .module import Module, shape_tuple, unique_name
@@ -81,7 +81,7 @@ class Dense(Module):
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  input_dim: int | None = None, name: str | None = None, input_shape: Any = None,
                  dtype: Any = np.float32, kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 activity_regularizer: Any = None) -> None:
+                 activity_regularizer: Any = None, kernel_constraint: Any = None, bias_constraint: Any = None) -> None:
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
         super().__init__(name=name, input_shape=input_shape)
@@ -99,6 +99,10 @@ class Dense(Module):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.kernel_constraint = self.weight.constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        if self.bias is not None:
+            self.bias.constraint = self.bias_constraint
         self._weight_regularizers = [(w, r) for w, r in ((self.weight, self.kernel_regularizer),
                                                          (self.bias, self.bias_regularizer)) if r is not None]
         self._call_losses: list[Tensor] = []

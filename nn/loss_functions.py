@@ -1,7 +1,7 @@
 """Keras's loss *functions*, called Keras's way ``f(y_true, y_pred)``, each giving one loss per sample
 (the mean or sum over the last axis), with the formulas and ε = 1e-7 clipping of Keras 2.15's
 ``keras.losses`` / ``keras.backend``. Built from tensorgrad ops, so usable inside a custom loss and
-differentiable in ``y_pred``. (The loss classes and the strings ``compile`` takes live in nn.losses.)"""
+differentiable in ``y_pred``. (The loss classes and the strings ``compile`` takes live in nn.keras_losses.)"""
 from __future__ import annotations
 
 import math
@@ -11,6 +11,8 @@ import numpy as np
 
 import tensorgrad as tg
 from tensorgrad import Tensor
+
+from . import losses
 
 EPS = 1e-7   # keras.backend.epsilon()
 
@@ -50,49 +52,92 @@ def mean_squared_logarithmic_error(y_true: Any, y_pred: Any) -> Tensor:
     return (d * d).mean(axis=-1)
 
 
+def _classes_last(p: Tensor, t: Any, axis: int) -> tuple[Tensor, Any]:
+    """Both with ``axis`` moved last (the engines in nn.losses work on the last axis)."""
+    if axis in (-1, p.ndim - 1):
+        return p, t
+    t = t if isinstance(t, Tensor) else tg.tensor(np.asarray(t))
+    return tg.movedim(p, axis, -1), tg.movedim(t, axis, -1)
+
+
+def _mean_if_vector(values: Tensor, p: Tensor) -> Tensor:
+    """Keras reduces the last axis: a 1-D prediction (one sample of features) gives one value."""
+    return values.mean() if p.ndim == 1 else values
+
+
 def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False, label_smoothing: float = 0.0,
                         axis: int = -1) -> Tensor:
-    """mean(−[y·log(p + ε) + (1 − y)·log(1 − p + ε)], axis) with p clipped to [ε, 1 − ε]; from logits:
-    max(z, 0) − z·y + log(1 + e^−|z|). Label smoothing: y·(1 − s) + s/2."""
+    """mean(−[y·log p + (1 − y)·log(1 − p)], axis) with p clipped to [ε, 1 − ε] (from a sigmoid's logits
+    when it carries them); from logits: max(z, 0) − z·y + log(1 + e^−|z|). Label smoothing: y·(1 − s) + s/2.
+    (nn.losses.clipped_binary_cross_entropy)"""
     t, p = _pair(y_true, y_pred)
     if label_smoothing:
         t = t * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    if from_logits:
-        per = tg.relu(p) - p * t + tg.softplus(-tg.abs(p))
-    else:
-        p = tg.clip(p, EPS, 1.0 - EPS)
-        per = -(t * tg.log(p + EPS) + (1.0 - t) * tg.log(1.0 - p + EPS))
-    return per.mean(axis=axis)
+    p, t = _classes_last(p, t, axis)
+    return _mean_if_vector(losses.clipped_binary_cross_entropy(p, t, from_logits), p)
 
 
 def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False, label_smoothing: float = 0.0,
                              axis: int = -1) -> Tensor:
     """−Σ y·log(p) over ``axis``, p = y_pred / Σ y_pred clipped to [ε, 1 − ε] (log_softmax from logits).
-    Label smoothing: y·(1 − s) + s / classes."""
+    Label smoothing: y·(1 − s) + s / classes. (nn.losses.clipped_cross_entropy)"""
     t, p = _pair(y_true, y_pred)
     if label_smoothing:
         t = t * (1.0 - label_smoothing) + label_smoothing / p.shape[axis]
-    if from_logits:
-        return -(t * tg.log_softmax(p, axis=axis)).sum(axis=axis)
-    p = tg.clip(p / p.sum(axis=axis, keepdims=True), EPS, 1.0 - EPS)
-    return -(t * tg.log(p)).sum(axis=axis)
+    p, t = _classes_last(p, t, axis)
+    return losses.clipped_cross_entropy(p, t, from_logits)
 
 
-def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False, axis: int = -1) -> Tensor:
-    """−log of the true class's probability: p clipped to [ε, 1 − ε], then normalised (Keras 2 takes
-    log p as logits of a softmax); ``y_true`` holds class indices, shape (n,) or (n, 1)."""
-    p = y_pred if isinstance(y_pred, Tensor) else tg.tensor(np.asarray(y_pred))
+def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False, axis: int = -1,
+                                    ignore_class: int | None = None) -> Tensor:
+    """−log of the true class's probability: p normalised, then clipped to [ε, 1 − ε]; ``y_true`` holds
+    class indices, shape (n,) or (n, 1). Samples labelled ``ignore_class`` give 0.
+    (nn.losses.clipped_sparse_cross_entropy)"""
+    p = y_pred if isinstance(y_pred, Tensor) else tg.tensor(np.asarray(y_pred, dtype=np.float32)
+                                                             if np.asarray(y_pred).dtype.kind != "f"
+                                                             else np.asarray(y_pred))
+    if axis not in (-1, p.ndim - 1):
+        p = tg.movedim(p, axis, -1)
     labels = np.asarray(y_true.data if isinstance(y_true, Tensor) else y_true)
-    if labels.ndim == p.ndim:
-        labels = labels.reshape(labels.shape[:-1])
-    labels = labels.astype(np.int64)
-    if labels.size and (labels.min() < 0 or labels.max() >= p.shape[axis]):
-        raise ValueError(f"sparse_categorical_crossentropy: labels must be in 0..{p.shape[axis] - 1}, got values "
-                         f"from {labels.min()} to {labels.max()}.")
-    logits = p if from_logits else tg.log(tg.clip(p, EPS, 1.0 - EPS))
-    log_probs = tg.log_softmax(logits, axis=axis)
-    one_hot = (labels[..., None] == np.arange(p.shape[axis])).astype(p.dtype)
-    return -(log_probs * np.moveaxis(one_hot, -1, axis)).sum(axis=axis)
+    if ignore_class is None:
+        return losses.clipped_sparse_cross_entropy(p, labels, from_logits)
+    ignored = labels == ignore_class
+    values = losses.clipped_sparse_cross_entropy(p, np.where(ignored, 0, labels), from_logits)
+    return values * (~ignored).reshape(values.shape).astype(values.dtype)
+
+
+def binary_focal_crossentropy(y_true: Any, y_pred: Any, apply_class_balancing: bool = False, alpha: float = 0.25,
+                              gamma: float = 2.0, from_logits: bool = False, label_smoothing: float = 0.0,
+                              axis: int = -1) -> Tensor:
+    """mean((1 − p_t)^γ · bce, axis) with p_t = y·p + (1 − y)·(1 − p) (p = sigmoid(z) from logits), times
+    α for y = 1 and 1 − α for y = 0 with ``apply_class_balancing`` (Lin et al. 2018; Keras 2.15)."""
+    t, p = _pair(y_true, y_pred)
+    if label_smoothing:
+        t = t * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    p, t = _classes_last(p, t, axis)
+    t = losses._target_like(p, t, "binary_focal_crossentropy")
+    bce = losses.binary_cross_entropy_with_logits(p, t, reduction="none") if from_logits else \
+        -(t * tg.log(tg.clip(p, EPS, 1.0 - EPS) + EPS) + (1.0 - t) * tg.log(1.0 - tg.clip(p, EPS, 1.0 - EPS) + EPS))
+    prob = tg.sigmoid(p) if from_logits else p
+    p_t = t * prob + (1.0 - t) * (1.0 - prob)
+    focal = (1.0 - p_t) ** gamma * bce
+    if apply_class_balancing:
+        focal = (t * alpha + (1.0 - t) * (1.0 - alpha)) * focal
+    return focal.mean(axis=-1)
+
+
+def categorical_focal_crossentropy(y_true: Any, y_pred: Any, alpha: Any = 0.25, gamma: float = 2.0,
+                                   from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1) -> Tensor:
+    """Σ α·(1 − p)^γ · (−y·log p) over ``axis``, p = softmax(z) or y_pred / Σ y_pred, clipped to [ε, 1 − ε]
+    (Lin et al. 2018; Keras 2.15); ``alpha`` a number or one per class."""
+    t, p = _pair(y_true, y_pred)
+    if label_smoothing:
+        t = t * (1.0 - label_smoothing) + label_smoothing / p.shape[axis]
+    p, t = _classes_last(p, t, axis)
+    prob = tg.softmax(p, axis=-1) if from_logits else p / p.sum(axis=-1, keepdims=True)
+    prob = tg.clip(prob, EPS, 1.0 - EPS)
+    weight = np.asarray(alpha, dtype=prob.dtype)
+    return (weight * (1.0 - prob) ** gamma * -(t * tg.log(prob))).sum(axis=-1)
 
 
 def kl_divergence(y_true: Any, y_pred: Any) -> Tensor:
@@ -166,9 +211,12 @@ mape = MAPE = mean_absolute_percentage_error
 msle = MSLE = mean_squared_logarithmic_error
 kld = KLD = kullback_leibler_divergence = kl_divergence
 logcosh = log_cosh
+huber_loss = huber
+bce = BCE = binary_crossentropy
 
 __all__ = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
            "mean_squared_logarithmic_error", "binary_crossentropy", "categorical_crossentropy",
-           "sparse_categorical_crossentropy", "kl_divergence", "kullback_leibler_divergence", "hinge",
+           "sparse_categorical_crossentropy", "binary_focal_crossentropy", "categorical_focal_crossentropy",
+           "kl_divergence", "kullback_leibler_divergence", "hinge",
            "squared_hinge", "categorical_hinge", "log_cosh", "logcosh", "poisson", "cosine_similarity", "huber",
-           "mse", "MSE", "mae", "MAE", "mape", "MAPE", "msle", "MSLE", "kld", "KLD"]
+           "huber_loss", "bce", "BCE", "mse", "MSE", "mae", "MAE", "mape", "MAPE", "msle", "MSLE", "kld", "KLD"]

@@ -1,10 +1,13 @@
-"""Losses, all called ``loss(pred, target)`` — PyTorch's argument order (Keras's loss functions take
-``(y_true, y_pred)``; not here). ``reduction`` is "mean" (default), "sum" or "none".
+"""Losses spelled the PyTorch way, called ``loss(input, target)`` — PyTorch's argument order.
+``reduction`` is "mean" (default), "sum" or "none".
 
 PyTorch-style classes (and functions, also in nn.functional) with PyTorch's arguments: MSELoss,
 L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss.
-Keras's names resolve through :func:`get`: 'mse', 'mae' and 'huber' to
-the classes above (the numerics agree); the three cross-entropies to Keras-numerics classes:
+
+Keras's loss classes (MeanSquaredError, BinaryCrossentropy, ... and the base ``Loss``) live in
+nn.keras_losses and are re-exported here: spelled the Keras way, they are called Keras's way,
+``loss(y_true, y_pred, sample_weight=None)``. Their cross-entropies run on the engines below
+(``clipped_*_cross_entropy``, PyTorch's order), whose numerics are Keras's:
 
 * PyTorch's BCELoss clamps each log at -100; Keras clips probabilities to [1e-7, 1 - 1e-7] first.
   So for p = 0, y = 1: BCELoss gives 100, 'binary_crossentropy' gives -log(1e-7) ≈ 16.1.
@@ -14,8 +17,6 @@ the classes above (the numerics agree); the three cross-entropies to Keras-numer
   nn.activations, as Keras keeps them on its outputs) is scored from those logits: the same clip,
   applied to log p, computed stably with the fused op, so the gradient of an unclipped sample is
   exactly softmax(z) - y. ``fit``'s loss and ``evaluate``'s agree on the same weights.
-* The Keras-named classes (MeanSquaredError, MeanAbsoluteError, Huber and the cross-entropies) reduce
-  one value per sample, the mean over the last axis: ``reduction='none'`` gives shape (batch,).
 """
 from __future__ import annotations
 
@@ -460,52 +461,26 @@ class NLLLoss(_TorchLoss):
         return nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
 
 
-class MeanSquaredError(MSELoss):
-    """Keras's MeanSquaredError ('mse'): the mean over the last axis of (y - ŷ)² is each sample's loss,
-    so ``reduction='none'`` gives one value per sample and 'sum' sums them (Keras's formula)."""
-
-    def forward(self, pred: Any, target: Any) -> Tensor:
-        return _reduced(_per_sample(mse_loss(pred, target, reduction="none")), self.reduction)
-
-
-class MeanAbsoluteError(L1Loss):
-    """Keras's MeanAbsoluteError ('mae'): each sample's loss is the mean over the last axis of |y - ŷ|."""
-
-    def forward(self, pred: Any, target: Any) -> Tensor:
-        return _reduced(_per_sample(l1_loss(pred, target, reduction="none")), self.reduction)
-
-
-class Huber(HuberLoss):
-    """Keras's Huber ('huber'): each sample's loss is the mean over the last axis of the Huber terms."""
-
-    def forward(self, pred: Any, target: Any) -> Tensor:
-        return _reduced(_per_sample(huber_loss(pred, target, reduction="none", delta=self.delta)), self.reduction)
-
-
-class BinaryCrossentropy(_Loss):
+# --------------------------------------------------------------------------- Keras's numerics, PyTorch's order
+# The engines of Keras's cross-entropy losses (nn.keras_losses calls them, y_true first): ``(input, target)``
+# like the functions above, one value per sample for reduction='none'.
+def clipped_binary_cross_entropy(input: Any, target: Any, from_logits: bool = False, reduction: str = "none") -> Tensor:
     """Keras's 'binary_crossentropy': -(y log p + (1 - y) log(1 - p)) with p clipped to [1e-7, 1 - 1e-7]
     (PyTorch's BCELoss clamps the log at -100 instead); per sample, the mean over the last axis. A
     sigmoid output that carries its logits is scored from them (log p = -softplus(-z), log(1 - p) =
     -softplus(z), clipped alike: the same value, stably); ``from_logits`` gives softplus(z) - y·z unclipped."""
-    keras_name = "binary_crossentropy"
-
-    def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
-        super().__init__(reduction)
-        self.from_logits = bool(from_logits)
-
-    def forward(self, pred: Any, target: Any) -> Tensor:
-        pred = as_tensor(pred)
-        y = _target_like(pred, target, "binary_crossentropy")
-        logits = _logits_of(pred, "sigmoid")
-        if self.from_logits:
-            elementwise = binary_cross_entropy_with_logits(pred, y, reduction="none")
-        elif logits is not None:
-            log_p, log_q = _keras_clip_log(-tg.softplus(-logits)), _keras_clip_log(-tg.softplus(logits))
-            elementwise = -(y * log_p + (1 - y) * log_q)
-        else:
-            p = pred.clip(KERAS_EPSILON, 1 - KERAS_EPSILON)
-            elementwise = -(y * p.log() + (1 - y) * (1 - p).log())
-        return _reduced(_per_sample(elementwise), self.reduction)
+    pred = as_tensor(input)
+    y = _target_like(pred, target, "binary_crossentropy")
+    logits = _logits_of(pred, "sigmoid")
+    if from_logits:
+        elementwise = binary_cross_entropy_with_logits(pred, y, reduction="none")
+    elif logits is not None:
+        log_p, log_q = _keras_clip_log(-tg.softplus(-logits)), _keras_clip_log(-tg.softplus(logits))
+        elementwise = -(y * log_p + (1 - y) * log_q)
+    else:
+        p = pred.clip(KERAS_EPSILON, 1 - KERAS_EPSILON)
+        elementwise = -(y * p.log() + (1 - y) * (1 - p).log())
+    return _reduced(_per_sample(elementwise), reduction)
 
 
 def _is_one_hot(y: Tensor) -> bool:
@@ -514,77 +489,49 @@ def _is_one_hot(y: Tensor) -> bool:
     return bool(((data == 0) | (data == 1)).all() and (data.sum(axis=-1) == 1).all())
 
 
-class CategoricalCrossentropy(_Loss):
+def clipped_cross_entropy(input: Any, target: Any, from_logits: bool = False, reduction: str = "none") -> Tensor:
     """Keras's 'categorical_crossentropy' with probability (one-hot) targets: -Σ y log p per sample, p
     renormalized and clipped to [1e-7, 1 - 1e-7]. A softmax output that carries its logits is scored
     from them (the same clip on log p; for one-hot targets through the fused op, gradient softmax(z) - y);
     ``from_logits`` gives the fused softmax cross-entropy unclipped."""
-    keras_name = "categorical_crossentropy"
-
-    def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
-        super().__init__(reduction)
-        self.from_logits = bool(from_logits)
-
-    def forward(self, pred: Any, target: Any) -> Tensor:
-        pred = as_tensor(pred)
-        y = _target_like(pred, target, "categorical_crossentropy", broadcast=False)
-        if self.from_logits:
-            return _reduced(tg.softmax_cross_entropy(pred, y), self.reduction)
-        logits = _logits_of(pred, "softmax")
-        if logits is None:
-            p = (pred / pred.sum(axis=-1, keepdims=True)).clip(KERAS_EPSILON, 1 - KERAS_EPSILON)
-            return _reduced(-(y * p.log()).sum(axis=-1), self.reduction)
-        if _is_one_hot(y):     # -log p of one class per sample: clip the fused per-sample loss
-            per_sample = _keras_clip_loss(tg.softmax_cross_entropy(logits, y))
-        else:
-            per_sample = -(y * _keras_clip_log(tg.log_softmax(logits))).sum(axis=-1)
-        return _reduced(per_sample, self.reduction)
+    pred = as_tensor(input)
+    y = _target_like(pred, target, "categorical_crossentropy", broadcast=False)
+    if from_logits:
+        return _reduced(tg.softmax_cross_entropy(pred, y), reduction)
+    logits = _logits_of(pred, "softmax")
+    if logits is None:
+        p = (pred / pred.sum(axis=-1, keepdims=True)).clip(KERAS_EPSILON, 1 - KERAS_EPSILON)
+        return _reduced(-(y * p.log()).sum(axis=-1), reduction)
+    if _is_one_hot(y):     # -log p of one class per sample: clip the fused per-sample loss
+        per_sample = _keras_clip_loss(tg.softmax_cross_entropy(logits, y))
+    else:
+        per_sample = -(y * _keras_clip_log(tg.log_softmax(logits))).sum(axis=-1)
+    return _reduced(per_sample, reduction)
 
 
-class SparseCategoricalCrossentropy(_Loss):
+def clipped_sparse_cross_entropy(input: Any, target: Any, from_logits: bool = False, reduction: str = "none") -> Tensor:
     """Keras's 'sparse_categorical_crossentropy': integer labels, -log p[label] with p renormalized
     first, then clipped to [1e-7, 1 - 1e-7] (Keras's order). A softmax output that carries its logits
     is scored from them with the fused op (the same clip, on the per-sample loss); ``from_logits``
-    gives the fused op unclipped."""
-    keras_name = "sparse_categorical_crossentropy"
-
-    def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
-        super().__init__(reduction)
-        self.from_logits = bool(from_logits)
-
-    def forward(self, pred: Any, target: Any) -> Tensor:
-        who = "sparse_categorical_crossentropy"
-        pred = as_tensor(pred)
-        labels = _labels(target, pred, who)
-        if self.from_logits:
-            return _sparse_cross_entropy(pred, labels, self.reduction, who)
-        logits = _logits_of(pred, "softmax")
-        if logits is not None:
-            per_sample = _sparse_cross_entropy(logits, labels, "none", who)
-            return _reduced(_keras_clip_loss(per_sample), self.reduction)
-        p = (pred / pred.sum(axis=-1, keepdims=True)).clip(KERAS_EPSILON, 1 - KERAS_EPSILON)
-        picked = p.log() * _one_hot(labels, pred.shape[-1], pred.dtype, who)
-        return _reduced(-picked.sum(axis=-1), self.reduction)
+    gives the fused op unclipped ('mean' then averages inside the op: one node)."""
+    who = "sparse_categorical_crossentropy"
+    pred = as_tensor(input)
+    labels = _labels(target, pred, who)
+    if from_logits:
+        return _sparse_cross_entropy(pred, labels, reduction, who)
+    logits = _logits_of(pred, "softmax")
+    if logits is not None:
+        per_sample = _sparse_cross_entropy(logits, labels, "none", who)
+        return _reduced(_keras_clip_loss(per_sample), reduction)
+    p = (pred / pred.sum(axis=-1, keepdims=True)).clip(KERAS_EPSILON, 1 - KERAS_EPSILON)
+    picked = p.log() * _one_hot(labels, pred.shape[-1], pred.dtype, who)
+    return _reduced(-picked.sum(axis=-1), reduction)
 
 
-_KERAS_NAMES: dict[str, type[_Loss]] = {
-    "mse": MeanSquaredError, "MSE": MeanSquaredError, "mean_squared_error": MeanSquaredError,
-    "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
-    "huber": Huber, "huber_loss": Huber, "binary_crossentropy": BinaryCrossentropy,
-    "categorical_crossentropy": CategoricalCrossentropy,
-    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
-}
-
-
-def get(identifier: str | Callable[[Any, Any], Tensor], **options: Any) -> Callable[[Any, Any], Tensor]:
-    """The loss for a Keras name (``options`` such as ``from_logits=True`` go to its class), or a loss
-    module/callable ``(pred, target) -> Tensor`` as is."""
-    if isinstance(identifier, str):
-        if identifier not in _KERAS_NAMES:
-            raise ValueError(f"loss {identifier!r} is unknown; valid names are {sorted(_KERAS_NAMES)}, or pass a "
-                             f"loss module or callable (pred, target) -> Tensor.")
-        return _KERAS_NAMES[identifier](**options)
-    if callable(identifier) and not options:
-        return identifier
-    raise TypeError(f"losses.get: expected a loss name or a callable (options only with a name), got "
-                    f"{identifier!r} with options {options}.")
+# Keras's loss classes (y_true first) and the names compile takes, re-exported: nn.losses.MeanSquaredError is Keras's
+from .keras_losses import (KERAS_LOSS_NAMES, BinaryCrossentropy, BinaryFocalCrossentropy,  # noqa: E402
+                           CategoricalCrossentropy, CategoricalFocalCrossentropy, CategoricalHinge, CosineSimilarity,
+                           Hinge, Huber, KLDivergence, LogCosh, Loss, MeanAbsoluteError, MeanAbsolutePercentageError,
+                           MeanSquaredError, MeanSquaredLogarithmicError, Poisson, Reduction, SparseCategoricalCrossentropy,
+                           SquaredHinge)
+from .keras_losses import loss_object as get  # noqa: E402  (a loss object for a name; keras.losses.get is Keras's)

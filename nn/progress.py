@@ -50,9 +50,10 @@ def is_live(stream: IO[str]) -> bool:
 
 
 class ProgressBar:
-    """Progress of one epoch (or one evaluation) of ``total`` steps, written to ``stream`` (stdout)."""
+    """Progress of one epoch (or one evaluation) of ``total`` steps (None: not known until the end, when
+    the caller sets it), written to ``stream`` (stdout)."""
 
-    def __init__(self, total: int, verbose: int = 1, stream: IO[str] | None = None) -> None:
+    def __init__(self, total: int | None, verbose: int = 1, stream: IO[str] | None = None) -> None:
         self.total = total
         self.verbose = verbose
         self.stream = stream or sys.stdout
@@ -69,6 +70,9 @@ class ProgressBar:
         if now - self._last_draw < REDRAW_SECONDS:
             return
         self._last_draw = now
+        if self.total is None:     # a generator of unknown length: Keras's "12/Unknown"
+            self._draw(f"{step}/Unknown{format_logs(logs)}", end="")
+            return
         eta = (now - self.start) / max(step, 1) * (self.total - step)
         self._draw(f"{self._bar(step)} - ETA: {format_eta(eta)}{format_logs(logs)}", end="")
 

@@ -23,7 +23,7 @@ import tensorgrad as tg
 from tensorgrad.files import write_atomic
 from tensorgrad.serialization import read_checkpoint
 
-from . import activations, init, regularizers
+from . import activations, constraints, init, regularizers
 from .module import Module
 
 FORMAT_VERSION = "tensorgrad-keras-1"
@@ -117,7 +117,9 @@ def builtin_config(layer: Module) -> dict[str, Any]:
                 "kernel_initializer": _function_name(layer.kernel_initializer, init._BY_NAME, "initializer"),
                 "bias_initializer": _function_name(layer.bias_initializer, init._BY_NAME, "initializer"),
                 "kernel_regularizer": _reg(layer.kernel_regularizer), "bias_regularizer": _reg(layer.bias_regularizer),
-                "activity_regularizer": _reg(layer.activity_regularizer)}
+                "activity_regularizer": _reg(layer.activity_regularizer),
+                "kernel_constraint": constraints.serialize(layer.kernel_constraint),
+                "bias_constraint": constraints.serialize(layer.bias_constraint)}
     if isinstance(layer, Dropout):
         return {**base, "rate": layer.rate, "seed": layer.seed}
     if isinstance(layer, Activation):
@@ -380,13 +382,14 @@ def load_model(filepath: str | os.PathLike, custom_objects: dict | None = None, 
 
 
 def _compile_config(model: Any) -> dict[str, Any] | None:
-    """How the model was compiled, when every part has a name (loss and metric strings, the optimizer's
-    Keras class, learning rate and settings); None otherwise. The optimizer's state (moments) is not kept."""
+    """How the model was compiled, when every part has a name or a config (loss strings and Keras loss
+    objects, metric strings, the optimizer's Keras class, learning rate and settings); None otherwise. The optimizer's state (moments) is not kept."""
     if not getattr(model, "_compiled", False):
         return None
     loss, metrics = getattr(model, "_loss_name", None), getattr(model, "_metric_specs", [])
-    if not isinstance(loss, str) or not all(isinstance(m, str) for m in metrics) \
-            or not _is_default_loss(model.loss, loss):
+    if not isinstance(loss, str) or not _is_default_loss(model.loss, loss):
+        loss = _loss_config(model.loss)          # a Keras loss object keeps its options (from_logits ...)
+    if loss is None or not all(isinstance(m, str) for m in metrics):
         return None
     optimizer = model.optimizer
     group = optimizer.param_groups[0] if getattr(optimizer, "param_groups", None) else {}
@@ -401,12 +404,21 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
                           "learning_rate": float(lr) if isinstance(lr, (int, float, np.floating)) else None}}
 
 
+def _loss_config(loss: Any) -> Any:
+    """A built-in Keras loss object as its config, else None (a custom loss is compiled again by the user)."""
+    from .keras_losses import serialize
+    try:
+        return serialize(loss)
+    except TypeError:
+        return None
+
+
 def _is_default_loss(loss_fn: Any, name: str) -> bool:
     """True when the compiled loss is what the name alone gives (a loss object made with from_logits=True
     or another option is not, and recompiling it by name would silently change the loss)."""
-    from . import losses
+    from .keras_losses import loss_object
     try:
-        plain = losses.get(name)
+        plain = loss_object(name)
     except (ValueError, TypeError):
         return False
     if type(plain) is not type(loss_fn):
@@ -429,7 +441,11 @@ def _recompile(model: Any, config: dict[str, Any], custom_objects: dict | None) 
     if spec.get("settings") is None or any(settings.get(k) != v for k, v in spec["settings"].items()
                                            if k in settings):
         return      # momentum, betas ... differ from the class's defaults: recompiling would change training
-    model.compile(optimizer=optimizer, loss=config["loss"], metrics=config.get("metrics") or None)
+    loss = config["loss"]
+    if isinstance(loss, dict):      # a loss object's config (a dict given to compile means one loss per output)
+        from .keras_losses import deserialize
+        loss = deserialize(loss, custom_objects)
+    model.compile(optimizer=optimizer, loss=loss, metrics=config.get("metrics") or None)
 
 
 def save_weights(model: Any, filepath: str | os.PathLike, overwrite: bool = True) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import inspect
 import numbers
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 import tensorgrad as tg
+
+from . import fit_data
 
 
 def batch_size_or_default(batch_size: Any, who: str) -> int:
@@ -42,6 +44,40 @@ def epoch_count(value: Any, name: str) -> int:
     return int(value)
 
 
+def optional_steps(value: Any, who: str, name: str) -> int | None:
+    """None, or a positive integer number of batches (``steps_per_epoch``, ``validation_steps``, ``steps``)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"{who}: {name} must be a positive integer (a number of batches) or None, got {value!r}.")
+    return int(value)
+
+
+def validation_epochs(freq: Any) -> Callable[[int], bool]:
+    """``validation_freq`` as a test of an epoch number counted from 1: an integer n validates every n-th
+    epoch, a list or tuple (or set) the epochs it names (Keras's two forms)."""
+    if isinstance(freq, (list, tuple, set, range)) and all(isinstance(e, (int, np.integer)) and not isinstance(e, bool)
+                                                          for e in freq):
+        chosen = {int(e) for e in freq}
+        return lambda epoch: epoch in chosen
+    if isinstance(freq, bool) or not isinstance(freq, (int, np.integer)) or freq <= 0:
+        raise ValueError(f"fit: validation_freq must be a positive integer (validate every n-th epoch) or a list of "
+                         f"epoch numbers counted from 1, got {freq!r}.")
+    return lambda epoch: epoch % int(freq) == 0
+
+
+def no_arrays_beside_a_source(x: Any, y: Any, sample_weight: Any, validation_split: float, who: str) -> None:
+    """A generator, DataLoader or Sequence gives whole batches: ``y``, ``sample_weight`` and
+    ``validation_split`` have nothing to apply to (Keras refuses them too)."""
+    for name, value in (("y", y), ("sample_weight", sample_weight)):
+        if value is not None:
+            raise ValueError(f"{who}: x is a {type(x).__name__} that yields batches, so {name} must be None; make "
+                             f"it yield (x, y) or (x, y, sample_weight) tuples instead.")
+    if validation_split:
+        raise ValueError(f"{who}: validation_split needs arrays; with a {type(x).__name__} as x give "
+                         f"validation_data=(x_val, y_val) (or another source of batches).")
+
+
 def validation_fraction(value: Any) -> float:
     """``validation_split`` as a float in [0, 1); a numpy scalar means the decimal it prints as
     (np.float32(0.2) is 0.2, not 0.20000000298, which would hold back one row too few)."""
@@ -51,11 +87,13 @@ def validation_fraction(value: Any) -> float:
 
 
 def numeric_array(value: Any, who: str, arg: str) -> np.ndarray:
-    """``value`` as a numeric numpy array with at least one sample, or an error naming the argument."""
+    """``value`` as a numeric numpy array with at least one sample, or an error naming the argument (a
+    pandas DataFrame or Series becomes its array)."""
+    value = fit_data.as_array(value)
     if not isinstance(value, (np.ndarray, tg.Tensor, list, tuple)) and hasattr(value, "__iter__"):
         raise TypeError(f"{who}: {arg} is a {type(value).__name__}; {who} takes arrays (x, y) and makes its own "
-                        f"batches (batch_size=, shuffle=). To train from a DataLoader, write the loop: "
-                        f"for xb, yb in loader: opt.zero_grad(); loss_fn(model(xb), yb).backward(); opt.step().")
+                        f"batches (batch_size=, shuffle=); a generator, DataLoader or keras.utils.Sequence of "
+                        f"(x, y) batches goes in x alone, with y=None.")
     a = np.asarray(value.data if isinstance(value, tg.Tensor) else value)
     if a.dtype.kind not in "biuf":
         raise TypeError(f"{who}: {arg} must be numeric, got an array of dtype {a.dtype} (shape {a.shape}); "
@@ -106,12 +144,32 @@ def targets(y: Any, who: str, arg: str, dtype: np.dtype) -> np.ndarray:
     return a
 
 
+def model_targets(model: Any, y: Any, who: str, arg: str, dtype: np.dtype) -> np.ndarray | list[np.ndarray]:
+    """:func:`targets`, where ``y`` may also be a dict keyed by the output layers' names; for a model with
+    several outputs, a list of target arrays (from a list or such a dict), one per output."""
+    names = output_names(model)
+    if isinstance(y, dict):
+        y = fit_data.by_name(y, names, who, arg)
+        y = y[0] if len(y) == 1 else y
+    several = len(names) > 1 or (not names and isinstance(y, (list, tuple)) and len(y) > 1 and
+                                 all(isinstance(t, np.ndarray) or hasattr(t, "to_numpy") for t in y))
+    if not several:
+        return targets(y, who, arg, dtype)
+    if not isinstance(y, (list, tuple)) or (names and len(y) != len(names)):
+        raise ValueError(f"{who}: the model has {len(names)} outputs {names}; give {arg} as a list of {len(names)} "
+                         f"target arrays (or a dict by output name), got {type(y).__name__}"
+                         f"{' of ' + str(len(y)) if isinstance(y, (list, tuple)) else ''}.")
+    return [targets(t, who, f"{arg}[{i}]", dtype) for i, t in enumerate(y)]
+
+
 def common_length(xs: list[np.ndarray], y: np.ndarray | None, who: str) -> int:
     """The number of samples, the same in every input and the targets."""
-    lengths = [len(a) for a in xs] + ([] if y is None else [len(y)])
+    ys = [] if y is None else (y if isinstance(y, list) else [y])
+    lengths = [len(a) for a in xs] + [len(a) for a in ys]
     if len(set(lengths)) > 1:
-        arrays = [*xs, *([] if y is None else [y])]
-        names = [f"x[{i}]" if len(xs) > 1 else "x" for i in range(len(xs))] + ([] if y is None else ["y"])
+        arrays = [*xs, *ys]
+        names = [f"x[{i}]" if len(xs) > 1 else "x" for i in range(len(xs))] + \
+            [f"y[{i}]" if len(ys) > 1 else "y" for i in range(len(ys))]
         detail = ", ".join(f"{n} has {k} (shape {a.shape})" for n, k, a in zip(names, lengths, arrays))
         raise ValueError(f"{who}: the inputs and targets must have the same number of samples, but {detail}.")
     return lengths[0]
@@ -138,6 +196,9 @@ def class_weights_per_sample(class_weight: Any, y: np.ndarray, who: str, dtype: 
     argmax of a one-hot target), or None. Every weight must be a finite number >= 0."""
     if class_weight is None:
         return None
+    if y is None or isinstance(y, list):
+        raise ValueError(f"{who}: class_weight weighs samples by their class in y; "
+                         f"{'there are no targets y' if y is None else 'with several outputs, give sample_weight'}.")
     if not isinstance(class_weight, dict):
         raise TypeError(f"{who}: class_weight must be a dict {{class index: weight}}, got "
                         f"{type(class_weight).__name__}.")
@@ -183,21 +244,48 @@ def model_dtype(model: Any) -> np.dtype:
     return np.dtype(np.float32) if first is None else first.dtype
 
 
+def _symbolic_inputs(model: Any) -> list[Any]:
+    """The model's symbolic inputs (functional model or built Sequential), or [] when it has none."""
+    inputs = getattr(model, "inputs", None)
+    if isinstance(inputs, list):
+        return inputs
+    single = getattr(model, "input", None)
+    return [single] if hasattr(single, "shape") and hasattr(single, "layer") else []
+
+
 def model_inputs(model: Any, x: Any, who: str, arg: str) -> list[np.ndarray]:
-    """The inputs as a list of float arrays in the model's dtype (one per model input), checked."""
+    """The inputs as a list of float arrays in the model's dtype (one per model input), checked. ``x`` may
+    be a dict keyed by the Input names, and a 1-D array for an input of shape (1,) (or of no declared
+    shape) becomes a column, as Keras 2 expands it."""
     if x is None:
         raise ValueError(f"{who}: {arg} is required.")
+    symbolic = _symbolic_inputs(model)
+    if isinstance(x, dict):
+        x = fit_data.by_name(x, [t.name for t in symbolic], who, arg)
+        x = x[0] if len(x) == 1 else x
     count = input_count(model)
     is_list = isinstance(x, (list, tuple)) and len(x) > 0
-    of_arrays = is_list and all(isinstance(i, (np.ndarray, tg.Tensor)) for i in x)
+    of_arrays = is_list and all(isinstance(i, (np.ndarray, tg.Tensor)) or hasattr(i, "to_numpy") for i in x)
     several = is_list and ((count or 0) > 1 or (of_arrays and (count is None or len(x) == 1)))
     items = list(x) if several else [x]
     if count is not None and len(items) != count:
         raise ValueError(f"{who}: the model takes {count} inputs; give {arg} as a list of {count} arrays, "
                          f"got {len(items) if several else 'one array of shape ' + str(np.shape(x))}.")
     dtype = model_dtype(model)
-    return [in_model_dtype(item, who, arg if len(items) == 1 else f"{arg}[{i}]", dtype)
-            for i, item in enumerate(items)]
+    arrays = [in_model_dtype(item, who, arg if len(items) == 1 else f"{arg}[{i}]", dtype)
+              for i, item in enumerate(items)]
+    declared = [tuple(t.shape) for t in symbolic] if len(symbolic) == len(arrays) else [None] * len(arrays)
+    return [a.reshape(-1, 1) if a.ndim == 1 and shape in (None, (None, 1)) else a
+            for a, shape in zip(arrays, declared)]
+
+
+def output_names(model: Any) -> list[str]:
+    """The names of the model's outputs (its output layers' names), [] when it has no graph."""
+    outputs = getattr(model, "outputs", None)
+    if isinstance(outputs, list):
+        return [t.name for t in outputs]
+    single = getattr(model, "output", None)
+    return [single.name] if hasattr(single, "layer") else []
 
 
 def validation_arrays(model: Any, data: Any) -> tuple | None:
@@ -210,7 +298,7 @@ def validation_arrays(model: Any, data: Any) -> tuple | None:
                                                           else "."))
     xs = model_inputs(model, data[0], "fit", "validation_data[0]")
     dtype = model_dtype(model)
-    y = targets(data[1], "fit", "validation_data[1]", dtype)
+    y = model_targets(model, data[1], "fit", "validation_data[1]", dtype)
     n = common_length(xs, y, "fit (validation_data)")
     w = sample_weights(data[2] if len(data) == 3 else None, n, "fit (validation_data)", dtype)
     return xs, y, w

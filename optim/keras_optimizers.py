@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+import tensorgrad as tg
 from tensorgrad import Tensor
 
 from ._update import add_scaled
@@ -30,6 +31,13 @@ from .keras_schedules import LearningRateSchedule, deserialize, serialize
 from .optimizer import Hyperparameters, Optimizer, is_real, pick_lr
 
 _LEGACY_ARGUMENTS = ("decay", "gradient_aggregator", "gradient_transformers")
+
+
+def _project(p: Tensor) -> None:
+    """``p`` replaced in place by ``p.constraint(p)`` (a layer's kernel_constraint, nn.constraints), no graph."""
+    with tg.no_grad():
+        projected = p.constraint(tg.tensor(p.data))
+    p.data[...] = projected.data if isinstance(projected, Tensor) else np.asarray(projected)
 
 
 class KerasOptimizer(Optimizer):
@@ -121,6 +129,9 @@ class KerasOptimizer(Optimizer):
         loss = self._run(closure)
         self._global_scale = self._global_clip_scale()
         super().step()
+        for p in self._all_params():       # Keras projects each constrained weight after the update
+            if getattr(p, "constraint", None) is not None:
+                _project(p)
         self.iterations += 1
         return loss
 

@@ -32,6 +32,12 @@ def _compiled(loss: str = "sparse_categorical_crossentropy", outputs: int = 2) -
     return model
 
 
+def _compile_without_loss() -> nn.Sequential:
+    model = _model()
+    model.compile(optimizer="sgd")     # allowed, as in Keras (a model may add its own loss with add_loss)
+    return model
+
+
 def _fit(x=X, y=LABELS, loss="sparse_categorical_crossentropy", **kw):
     return lambda: _compiled(loss).fit(x, y, verbose=0, **kw)
 
@@ -120,15 +126,15 @@ CASES = [
      ValueError, r"sparse_categorical_crossentropy: label 2 is outside the 2 classes 0\.\.1"),
     ("sparse-label-negative", lambda: nn.CrossEntropyLoss()(tg.tensor(np.ones((2, 3))), np.array([0, -1])),
      ValueError, r"cross_entropy: label -1 is outside the 3 classes"),
-    ("sparse-label-fractional", lambda: nn.SparseCategoricalCrossentropy()(tg.tensor(np.ones((2, 3))),
-                                                                             np.array([0.5, 1.0])),
+    ("sparse-label-fractional", lambda: nn.SparseCategoricalCrossentropy()(np.array([0.5, 1.0]),
+                                                                             tg.tensor(np.ones((2, 3)))),
      ValueError, r"labels must be integers, got dtype float64; for probability \(one-hot\) targets give them the "
                  r"logits' shape \(2, 3\)"),
     ("sparse-label-shape", lambda: nn.CrossEntropyLoss()(tg.tensor(np.ones((4, 3))), np.zeros((4, 2), int)),
      ValueError, r"labels of shape \(4, 2\) do not fit logits of shape \(4, 3\)"),
     ("one-hot-too-wide", _fit(y=np.eye(3)[[0, 1, 2, 0]], loss="categorical_crossentropy"),
      ValueError, r"categorical_crossentropy: targets have 3 columns but the predictions have 2.*num_classes=2"),
-    ("one-hot-too-narrow", lambda: nn.CategoricalCrossentropy()(tg.tensor(np.full((2, 3), 1 / 3)), np.eye(2)),
+    ("one-hot-too-narrow", lambda: nn.CategoricalCrossentropy()(np.eye(2), tg.tensor(np.full((2, 3), 1 / 3))),
      ValueError, r"targets have 2 columns but the predictions have 3"),
     ("softmax_cross_entropy-target", lambda: tg.softmax_cross_entropy(tg.tensor(np.ones((2, 3))), np.ones((2, 4))),
      ValueError, r"softmax_cross_entropy: target shape \(2, 4\) must equal the logits' shape \(2, 3\)"),
@@ -167,7 +173,8 @@ CASES = [
      ValueError, r"unknown optimizer 'adamw2'; valid names are 'sgd', .*'adam'"),
     ("compile-unknown-metric", lambda: _model().compile(optimizer="sgd", loss="mse", metrics=["acuracy"]),
      ValueError, r"unknown metric 'acuracy'; valid names are acc, accuracy, .*mse"),
-    ("compile-no-loss", lambda: _model().compile(optimizer="sgd"), ValueError, r"compile: give a loss.*valid names"),
+    ("fit-no-loss", lambda: _compile_without_loss().fit(X, LABELS, verbose=0), ValueError,
+     r"No loss found: the model was compiled without a loss and adds none with add_loss; give compile a loss"),
     ("loss-reduction", lambda: nn.MSELoss(reduction="avg"), ValueError, r"MSELoss: reduction must be one of .*'avg'"),
     # ---------------------------------------------------------------- hyperparameters (others: test_optim_api)
     ("sgd-nesterov-without-momentum", lambda: optim.SGD(_model().parameters(), lr=0.1, nesterov=True),

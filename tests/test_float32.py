@@ -13,7 +13,7 @@ def test_float32_model_keeps_float32_data_grads_and_optimizer_state():
                            nn.Dense(3, activation="softmax")])
     model.compile(optimizer=optim.Adam(lr=0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=2, batch_size=16, verbose=0)
-    loss = nn.losses.get("sparse_categorical_crossentropy")(model(x), y)
+    loss = nn.losses.get("sparse_categorical_crossentropy")(y, model(x))
     assert loss.dtype == np.float32
     loss.backward()
     for name, p in model.named_parameters():

@@ -40,7 +40,7 @@ def test_keras_paths_resolve_to_the_nn_objects(module, name, expected):
 
 
 def test_loss_names_take_keras_spellings():
-    for name, cls in (("MSE", nn.MSELoss), ("MAE", nn.L1Loss), ("huber_loss", nn.HuberLoss)):
+    for name, cls in (("MSE", nn.MeanSquaredError), ("MAE", nn.MeanAbsoluteError), ("huber_loss", nn.Huber)):
         assert isinstance(nn.losses.get(name), cls)
 
 
@@ -127,17 +127,17 @@ def test_elementwise_losses_broadcast_a_column_target_over_the_outputs():
     """Keras fits each of k outputs to an (N, 1) target (seed 003: Dense(2) on y of shape (N, 1))."""
     pred = tg.tensor(np.array([[1.0, 2.0], [3.0, 5.0]]), requires_grad=True)
     y = np.array([[2.0], [4.0]])
-    loss = nn.losses.get("mse")(pred, y)
+    loss = nn.losses.get("mse")(y, pred)
     diff = pred.data - y
     assert loss.item() == pytest.approx(np.mean(diff ** 2))
     loss.backward()
     np.testing.assert_allclose(pred.grad.data, 2 * diff / diff.size)
-    assert nn.losses.get("mae")(pred, y.ravel()).item() == pytest.approx(np.mean(np.abs(diff)))  # (N,) -> (N, 1)
-    bce = nn.losses.get("binary_crossentropy")(np.array([[0.2, 0.6]]), np.array([[1.0]])).item()
+    assert nn.losses.get("mae")(y.ravel(), pred).item() == pytest.approx(np.mean(np.abs(diff)))  # (N,) -> (N, 1)
+    bce = nn.losses.get("binary_crossentropy")(np.array([[1.0]]), np.array([[0.2, 0.6]])).item()
     assert bce == pytest.approx(-(np.log(0.2) + np.log(0.6)) / 2, rel=1e-6)
 
 
 def test_categorical_crossentropy_does_not_broadcast_labels():
     with pytest.raises(ValueError, match=r"categorical_crossentropy: targets have 1 columns but the predictions "
                                          r"have 3 \(shapes \(2, 1\) and \(2, 3\)\).*to_categorical"):
-        nn.losses.get("categorical_crossentropy")(np.full((2, 3), 1 / 3), np.array([[0.0], [2.0]]))
+        nn.losses.get("categorical_crossentropy")(np.array([[0.0], [2.0]]), np.full((2, 3), 1 / 3))

@@ -196,12 +196,23 @@ def test_unsaveable_initializer_is_a_clear_error(tmp_path):
     assert not (tmp_path / "x.keras").exists()
 
 
-def test_a_loss_object_with_options_is_not_recompiled_by_name(tmp_path):
+def test_a_loss_object_keeps_its_options_when_recompiled(tmp_path):
     model = keras.Sequential([layers.Dense(3, input_shape=(4,))])
-    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1))
     model.save(tmp_path / "logits.keras")
     loaded = keras.models.load_model(tmp_path / "logits.keras")
-    assert not getattr(loaded, "_compiled", False)      # compile it again: from_logits is not lost silently
+    assert isinstance(loaded.loss, keras.losses.CategoricalCrossentropy)
+    assert loaded.loss.get_config() == model.loss.get_config() and loaded.loss.from_logits
+    x, y = np.ones((2, 4), np.float32), np.eye(3, dtype=np.float32)[[0, 2]]
+    assert loaded.evaluate(x, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0), rel=1e-6)
+
+    class Custom(keras.losses.Loss):
+        def call(self, y_true, y_pred):
+            return keras.ops.mean(keras.ops.abs(y_true - y_pred), axis=-1)
+
+    model.compile(optimizer="adam", loss=Custom())
+    model.save(tmp_path / "custom.keras")
+    assert not getattr(keras.models.load_model(tmp_path / "custom.keras"), "_compiled", False)   # compile it again
     plain = _sequential()
     plain.save(tmp_path / "plain.keras")
     assert keras.models.load_model(tmp_path / "plain.keras")._compiled

@@ -75,7 +75,7 @@ def test_loss_passes_gradcheck_in_float64(case):
 def test_keras_cross_entropies_pass_gradcheck_on_probabilities(name):
     pred = _softmax(LOGITS)
     target = LABELS if name.startswith("sparse") else ONE_HOT
-    assert tg.gradcheck(lambda p: losses.get(name)(p, target), [tg.tensor(pred, requires_grad=True)])
+    assert tg.gradcheck(lambda p: losses.get(name)(target, p), [tg.tensor(pred, requires_grad=True)])
 
 
 def test_fused_cross_entropy_gradcheck_on_logits_and_targets():
@@ -101,7 +101,7 @@ def test_softmax_crossentropy_grad_is_a_minus_y(z, rounded):
     y = np.array([[1.0, 0.0, 0.0]])
     a = nn.Softmax()(logits)
     np.testing.assert_allclose(a.data[0], rounded, atol=0.005)
-    loss = losses.get("categorical_crossentropy")(a, y)
+    loss = losses.get("categorical_crossentropy")(y, a)
     loss.backward()
     np.testing.assert_array_equal(logits.grad.data, a.data - y)     # exactly, through the fused op
     np.testing.assert_allclose(loss.item(), -np.log(a.data[0, 0]), rtol=1e-6)
@@ -111,9 +111,9 @@ def test_crossentropy_from_logits_labels_and_onehot_agree():
     z = tg.tensor(LOGITS)
     by_labels = nn.CrossEntropyLoss()(z, LABELS).item()
     assert by_labels == pytest.approx(nn.CrossEntropyLoss()(z, ONE_HOT).item(), rel=1e-12)
-    assert by_labels == pytest.approx(losses.get("sparse_categorical_crossentropy", from_logits=True)(z, LABELS).item(),
+    assert by_labels == pytest.approx(losses.get("sparse_categorical_crossentropy", from_logits=True)(LABELS, z).item(),
                                       rel=1e-12)
-    assert by_labels == pytest.approx(losses.get("categorical_crossentropy", from_logits=True)(z, ONE_HOT).item(),
+    assert by_labels == pytest.approx(losses.get("categorical_crossentropy", from_logits=True)(ONE_HOT, z).item(),
                                       rel=1e-12)
     assert by_labels == pytest.approx(nn.NLLLoss()(tg.log_softmax(z), LABELS).item(), rel=1e-12)
 
@@ -121,7 +121,7 @@ def test_crossentropy_from_logits_labels_and_onehot_agree():
 def test_seed_002_categorical_crossentropy_is_the_mean_over_samples():
     probs = _softmax(LOGITS)
     expected = -(ONE_HOT * np.log(probs)).sum() / N                 # L = -(1/N) Σ_j Σ_i t_ij log y_ij
-    assert losses.get("categorical_crossentropy")(probs, ONE_HOT).item() == pytest.approx(expected, rel=1e-12)
+    assert losses.get("categorical_crossentropy")(ONE_HOT, probs).item() == pytest.approx(expected, rel=1e-12)
 
 
 # --------------------------------------------------------------------------- Keras vs PyTorch numerics
@@ -135,7 +135,7 @@ def test_bceloss_clamps_the_log_at_minus_100_as_pytorch():
 
 def test_keras_binary_crossentropy_clips_probabilities_to_1e_7():
     p = tg.tensor(np.array([[0.0], [1.0]]), requires_grad=True)
-    loss = losses.get("binary_crossentropy")(p, [[1.0], [0.0]])
+    loss = losses.get("binary_crossentropy")([[1.0], [0.0]], p)
     assert loss.item() == pytest.approx(-np.log(1e-7), rel=1e-6)     # ≈ 16.12, not 100
     loss.backward()
     np.testing.assert_array_equal(p.grad.data, 0.0)                  # clipped: no gradient
@@ -143,8 +143,8 @@ def test_keras_binary_crossentropy_clips_probabilities_to_1e_7():
 
 def test_keras_categorical_crossentropy_clips_a_zero_probability():
     p = np.array([[0.0, 0.5, 0.5]])
-    assert losses.get("categorical_crossentropy")(p, [[1.0, 0.0, 0.0]]).item() == pytest.approx(-np.log(1e-7), rel=1e-6)
-    assert losses.get("sparse_categorical_crossentropy")(p, [0]).item() == pytest.approx(-np.log(1e-7), rel=1e-5)
+    assert losses.get("categorical_crossentropy")([[1.0, 0.0, 0.0]], p).item() == pytest.approx(-np.log(1e-7), rel=1e-6)
+    assert losses.get("sparse_categorical_crossentropy")([0], p).item() == pytest.approx(-np.log(1e-7), rel=1e-5)
 
 
 def test_keras_binary_crossentropy_on_a_sigmoid_output_uses_its_logits_with_keras_clip():
@@ -155,7 +155,7 @@ def test_keras_binary_crossentropy_on_a_sigmoid_output_uses_its_logits_with_kera
     y = np.array([[0.0], [1.0]])
     out = nn.activations.sigmoid(z)
     assert out._keras_logits is z and out._keras_activation == "sigmoid"       # the documented contract
-    loss = losses.get("binary_crossentropy")(out, y)
+    loss = losses.get("binary_crossentropy")(y, out)
     assert loss.item() == pytest.approx(np.mean([-np.log(1e-7), np.log1p(np.exp(3.0))]), rel=1e-9)
     loss.backward()
     np.testing.assert_allclose(z.grad.data, [[0.0], [(_sigmoid(-3.0) - 1.0) / 2]], rtol=1e-12)
@@ -172,17 +172,17 @@ def test_keras_cross_entropies_give_the_same_value_with_or_without_a_graph(make_
     with_graph = make_probabilities(z)
     for name, target in (("categorical_crossentropy", [[1.0, 0.0]]), ("sparse_categorical_crossentropy", [0])):
         for a in (without_graph, with_graph):
-            assert losses.get(name)(a, target).item() == pytest.approx(-np.log(1e-7), rel=1e-9)
-        assert losses.get(name, from_logits=True)(z, target).item() == pytest.approx(30.0, rel=1e-9)
+            assert losses.get(name)(target, a).item() == pytest.approx(-np.log(1e-7), rel=1e-9)
+        assert losses.get(name, from_logits=True)(target, z).item() == pytest.approx(30.0, rel=1e-9)
 
 
 def test_sparse_categorical_crossentropy_normalises_probabilities_before_clipping():
     """Keras 3's documented order: p / Σp, then clip to [1e-7, 1 - 1e-7], then -log p[label]. Rows summing to 2:
     p = [1.2, 0.8] normalises to [0.6, 0.4] (clipping first would cap 1.2 at 1 - 1e-7 and renormalise to 1/1.8)."""
     p = np.array([[1.2, 0.8], [0.0, 2.0]])
-    loss = losses.get("sparse_categorical_crossentropy", reduction="none")(p, [0, 0])
+    loss = losses.get("sparse_categorical_crossentropy", reduction="none")([0, 0], p)
     np.testing.assert_allclose(loss.data, [-np.log(0.6), -np.log(1e-7)], rtol=1e-12)
-    categorical = losses.get("categorical_crossentropy", reduction="none")(p, [[1.0, 0.0], [1.0, 0.0]])
+    categorical = losses.get("categorical_crossentropy", reduction="none")([[1.0, 0.0], [1.0, 0.0]], p)
     np.testing.assert_allclose(categorical.data, loss.data, rtol=1e-12)
 
 
@@ -193,13 +193,13 @@ def test_keras_regression_losses_reduce_one_value_per_sample(name, elementwise):
     keras.losses.MeanSquaredError(reduction='none') does for (16, 3) predictions; 'sum' sums the 16 values."""
     pred, target = rng.normal(size=(16, 3)), rng.normal(size=(16, 3)) * 2
     per_sample = elementwise(pred - target).mean(axis=-1)
-    none = losses.get(name, reduction="none")(pred, target)
+    none = losses.get(name, reduction="none")(target, pred)
     assert none.shape == (16,)
     np.testing.assert_allclose(none.data, per_sample, rtol=1e-12)
-    assert losses.get(name, reduction="sum")(pred, target).item() == pytest.approx(per_sample.sum(), rel=1e-12)
-    assert losses.get(name, reduction="sum_over_batch_size")(pred, target).item() == pytest.approx(per_sample.mean())
-    assert type(nn.keras.losses.get(name)) is {"mse": nn.MeanSquaredError, "mae": nn.MeanAbsoluteError,
-                                               "huber": nn.Huber}[name]
+    assert losses.get(name, reduction="sum")(target, pred).item() == pytest.approx(per_sample.sum(), rel=1e-12)
+    assert losses.get(name, reduction="sum_over_batch_size")(target, pred).item() == pytest.approx(per_sample.mean())
+    assert type(nn.losses.get(name)) is {"mse": nn.MeanSquaredError, "mae": nn.MeanAbsoluteError,
+                                         "huber": nn.Huber}[name]
 
 
 def test_target_of_shape_n_against_pred_n_by_1_is_reshaped_not_broadcast():
@@ -229,8 +229,10 @@ def test_bad_labels_and_reductions_are_named():
 
 
 def test_losses_get_resolves_keras_names_and_lists_them_on_error():
-    assert isinstance(losses.get("mse"), nn.MSELoss) and isinstance(losses.get("mean_squared_error"), nn.MSELoss)
-    assert isinstance(losses.get("mae"), nn.L1Loss) and isinstance(losses.get("huber"), nn.HuberLoss)
+    """nn.losses.get gives a loss object (Keras's class, y_true first) for every Keras name; PyTorch's
+    modules are not what Keras names resolve to (their argument order is PyTorch's)."""
+    assert isinstance(losses.get("mse"), nn.MeanSquaredError) and not isinstance(losses.get("mse"), nn.MSELoss)
+    assert isinstance(losses.get("mae"), nn.MeanAbsoluteError) and isinstance(losses.get("huber"), nn.Huber)
     assert losses.get("sparse_categorical_crossentropy", from_logits=True).from_logits
     custom = nn.BCELoss()
     assert losses.get(custom) is custom
@@ -238,11 +240,15 @@ def test_losses_get_resolves_keras_names_and_lists_them_on_error():
         losses.get("crossentropy")
 
 
-def test_every_keras_name_resolves_to_a_class_that_names_it_back():
+def test_every_keras_name_resolves_to_a_class_whose_default_name_is_keras_canonical_one():
     canonical = {"mse": "mean_squared_error", "MSE": "mean_squared_error", "mae": "mean_absolute_error",
-                 "MAE": "mean_absolute_error", "huber_loss": "huber"}
-    for name in losses._KERAS_NAMES:
-        assert type(losses.get(name)).keras_name == canonical.get(name, name)
+                 "MAE": "mean_absolute_error", "huber": "huber_loss", "mape": "mean_absolute_percentage_error",
+                 "MAPE": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
+                 "MSLE": "mean_squared_logarithmic_error", "kld": "kl_divergence", "KLD": "kl_divergence",
+                 "kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh", "bce": "binary_crossentropy",
+                 "BCE": "binary_crossentropy"}
+    for name in losses.KERAS_LOSS_NAMES:
+        assert losses.get(name).name == canonical.get(name, name)
     assert nn.BCELoss.keras_name == "binary_crossentropy" and nn.CrossEntropyLoss.keras_name is None
 
 

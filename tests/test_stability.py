@@ -99,11 +99,11 @@ ROWS = {
                                             (np.exp(_log_softmax(z)) - _one_hot(LABELS)) / len(z))),
     "keras categorical_crossentropy(softmax(z))": (
         LOGIT_ROWS,
-        lambda z: nn.losses.get("categorical_crossentropy")(nn.activations.softmax(z), _one_hot(LABELS)),
+        lambda z: nn.losses.get("categorical_crossentropy")(_one_hot(LABELS), nn.activations.softmax(z)),
         _keras_cross_entropy),
     "keras sparse_categorical_crossentropy(softmax(z))": (
         LOGIT_ROWS,
-        lambda z: nn.losses.get("sparse_categorical_crossentropy")(nn.activations.softmax(z), LABELS),
+        lambda z: nn.losses.get("sparse_categorical_crossentropy")(LABELS, nn.activations.softmax(z)),
         _keras_cross_entropy),
     # BCE from logits: softplus(z) - y z;  dL/dz = (sigmoid(z) - y) / N
     "BCEWithLogitsLoss": (EXTREMES,
@@ -112,7 +112,7 @@ ROWS = {
                                      (_sigmoid(z) - (EXTREMES > 0.5)[::-1]) / len(z))),
     "keras binary_crossentropy(sigmoid(z))": (
         EXTREMES,
-        lambda z: nn.losses.get("binary_crossentropy")(nn.activations.sigmoid(z), (EXTREMES > 0.5)[::-1].astype(float)),
+        lambda z: nn.losses.get("binary_crossentropy")((EXTREMES > 0.5)[::-1].astype(float), nn.activations.sigmoid(z)),
         _keras_binary_cross_entropy),
     # BCE on tiny probabilities, PyTorch's numerics: logs clamped at -100, dL/dp = (p - y) / max(p(1-p), 1e-12) / N
     "BCELoss(tiny p, y=1)": (TINY,
@@ -126,12 +126,12 @@ ROWS = {
     # Keras clips probabilities to [1e-7, 1 - 1e-7]: the loss is -log(1e-7) at worst, the clipped ones get 0
     "keras binary_crossentropy(tiny p)": (
         TINY,
-        lambda p: nn.losses.get("binary_crossentropy")(p, np.ones(len(TINY))),
+        lambda p: nn.losses.get("binary_crossentropy")(np.ones(len(TINY)), p),
         lambda p: (np.mean(-np.log(np.clip(p, 1e-7, 1 - 1e-7))),
                    np.where((p >= 1e-7) & (p <= 1 - 1e-7), -1 / np.clip(p, 1e-7, 1) / len(p), 0.0))),
     "keras categorical_crossentropy(tiny p)": (
         np.array([[1e-30, 1 - 1e-7, 1e-7], [1e-38, 0.5, 0.5]]),
-        lambda p: nn.losses.get("categorical_crossentropy")(p, np.array([[1.0, 0, 0], [1.0, 0, 0]])),
+        lambda p: nn.losses.get("categorical_crossentropy")(np.array([[1.0, 0, 0], [1.0, 0, 0]]), p),
         None),   # finite value and gradient only: the Keras rule renormalizes, then clips
 }
 

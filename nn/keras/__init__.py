@@ -13,9 +13,9 @@ from nn import init as initializers
 from nn.layers import Input
 from nn.models import Model, Sequential
 
-from . import (activations, backend, callbacks, datasets, layers, losses, metrics, models, ops, optimizers,
-               regularizers, saving, utils)
+from . import (activations, backend, callbacks, constraints, datasets, layers, losses, metrics, models, ops,
+               optimizers, regularizers, saving, utils)
 from .version import __version__
 
-__all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "datasets", "initializers",
+__all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "constraints", "datasets", "initializers",
            "layers", "losses", "metrics", "models", "ops", "optimizers", "regularizers", "saving", "utils", "__version__"]
