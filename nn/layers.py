@@ -124,15 +124,17 @@ class Dense(Module):
     def forward(self, x: Any) -> Tensor:
         if type(x) is not Tensor or x.data.dtype is not self.dtype:   # (the usual case skips the call)
             x = as_tensor(x, self.dtype)
-        weight, bias = self.weight, self.bias
+        weight = self.weight
         if not weight.initialized:   # lazy: the first batch fixes the input size
             self.build(x.shape[-1])
-        if x.ndim == 0 or x.shape[-1] != weight.shape[0]:
-            raise ValueError(f"Dense '{self.name}': expects inputs with {weight.shape[0]} features on the "
-                             f"last axis, got shape {x.shape}.")
         fused = _FUSED.get(self.activation, False)
-        activation = None if fused is False else fused
-        out = tg.linear(x, weight, bias, activation=activation)
+        try:                         # (tg.linear checks the shapes; the layer names itself when they differ)
+            out = tg.linear(x, weight, self.bias, activation=None if fused is False else fused)
+        except ValueError:
+            if x.ndim and x.shape[-1] == weight.shape[0]:
+                raise
+            raise ValueError(f"Dense '{self.name}': expects inputs with {weight.shape[0]} features on the "
+                             f"last axis, got shape {x.shape}.") from None
         out = out if fused is not False else self.activation(out)   # fused: one node f(x @ W + b)
         if self.activity_regularizer is not None:
             self._call_losses = [activity_loss(self.activity_regularizer, out)]

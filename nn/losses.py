@@ -257,7 +257,9 @@ def _index_targets(target: Any, scores: Tensor, ignore_index: int, who: str) -> 
     """Checked class indices for ``scores`` (classes last) and the mask of kept positions (None: all kept).
     Positions labelled ``ignore_index`` get label 0 and are masked out."""
     raw = target if type(target) is np.ndarray else np.asarray(target.data if isinstance(target, Tensor) else target)
-    ignored = raw == ignore_index if raw.dtype.kind in "iuf" else None
+    # a negative ignore_index (the default, -100) can only be among labels whose minimum is negative
+    may_hold = raw.dtype.kind in "iuf" and raw.size and (ignore_index >= 0 or np.minimum.reduce(raw, axis=None) < 0)
+    ignored = raw == ignore_index if may_hold else None
     if ignored is None or not ignored.any():
         return _labels(raw, scores, who), None
     return _labels(np.where(ignored, 0, raw), scores, who), ~ignored.reshape(scores.shape[:-1])
@@ -282,11 +284,12 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: boo
     reduction = legacy_reduction(size_average, reduce, reduction, "cross_entropy")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}.")
-    z = _classes_last(as_tensor(input), "cross_entropy")
+    scores = as_tensor(input)
+    z = _classes_last(scores, "cross_entropy")
     classes = z.shape[-1]
     w = None if weight is None else _class_weights(weight, classes, z, "cross_entropy")
     shape = target.shape if isinstance(target, (np.ndarray, Tensor)) else np.shape(target)
-    if shape == as_tensor(input).shape:                       # probabilities (e.g. one-hot rows)
+    if shape == scores.shape:                                 # probabilities (e.g. one-hot rows)
         y = _classes_last(as_tensor(target, z.dtype), "cross_entropy")
         if label_smoothing:
             y = y * (1 - label_smoothing) + label_smoothing / classes

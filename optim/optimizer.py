@@ -185,12 +185,12 @@ class Optimizer:
 
     def _update_parameter(self, p: Tensor, grad: np.ndarray, hyperparameters: Hyperparameters) -> None:
         """Make ``p``'s state on its first step, check it still fits ``p``, apply the rule, bump the version."""
-        state = self.state.get(p)
+        param, state = p.data, self.state.get(p)
         if state is None:
-            state = self.state[p] = self.init_state(p.data, **hyperparameters)
-        else:
+            state = self.state[p] = self.init_state(param, **hyperparameters)
+        elif state:
             self._check_state_fits(p, state)
-        self.update(p.data, grad, state, **hyperparameters)
+        self.update(param, grad, state, **hyperparameters)
         increment_version(p)
 
     def _check_state_fits(self, p: Tensor, state: dict[str, Any]) -> None:

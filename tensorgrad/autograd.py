@@ -42,7 +42,8 @@ def _seeds(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None, who: s
                     f"{who}: grad can be implicitly created only for scalar outputs, but output {i} has shape "
                     f"{out.shape}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass a gradient of shape "
                     f"{out.shape}.")
-            seeds.append(Tensor._make(np.ones(out.shape, out.dtype), None, False))
+            one = np.array(1, out.dtype) if out.ndim == 0 else np.ones(out.shape, out.dtype)   # (a scalar loss: cheaper)
+            seeds.append(Tensor._make(one, None, False))
             continue
         g = as_tensor(given, dtype=out.dtype)
         if not g.requires_grad:   # a constant seed is copied: no .grad may share the caller's array

@@ -119,7 +119,8 @@ def _call_backward(node: Function, g: Any, create_graph: bool, check_anomalies: 
             f"Trying to backward through the graph a second time: the {node.name} node's saved tensors were "
             f"freed by the first backward(). Pass retain_graph=True to the first backward() (or tensorgrad.grad) "
             f"if you need to backward through the same graph again.")
-    node.create_graph = create_graph
+    if node.create_graph is not create_graph:    # (the class default, False, serves a plain pass)
+        node.create_graph = create_graph
     input_grads = type(node).backward(node, g)
     if not isinstance(input_grads, tuple):
         input_grads = (input_grads,)

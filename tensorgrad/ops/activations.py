@@ -106,9 +106,9 @@ class Softplus(Function):
 
 def shifted_exp(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The stable pieces of every softmax: s = z - max(z), e^s, and Σ e^s along ``axis`` (kept)."""
-    shifted = z - z.max(axis=axis, keepdims=True)
+    shifted = z - np.maximum.reduce(z, axis=axis, keepdims=True)
     e = np.exp(shifted)
-    return shifted, e, e.sum(axis=axis, keepdims=True)
+    return shifted, e, np.add.reduce(e, axis=axis, keepdims=True)
 
 
 class Softmax(Function):

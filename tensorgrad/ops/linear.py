@@ -16,6 +16,7 @@ from ..tensor import Tensor
 from ._convert import lift
 
 ACTIVATIONS = (None, "relu", "tanh")
+NODE_NAMES = {None: "linear", "relu": "linear+relu", "tanh": "linear+tanh"}   # what the node computes
 LAYOUTS = ("in_out", "out_in")
 
 
@@ -37,7 +38,7 @@ class Linear(Function):
             np.tanh(a, out=a)
         ctx.save_for_backward(x, w, a if activation else None)
         ctx.activation, ctx.out_in = activation, out_in
-        ctx.name = "linear" if activation is None else f"linear+{activation}"
+        ctx.name = NODE_NAMES[activation]
         return a
 
     @staticmethod
