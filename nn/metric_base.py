@@ -83,9 +83,10 @@ def weighted_sum_and_count(values: Any, sample_weight: Any, who: str) -> tuple[f
 
 def divide_no_nan(numerator: Any, denominator: Any) -> Any:
     """numerator / denominator, 0 where the denominator is 0 (TensorFlow's divide_no_nan)."""
+    if np.ndim(numerator) == 0 and np.ndim(denominator) == 0:     # the common case, without array temporaries
+        denominator = float(denominator)
+        return 0.0 if denominator == 0 else float(numerator) / denominator
     numerator, denominator = np.asarray(numerator, np.float64), np.asarray(denominator, np.float64)
-    if denominator.ndim == 0 and numerator.ndim == 0:     # the common case, without array temporaries
-        return 0.0 if denominator == 0 else float(numerator) / float(denominator)
     safe = np.where(denominator == 0, 1.0, denominator)
     return np.where(denominator == 0, 0.0, numerator / safe)
 
@@ -200,7 +201,7 @@ class Metric:
 
     def _value(self, value: Any) -> tg.Tensor:
         """A result as a Tensor in the metric's dtype (``.numpy()``, ``float()`` work as on Keras's)."""
-        return tg.tensor(np.asarray(value, dtype=self._dtype))
+        return tg.from_numpy(np.array(value, dtype=self._dtype))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r}>"

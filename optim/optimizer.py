@@ -281,6 +281,8 @@ def _parses(text: str) -> bool:
 
 def _plain(value: Any) -> Any:
     """A Python number for a numpy scalar (each item of a tuple too); anything else as it is."""
+    if type(value) in (float, int, bool):
+        return value
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, tuple):
