@@ -43,7 +43,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdims):
         ctx.axes, ctx.keepdims, ctx.input_shape = axes, keepdims, x.shape
-        return np.asarray(x.sum(axis=axes, keepdims=keepdims))
+        return np.asarray(np.add.reduce(x, axis=axes, keepdims=keepdims))
 
     @staticmethod
     def backward(ctx, g):
