@@ -94,7 +94,7 @@ class _KerasConv(Module):
             self.bias.materialize(self.bias_initializer((self.filters,), init.default_rng(), self.dtype))
 
     def _input(self, x: Any) -> Tensor:
-        if type(x) is not Tensor or x.data.dtype is not self.dtype:
+        if type(x) is not Tensor or x.dtype is not self.dtype:
             x = as_tensor(x, self.dtype)
         if x.ndim != self.rank + 2:
             raise ValueError(f"{type(self).__name__} '{self.name}': expects input of {self.rank + 2} axes (batch, "

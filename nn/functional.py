@@ -152,7 +152,7 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     """Integer class indices of shape (*) -> int64 rows of shape (*, num_classes) with a 1 at each index
     (``num_classes=-1``: max index + 1)."""
-    labels = np.asarray(tensor.data if isinstance(tensor, Tensor) else tensor)
+    labels = np.asarray(tensor)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"one_hot: the indices must be an integer tensor, got dtype {labels.dtype}; "
                         f"convert with .astype('int64').")

@@ -118,7 +118,7 @@ class Dense(Module):
             self.bias.materialize(self.bias_initializer((self.units,), init.default_rng(), self.dtype))
 
     def forward(self, x: Any) -> Tensor:
-        if type(x) is not Tensor or x.data.dtype is not self.dtype:   # (the usual case skips the call)
+        if type(x) is not Tensor or x.dtype is not self.dtype:   # (the usual case skips the call)
             x = as_tensor(x, self.dtype)
         weight, bias = self.weight, self.bias
         if not weight.initialized:   # lazy: the first batch fixes the input size
@@ -170,7 +170,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Any) -> Tensor:
-        if type(input) is not Tensor or input.data.dtype is not self.dtype:   # (the usual case skips the call)
+        if type(input) is not Tensor or input.dtype is not self.dtype:   # (the usual case skips the call)
             input = as_tensor(input, self.dtype)
         return F.linear(input, self.weight, self.bias)
 

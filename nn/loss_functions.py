@@ -82,7 +82,7 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool 
     """−log of the true class's probability: p clipped to [ε, 1 − ε], then normalised (Keras 2 takes
     log p as logits of a softmax); ``y_true`` holds class indices, shape (n,) or (n, 1)."""
     p = y_pred if isinstance(y_pred, Tensor) else tg.tensor(np.asarray(y_pred))
-    labels = np.asarray(y_true.data if isinstance(y_true, Tensor) else y_true)
+    labels = np.asarray(y_true)
     if labels.ndim == p.ndim:
         labels = labels.reshape(labels.shape[:-1])
     labels = labels.astype(np.int64)
@@ -104,7 +104,7 @@ def kl_divergence(y_true: Any, y_pred: Any) -> Tensor:
 
 def _signed_labels(t: Tensor) -> Tensor:
     """Keras's hinge losses take labels −1/1; labels that are all 0/1 are mapped to −1/1 first."""
-    values = t.data
+    values = t.numpy(force=True)
     return t * 2.0 - 1.0 if np.all((values == 0) | (values == 1)) else t
 
 
@@ -156,7 +156,7 @@ def huber(y_true: Any, y_pred: Any, delta: float = 1.0) -> Tensor:
     """mean(½e² where |e| ≤ δ, else δ|e| − ½δ², axis=-1), e = p − y."""
     t, p = _pair(y_true, y_pred)
     e = tg.abs(p - t)
-    return tg.where(e.data <= delta, 0.5 * e * e, delta * e - 0.5 * delta * delta).mean(axis=-1)
+    return tg.where(e.numpy(force=True) <= delta, 0.5 * e * e, delta * e - 0.5 * delta * delta).mean(axis=-1)
 
 
 # Keras's short names and aliases

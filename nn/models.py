@@ -270,7 +270,7 @@ class Sequential(Model):
             # cannot follow (one returning a tuple, say) leaves the model unbuilt, as PyTorch's always is;
             # the real call below still raises every real error.
             try:
-                self.build(x.shape[1:], np.asarray(x.data if isinstance(x, Tensor) else x).dtype)
+                self.build(x.shape[1:], np.asarray(x).dtype)
             except Exception:   # noqa: BLE001 - see above
                 self.input = self.output = None
                 self._untraceable = True

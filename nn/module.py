@@ -369,7 +369,7 @@ class Module:
                 p.grad = None
             else:
                 p.grad = p.grad.detach()
-                p.grad.data[...] = 0
+                p.grad.numpy(force=True)[...] = 0
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add ``param`` as the parameter ``name`` (PyTorch's spelling of assigning it as an attribute)."""
@@ -411,7 +411,7 @@ class Module:
             if isinstance(t, Parameter) and not t.initialized:
                 t.lazy_dtype = dtype
             elif t.dtype.kind == "f" and t.dtype != dtype:
-                t.data = t.data.astype(dtype)
+                t.data = t.numpy(force=True).astype(dtype)
                 t.grad = None
 
     def cpu(self) -> "Module":
@@ -452,8 +452,8 @@ class Module:
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """{attribute path: copy of the parameter's array}, in parameter order, then the persistent buffers."""
-        state = {name: p.data.copy() for name, p in self._initialized_parameters("state_dict")}
-        state.update((name, b.data.copy()) for name, b in self._persistent_buffers())
+        state = {name: p.numpy(force=True).copy() for name, p in self._initialized_parameters("state_dict")}
+        state.update((name, b.numpy(force=True).copy()) for name, b in self._persistent_buffers())
         return state
 
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
@@ -585,7 +585,7 @@ def _expected_shape(t: Tensor) -> tuple[int | None, ...]:
 def _checked_array(value: Any, p: Parameter) -> tuple[np.ndarray, str]:
     """(``value`` as an array of the parameter's dtype, "") or (_, why it cannot be loaded into ``p``)."""
     try:
-        array = np.asarray(value.data if isinstance(value, Tensor) else value)
+        array = np.asarray(value)
     except (ValueError, TypeError) as err:
         return np.empty(0), f"not an array ({type(err).__name__}: {err})"
     if array.dtype.kind not in "biuf":
@@ -602,7 +602,7 @@ def _copy_into(t: Tensor, array: np.ndarray) -> None:
     if isinstance(t, Parameter):
         t.load(array)
     else:
-        t.data[...] = array
+        t.numpy(force=True)[...] = array
         increment_version(t)
 
 

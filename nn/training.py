@@ -148,9 +148,9 @@ class CompiledMetrics:
         """Add a batch to the running metrics of the epoch (Keras 2's ``compiled_metrics.update_state``)."""
         if not self.specs:
             return
-        y_pred = y_pred.data if isinstance(y_pred, tg.Tensor) else np.asarray(y_pred)
-        y_true = y_true.data if isinstance(y_true, tg.Tensor) else np.asarray(y_true)
-        weights = sample_weight.data if isinstance(sample_weight, tg.Tensor) else sample_weight
+        y_pred = np.asarray(y_pred)
+        y_true = np.asarray(y_true)
+        weights = sample_weight.numpy(force=True) if isinstance(sample_weight, tg.Tensor) else sample_weight
         _running_logs("compiled_metrics.update_state").add_metrics(y_true, y_pred, weights)
 
     def resolve(self, y_true: np.ndarray, y_pred: np.ndarray) -> list[tuple[str, Any, bool]]:
@@ -521,7 +521,7 @@ class TrainingMixin:
                     callback_list.call("on_predict_batch_begin", step, None)
                 out = self.predict_step((x_batch[0] if len(xs) == 1 else x_batch,))
                 several = isinstance(out, (list, tuple))
-                batches.append([np.asarray(o.data if isinstance(o, tg.Tensor) else o)
+                batches.append([np.asarray(o)
                                 for o in (out if several else [out])])
                 if batch_end:
                     callback_list.call("on_predict_batch_end", step, {"outputs": out})

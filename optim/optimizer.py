@@ -147,7 +147,7 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    p.grad = None if set_to_none else as_tensor(np.zeros_like(p.grad.data))
+                    p.grad = None if set_to_none else as_tensor(np.zeros_like(p.grad.numpy(force=True)))
 
     # ------------------------------------------------------------------ the step
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -177,7 +177,7 @@ class Optimizer:
 
     def _gradient(self, p: Tensor) -> np.ndarray:
         """``p``'s gradient as an array, checked to have ``p``'s shape."""
-        grad = p.grad.data
+        grad = p.grad.numpy(force=True)
         if grad.shape != p.shape:
             raise ValueError(f"{type(self).__name__}.step(): {self._describe(p)} has a gradient of shape "
                              f"{grad.shape}; they must match.")
@@ -187,10 +187,10 @@ class Optimizer:
         """Make ``p``'s state on its first step, check it still fits ``p``, apply the rule, bump the version."""
         state = self.state.get(p)
         if state is None:
-            state = self.state[p] = self.init_state(p.data, **hyperparameters)
+            state = self.state[p] = self.init_state(p.numpy(force=True), **hyperparameters)
         else:
             self._check_state_fits(p, state)
-        self.update(p.data, grad, state, **hyperparameters)
+        self.update(p.numpy(force=True), grad, state, **hyperparameters)
         increment_version(p)
 
     def _check_state_fits(self, p: Tensor, state: dict[str, Any]) -> None:

@@ -74,7 +74,7 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Tensor], retain_graph:
     only (returned in order, ``.grad`` untouched)."""
     grads: dict[Any, Any] = {}     # node or leaf -> gradient of its output so far (both hash by identity)
     for t, seed in zip(roots, seeds):
-        _accumulate(grads, t._node or t, seed if create_graph else seed.data)
+        _accumulate(grads, t._node or t, seed if create_graph else seed._data)
     wanted_nodes = {w._node for w in wanted or () if w._node is not None}
     captured: dict[Function, Any] = {}
     previous = mode.enabled, mode.anomaly
@@ -133,8 +133,8 @@ def _fit(g: Any, x: Tensor, create_graph: bool, op_name: str) -> Any:
         if not isinstance(g, Tensor):
             g = Tensor._make(np.asarray(g), None, False)   # a constant: no graph behind it
     elif type(g) is not np.ndarray:
-        g = np.asarray(g.data if isinstance(g, Tensor) else g)
-    data = x.data
+        g = np.asarray(g._data if isinstance(g, Tensor) else g)
+    data = x._data
     if g.shape != data.shape:
         g = sum_to_shape(g, data.shape, op_name)
     if g.dtype != data.dtype:
@@ -160,7 +160,7 @@ def _give_leaf(leaf: Tensor, g: Any, create_graph: bool, given: set[int]) -> Non
         given.add(id(g))
         leaf.grad = Tensor._make(g, None, False)
     else:
-        leaf.grad = Tensor._make(np.asarray(leaf.grad.data + g), None, False)
+        leaf.grad = Tensor._make(np.asarray(leaf.grad._data + g), None, False)
 
 
 def _retain(node: Function, g: Any) -> None:

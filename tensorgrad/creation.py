@@ -76,7 +76,7 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any
     if isinstance(size, (int, np.integer)):
         size = (size,)
     dt = _fill_dtype(fill_value) if dtype is None else to_dtype(dtype, "full")
-    value = fill_value.data if isinstance(fill_value, Tensor) else fill_value
+    value = fill_value._data if isinstance(fill_value, Tensor) else fill_value
     return _finish("full", np.full(_size("full", tuple(size)), value, dtype=dt), None, requires_grad, device)
 
 
@@ -174,8 +174,8 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Sequence[int] | None = None, *
            dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Normal random numbers: elementwise with tensor ``mean``/``std`` (shape of their broadcast), or of
     ``size`` with number mean and std (torch.normal)."""
-    m = mean.data if isinstance(mean, Tensor) else np.asarray(mean)
-    s = std.data if isinstance(std, Tensor) else np.asarray(std)
+    m = mean._data if isinstance(mean, Tensor) else np.asarray(mean)
+    s = std._data if isinstance(std, Tensor) else np.asarray(std)
     if np.any(s < 0):
         raise ValueError(f"normal: std must be >= 0, got {std}.")
     shape = np.broadcast_shapes(m.shape, s.shape) if size is None else _size("normal", (size,) if isinstance(
@@ -246,4 +246,4 @@ def is_tensor(obj: Any) -> builtins.bool:
 
 def numel(x: Any) -> int:
     """The number of elements of x."""
-    return int(np.size(x.data if isinstance(x, Tensor) else x))
+    return int(np.size(x._data if isinstance(x, Tensor) else x))

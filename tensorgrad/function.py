@@ -172,19 +172,19 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
     ctx.needs_input_grad = needs = tuple([isinstance(x, Tensor) and x.requires_grad for x in inputs])
     ctx.saved = ()
     try:
-        returned = fn.forward(ctx, *[x.data if isinstance(x, Tensor) else x for x in inputs], **attrs)
+        returned = fn.forward(ctx, *[x._data if isinstance(x, Tensor) else x for x in inputs], **attrs)
     except ValueError as e:
         raise _broadcast_error(e, fn, inputs) from None
     out = returned      # an array; a Tensor or a numpy scalar (numpy's 0-d results) become one
     if type(out) is not np.ndarray:
-        out = out.data if isinstance(out, Tensor) else np.asarray(out)
+        out = out._data if isinstance(out, Tensor) else np.asarray(out)
     if mode.anomaly:
         anomaly.check_forward(ctx, out)
     recorded = mode.enabled and True in needs
     t = Tensor._make(out, ctx if recorded else None, recorded)
     if out.base is not None:              # a view shares its base's version counter (as in PyTorch)
         for x in inputs:
-            if isinstance(x, Tensor) and np.may_share_memory(out, x.data):
+            if isinstance(x, Tensor) and np.may_share_memory(out, x._data):
                 t._version_counter = x._version_counter
                 break
     if recorded:
@@ -211,9 +211,9 @@ def _resolve_saved(ctx: Function, inputs: tuple, returned: Any, out: np.ndarray)
             value, source = out, _OUTPUT
         else:
             if isinstance(value, Tensor):
-                value = value.data
+                value = value._data
             for i, x in enumerate(inputs):
-                if isinstance(x, Tensor) and x.data is value:
+                if isinstance(x, Tensor) and x._data is value:
                     source = i
                     break
         values.append(value)

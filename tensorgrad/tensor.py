@@ -17,7 +17,7 @@ DEFAULT_DTYPE = np.dtype(np.float32)
 def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """numpy array for ``data``: float32 for Python floats and lists of them, numpy dtypes kept."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     if isinstance(data, (list, tuple)):
         arr = _list_to_array(data, dtype)
     elif dtype is not None:
@@ -82,14 +82,14 @@ class Tensor:
     share it instead.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_node", "_version_counter", "__weakref__", "__dict__")
+    __slots__ = ("_data", "grad", "requires_grad", "_node", "_version_counter", "__weakref__", "__dict__")
     __array_priority__ = 1000  # numpy defers ``ndarray (op) Tensor`` to the Tensor
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         arr = _to_array(data, dtype)
-        if not arr.flags.owndata or arr is data or isinstance(data, Tensor) and arr is data.data:
+        if not arr.flags.owndata or arr is data or isinstance(data, Tensor) and arr is data._data:
             arr = arr.copy()
-        self.data = arr
+        self._data = arr
         self.grad: Tensor | None = None
         self._node = None
         self._version_counter = [0]
@@ -101,7 +101,7 @@ class Tensor:
     def _make(cls, data: np.ndarray, node: Any, requires_grad: bool) -> "Tensor":
         """Fast internal constructor: wrap an array that is already of the right dtype."""
         t = object.__new__(cls)
-        t.data = data
+        t._data = data
         t.grad = None
         t.requires_grad = requires_grad
         t._node = node
@@ -121,18 +121,30 @@ class Tensor:
 
     # ------------------------------------------------------------------ properties
     @property
+    def data(self) -> "Tensor":
+        """PyTorch's ``t.data``: the values as a new tensor sharing the memory, cut from the graph and with a
+        version counter of its own, so changes through it (``w.data -= lr * w.grad``, ``w.data.zero_()``)
+        update ``t`` in place and are not recorded. (``t.detach()`` is the safe form: it shares the counter.)"""
+        return Tensor._make(self._data, None, False)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        """``t.data = other``: t holds other's values from now on (shared memory, as PyTorch)."""
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> "ElementCount":
         """numpy's ``t.size`` (the number of elements, an int) that is also PyTorch's ``t.size(dim=None)``
         when called: ``t.size()`` is the shape as a :class:`Size`, ``t.size(1)`` one axis's length."""
-        data = self.data
+        data = self._data
         return ElementCount(data.size, data.shape)
 
     @property
@@ -144,7 +156,7 @@ class Tensor:
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def is_leaf(self) -> bool:
@@ -162,10 +174,10 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Set ``requires_grad`` in place; refused for integer and bool tensors and non-leaves."""
-        if requires_grad and self.data.dtype.kind not in _FLOAT_KINDS:
+        if requires_grad and self._data.dtype.kind not in _FLOAT_KINDS:
             raise TypeError(
                 f"Only floating-point tensors can require gradients, but this tensor has dtype "
-                f"{self.data.dtype} (shape {self.shape}). Integer and bool tensors are data (labels, "
+                f"{self._data.dtype} (shape {self.shape}). Integer and bool tensors are data (labels, "
                 f"masks); convert with .astype('float32') if you need a gradient.")
         if not requires_grad and self._node is not None:
             raise RuntimeError("requires_grad_(False) on a non-leaf tensor; use .detach() instead.")
@@ -179,21 +191,21 @@ class Tensor:
         if self.requires_grad and not force:
             raise RuntimeError(f"Can't call numpy() on a tensor that requires grad (shape {self.shape}). Use "
                                f"t.detach().numpy() instead (it shares the memory, without the graph).")
-        return self.data
+        return self._data
 
     def item(self) -> float | int | bool:
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"item(): only one-element tensors can be converted to a Python number, "
                              f"this one has shape {self.shape}.")
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._data.tolist()
 
     def detach(self) -> "Tensor":
         """A new leaf sharing this tensor's data (and its version counter), cut from the graph."""
-        t = Tensor._make(self.data, None, False)
+        t = Tensor._make(self._data, None, False)
         t._version_counter = self._version_counter
         return t
 
@@ -211,18 +223,18 @@ class Tensor:
         """What pickle and ``copy.deepcopy`` keep: the data, ``requires_grad``, a leaf's ``.grad`` and the
         tensor's attributes, never the graph (a non-leaf loads as a leaf that requires grad, as in
         PyTorch), so a loss at the end of any number of ops pickles in constant depth."""
-        return {"data": self.data, "requires_grad": self.requires_grad,
+        return {"data": self._data, "requires_grad": self.requires_grad,
                 "grad": self.grad if self._node is None else None, "attributes": self.__dict__}
 
     def __setstate__(self, state: dict) -> None:
-        self.data, self.requires_grad, self.grad = state["data"], state["requires_grad"], state["grad"]
+        self._data, self.requires_grad, self.grad = state["data"], state["requires_grad"], state["grad"]
         self._node, self._version_counter = None, [0]
         self.__dict__.update(state["attributes"])
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """The data for numpy, honouring numpy's ``copy``: ``np.array(t)`` (copy=True) returns a copy,
         ``np.asarray(t)`` (copy=None) may share, copy=False shares or raises when a cast must copy."""
-        data = self.data
+        data = self._data
         if _conversion.met is not None:     # inside a list given to tensor(): checked there
             _conversion.met.append(self)
         if copy:
@@ -297,7 +309,7 @@ class Tensor:
     def __and__(self, o: Any) -> "Tensor": return _ops.compare(np.bitwise_and, self, o)
     def __or__(self, o: Any) -> "Tensor": return _ops.compare(np.bitwise_or, self, o)
     def __xor__(self, o: Any) -> "Tensor": return _ops.compare(np.bitwise_xor, self, o)
-    def __invert__(self) -> "Tensor": return Tensor._make(np.invert(self.data), None, False)
+    def __invert__(self) -> "Tensor": return Tensor._make(np.invert(self._data), None, False)
 
     # ------------------------------------------------------------------ methods (one line each)
     # dim=/keepdim= are PyTorch's spelling, axis=/keepdims= numpy's (see tensorgrad.ops._spelling)
@@ -335,11 +347,11 @@ class Tensor:
 
     def all(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> "Tensor":
         axis, keep = _spelling.axis_of("all", numpy_style.get("axis"), numpy_style.get("keepdims", False), dim, keepdim)
-        return Tensor._make(np.asarray(np.all(self.data, axis=axis, keepdims=keep)), None, False)
+        return Tensor._make(np.asarray(np.all(self._data, axis=axis, keepdims=keep)), None, False)
 
     def any(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> "Tensor":
         axis, keep = _spelling.axis_of("any", numpy_style.get("axis"), numpy_style.get("keepdims", False), dim, keepdim)
-        return Tensor._make(np.asarray(np.any(self.data, axis=axis, keepdims=keep)), None, False)
+        return Tensor._make(np.asarray(np.any(self._data, axis=axis, keepdims=keep)), None, False)
 
     def exp(self) -> "Tensor": return _ops.exp(self)
     def log(self) -> "Tensor": return _ops.log(self)
@@ -409,7 +421,7 @@ class Tensor:
     def equal(self, other: Any) -> bool:
         """True when ``other`` has the same shape and the same values (torch.equal)."""
         other = as_tensor(other)
-        return self.shape == other.shape and bool(np.array_equal(self.data, other.data))
+        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
 
     def reshape(self, *shape: Any) -> "Tensor":
         return _ops.reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
@@ -482,17 +494,17 @@ class Tensor:
 
     def contiguous(self) -> "Tensor":
         """This tensor when its data is C-contiguous, else a contiguous differentiable copy."""
-        return self if self.data.flags.c_contiguous else _ops.clone(self)
+        return self if self._data.flags.c_contiguous else _ops.clone(self)
 
     def clone(self) -> "Tensor":
         """A copy with its own memory; gradients flow back to this tensor."""
         return _ops.clone(self)
 
-    def dim(self) -> int: return self.data.ndim
+    def dim(self) -> int: return self._data.ndim
     ndimension = dim
-    def numel(self) -> int: return self.data.size
+    def numel(self) -> int: return self._data.size
     nelement = numel
-    def element_size(self) -> int: return self.data.itemsize
+    def element_size(self) -> int: return self._data.itemsize
 
     # ------------------------------------------------------------------ dtypes and devices (PyTorch's)
     def to(self, *args: Any, **kwargs: Any) -> "Tensor":
@@ -518,7 +530,7 @@ class Tensor:
         _dtypes.check_device("cuda" if device is None else device, "cuda()")
         return self  # (not reached: check_device refuses every device but the CPU)
 
-    def is_floating_point(self) -> bool: return self.data.dtype.kind == "f"
+    def is_floating_point(self) -> bool: return self._data.dtype.kind == "f"
 
     # ------------------------------------------------------------------ in place (PyTorch's x.add_(y) ...)
     # Rules (version counters, leaves that require grad, views): tensorgrad.ops.inplace
@@ -544,18 +556,22 @@ class Tensor:
 
     # ------------------------------------------------------------------ python protocol
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self) -> Iterator["Tensor"]:
         return (self[i] for i in range(len(self)))
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"The truth value of a tensor of shape {self.shape} is ambiguous (it has "
-                             f"{self.data.size} elements); use .any() or .all(), or compare one element.")
-        return bool(self.data)
+                             f"{self._data.size} elements); use .any() or .all(), or compare one element.")
+        return bool(self._data)
+
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.4f}"`` formats a 0-d tensor's number, as PyTorch; other tensors print as repr."""
+        return format(self._data.item(), spec) if self._data.ndim == 0 else format(repr(self), spec)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -564,10 +580,10 @@ class Tensor:
         return int(self.item())
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
         extras = []
-        if self.data.dtype not in (DEFAULT_DTYPE, np.dtype(np.int64), np.dtype(bool)):
-            extras.append(f"dtype={self.data.dtype}")
+        if self._data.dtype not in (DEFAULT_DTYPE, np.dtype(np.int64), np.dtype(bool)):
+            extras.append(f"dtype={self._data.dtype}")
         if self._node is not None:
             extras.append(f"grad_fn=<{type(self._node).__name__}Backward0>")
         elif self.requires_grad:

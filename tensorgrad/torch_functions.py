@@ -60,8 +60,8 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = 
     elif rounding_mode == "trunc":
         a, b = lift_pair(input, other)
         if a.dtype.kind in "biu" and b.dtype.kind in "biu":
-            q = ops.floor_divide(a, b).data
-            q = q + ((q < 0) & (q * b.data != a.data))          # floor -> towards zero for negative quotients
+            q = ops.floor_divide(a, b)._data
+            q = q + ((q < 0) & (q * b._data != a._data))          # floor -> towards zero for negative quotients
             result = Tensor._make(q, None, False)
         else:
             result = ops.trunc(ops.div(a, b))

@@ -19,8 +19,8 @@ def lift(x: Any, like: Tensor | None = None) -> Tensor:
     """
     if isinstance(x, Tensor):
         return x
-    if like is not None and isinstance(x, WEAK_SCALARS) and like.data.dtype.kind == "f":
-        return Tensor._make(np.asarray(x, dtype=like.data.dtype), None, False)
+    if like is not None and isinstance(x, WEAK_SCALARS) and like._data.dtype.kind == "f":
+        return Tensor._make(np.asarray(x, dtype=like._data.dtype), None, False)
     if isinstance(x, (list, tuple)) and any(isinstance(i, Tensor) for i in x):   # [t1, t2]: stacked, graph kept
         from .shape import stack
         return stack(x)
@@ -33,10 +33,10 @@ def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     if isinstance(a, Tensor):
         if isinstance(b, Tensor):
             return a, b
-        if isinstance(b, (float, np.floating)) and a.data.dtype.kind in "biu":
+        if isinstance(b, (float, np.floating)) and a._data.dtype.kind in "biu":
             a = a.astype(DEFAULT_DTYPE)
         return a, lift(b, a)
-    if isinstance(a, (float, np.floating)) and isinstance(b, Tensor) and b.data.dtype.kind in "biu":
+    if isinstance(a, (float, np.floating)) and isinstance(b, Tensor) and b._data.dtype.kind in "biu":
         b = b.astype(DEFAULT_DTYPE)
         return lift(a, b), b
     b = lift(b)

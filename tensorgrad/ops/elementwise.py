@@ -319,7 +319,7 @@ def remainder(a: Any, b: Any) -> Tensor:
     a, b = lift_pair(a, b)
     if a.dtype.kind in "biu" and b.dtype.kind in "biu":
         _check_integer_divisor("remainder", b)
-        return Tensor._make(np.remainder(a.data, b.data), None, False)
+        return Tensor._make(np.remainder(a._data, b._data), None, False)
     return Remainder.apply(a, b)
 
 
@@ -328,19 +328,19 @@ def floor_divide(a: Any, b: Any) -> Tensor:
     a, b = lift_pair(a, b)
     if a.dtype.kind in "biu" and b.dtype.kind in "biu":
         _check_integer_divisor("floor_divide", b)
-        return Tensor._make(np.floor_divide(a.data, b.data), None, False)
+        return Tensor._make(np.floor_divide(a._data, b._data), None, False)
     return FloorDivide.apply(a, b)
 
 
 def _check_integer_divisor(op: str, b: Tensor) -> None:
-    if np.any(b.data == 0):
+    if np.any(b._data == 0):
         raise ZeroDivisionError(f"{op}: integer division by zero (the divisor has a 0); PyTorch raises too. "
                                 f"Convert to float (.float()) to get inf/nan instead.")
 
 
 def _predicate(name: str, fn: Any, doc: str):
     def op(x: Any) -> Tensor:
-        return Tensor._make(np.asarray(fn(lift(x).data)), None, False)
+        return Tensor._make(np.asarray(fn(lift(x)._data)), None, False)
     op.__name__ = name
     op.__doc__ = doc
     return op
@@ -354,9 +354,9 @@ isfinite = _predicate("isfinite", np.isfinite, "True where x is neither NaN nor 
 def isclose(a: Any, b: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> Tensor:
     """|a - b| <= atol + rtol |b| elementwise, as a bool data tensor (PyTorch's and numpy's defaults)."""
     a, b = lift_pair(a, b)
-    return Tensor._make(np.asarray(np.isclose(a.data, b.data, rtol=rtol, atol=atol, equal_nan=equal_nan)), None, False)
+    return Tensor._make(np.asarray(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)), None, False)
 
 
 def allclose(a: Any, b: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
     """True when every element of a and b is close (see :func:`isclose`); shapes must broadcast."""
-    return bool(isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan).data.all())
+    return bool(isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)._data.all())

@@ -31,7 +31,7 @@ class Embedding(Function):
 def embedding(input: Any, weight: Any, padding_idx: int | None = None) -> Tensor:
     """Rows of ``weight`` (num_embeddings, dim) at the integer ``input`` indices: output shape
     input.shape + (dim,). PyTorch's argument order (indices first)."""
-    indices = np.asarray(input.data if isinstance(input, Tensor) else input)
+    indices = np.asarray(input._data if isinstance(input, Tensor) else input)
     w = lift(weight)
     if w.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-d (num_embeddings, embedding_dim), got shape {w.shape}.")

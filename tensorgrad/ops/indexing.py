@@ -20,7 +20,7 @@ ValuesIndices = {name: namedtuple(name, ["values", "indices"]) for name in ("max
 
 
 def _index_array(op: str, index: Any) -> np.ndarray:
-    index = np.asarray(index.data if isinstance(index, Tensor) else index)
+    index = np.asarray(index._data if isinstance(index, Tensor) else index)
     if index.dtype.kind not in "iu":
         raise TypeError(f"{op}: index must be an integer tensor, got dtype {index.dtype}.")
     return index.astype(np.int64, copy=False)
@@ -109,7 +109,7 @@ def masked_fill(x: Any, mask: Any, value: Any) -> Tensor:
     """x with ``value`` where ``mask`` (bool, broadcastable) is True; differentiable in x (and a tensor value)."""
     from .select import where
     x = lift(x)
-    mask = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+    mask = np.asarray(mask._data if isinstance(mask, Tensor) else mask)
     if mask.dtype != bool:
         raise TypeError(f"masked_fill: mask must be a bool tensor, got dtype {mask.dtype}; compare first (x > 0).")
     if np.broadcast_shapes(mask.shape, x.shape) != x.shape:
@@ -128,11 +128,11 @@ def _arg(fn: Any, op: str, x: Any, dim: Any, keepdim: bool, axis: Any, keepdims:
                          f"{'all axes' if along is None else f'axes ({one_axis(op, along, x.ndim)},)'}: "
                          f"there is no {op[3:]}imum.")
     if along is None:
-        out = np.asarray(fn(x.data, axis=None))
+        out = np.asarray(fn(x._data, axis=None))
         if keep:
             out = out.reshape((1,) * x.ndim)
     else:
-        out = fn(x.data, axis=one_axis(op, along, x.ndim), keepdims=keep) if x.ndim else np.asarray(0)
+        out = fn(x._data, axis=one_axis(op, along, x.ndim), keepdims=keep) if x.ndim else np.asarray(0)
     return Tensor._make(np.asarray(out, dtype=np.int64), None, False)
 
 
@@ -153,11 +153,11 @@ def extreme_along(op: str, x: Tensor, dim: Any, keepdim: bool) -> tuple:
         raise ValueError(f"{op}: cannot take the {op} of an empty tensor (shape {x.shape}) over axes ({axis},): "
                          f"that dim has no elements (PyTorch refuses too).")
     indices = _arg(np.argmax if op == "max" else np.argmin, "arg" + op, x, axis, True, None, False)
-    values = gather(x, axis, indices.data) if x.ndim else x
+    values = gather(x, axis, indices._data) if x.ndim else x
     if not keepdim and x.ndim:
         from .shape import reshape
         shape = x.shape[:axis] + x.shape[axis + 1:]
-        values, indices = reshape(values, shape), Tensor._make(indices.data.reshape(shape), None, False)
+        values, indices = reshape(values, shape), Tensor._make(indices._data.reshape(shape), None, False)
     return ValuesIndices[op](values, indices)
 
 
@@ -167,7 +167,7 @@ def argsort(x: Any, dim: int = -1, descending: bool = False, stable: bool = Fals
     if x.ndim == 0:
         return Tensor._make(np.zeros((), dtype=np.int64), None, False)
     axis = one_axis("argsort", dim, x.ndim)
-    data = x.data
+    data = x._data
     if descending:
         # reversing a stable ascending sort of the reversed data keeps equal values in their original order
         flipped = np.flip(data, axis)
@@ -182,7 +182,7 @@ def sort(x: Any, dim: int = -1, descending: bool = False, stable: bool = False) 
     """(values, indices) of x sorted along ``dim``; the values are differentiable (a gather)."""
     x = lift(x)
     indices = argsort(x, dim, descending)
-    values = gather(x, dim, indices.data) if x.ndim else x
+    values = gather(x, dim, indices._data) if x.ndim else x
     return ValuesIndices["sort"](values, indices)
 
 
@@ -193,7 +193,7 @@ def topk(x: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = Tru
     n = x.shape[axis] if x.ndim else 1
     if not 0 <= int(k) <= n:
         raise ValueError(f"topk: k={k} is out of range for dim {dim} of size {n}.")
-    order = argsort(x, axis, descending=largest).data
+    order = argsort(x, axis, descending=largest)._data
     indices = order[(slice(None),) * axis + (slice(0, int(k)),)] if x.ndim else order
     values = gather(x, axis, indices) if x.ndim else x
     return ValuesIndices["topk"](values, Tensor._make(np.ascontiguousarray(indices), None, False))

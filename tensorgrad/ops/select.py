@@ -74,7 +74,7 @@ class Clip(Function):
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:
     """Elementwise choice: a where ``cond`` is true, else b (``cond`` is data, not differentiated)."""
-    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond, dtype=bool)
+    cond = np.asarray(cond._data if isinstance(cond, Tensor) else cond, dtype=bool)
     a, b = lift_pair(a, b)
     return Where.apply(a, b, cond=cond)
 
@@ -101,7 +101,7 @@ def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - nu
 def compare(fn: Callable, a: Any, b: Any) -> Tensor:
     """Elementwise comparison ``fn(a, b)`` as a boolean data tensor (no gradient)."""
     a, b = lift_pair(a, b)
-    return Tensor._make(np.asarray(fn(a.data, b.data)), None, False)
+    return Tensor._make(np.asarray(fn(a._data, b._data)), None, False)
 
 
 def inplace_update(x: Tensor, fn: Callable[[Any, Any], Tensor], other: Any) -> Tensor:
@@ -120,10 +120,10 @@ def inplace_update(x: Tensor, fn: Callable[[Any, Any], Tensor], other: Any) -> T
                 f"gradients are recorded. Update parameters inside `with tensorgrad.no_grad():`, or "
                 f"write x = x + ... to make a new tensor.")
         return fn(x, other_t)
-    result = fn(x.detach(), other_t.detach()).data
+    result = fn(x.detach(), other_t.detach())._data
     if result.shape != x.shape:
         raise ValueError(f"in-place update: the result has shape {result.shape}, which does not fit the "
                          f"tensor's shape {x.shape}.")
-    x.data[...] = result
+    x._data[...] = result
     increment_version(x)           # shared with every view of the same memory, and with the op that made x
     return x

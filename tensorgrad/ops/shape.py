@@ -60,9 +60,9 @@ class BroadcastTo(Function):
 def _plain_index(index: Any) -> Any:
     """Index with Tensors replaced by their arrays."""
     if isinstance(index, Tensor):
-        return index.data
+        return index._data
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        return tuple(i._data if isinstance(i, Tensor) else i for i in index)
     return index
 
 

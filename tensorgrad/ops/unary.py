@@ -144,5 +144,5 @@ def cast(x: Any, dtype: Any) -> Tensor:
     if x.dtype == dtype:
         return x
     if dtype.kind != "f" and x.requires_grad:
-        return Tensor._make(x.data.astype(dtype), None, False)  # integer results are data, not differentiable
+        return Tensor._make(x._data.astype(dtype), None, False)  # integer results are data, not differentiable
     return Cast.apply(x, dtype=dtype)
