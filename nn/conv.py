@@ -250,8 +250,8 @@ class ZeroPadding2D(Module):
         x = as_tensor(x)
         (top, bottom), (left, right) = self.padding
         n, h, w, c = x.shape
-        return tg.scatter_add(x, (n, h + top + bottom, w + left + right, c),
-                              (slice(None), slice(top, top + h), slice(left, left + w)))
+        return tg.add_at(x, (n, h + top + bottom, w + left + right, c),
+                         (slice(None), slice(top, top + h), slice(left, left + w)))
 
 
 class UpSampling2D(Module):

@@ -149,6 +149,22 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
     return x * (keep / (1 - p)).astype(x.dtype)
 
 
+def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: np.random.Generator | None = None) -> Tensor:
+    """Channel dropout (torch's dropout2d): in training each whole channel of an (N, C, H, W) or (C, H, W)
+    input is zeroed with probability p and the rest scaled by 1 / (1 - p); the identity otherwise."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout2d probability has to be between 0 and 1, but got {p}.")
+    x = as_tensor(input)
+    if x.ndim not in (3, 4):
+        raise ValueError(f"dropout2d: expects an (N, C, H, W) or (C, H, W) input, got shape {x.shape}.")
+    if not training or p == 0:
+        return x
+    channels = x.shape[:-2] + (1, 1)
+    keep = (generator or tg_random.default_rng()).random(channels) >= p
+    return x * (keep / (1 - p)).astype(x.dtype) if p < 1 else x * np.zeros((), x.dtype)
+
+
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     """Integer class indices of shape (*) -> int64 rows of shape (*, num_classes) with a 1 at each index
     (``num_classes=-1``: max index + 1)."""
@@ -178,7 +194,7 @@ def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> T
     return x / (total.sqrt() if p == 2 else total ** (1.0 / p))
 
 
-__all__ = [
+__all__ = ["dropout2d", 
     "relu", "relu6", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "logsigmoid", "softsign", "softmax",
     "softmin", "log_softmax", "gelu", "silu", "hardtanh", "pad", "linear", "dropout", "one_hot", "normalize",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",

@@ -268,6 +268,14 @@ class Dropout(Module):
         return f"p={self.rate}, inplace=False"
 
 
+class Dropout2d(Dropout):
+    """Channel dropout (PyTorch's ``nn.Dropout2d(p)``): in training whole channels of an (N, C, H, W) input
+    are zeroed with probability p, the rest scaled by 1 / (1 - p); the identity in eval mode."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.dropout2d(x, self.rate, self.training, generator=self._rng)
+
+
 class Concatenate(Module):
     """Joins a list of tensors along ``axis`` (seed 004 joins two branches' outputs)."""
 

@@ -24,10 +24,21 @@ from .torch_functions import __all__ as _torch_functions_all
 from .creation import (arange, empty, empty_like, eye, full, full_like, is_tensor, linspace, logspace, normal, numel,
                        ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, zeros,
                        zeros_like)
-from .dtypes import (backends, bool, byte, cuda, device, double, float, float16, float32, float64,  # noqa: A004
+from .dtypes import (accelerator, backends, bool, get_default_device, set_default_device, byte, cuda, device, double, float, float16, float32, float64,  # noqa: A004
                      get_default_dtype, half, int, int8, int16, int32, int64, long, set_default_dtype, short, uint8)
 from .size import Size
 from numpy import dtype  # tensorgrad's dtypes are numpy's: isinstance(tg.float32, tg.dtype)
+from . import aliases as _aliases
+
+_aliases.install()
+
+
+def __getattr__(name: str):
+    """``tensorgrad.nn`` and ``tensorgrad.optim`` (PyTorch's ``torch.nn``, ``torch.optim``), loaded on first use."""
+    if name in ("nn", "optim"):
+        import importlib
+        return importlib.import_module(f"tensorgrad.{name}")
+    raise AttributeError(f"module 'tensorgrad' has no attribute '{name}'")
 
 __version__ = "0.1.0"
 
@@ -38,6 +49,6 @@ __all__ = ["Tensor", "tensor", "as_tensor", "from_numpy", "Function", "apply", "
            *_torch_functions_all,
            "Generator", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "logspace", "rand", "randn",
            "randint", "randperm", "normal", "zeros_like", "ones_like", "full_like", "empty_like", "rand_like",
-           "randn_like", "randint_like", "is_tensor", "numel", "device", "cuda", "backends", "get_default_dtype",
+           "randn_like", "randint_like", "is_tensor", "numel", "device", "cuda", "backends", "accelerator", "get_default_device", "set_default_device", "get_default_dtype",
            "set_default_dtype", "Size", "dtype", "float32", "float64", "double", "float16", "half", "int8", "int16",
            "short", "int32", "int64", "long", "uint8", "byte"]   # (float, int, bool: not star-exported, they shadow builtins)

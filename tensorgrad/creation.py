@@ -239,6 +239,25 @@ def randint_like(x: Any, low: int, high: int | None = None, *, generator: Any = 
     return randint(low, high, shape, generator=generator, dtype=dt, device=device, requires_grad=requires_grad)
 
 
+def shape_of(who: str, shape: tuple, size: int) -> tuple[int, ...]:
+    """``f(2, 3)``, ``f((2, 3))`` or ``f(-1, 3)`` as a concrete shape holding ``size`` elements."""
+    dims = [int(d) for d in _flat(shape)]
+    if dims.count(-1) == 1:
+        known = int(np.prod([d for d in dims if d != -1]))
+        dims[dims.index(-1)] = size // known if known else 0
+    return tuple(int(d) for d in dims)
+
+
+def _flat(shape: tuple) -> tuple:
+    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+
+
+def tensor_like(like: Tensor, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """``like.new_tensor(data)``: a copy of ``data`` of like's dtype unless ``dtype`` is given (torch's rule)."""
+    check_device(device, "new_tensor")
+    return Tensor(data, requires_grad=requires_grad, dtype=like.dtype if dtype is None else to_dtype(dtype, "new_tensor"))
+
+
 def is_tensor(obj: Any) -> builtins.bool:
     """True for a tensorgrad Tensor."""
     return isinstance(obj, Tensor)

@@ -45,6 +45,19 @@ _OUTPUT = -1                       # the source of a saved value that is the op'
 _creation_order = itertools.count()   # a node's seq: every consumer is made after the nodes it consumes
 
 
+class NodeName(str):
+    """An op's short name ('mul', as errors and pictures show it) that is also PyTorch's ``grad_fn.name()``
+    when called ('MulBackward0')."""
+
+    def __new__(cls, short: str, pytorch: str) -> "NodeName":
+        name = super().__new__(cls, short)
+        name.pytorch = pytorch
+        return name
+
+    def __call__(self) -> str:
+        return self.pytorch
+
+
 class Function:
     """A differentiable operation: static ``forward(ctx, *inputs, **attrs)`` and ``backward(ctx, g)``.
 
@@ -60,8 +73,7 @@ class Function:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "name" not in cls.__dict__:
-            cls.name = cls.__name__.lower()
+        cls.name = NodeName(cls.__dict__.get("name") or cls.__name__.lower(), f"{cls.__name__}Backward0")
 
     @staticmethod
     def forward(ctx: "Function", *inputs: Any, **attrs: Any) -> np.ndarray:  # pragma: no cover - abstract

@@ -178,6 +178,7 @@ implements(np.min, np.amin)(_reduction(ops.min))
 def _mean(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: Any = False, *,
           where: Any = np._NoValue) -> Tensor:
     _defaults(out=out, where=where)
+    a = ops.cast(a, np.float64) if dtype is None and a.dtype.kind not in "fc" else a   # numpy: ints give float64
     return _cast(ops.mean(a, axis=axis, keepdims=bool(keepdims)), dtype)
 
 

@@ -360,6 +360,10 @@ class Tensor:
     def sign(self) -> "Tensor": return _ops.sign(self)
     def neg(self) -> "Tensor": return _ops.neg(self)
     def square(self) -> "Tensor": return _ops.mul(self, self)
+    def asinh(self) -> "Tensor": return _ops.asinh(self)
+    def acosh(self) -> "Tensor": return _ops.acosh(self)
+    def atanh(self) -> "Tensor": return _ops.atanh(self)
+    arcsinh, arccosh, arctanh = asinh, acosh, atanh
     def sin(self) -> "Tensor": return _ops.sin(self)
     def cos(self) -> "Tensor": return _ops.cos(self)
     def tan(self) -> "Tensor": return _ops.tan(self)
@@ -450,7 +454,21 @@ class Tensor:
         """Swap two axes (numpy's swapaxes, PyTorch's transpose)."""
         return _ops.transpose(self, axis0, axis1)
 
-    view = reshape
+    def view(self, *shape: Any) -> "Tensor":
+        """``reshape`` that never copies, as PyTorch's view: a layout that cannot be reshaped in place (a
+        transpose flattened) is an error pointing to ``reshape``."""
+        if not self._data.flags.c_contiguous:
+            probe = self._data.view()
+            try:
+                probe.shape = _creation.shape_of("view", shape, self._data.size)
+            except ValueError:
+                pass                              # not a shape for this many elements: reshape says so
+            except AttributeError:                # numpy: the shape needs a copy
+                raise RuntimeError(f"view: the tensor of shape {self.shape} is not contiguous (e.g. a transpose), so "
+                                   f"it cannot be viewed as {tuple(shape) if len(shape) != 1 else shape[0]} without "
+                                   f"copying. Use .reshape(...) instead (or .contiguous().view(...)).") from None
+        return self.reshape(*shape)
+
     def view_as(self, other: "Tensor") -> "Tensor": return _ops.reshape(self, other.shape)
     reshape_as = view_as
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor": return _ops.flatten(self, start_dim, end_dim)
@@ -475,6 +493,31 @@ class Tensor:
         return _ops.scatter(self, dim, index, src, **value)
 
     def index_select(self, dim: int, index: Any) -> "Tensor": return _ops.index_select(self, dim, index)
+    def scatter_add(self, dim: int, index: Any, src: Any) -> "Tensor": return _ops.scatter_add(self, dim, index, src)
+    def index_add(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> "Tensor":
+        return _ops.index_add(self, dim, index, source, alpha=alpha)
+
+    def median(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return _torch_functions.median(self, dim, keepdim)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+               dim: int | None = None) -> Any:
+        return _torch_functions.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any: return _torch_functions.nonzero(self, as_tuple=as_tuple)
+    def count_nonzero(self, dim: Any = None) -> "Tensor": return _torch_functions.count_nonzero(self, dim)
+    def lerp(self, end: Any, weight: Any) -> "Tensor": return _torch_functions.lerp(self, end, weight)
+    def reciprocal(self) -> "Tensor": return _torch_functions.reciprocal(self)
+    def rsqrt(self) -> "Tensor": return _torch_functions.rsqrt(self)
+    def frac(self) -> "Tensor": return _torch_functions.frac(self)
+    def logical_not(self) -> "Tensor": return _torch_functions.logical_not(self)
+    def logical_and(self, other: Any) -> "Tensor": return _torch_functions.logical_and(self, other)
+    def logical_or(self, other: Any) -> "Tensor": return _torch_functions.logical_or(self, other)
+
+    def index_fill(self, dim: int, index: Any, value: Any) -> "Tensor": return _ops.index_fill(self, dim, index, value)
+    def repeat_interleave(self, repeats: Any, dim: int | None = None, *, output_size: int | None = None) -> "Tensor":
+        return _ops.repeat_interleave(self, repeats, dim, output_size=output_size)
+
     def masked_fill(self, mask: Any, value: Any) -> "Tensor": return _ops.masked_fill(self, mask, value)
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple:
         return _ops.topk(self, k, dim, largest, sorted)
@@ -491,6 +534,33 @@ class Tensor:
             raise ValueError(f"t(): expects a tensor of at most 2 dimensions, got shape {self.shape}; use "
                              f"permute or transpose for more.")
         return self if self.ndim < 2 else _ops.transpose(self, (1, 0))
+
+    def is_contiguous(self) -> bool:
+        """True when the data is laid out row-major without gaps (a transpose or a strided slice is not)."""
+        return self._data.flags.c_contiguous
+
+    @property
+    def mT(self) -> "Tensor":  # noqa: N802 - PyTorch's name
+        """The last two axes swapped (a batch of matrices transposed)."""
+        return _ops.transpose(self, tuple(range(self.ndim - 2)) + (self.ndim - 1, self.ndim - 2))
+
+    # ------------------------------------------------------------------ new tensors like this one (PyTorch's)
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        """A copy of ``data`` as a tensor of this tensor's dtype (or ``dtype``), as torch's new_tensor."""
+        return _creation.tensor_like(self, data, dtype, device, requires_grad)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        return _creation.zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        return _creation.ones(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        return _creation.empty(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> "Tensor":
+        return _creation.full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
     def contiguous(self) -> "Tensor":
         """This tensor when its data is C-contiguous, else a contiguous differentiable copy."""
@@ -580,7 +650,7 @@ class Tensor:
         return int(self.item())
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
+        body = _printing.format_values(self._data)
         extras = []
         if self._data.dtype not in (DEFAULT_DTYPE, np.dtype(np.int64), np.dtype(bool)):
             extras.append(f"dtype={self._data.dtype}")
@@ -616,7 +686,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 from . import autograd  # noqa: E402  (autograd and ops need Tensor defined first)
 from . import ops as _ops  # noqa: E402
-from . import dtypes as _dtypes, torch_functions as _torch_functions  # noqa: E402
+from . import creation as _creation, dtypes as _dtypes, printing as _printing, torch_functions as _torch_functions  # noqa: E402
 from .ops import _spelling, inplace as _inplace  # noqa: E402
 from . import numpy_dispatch  # noqa: E402
 from .size import ElementCount  # noqa: E402

@@ -9,7 +9,10 @@ the path of ``x * w + b``.
 from __future__ import annotations
 
 import functools
+from collections import namedtuple
 from typing import Any, Callable
+
+import numpy as np
 
 from . import ops
 from .ops._convert import lift_pair
@@ -83,3 +86,118 @@ negative, absolute = globals()["neg"], globals()["abs"]
 
 __all__ = ["add", "sub", "div", "clamp", "multiply", "subtract", "divide", "true_divide", "negative", "absolute",
            *_WITH_OUT]
+
+
+# ---------------------------------------------------------------- more of torch's functions, composed from ops
+def square(input: Any) -> Tensor:  # noqa: A002
+    """input² (torch.square); d/dx = 2x."""
+    return ops.mul(input, input)
+
+
+def reciprocal(input: Any) -> Tensor:  # noqa: A002
+    """1 / input (integers give the default float dtype); d/dx = -1/x²."""
+    return ops.div(1.0, input)
+
+
+def rsqrt(input: Any) -> Tensor:  # noqa: A002
+    """1 / √input (torch.rsqrt); d/dx = -½ x^(-3/2)."""
+    return ops.div(1.0, ops.sqrt(input))
+
+
+def frac(input: Any) -> Tensor:  # noqa: A002
+    """input - trunc(input), the fractional part with input's sign (torch.frac); d/dx = 1."""
+    x = lift_pair(input, 0)[0]
+    return ops.sub(x, ops.trunc(x).detach())
+
+
+def lerp(input: Any, end: Any, weight: Any) -> Tensor:  # noqa: A002
+    """input + weight · (end - input) (torch.lerp)."""
+    return ops.add(input, ops.mul(weight, ops.sub(end, input)))
+
+
+def addmm(input: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """beta · input + alpha · (mat1 @ mat2) (torch.addmm)."""
+    product = ops.mm(mat1, mat2)
+    return ops.add(input if beta == 1 else ops.mul(input, beta), product if alpha == 1 else ops.mul(product, alpha))
+
+
+def equal(input: Any, other: Any) -> bool:  # noqa: A002
+    """True when both have the same shape and the same values (torch.equal)."""
+    a, b = Tensor(input) if not isinstance(input, Tensor) else input, other
+    return a.equal(b if isinstance(b, Tensor) else Tensor(b))
+
+
+def _values(x: Any) -> np.ndarray:
+    return x.numpy(force=True) if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _data_result(array: np.ndarray) -> Tensor:
+    return Tensor._make(np.asarray(array), None, False)
+
+
+def logical_and(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise a and b of the truth values (a bool tensor; not differentiable)."""
+    return _data_result(np.logical_and(_values(input), _values(other)))
+
+
+def logical_or(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise a or b of the truth values (a bool tensor)."""
+    return _data_result(np.logical_or(_values(input), _values(other)))
+
+
+def logical_xor(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise a xor b of the truth values (a bool tensor)."""
+    return _data_result(np.logical_xor(_values(input), _values(other)))
+
+
+def logical_not(input: Any) -> Tensor:  # noqa: A002
+    """Elementwise not of the truth values (a bool tensor)."""
+    return _data_result(np.logical_not(_values(input)))
+
+
+def nonzero(input: Any, *, as_tuple: bool = False) -> Any:  # noqa: A002
+    """The indices of the non-zero entries: an int64 (count, ndim) tensor, or one tensor per axis with
+    ``as_tuple=True`` (torch.nonzero)."""
+    found = np.nonzero(_values(input))
+    if as_tuple:
+        return tuple(_data_result(i.astype(np.int64)) for i in found)
+    return _data_result(np.stack(found, axis=1).astype(np.int64) if found else np.zeros((0, 0), np.int64))
+
+
+def count_nonzero(input: Any, dim: Any = None) -> Tensor:  # noqa: A002
+    """How many entries are non-zero, over everything or along ``dim`` (int64)."""
+    return _data_result(np.asarray(np.count_nonzero(_values(input), axis=dim), dtype=np.int64))
+
+
+def unique(input: Any, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
+           dim: int | None = None) -> Any:
+    """The distinct values in ascending order (torch.unique), with the inverse indices and counts on request."""
+    values, inverse, counts = np.unique(_values(input), return_inverse=True, return_counts=True, axis=dim)
+    result = [_data_result(values)]
+    if return_inverse:
+        result.append(_data_result(inverse.reshape(np.shape(_values(input)) if dim is None else -1).astype(np.int64)))
+    if return_counts:
+        result.append(_data_result(counts.astype(np.int64)))
+    return result[0] if len(result) == 1 else tuple(result)
+
+
+def median(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
+    """The lower median (torch.median: of an even count, the smaller middle value), differentiable as the
+    entry it picks; along ``dim`` the (values, indices) pair."""
+    x = lift_pair(input, 0)[0]
+    if dim is None:
+        flat = ops.reshape(x, (-1,))
+        order = np.argsort(flat.numpy(force=True), kind="stable")
+        return flat[int(order[(flat.shape[0] - 1) // 2])]
+    values, indices = ops.sort(x, dim)
+    axis = dim % x.ndim
+    middle = (x.shape[axis] - 1) // 2
+    pick = (slice(None),) * axis + (slice(middle, middle + 1) if keepdim else middle,)
+    return _Median(values[pick], indices[pick])
+
+
+_Median = namedtuple("median", ["values", "indices"])
+
+
+__all__ += ["square", "reciprocal", "rsqrt", "frac", "lerp", "addmm", "equal", "logical_and", "logical_or",
+            "logical_xor", "logical_not", "nonzero", "count_nonzero", "unique", "median"]

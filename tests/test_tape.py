@@ -287,12 +287,12 @@ def test_walk_visits_every_node_once_in_reverse_creation_order():
 def test_the_two_function_namespaces_compute_the_same():
     from tensorgrad.functions import ARRAY_FUNCTIONS as arrays, TENSOR_FUNCTIONS as tensors
     x = np.array([-1.0, 0.5, 2.0])
-    for name in ("sigmoid", "exp", "log", "where", "maximum", "broadcast_to", "scatter_add"):
+    for name in ("sigmoid", "exp", "log", "where", "maximum", "broadcast_to", "add_at"):
         assert callable(getattr(tensors, name)) and callable(getattr(arrays, name))
     np.testing.assert_allclose(tensors.sigmoid(tg.tensor(x)).numpy(force=True), arrays.sigmoid(x))
     np.testing.assert_allclose(tensors.broadcast_to(tg.tensor(x[:1]), (3,)).numpy(force=True), arrays.broadcast_to(x[:1], (3,)))
-    np.testing.assert_allclose(tensors.scatter_add(tg.tensor(x), (5,), [0, 0, 3]).numpy(force=True),
-                               arrays.scatter_add(x, (5,), [0, 0, 3]))
+    np.testing.assert_allclose(tensors.add_at(tg.tensor(x), (5,), [0, 0, 3]).numpy(force=True),
+                               arrays.add_at(x, (5,), [0, 0, 3]))
     with pytest.raises(AttributeError, match="tensorgrad has no op of that name"):
         tensors.no_such_function
 

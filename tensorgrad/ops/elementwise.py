@@ -11,7 +11,7 @@ import numpy as np
 from .. import special
 from ..function import Function
 from ..tensor import Tensor
-from ._convert import lift, lift_pair
+from ._convert import lift, lift_pair, lift_float
 from .unary import _ZeroGradient
 
 
@@ -98,6 +98,48 @@ class Asin(Function):
     def backward(ctx, g):
         x, = ctx.saved_tensors
         return g / ctx.F.sqrt(1 - x * x)
+
+
+class Asinh(Function):
+    """a = arsinh x = log(x + √(x² + 1));  da/dx = 1 / √(x² + 1)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arcsinh(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / ctx.F.sqrt(x * x + 1)
+
+
+class Acosh(Function):
+    """a = arcosh x = log(x + √(x² - 1))  (x ≥ 1);  da/dx = 1 / √(x² - 1)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arccosh(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / ctx.F.sqrt(x * x - 1)
+
+
+class Atanh(Function):
+    """a = artanh x = ½ log((1 + x) / (1 - x))  (x in (-1, 1));  da/dx = 1 / (1 - x²)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arctanh(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / (1 - x * x)
 
 
 class Acos(Function):
@@ -280,7 +322,7 @@ def _unary(fn: type[Function]):
     def op(x: Any) -> Tensor:
         x = lift(x)
         if x.dtype.kind != "f":
-            x = x.astype(np.float32)       # as PyTorch: sin of an integer tensor is float
+            x = lift_float(x)              # as PyTorch: sin of an integer tensor is float (the default dtype)
         return fn.apply(x)
     op.__name__ = fn.name
     op.__doc__ = f"Elementwise {fn.name}: {fn.__doc__}"
@@ -290,9 +332,11 @@ def _unary(fn: type[Function]):
 sin, cos, tan = _unary(Sin), _unary(Cos), _unary(Tan)
 sinh, cosh = _unary(Sinh), _unary(Cosh)
 asin, acos, atan = _unary(Asin), _unary(Acos), _unary(Atan)
+asinh, acosh, atanh = _unary(Asinh), _unary(Acosh), _unary(Atanh)
 exp2, log2, log10, log1p, expm1 = _unary(Exp2), _unary(Log2), _unary(Log10), _unary(Log1p), _unary(Expm1)
 erf = _unary(Erf)
 arcsin, arccos, arctan = asin, acos, atan     # numpy's spellings
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 
 def _rounding(fn: type[Function]):

@@ -25,7 +25,7 @@ class Embedding(Function):
     def backward(ctx, g):
         if ctx.padding_idx is not None:
             g = g * (ctx.indices != ctx.padding_idx)[..., None]
-        return ctx.F.scatter_add(g, ctx.weight_shape, ctx.indices)
+        return ctx.F.add_at(g, ctx.weight_shape, ctx.indices)
 
 
 def embedding(input: Any, weight: Any, padding_idx: int | None = None) -> Tensor:

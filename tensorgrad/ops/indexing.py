@@ -95,6 +95,47 @@ def scatter(x: Any, dim: int, index: Any, src: Any = None, *, value: Any = None)
     return Scatter.apply(x, src_t, positions=positions)
 
 
+def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
+    """torch.scatter_add: a copy of x with src[i][j] added at x[index[i][j]][j] for dim 0 (and so on), repeated
+    indices summing;  dL/dx = g, dL/dsrc = g gathered at index. Differentiable in x and src."""
+    from .shape import add_at
+    x = lift(x)
+    axis = one_axis("scatter_add", dim, x.ndim)
+    index = _index_array("scatter_add", index)
+    positions = _positions("scatter_add", x, axis, index)
+    src_t = lift(src, x)
+    if src_t.ndim != index.ndim or any(s < i for s, i in zip(src_t.shape, index.shape)):
+        raise ValueError(f"scatter_add: src of shape {src_t.shape} must cover the index's shape {index.shape}.")
+    src_t = src_t[tuple(slice(0, s) for s in index.shape)]
+    return x + add_at(src_t.astype(x.dtype) if src_t.dtype != x.dtype else src_t, x.shape, positions)
+
+
+def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+    """torch.index_add: a copy of x with ``alpha * source`` added at ``index`` (1-d) along ``dim``, repeated
+    indices summing;  dL/dx = g, dL/dsource = alpha · g at index."""
+    from .shape import add_at
+    x = lift(x)
+    axis = one_axis("index_add", dim, x.ndim)
+    index = _index_array("index_add", index).reshape(-1)
+    source = lift(source, x)
+    if source.ndim != x.ndim or source.shape[axis] != index.size:
+        raise ValueError(f"index_add: source of shape {source.shape} must have the input's rank ({x.ndim}) and "
+                         f"{index.size} entries (the index's length) along dim {dim}.")
+    added = source if alpha == 1 else source * alpha
+    return x + add_at(added.astype(x.dtype) if added.dtype != x.dtype else added, x.shape,
+                      (slice(None),) * axis + (index,))
+
+
+def index_fill(x: Any, dim: int, index: Any, value: Any) -> Tensor:
+    """torch.index_fill: a copy of x with the entries at ``index`` (1-d) along ``dim`` set to ``value``; no
+    gradient reaches the filled entries."""
+    x = lift(x)
+    axis = one_axis("index_fill", dim, x.ndim)
+    mask = np.zeros(x.shape[axis] if x.ndim else 1, dtype=bool)
+    mask[_index_array("index_fill", index).reshape(-1)] = True
+    return masked_fill(x, mask.reshape((-1,) + (1,) * (x.ndim - axis - 1)) if x.ndim else mask[0], value)
+
+
 def index_select(x: Any, dim: int, index: Any) -> Tensor:
     """The entries of x at ``index`` (1-d) along ``dim`` (torch.index_select)."""
     x = lift(x)

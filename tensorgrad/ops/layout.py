@@ -201,6 +201,34 @@ def repeat(x: Any, *sizes: Any) -> Tensor:
     return tile(x, reps)
 
 
+def repeat_interleave(x: Any, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None) -> Tensor:
+    """torch.repeat_interleave: each entry of x repeated ``repeats`` times (an int, or one count per entry)
+    along ``dim`` (x flattened when None); a gather, so the gradient sums the copies. With only a tensor of
+    counts, ``repeat_interleave(counts)`` gives each index i counts[i] times."""
+    if repeats is None:
+        counts = np.asarray(x.numpy(force=True) if isinstance(x, Tensor) else x)
+        if counts.ndim != 1 or counts.dtype.kind not in "iu":
+            raise ValueError(f"repeat_interleave: a lone argument must be a 1-d integer tensor of counts, got "
+                             f"shape {counts.shape} of {counts.dtype}.")
+        return Tensor._make(np.repeat(np.arange(counts.size), counts), None, False)
+    x = lift(x)
+    if dim is None:
+        x, axis = reshape(x, (-1,)), 0
+    else:
+        axis = one_axis("repeat_interleave", dim, x.ndim)
+    counts = np.asarray(repeats.numpy(force=True) if isinstance(repeats, Tensor) else repeats)
+    n = x.shape[axis] if x.ndim else 1
+    if counts.dtype.kind not in "iu" or counts.ndim > 1 or counts.ndim == 1 and counts.size not in (1, n):
+        raise ValueError(f"repeat_interleave: repeats must be an int or a 1-d integer tensor with one count per "
+                         f"entry ({n}) along the dim, got {counts!r}.")
+    if (counts < 0).any():
+        raise ValueError(f"repeat_interleave: repeats must not be negative, got {counts!r}.")
+    index = np.repeat(np.arange(n), counts)
+    if output_size is not None and index.size != output_size:
+        raise ValueError(f"repeat_interleave: output_size={output_size} but the repeats give {index.size}.")
+    return x[(slice(None),) * axis + (index,)]
+
+
 def unsqueeze(x: Any, dim: int) -> Tensor:
     """x with a new axis of size 1 at ``dim`` (negative counts from the end of the result)."""
     x = lift(x)

@@ -9,7 +9,7 @@ from ..autograd import increment_version
 from ..function import Function
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
-from ._convert import lift, lift_pair
+from ._convert import lift, lift_pair, lift_float
 
 
 class Where(Function):
@@ -72,9 +72,12 @@ class Clip(Function):
         return g * ctx.inside
 
 
-def where(cond: Any, a: Any, b: Any) -> Tensor:
-    """Elementwise choice: a where ``cond`` is true, else b (``cond`` is data, not differentiated)."""
+def where(cond: Any, a: Any = None, b: Any = None) -> Any:
+    """Elementwise choice: a where ``cond`` is true, else b (``cond`` is data, not differentiated). With
+    ``cond`` alone, the indices of its true entries, one int64 tensor per axis (torch.where(cond))."""
     cond = np.asarray(cond._data if isinstance(cond, Tensor) else cond, dtype=bool)
+    if a is None and b is None:
+        return tuple(Tensor._make(i.astype(np.int64), None, False) for i in np.nonzero(cond))
     a, b = lift_pair(a, b)
     return Where.apply(a, b, cond=cond)
 
@@ -93,9 +96,15 @@ def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - nu
     """Limit values to [min, max] (either bound may be None)."""
     if min is None and max is None:
         raise ValueError("clip: give at least one of min and max.")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):   # tensor bounds (torch.clamp): elementwise, each differentiable
+        result = x if min is None else maximum(x, min)
+        return result if max is None else minimum(result, max)
     if min is not None and max is not None and np.any(np.asarray(min) > np.asarray(max)):
         raise ValueError(f"clip: min ({min}) is larger than max ({max}).")
-    return Clip.apply(lift(x), lo=min, hi=max)
+    x = lift(x)
+    if x._data.dtype.kind != "f" and any(isinstance(v, (float, np.floating)) for v in (min, max)):
+        x = lift_float(x)                # an integer tensor clamped to a float bound is float, as PyTorch
+    return Clip.apply(x, lo=min, hi=max)
 
 
 def compare(fn: Callable, a: Any, b: Any) -> Tensor:

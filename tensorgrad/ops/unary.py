@@ -7,7 +7,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
-from ._convert import lift
+from ._convert import lift, lift_float
 
 
 class Exp(Function):
@@ -106,17 +106,17 @@ class Cast(Function):
 
 def exp(x: Any) -> Tensor:
     """Elementwise e^x."""
-    return Exp.apply(lift(x))
+    return Exp.apply(lift_float(x))
 
 
 def log(x: Any) -> Tensor:
     """Elementwise natural logarithm."""
-    return Log.apply(lift(x))
+    return Log.apply(lift_float(x))
 
 
 def sqrt(x: Any) -> Tensor:
     """Elementwise square root."""
-    return Sqrt.apply(lift(x))
+    return Sqrt.apply(lift_float(x))
 
 
 def abs(x: Any) -> Tensor:  # noqa: A001 - the op's name
