@@ -156,11 +156,14 @@ def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
     if not 0 <= p <= 1:
         raise ValueError(f"dropout2d probability has to be between 0 and 1, but got {p}.")
     x = as_tensor(input)
-    if x.ndim not in (3, 4):
+    if x.ndim not in (2, 3, 4):
         raise ValueError(f"dropout2d: expects an (N, C, H, W) or (C, H, W) input, got shape {x.shape}.")
+    if x.ndim == 2:   # PyTorch warns, then drops whole rows (it reads (C, L) as one unbatched sample)
+        warnings.warn(f"dropout2d: received a 2-D input of shape {x.shape}; as in PyTorch each row is dropped as "
+                      f"one channel. Use dropout for entrywise dropout of 2-D inputs.", UserWarning, stacklevel=2)
     if not training or p == 0:
         return x
-    channels = x.shape[:-2] + (1, 1)
+    channels = x.shape[:-2] + (1, 1) if x.ndim > 2 else (x.shape[0], 1)
     keep = (generator or tg_random.default_rng()).random(channels) >= p
     return x * (keep / (1 - p)).astype(x.dtype) if p < 1 else x * np.zeros((), x.dtype)
 

@@ -157,7 +157,7 @@ class Linear(Module):
                 raise ValueError(f"Linear: {arg} must be a positive integer, got {value!r}.")
         super().__init__(input_shape=(int(in_features),))
         self.in_features, self.out_features = int(in_features), int(out_features)
-        self.dtype = np.dtype(np.float32 if dtype is None else dtype)
+        self.dtype = np.dtype(tg.get_default_dtype() if dtype is None else dtype)
         self.weight = Parameter(np.empty((self.out_features, self.in_features), self.dtype))
         self.bias: Parameter | None = Parameter(np.empty(self.out_features, self.dtype)) if bias else None
         self.reset_parameters()

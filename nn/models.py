@@ -289,6 +289,25 @@ class Sequential(Model):
             return Sequential(dict(list(self._modules.items())[index]))
         return self.layers[index]
 
+    def __setitem__(self, index: int, module: Module) -> None:
+        """PyTorch's ``seq[i] = module``: replace the i-th module (its key, e.g. ``2.weight``, is kept)."""
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential[{index}] = ...: expected a module (nn.Module), got {type(module).__name__}.")
+        key = list(self._modules)[index]
+        self._modules[key] = module
+        self._retrace()
+
+    def __delitem__(self, index: int | slice) -> None:
+        """PyTorch's ``del seq[i]``: remove the module(s); the others keep their keys."""
+        for key in list(self._modules)[index] if isinstance(index, slice) else [list(self._modules)[index]]:
+            del self._modules[key]
+        self._retrace()
+
+    def _retrace(self) -> None:
+        """After a change of modules: trace the symbolic output again from the input, if the model has one."""
+        if self.input is not None:
+            self.build(self.input.shape[1:], self.input.dtype)
+
     def __len__(self) -> int:
         return len(self._modules)
 

@@ -517,8 +517,15 @@ class Module:
     # ------------------------------------------------------------------ Keras's layer protocol (nn.layer)
     @property
     def weights(self) -> list[Parameter]:
-        """Keras's ``layer.weights``: the trainable weights, then the non-trainable ones."""
+        """Keras's ``layer.weights``: the trainable weights, then the non-trainable ones; a PyTorch module that
+        sets ``self.weights = nn.Parameter(...)`` (the nn tutorial's logistic regression) gets its own."""
+        if "weights" in self.__dict__:
+            return self.__dict__["weights"]
         return self.trainable_weights + self.non_trainable_weights
+
+    @weights.setter
+    def weights(self, value: Any) -> None:
+        self.__dict__["weights"] = value
 
     @property
     def trainable_weights(self) -> list[Parameter]:
@@ -532,9 +539,16 @@ class Module:
 
     @property
     def losses(self) -> list[Tensor]:
-        """Keras's ``layer.losses``: added losses of the latest call and weight penalties (scalar Tensors)."""
+        """Keras's ``layer.losses``: added losses of the latest call and weight penalties (scalar Tensors); an
+        attribute a PyTorch module sets as ``self.losses = ...`` is its own."""
+        if "losses" in self.__dict__:
+            return self.__dict__["losses"]
         from .layer import collect_losses
         return collect_losses(self)
+
+    @losses.setter
+    def losses(self, value: Any) -> None:
+        self.__dict__["losses"] = value
 
     def get_config(self) -> dict[str, Any]:
         """Keras's ``get_config``: the constructor arguments (nn.saving knows nn's own layers)."""

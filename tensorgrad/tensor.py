@@ -256,14 +256,16 @@ class Tensor:
         return numpy_dispatch.array_function(func, types, args, kwargs)
 
     # ------------------------------------------------------------------ autograd
-    def backward(self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
+    def backward(self, gradient: Any = None, retain_graph: bool = False, create_graph: bool = False, *,
+                 grad: Any = None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``.
 
-        ``grad`` is the upstream gradient (needed unless self has one element). The graph is freed
+        ``gradient`` (PyTorch's name; ``grad=`` too) is the upstream gradient (needed unless self has one
+        element): a vector-Jacobian product. The graph is freed
         afterwards unless ``retain_graph`` (or ``create_graph``, which also records the backward
         pass so the gradients can be differentiated again).
         """
-        autograd.backward(self, grad, retain_graph, create_graph)
+        autograd.backward(self, gradient if grad is None else grad, retain_graph, create_graph)
 
     def zero_grad(self) -> None:
         self.grad = None

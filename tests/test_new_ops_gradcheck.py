@@ -28,7 +28,8 @@ UNARY = {  # name: (fn, numpy reference, domain)
     "sin": (tg.sin, np.sin, (-3, 3)), "cos": (tg.cos, np.cos, (-3, 3)), "tan": (tg.tan, np.tan, (-1.2, 1.2)),
     "sinh": (tg.sinh, np.sinh, (-2, 2)), "cosh": (tg.cosh, np.cosh, (-2, 2)),
     "asin": (tg.asin, np.arcsin, (-0.9, 0.9)), "acos": (tg.acos, np.arccos, (-0.9, 0.9)),
-    "atan": (tg.atan, np.arctan, (-3, 3)), "exp2": (tg.exp2, np.exp2, (-2, 2)), "log2": (tg.log2, np.log2, (0.2, 3)),
+    "atan": (tg.atan, np.arctan, (-3, 3)), "asinh": (tg.asinh, np.arcsinh, (-3, 3)),
+    "acosh": (tg.acosh, np.arccosh, (1.2, 3)), "atanh": (tg.atanh, np.arctanh, (-0.9, 0.9)), "exp2": (tg.exp2, np.exp2, (-2, 2)), "log2": (tg.log2, np.log2, (0.2, 3)),
     "log10": (tg.log10, np.log10, (0.2, 3)), "log1p": (tg.log1p, np.log1p, (-0.8, 3)),
     "expm1": (tg.expm1, np.expm1, (-2, 2)), "erf": (tg.erf, np.vectorize(math.erf), (-3, 3)),
     "gelu": (tg.gelu, lambda x: x * (1 + np.vectorize(math.erf)(x / math.sqrt(2))) / 2, (-3, 3)),
@@ -50,13 +51,15 @@ def test_unary_values_first_and_second_derivatives(name):
 @pytest.mark.parametrize("name, derivative", [
     ("tan", lambda x: 1 + np.tan(x) ** 2), ("asin", lambda x: 1 / np.sqrt(1 - x * x)),
     ("acos", lambda x: -1 / np.sqrt(1 - x * x)), ("atan", lambda x: 1 / (1 + x * x)),
+    ("asinh", lambda x: 1 / np.sqrt(x * x + 1)), ("atanh", lambda x: 1 / (1 - x * x)),
+    ("acosh", lambda x: 1 / np.sqrt(x * x - 1)),
     ("exp2", lambda x: np.exp2(x) * np.log(2)), ("log10", lambda x: 1 / (x * np.log(10))),
     ("erf", lambda x: 2 / np.sqrt(np.pi) * np.exp(-x * x)),
     ("silu", lambda x: (s := 1 / (1 + np.exp(-x))) * (1 + x * (1 - s))),
     ("gelu", lambda x: 0.5 * (1 + np.vectorize(math.erf)(x / np.sqrt(2))) + x * np.exp(-x * x / 2) / np.sqrt(2 * np.pi)),
 ])
 def test_derivatives_equal_their_closed_forms(name, derivative):
-    x = tg.tensor(np.array([-0.7, -0.1, 0.3, 0.8]) + (1.5 if name == "log10" else 0), requires_grad=True)
+    x = tg.tensor(np.array([-0.7, -0.1, 0.3, 0.8]) + {"log10": 1.5, "acosh": 2.0}.get(name, 0), requires_grad=True)
     getattr(tg, name)(x).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(force=True), derivative(x.numpy(force=True)), rtol=1e-12)
 

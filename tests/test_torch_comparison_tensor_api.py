@@ -11,7 +11,8 @@ rng = np.random.default_rng(2013)
 CASES = {  # name: (tensorgrad fn, torch fn, input shapes, low, high)
     "sin": (tg.sin, torch.sin, [(3, 4)], -3, 3), "tan": (tg.tan, torch.tan, [(3, 4)], -1, 1),
     "asin": (tg.asin, torch.asin, [(5,)], -0.9, 0.9), "acos": (tg.acos, torch.acos, [(5,)], -0.9, 0.9),
-    "atan": (tg.atan, torch.atan, [(5,)], -3, 3), "sinh": (tg.sinh, torch.sinh, [(5,)], -2, 2),
+    "atan": (tg.atan, torch.atan, [(5,)], -3, 3), "asinh": (tg.asinh, torch.asinh, [(5,)], -3, 3),
+    "acosh": (tg.acosh, torch.acosh, [(5,)], 1.2, 3), "atanh": (tg.atanh, torch.atanh, [(5,)], -0.9, 0.9), "sinh": (tg.sinh, torch.sinh, [(5,)], -2, 2),
     "cosh": (tg.cosh, torch.cosh, [(5,)], -2, 2), "exp2": (tg.exp2, torch.exp2, [(5,)], -2, 2),
     "log2": (tg.log2, torch.log2, [(5,)], 0.1, 3), "log10": (tg.log10, torch.log10, [(5,)], 0.1, 3),
     "log1p": (tg.log1p, torch.log1p, [(5,)], -0.5, 3), "expm1": (tg.expm1, torch.expm1, [(5,)], -2, 2),

@@ -68,6 +68,13 @@ def promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     return (a if da == target else a.astype(target)), (b if db == target else b.astype(target))
 
 
+def result_dtype(tensors: list[Tensor]) -> np.dtype:
+    """PyTorch's result dtype of tensors joined or combined (torch.cat): the highest category wins (an int64
+    and a float32 tensor give float32, where numpy gives float64), numpy's promotion within it."""
+    top = max(_CATEGORY.get(t._data.dtype.kind, 3) for t in tensors)
+    return np.result_type(*[t._data.dtype for t in tensors if _CATEGORY.get(t._data.dtype.kind, 3) == top])
+
+
 def lift_float(x: Any) -> Tensor:
     """``x`` as a floating Tensor: an integer or bool tensor becomes the default dtype (float32), as PyTorch
     computes exp, sqrt, sigmoid ... of integers."""

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
-from ._convert import lift
+from ._convert import lift, result_dtype
 from ._spelling import one_axis
 from .shape import broadcast_to, concatenate, reshape, transpose
 
@@ -37,7 +37,10 @@ def cat(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = No
     """Join tensors along an existing axis (torch.cat; also spelled concat and concatenate)."""
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
         raise TypeError(f"cat: expected a list or tuple of tensors, got {type(tensors).__name__}.")
-    return concatenate(list(tensors), axis=_axis_or_dim("cat", dim, axis))
+    parts = [lift(t) for t in tensors]
+    target = result_dtype(parts)
+    parts = [t if t.dtype == target else t.astype(target) for t in parts]
+    return concatenate(parts, axis=_axis_or_dim("cat", dim, axis))
 
 
 concat = cat
