@@ -194,8 +194,8 @@ def test_np_array_copy_false_raises_when_a_cast_is_needed():
 
 def test_numpy_functions_that_write_in_place_bump_the_version():
     """np.copyto into a tensor a graph saved: backward then refuses, naming the op (as after +=)."""
-    c = tg.tensor([1.0, 2.0])
     w = _leaf([3.0, 4.0])
+    c = tg.tensor([1.0, 2.0], dtype=w.dtype)         # one dtype: mul saves c itself (not a cast copy of it)
     loss = (c * w).sum()
     np.copyto(c, np.array([10.0, 20.0]))
     assert c.tolist() == [10.0, 20.0]

@@ -60,12 +60,12 @@ def test_values_and_gradients_equal_pytorchs(name):
     xs = [tg.tensor(a, requires_grad=True) for a in arrays]
     ts = [torch.tensor(a, requires_grad=True) for a in arrays]
     y, ty = ours(*xs), theirs(*ts)
-    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(y.numpy(force=True), ty.detach().numpy(), rtol=1e-10, atol=1e-12)
     weights = rng.normal(size=y.shape)
     (y * weights).sum().backward()
     (ty * torch.tensor(weights)).sum().backward()
     for x, t in zip(xs, ts):
-        np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(x.grad.numpy(force=True), t.grad.numpy(), rtol=1e-9, atol=1e-12)
 
 
 def test_spelling_and_return_conventions_match_pytorch():
@@ -74,7 +74,7 @@ def test_spelling_and_return_conventions_match_pytorch():
     assert x.max(1).indices.tolist() == t.max(1).indices.tolist()
     assert x.argmax().item() == t.argmax().item() and x.argmin(0).tolist() == t.argmin(0).tolist()
     np.testing.assert_allclose(x.var().item(), t.var().item())          # unbiased by default
-    np.testing.assert_allclose(tg.std(x, 0).data, torch.std(t, 0).numpy())
+    np.testing.assert_allclose(tg.std(x, 0).numpy(force=True), torch.std(t, 0).numpy())
     assert x.size() == tuple(t.size()) and x.size(1) == t.size(1)
     assert [p.shape for p in x.split(3, 1)] == [tuple(p.shape) for p in t.split(3, 1)]
     assert [p.shape for p in x.chunk(3)] == [tuple(p.shape) for p in t.chunk(3)]
