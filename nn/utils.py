@@ -138,5 +138,26 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, f
         np.clip(g.numpy(force=True), -clip_value, clip_value, out=g.numpy(force=True))
 
 
-__all__ = ["to_categorical", "normalize", "pad_sequences", "set_random_seed", "clip_grad_norm_",
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
+    """All parameters flattened and joined into one vector (torch.nn.utils.parameters_to_vector); differentiable."""
+    import tensorgrad as tg
+    return tg.cat([p.reshape(-1) for p in parameters])
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """Copy consecutive slices of ``vec`` into the parameters, in place and outside the graph (as PyTorch)."""
+    import tensorgrad as tg
+    values, start = vec.detach().numpy(), 0
+    params = list(parameters)
+    total = sum(p.numel() for p in params)
+    if values.ndim != 1 or values.size != total:
+        raise ValueError(f"vector_to_parameters: expected a vector of {total} values (the parameters' total), got "
+                         f"shape {values.shape}.")
+    with tg.no_grad():
+        for p in params:
+            p.copy_(tg.tensor(values[start:start + p.numel()].reshape(p.shape)))
+            start += p.numel()
+
+
+__all__ = ["parameters_to_vector", "vector_to_parameters", "to_categorical", "normalize", "pad_sequences", "set_random_seed", "clip_grad_norm_",
            "clip_grad_value_"]

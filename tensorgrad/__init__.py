@@ -21,7 +21,7 @@ from .serialization import load, save
 from . import utils  # tensorgrad.utils.data, as torch.utils.data
 from .torch_functions import *  # noqa: F401,F403 - add, sub, mul, ... with PyTorch's out=, alpha=, rounding_mode=
 from .torch_functions import __all__ as _torch_functions_all
-from .creation import (arange, empty, empty_like, eye, full, full_like, is_tensor, linspace, logspace, normal, numel,
+from .creation import (BoolTensor, ByteTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, arange, empty, empty_like, eye, full, full_like, is_tensor, linspace, logspace, normal, numel,
                        ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, zeros,
                        zeros_like)
 from .dtypes import (accelerator, backends, bool, get_default_device, set_default_device, byte, cuda, device, double, float, float16, float32, float64,  # noqa: A004
@@ -49,6 +49,7 @@ __all__ = ["Tensor", "tensor", "as_tensor", "from_numpy", "Function", "apply", "
            *_torch_functions_all,
            "Generator", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "logspace", "rand", "randn",
            "randint", "randperm", "normal", "zeros_like", "ones_like", "full_like", "empty_like", "rand_like",
-           "randn_like", "randint_like", "is_tensor", "numel", "device", "cuda", "backends", "accelerator", "get_default_device", "set_default_device", "get_default_dtype",
+           "randn_like", "randint_like", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
+           "BoolTensor", "ByteTensor", "is_tensor", "numel", "device", "cuda", "backends", "accelerator", "get_default_device", "set_default_device", "get_default_dtype",
            "set_default_dtype", "Size", "dtype", "float32", "float64", "double", "float16", "half", "int8", "int16",
            "short", "int32", "int64", "long", "uint8", "byte"]   # (float, int, bool: not star-exported, they shadow builtins)

@@ -258,6 +258,42 @@ def tensor_like(like: Tensor, data: Any, dtype: Any = None, device: Any = None, 
     return Tensor(data, requires_grad=requires_grad, dtype=like.dtype if dtype is None else to_dtype(dtype, "new_tensor"))
 
 
+def random_values(like: Tensor, kind: str, a: float, b: float, generator: Any = None) -> Tensor:
+    """Fresh values of like's shape and dtype for PyTorch's in-place fills: ``uniform`` U(a, b), ``normal``
+    N(a, b²), ``random`` integers in [a, b), ``bernoulli`` 1 with probability a (from ``tg.manual_seed``'s
+    generator unless ``generator`` is given)."""
+    rng, shape, dt = rng_of(generator), like.shape, like.dtype
+    if kind == "uniform":
+        values = a + (b - a) * _draw(rng, "uniform", shape, _float_dtype("uniform_", dt))
+    elif kind == "normal":
+        values = a + b * _draw(rng, "normal", shape, _float_dtype("normal_", dt))
+    elif kind == "random":
+        values = rng.integers(int(a), int(b), shape)
+    else:
+        values = rng.random(shape) < a
+    return Tensor._make(np.asarray(values).astype(dt, copy=False), None, False)
+
+
+def _typed_constructor(name: str, dtype: Any) -> Any:
+    """PyTorch's legacy ``torch.FloatTensor(data)`` / ``torch.FloatTensor(2, 3)`` (uninitialised) of one dtype."""
+    def make(*args: Any) -> Tensor:
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+            return Tensor(args[0], dtype=dtype)
+        return empty(*args, dtype=dtype)
+    make.__name__ = make.__qualname__ = name
+    make.__doc__ = f"torch.{name}: a {np.dtype(dtype)} tensor of the data given, or uninitialised of the sizes given."
+    return make
+
+
+FloatTensor = _typed_constructor("FloatTensor", np.float32)
+DoubleTensor = _typed_constructor("DoubleTensor", np.float64)
+HalfTensor = _typed_constructor("HalfTensor", np.float16)
+LongTensor = _typed_constructor("LongTensor", np.int64)
+IntTensor = _typed_constructor("IntTensor", np.int32)
+BoolTensor = _typed_constructor("BoolTensor", np.bool_)
+ByteTensor = _typed_constructor("ByteTensor", np.uint8)
+
+
 def is_tensor(obj: Any) -> builtins.bool:
     """True for a tensorgrad Tensor."""
     return isinstance(obj, Tensor)

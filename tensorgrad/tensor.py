@@ -86,6 +86,10 @@ class Tensor:
     __array_priority__ = 1000  # numpy defers ``ndarray (op) Tensor`` to the Tensor
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"Tensor({data!r}, {requires_grad!r}, ...): the arguments are (data, requires_grad, dtype). "
+                            f"PyTorch's legacy torch.Tensor(2, 3) (sizes) is tensorgrad.empty(2, 3) or "
+                            f"tensorgrad.FloatTensor(2, 3).")
         arr = _to_array(data, dtype)
         if not arr.flags.owndata or arr is data or isinstance(data, Tensor) and arr is data._data:
             arr = arr.copy()
@@ -623,6 +627,40 @@ class Tensor:
     def zero_(self) -> "Tensor": return _inplace.inplace("zero_", self, lambda x: _inplace.fill(x, 0))
     def fill_(self, value: Any) -> "Tensor": return _inplace.inplace("fill_", self, _inplace.fill, value)
     def copy_(self, src: Any) -> "Tensor": return _inplace.inplace("copy_", self, _inplace.copy_of, src)
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
+        """Fill with U(a, b) draws in place (``w.data.uniform_(-0.1, 0.1)``)."""
+        return self.copy_(_creation.random_values(self, "uniform", a, b, generator))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
+        """Fill with N(mean, std²) draws in place (``m.weight.data.normal_(0.0, 0.02)``)."""
+        return self.copy_(_creation.random_values(self, "normal", mean, std, generator))
+
+    def random_(self, from_: int = 0, to: int | None = None, *, generator: Any = None) -> "Tensor":
+        """Fill with integers drawn from [from_, to) in place (``random_(n)``: [0, n))."""
+        lo, hi = (0, from_) if to is None else (from_, to)
+        return self.copy_(_creation.random_values(self, "random", lo, hi, generator))
+
+    def bernoulli_(self, p: float = 0.5, *, generator: Any = None) -> "Tensor":
+        """Fill with 1 (probability p) or 0 in place."""
+        return self.copy_(_creation.random_values(self, "bernoulli", p, 0, generator))
+
+    def detach_(self) -> "Tensor":
+        """Cut this tensor from its graph in place: a leaf that does not require grad (PyTorch's detach_)."""
+        self._node, self.requires_grad = None, False
+        return self
+
+    def scatter_(self, dim: int, index: Any, src: Any = None, **value: Any) -> "Tensor":
+        return _inplace.inplace("scatter_", self, lambda x: _ops.scatter(x, dim, index, src, **value))
+
+    def scatter_add_(self, dim: int, index: Any, src: Any) -> "Tensor":
+        return _inplace.inplace("scatter_add_", self, lambda x, s: _ops.scatter_add(x, dim, index, s), src)
+
+    def index_add_(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> "Tensor":
+        return _inplace.inplace("index_add_", self, lambda x, s: _ops.index_add(x, dim, index, s, alpha=alpha), source)
+
+    def index_fill_(self, dim: int, index: Any, value: Any) -> "Tensor":
+        return _inplace.inplace("index_fill_", self, lambda x: _ops.index_fill(x, dim, index, value))
+
     def masked_fill_(self, mask: Any, value: Any) -> "Tensor":
         return _inplace.inplace("masked_fill_", self, lambda x: _ops.masked_fill(x, mask, value))
 

@@ -285,3 +285,47 @@ def test_sequential_item_assignment_and_module_attributes_named_like_keras_prope
 
     m = Logistic()
     assert m.weights.shape == (3, 2) and [n for n, _ in m.named_parameters()] == ["weights", "bias"]
+
+
+# ------------------------------------------------------------------ in-place fills and legacy constructors
+def test_random_fills_in_place_have_their_distributions():
+    tg.manual_seed(0)
+    w = tg.zeros(20000)
+    assert w.normal_(0.5, 0.02) is w
+    assert abs(w.numpy().mean() - 0.5) < 1e-3 and abs(w.numpy().std() - 0.02) < 1e-3
+    w.uniform_(-2, 1)
+    assert -2 <= w.numpy().min() and w.numpy().max() < 1 and abs(w.numpy().mean() + 0.5) < 0.03
+    k = tg.zeros(1000, dtype=tg.int64).random_(3, 6)
+    assert set(np.unique(k.numpy())) == {3, 4, 5}
+    assert abs(tg.zeros(20000).bernoulli_(0.3).numpy().mean() - 0.3) < 0.02
+    p = tg.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="no_grad"):
+        p.normal_()
+    p.data.normal_(0, 0.02)                                  # the tutorials' init, through .data
+    assert p.requires_grad and p.is_leaf
+
+
+def test_inplace_scatter_index_ops_and_detach_():
+    one_hot = tg.zeros(10, dtype=tg.float).scatter_(0, tg.tensor(3), value=1)   # the Transforms tutorial
+    np.testing.assert_array_equal(one_hot.numpy(), np.eye(10)[3])
+    x = tg.zeros(3)
+    x.scatter_add_(0, tg.tensor([0, 0, 2]), tg.tensor([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(x.numpy(), [3.0, 0.0, 3.0])
+    x.index_add_(0, tg.tensor([1]), tg.tensor([5.0]))
+    x.index_fill_(0, tg.tensor([2]), -1.0)
+    np.testing.assert_array_equal(x.numpy(), [3.0, 5.0, -1.0])
+    y = tg.ones(2, requires_grad=True) * 2
+    assert y.detach_() is y and not y.requires_grad and y.grad_fn is None
+
+
+def test_typed_constructors_and_parameter_vectors():
+    assert tg.FloatTensor([1, 2]).dtype == tg.float32 and tg.LongTensor([1.0]).dtype == tg.int64
+    assert tg.DoubleTensor(2, 3).shape == (2, 3) and tg.BoolTensor([1, 0]).dtype == tg.bool
+    model = nn.Linear(3, 2)
+    vector = nn.utils.parameters_to_vector(model.parameters())
+    np.testing.assert_array_equal(vector.detach().numpy(), np.concatenate([model.weight.detach().numpy().ravel(),
+                                                                           model.bias.detach().numpy()]))
+    nn.utils.vector_to_parameters(tg.arange(8.0), model.parameters())
+    np.testing.assert_array_equal(model.bias.detach().numpy(), [6.0, 7.0])
+    with pytest.raises(ValueError, match="8 values"):
+        nn.utils.vector_to_parameters(tg.arange(7.0), model.parameters())

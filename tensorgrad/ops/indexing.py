@@ -29,6 +29,11 @@ def _index_array(op: str, index: Any) -> np.ndarray:
 def _positions(op: str, x: Tensor, axis: int, index: np.ndarray) -> tuple[np.ndarray, ...]:
     """The full integer-array index that picks ``x[..., index[...], ...]`` along ``axis`` (torch.gather's rule:
     index has x's rank and may be smaller than x in the other axes)."""
+    if index.ndim == 0 and x.ndim == 1:   # PyTorch takes a 0-d index of a 1-d tensor as one position
+        n = x.shape[0]
+        if not -n <= int(index) < n:
+            raise IndexError(f"{op}: index {int(index)} out of range for dim 0 of size {n}.")
+        return (index,)
     if index.ndim != x.ndim:
         raise ValueError(f"{op}: index must have as many dimensions as the input ({x.ndim}), got shape {index.shape}.")
     for d in range(x.ndim):
