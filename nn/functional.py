@@ -168,6 +168,13 @@ def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
     return x * (keep / (1 - p)).astype(x.dtype) if p < 1 else x * np.zeros((), x.dtype)
 
 
+def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """x1·x2 / max(‖x1‖ ‖x2‖, eps) along ``dim`` (torch's cosine_similarity); differentiable."""
+    a, b = as_tensor(x1), as_tensor(x2)
+    norms = tg.sqrt((a * a).sum(dim) * (b * b).sum(dim))
+    return (a * b).sum(dim) / tg.clip(norms, eps, None)
+
+
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     """Integer class indices of shape (*) -> int64 rows of shape (*, num_classes) with a 1 at each index
     (``num_classes=-1``: max index + 1)."""
@@ -197,7 +204,7 @@ def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> T
     return x / (total.sqrt() if p == 2 else total ** (1.0 / p))
 
 
-__all__ = ["dropout2d", 
+__all__ = ["cosine_similarity", "dropout2d", 
     "relu", "relu6", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "logsigmoid", "softsign", "softmax",
     "softmin", "log_softmax", "gelu", "silu", "hardtanh", "pad", "linear", "dropout", "one_hot", "normalize",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",

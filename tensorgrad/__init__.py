@@ -27,8 +27,12 @@ from .creation import (BoolTensor, ByteTensor, DoubleTensor, FloatTensor, HalfTe
 from .dtypes import (accelerator, backends, bool, get_default_device, set_default_device, byte, cuda, device, double, float, float16, float32, float64,  # noqa: A004
                      get_default_dtype, half, int, int8, int16, int32, int64, long, set_default_dtype, short, uint8)
 from .size import Size
+import sys as _sys
 from numpy import dtype  # tensorgrad's dtypes are numpy's: isinstance(tg.float32, tg.dtype)
-from . import aliases as _aliases
+from . import aliases as _aliases, autograd_functional as _autograd_functional
+
+autograd.functional = _autograd_functional   # torch.autograd.functional.jacobian ...
+_sys.modules["tensorgrad.autograd.functional"] = _autograd_functional
 
 _aliases.install()
 
@@ -38,7 +42,17 @@ def __getattr__(name: str):
     if name in ("nn", "optim"):
         import importlib
         return importlib.import_module(f"tensorgrad.{name}")
+    if name in _NOT_HERE:
+        raise AttributeError(f"module 'tensorgrad' has no attribute '{name}': {_NOT_HERE[name]}")
     raise AttributeError(f"module 'tensorgrad' has no attribute '{name}'")
+
+
+_LINALG = ("tensorgrad has no matrix decompositions or inverses (torch.linalg, svd, det, inverse ...); for values "
+           "without a gradient use numpy.linalg on t.detach().numpy(), norms are tensorgrad.norm")
+_NOT_HERE = {"linalg": _LINALG, "svd": _LINALG, "det": _LINALG, "inverse": _LINALG, "qr": _LINALG, "cholesky": _LINALG,
+             "fft": "tensorgrad has no FFT; use numpy.fft on t.detach().numpy() (no gradient)",
+             "jit": "tensorgrad has no TorchScript: run the model as Python (torch.jit.script/trace are not needed)",
+             "compile": "tensorgrad has no compiler: call the model directly (torch.compile's result is the model)"}
 
 __version__ = "0.1.0"
 

@@ -512,6 +512,11 @@ class Tensor:
 
     def nonzero(self, *, as_tuple: bool = False) -> Any: return _torch_functions.nonzero(self, as_tuple=as_tuple)
     def count_nonzero(self, dim: Any = None) -> "Tensor": return _torch_functions.count_nonzero(self, dim)
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> "Tensor":
+        return _torch_functions.diagonal(self, offset, dim1, dim2)
+
+    def narrow(self, dim: int, start: int, length: int) -> "Tensor": return _torch_functions.narrow(self, dim, start, length)
+    def take(self, index: Any) -> "Tensor": return _torch_functions.take(self, index)
     def lerp(self, end: Any, weight: Any) -> "Tensor": return _torch_functions.lerp(self, end, weight)
     def reciprocal(self) -> "Tensor": return _torch_functions.reciprocal(self)
     def rsqrt(self) -> "Tensor": return _torch_functions.rsqrt(self)
@@ -730,6 +735,37 @@ from . import creation as _creation, dtypes as _dtypes, printing as _printing, t
 from .ops import _spelling, inplace as _inplace  # noqa: E402
 from . import numpy_dispatch  # noqa: E402
 from .size import ElementCount  # noqa: E402
+
+
+def _inplace_unary(name: str) -> Any:
+    """``x.exp_()`` and friends: the op's result written into x (tensorgrad.ops.inplace's rules)."""
+    op = getattr(_ops, name)
+
+    def method(self: Tensor) -> Tensor:
+        return _inplace.inplace(name + "_", self, op)
+    method.__name__ = name + "_"
+    method.__doc__ = f"In place {name}: x.{name}_() is x.copy_(x.{name}()), under the rules of in-place ops."
+    return method
+
+
+for _name in ("abs", "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "floor", "ceil", "round",
+              "trunc", "sign", "exp2", "log2", "log10", "log1p", "expm1", "asin", "acos", "atan", "sinh", "cosh"):
+    setattr(Tensor, _name + "_", _inplace_unary(_name))
+
+
+def _reshaped_in_place(who: str, t: Tensor, shape: tuple) -> Tensor:
+    """``unsqueeze_``, ``squeeze_``, ``t_``: this tensor takes a new shape of the same memory. While recording,
+    a tensor in a graph cannot (its gradient would not follow), so the out-of-place form is named instead."""
+    if t.requires_grad and autograd.is_grad_enabled():
+        raise RuntimeError(f"{who}: changing the shape of a tensor that requires grad in place is not supported "
+                           f"(its graph would not follow); write x = x.{who[:-1]}(...) instead.")
+    t._data = t._data.reshape(shape) if who != "t_" else t._data.T
+    return t
+
+
+Tensor.unsqueeze_ = lambda self, dim: _reshaped_in_place("unsqueeze_", self, _ops.unsqueeze(self.detach(), dim).shape)
+Tensor.squeeze_ = lambda self, dim=None: _reshaped_in_place("squeeze_", self, _ops.squeeze(self.detach(), dim).shape)
+Tensor.t_ = lambda self: _reshaped_in_place("t_", self, self.shape[::-1])
 
 
 def _int_args(args: tuple) -> Any:

@@ -199,5 +199,86 @@ def median(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:  #
 _Median = namedtuple("median", ["values", "indices"])
 
 
+def std_mean(input: Any, dim: Any = None, *, correction: int = 1, keepdim: bool = False) -> tuple:  # noqa: A002
+    """(std, mean) over ``dim`` (torch.std_mean; unbiased by default)."""
+    return (ops.std(input, dim, correction=correction, keepdim=keepdim),
+            ops.mean(input, dim, keepdim) if dim is not None else ops.mean(input))
+
+
+def var_mean(input: Any, dim: Any = None, *, correction: int = 1, keepdim: bool = False) -> tuple:  # noqa: A002
+    """(var, mean) over ``dim`` (torch.var_mean; unbiased by default)."""
+    return (ops.var(input, dim, correction=correction, keepdim=keepdim),
+            ops.mean(input, dim, keepdim) if dim is not None else ops.mean(input))
+
+
+def _bitwise(name: str, fn: Any) -> Any:
+    def op(input: Any, other: Any) -> Tensor:  # noqa: A002
+        a, b = _values(input), _values(other)
+        if a.dtype.kind not in "biu" or np.asarray(b).dtype.kind not in "biu":
+            raise TypeError(f"{name}: defined for integer and bool tensors only, got {a.dtype} and {np.asarray(b).dtype}.")
+        return _data_result(fn(a, b))
+    op.__name__ = name
+    op.__doc__ = f"Elementwise {name} of integer or bool tensors (torch.{name}; not differentiable)."
+    return op
+
+
+bitwise_and, bitwise_or, bitwise_xor = (_bitwise("bitwise_and", np.bitwise_and), _bitwise("bitwise_or", np.bitwise_or),
+                                        _bitwise("bitwise_xor", np.bitwise_xor))
+
+
+def bitwise_not(input: Any) -> Tensor:  # noqa: A002
+    """Elementwise not of an integer or bool tensor (torch.bitwise_not)."""
+    return _data_result(np.invert(_values(input)))
+
+
+def t(input: Any) -> Tensor:  # noqa: A002
+    """The transpose of a matrix (torch.t)."""
+    return lift_pair(input, 0)[0].t()
+
+
+def ravel(input: Any) -> Tensor:  # noqa: A002
+    """The tensor flattened to 1-d (torch.ravel)."""
+    return ops.reshape(input, (-1,))
+
+
+def narrow(input: Any, dim: int, start: int, length: int) -> Tensor:  # noqa: A002
+    """The slice start:start+length along ``dim`` (torch.narrow)."""
+    x = lift_pair(input, 0)[0]
+    return x[(slice(None),) * (dim % x.ndim) + (slice(start, start + length),)]
+
+
+def take(input: Any, index: Any) -> Tensor:  # noqa: A002
+    """The entries of the flattened input at ``index`` (torch.take); differentiable in input."""
+    return ops.reshape(input, (-1,))[_values(index).astype(np.int64)]
+
+
+def argwhere(input: Any) -> Tensor:  # noqa: A002
+    """The indices of the non-zero entries, one row each (torch.argwhere)."""
+    return nonzero(input)
+
+
+def diagonal(input: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:  # noqa: A002
+    """The ``offset``-th diagonal of the (dim1, dim2) planes (torch.diagonal); differentiable."""
+    x = lift_pair(input, 0)[0]
+    moved = ops.movedim(x, (dim1, dim2), (-2, -1))
+    n, m = moved.shape[-2], moved.shape[-1]
+    rows = np.arange(max(0, -offset), min(n, m - offset) if offset < m else 0)
+    return moved[..., rows, rows + offset]
+
+
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
+    """Coordinate grids of 1-d tensors (torch.meshgrid; ``indexing='ij'`` as PyTorch's default)."""
+    items = tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors
+    grids = np.meshgrid(*[_values(t) for t in items], indexing=indexing)
+    return tuple(_data_result(g) for g in grids)
+
+
+def bincount(input: Any, weights: Any = None, minlength: int = 0) -> Tensor:  # noqa: A002
+    """How often each non-negative integer occurs (torch.bincount)."""
+    return _data_result(np.bincount(_values(input), None if weights is None else _values(weights), minlength))
+
+
 __all__ += ["square", "reciprocal", "rsqrt", "frac", "lerp", "addmm", "equal", "logical_and", "logical_or",
-            "logical_xor", "logical_not", "nonzero", "count_nonzero", "unique", "median"]
+            "logical_xor", "logical_not", "nonzero", "count_nonzero", "unique", "median", "std_mean",
+            "var_mean", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "t", "ravel", "narrow", "take",
+            "argwhere", "diagonal", "meshgrid", "bincount"]

@@ -329,3 +329,69 @@ def test_typed_constructors_and_parameter_vectors():
     np.testing.assert_array_equal(model.bias.detach().numpy(), [6.0, 7.0])
     with pytest.raises(ValueError, match="8 values"):
         nn.utils.vector_to_parameters(tg.arange(7.0), model.parameters())
+
+
+# ------------------------------------------------------------------ autograd.functional
+def test_jacobian_and_hessian_equal_closed_forms():
+    from tensorgrad.autograd.functional import hessian, hvp, jacobian, jvp, vjp
+    x = tg.tensor([0.5, 1.0, -0.3], dtype=tg.float64)
+    np.testing.assert_allclose(jacobian(lambda t: t.exp(), x).numpy(), np.diag(np.exp(x.numpy())))
+    ja, jb = jacobian(lambda a, b: a * b, (x, x * 2))
+    np.testing.assert_allclose(ja.numpy(), np.diag(2 * x.numpy())) and np.testing.assert_allclose(jb.numpy(), np.diag(x.numpy()))
+    w = tg.tensor([[1.0, 2.0, 3.0], [0.0, -1.0, 4.0]], dtype=tg.float64)
+    np.testing.assert_allclose(tg.autograd.functional.jacobian(lambda t: w @ t, x).numpy(), w.numpy())
+    np.testing.assert_allclose(hessian(lambda t: (t ** 3).sum(), x).numpy(), np.diag(6 * x.numpy()))
+    v = tg.tensor([1.0, 2.0, 3.0], dtype=tg.float64)
+    out, product = vjp(lambda t: t ** 2, x, v)
+    np.testing.assert_allclose(product.numpy(), 2 * x.numpy() * v.numpy())
+    out, product = jvp(lambda t: w @ t, x, v)
+    np.testing.assert_allclose(product.numpy(), w.numpy() @ v.numpy())
+    out, product = hvp(lambda t: (t ** 3).sum(), x, v)
+    np.testing.assert_allclose(product.numpy(), 6 * x.numpy() * v.numpy())
+    assert not x.requires_grad                                    # the inputs are left alone
+
+
+# ------------------------------------------------------------------ more in-place and small functions
+def test_inplace_unary_and_shape_methods():
+    x = tg.tensor([1.0, 4.0])
+    assert x.sqrt_() is x and x.tolist() == [1.0, 2.0]
+    x.exp_().log_()
+    np.testing.assert_allclose(x.numpy(), [1.0, 2.0], rtol=1e-6)
+    y = tg.zeros(3)
+    assert y.unsqueeze_(0).shape == (1, 3) and y.squeeze_().shape == (3,)
+    assert tg.ones(2, 3).t_().shape == (3, 2)
+    p = tg.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="in place"):
+        p.exp_()
+    with pytest.raises(RuntimeError, match="unsqueeze"):
+        p.unsqueeze_(0)
+
+
+def test_statistics_and_index_helpers_as_torch():
+    x = tg.tensor([[1.0, 2.0, 4.0], [3.0, 3.0, 3.0]])
+    std, mean = tg.std_mean(x, dim=1)
+    np.testing.assert_allclose(std.numpy(), np.std(x.numpy(), axis=1, ddof=1), rtol=1e-6)
+    np.testing.assert_allclose(mean.numpy(), x.numpy().mean(1), rtol=1e-6)
+    var, _ = tg.var_mean(x)
+    np.testing.assert_allclose(var.item(), np.var(x.numpy(), ddof=1), rtol=1e-6)
+    np.testing.assert_array_equal(tg.bitwise_xor(tg.tensor([1, 2]), tg.tensor([3, 0])).numpy(), [2, 2])
+    with pytest.raises(TypeError, match="integer and bool"):
+        tg.bitwise_and(tg.tensor([1.0]), tg.tensor([1.0]))
+    np.testing.assert_array_equal(tg.arange(9.0).reshape(3, 3).diagonal().numpy(), [0, 4, 8])
+    np.testing.assert_array_equal(tg.arange(9.0).reshape(3, 3).diagonal(1).numpy(), [1, 5])
+    np.testing.assert_array_equal(tg.arange(6).reshape(2, 3).narrow(1, 1, 2).numpy(), [[1, 2], [4, 5]])
+    np.testing.assert_array_equal(tg.take(tg.arange(6).reshape(2, 3), tg.tensor([0, 5])).numpy(), [0, 5])
+    rows, cols = tg.meshgrid(tg.arange(2), tg.arange(3), indexing="ij")
+    assert rows.shape == (2, 3) and cols.numpy()[1].tolist() == [0, 1, 2]
+    np.testing.assert_array_equal(tg.bincount(tg.tensor([0, 1, 1, 3])).numpy(), [1, 2, 0, 1])
+    assert tg.t(tg.ones(2, 3)).shape == (3, 2) and tg.ravel(tg.ones(2, 3)).shape == (6,)
+    np.testing.assert_allclose(nn.functional.cosine_similarity(tg.tensor([[1.0, 0.0], [1.0, 1.0]]),
+                                                               tg.tensor([[1.0, 0.0], [0.0, 1.0]])).numpy(),
+                               [1.0, np.sqrt(0.5)], rtol=1e-6)
+
+
+def test_what_tensorgrad_does_not_have_says_so():
+    with pytest.raises(AttributeError, match="numpy.linalg"):
+        tg.linalg.svd
+    with pytest.raises(AttributeError, match="no attribute 'nonexistent_name'"):
+        tg.nonexistent_name
