@@ -688,6 +688,13 @@ class Tensor:
         """``f"{loss:.4f}"`` formats a 0-d tensor's number, as PyTorch; other tensors print as repr."""
         return format(self._data.item(), spec) if self._data.ndim == 0 else format(repr(self), spec)
 
+    def __index__(self) -> int:
+        """A one-element integer tensor as a list index (``classes[pred.argmax(0)]``), as PyTorch."""
+        if self._data.size != 1 or self._data.dtype.kind not in "iub":
+            raise TypeError(f"only integer tensors of a single element can be converted to an index (this one has "
+                            f"shape {self.shape} and dtype {self.dtype}).")
+        return int(self._data.item())
+
     def __float__(self) -> float:
         return float(self.item())
 

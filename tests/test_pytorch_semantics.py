@@ -395,3 +395,11 @@ def test_what_tensorgrad_does_not_have_says_so():
         tg.linalg.svd
     with pytest.raises(AttributeError, match="no attribute 'nonexistent_name'"):
         tg.nonexistent_name
+
+
+def test_a_one_element_integer_tensor_is_an_index():
+    classes = ["a", "b", "c"]
+    assert classes[tg.tensor([0.1, 0.9, 0.0]).argmax(0)] == "b"            # the quickstart's classes[pred.argmax(0)]
+    assert np.arange(10)[tg.tensor(3)] == 3 and np.arange(10)[tg.tensor([1, 2])].tolist() == [1, 2]
+    with pytest.raises(TypeError, match="single element"):
+        classes[tg.tensor(1.0)]

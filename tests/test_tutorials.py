@@ -190,3 +190,20 @@ def test_neural_networks_blitz_manual_update_through_data(tmp_path, monkeypatch)
     assert g["bias_grad"].shape == (6,)
     assert g["final_loss"] < g["manual_loss"]                       # the optimizer's step lowers the loss too
     assert g["loss"].grad_fn.name() == "MeanBackward0"
+
+
+def _fashion_mnist_present() -> bool:
+    from nn.datasets import IDX_FILES, fashion_mnist
+    return any(d is not None and all((d / f).is_file() for f in IDX_FILES) for d, _ in fashion_mnist.search_dirs())
+
+
+@pytest.mark.skipif(not _fashion_mnist_present(), reason="Fashion-MNIST not installed (apt-get install "
+                                                          "dataset-fashion-mnist); tests never download")
+def test_quickstart_on_fashion_mnist(tmp_path, monkeypatch):
+    g = run("quickstart", tmp_path, monkeypatch)
+    X, y = g["first_batch"]
+    assert X.shape == (64, 1, 28, 28) and X.dtype == tg.float32 and y.dtype == tg.int64
+    (loss_before, accuracy_before), (loss_after, accuracy_after) = g["history"]
+    assert loss_after < loss_before and accuracy_after > 0.4
+    assert g["predicted"] in g["classes"] and g["actual"] == g["classes"][int(g["y"])]
+    assert (tmp_path / "model.pth").is_file()
