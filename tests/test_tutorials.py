@@ -207,3 +207,15 @@ def test_quickstart_on_fashion_mnist(tmp_path, monkeypatch):
     assert loss_after < loss_before and accuracy_after > 0.4
     assert g["predicted"] in g["classes"] and g["actual"] == g["classes"][int(g["y"])]
     assert (tmp_path / "model.pth").is_file()
+
+
+@pytest.mark.skipif(not _fashion_mnist_present(), reason="Fashion-MNIST not installed (apt-get install "
+                                                          "dataset-fashion-mnist); tests never download")
+def test_datasets_and_transforms_on_fashion_mnist(tmp_path, monkeypatch):
+    g = run("datasets_and_transforms", tmp_path, monkeypatch)
+    assert g["train_features"].shape == (64, 1, 28, 28) and g["train_labels"].shape == (64,)
+    assert 0.0 <= g["train_features"].numpy().min() and g["train_features"].numpy().max() <= 1.0   # ToTensor scales
+    assert g["img"].shape == (28, 28) and isinstance(g["label"].item(), int)
+    raw_label = g["training_data"][0][1]
+    np.testing.assert_array_equal(g["first_target"].numpy(), np.eye(10)[raw_label])              # one-hot by scatter_
+    np.testing.assert_array_equal(g["first_image"].numpy(), g["training_data"][0][0].numpy())
