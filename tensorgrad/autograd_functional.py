@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
+
 from . import ops
 from .autograd import enable_grad, grad
 from .tensor import Tensor
@@ -16,6 +18,10 @@ from .tensor import Tensor
 def _as_tuple(x: Any) -> tuple[tuple[Tensor, ...], bool]:
     """(the tensors, whether they were given as one tensor)."""
     return ((x,), True) if isinstance(x, Tensor) else (tuple(x), False)
+
+
+def _zeros(x: Tensor) -> Tensor:
+    return Tensor._make(np.zeros_like(x.numpy(force=True)), None, False)
 
 
 def _leaves(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ...]:
@@ -27,9 +33,9 @@ def _leaves(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ...
 def _gradients(output: Tensor, xs: tuple[Tensor, ...], weight: Any, create_graph: bool) -> tuple[Tensor, ...]:
     """d(Σ weight · output)/dx for each x, zeros where the output does not depend on x."""
     if not output.requires_grad:
-        return tuple(ops.mul(x.detach(), 0) for x in xs)
+        return tuple(_zeros(x) for x in xs)
     gs = grad(output, xs, grad_outputs=weight, retain_graph=True, create_graph=create_graph, allow_unused=True)
-    return tuple(ops.mul(x.detach(), 0) if g is None else g for g, x in zip(gs, xs))
+    return tuple(_zeros(x) if g is None else g for g, x in zip(gs, xs))
 
 
 def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, strict: bool = False,
@@ -87,14 +93,14 @@ def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
     with enable_grad():
         xs = _leaves(ins, True)
         out = func(*xs)
-        u = ops.mul(out.detach(), 0).requires_grad_()
+        u = _zeros(out).requires_grad_()
         (ut_j) = _gradients(out, xs, u, True)
         total = None
         for g, w in zip(ut_j, vs):
-            term = ops.sum(ops.mul(g, w if w is not None else ops.mul(g.detach(), 0) + 1))
+            term = ops.sum(ops.mul(g, w if w is not None else _zeros(g) + 1))
             total = term if total is None else ops.add(total, term)
         product, = grad(total, [u], create_graph=create_graph, allow_unused=True)
-    return out if create_graph else out.detach(), product if product is not None else ops.mul(out.detach(), 0)
+    return out if create_graph else out.detach(), product if product is not None else _zeros(out)
 
 
 def hvp(func: Callable[..., Tensor], inputs: Any, v: Any = None, create_graph: bool = False,

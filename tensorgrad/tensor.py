@@ -553,6 +553,8 @@ class Tensor:
     @property
     def mT(self) -> "Tensor":  # noqa: N802 - PyTorch's name
         """The last two axes swapped (a batch of matrices transposed)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"mT: only matrices or batches of matrices have one, got a {self.ndim}-d tensor.")
         return _ops.transpose(self, tuple(range(self.ndim - 2)) + (self.ndim - 1, self.ndim - 2))
 
     # ------------------------------------------------------------------ new tensors like this one (PyTorch's)
@@ -742,6 +744,26 @@ from . import creation as _creation, dtypes as _dtypes, printing as _printing, t
 from .ops import _spelling, inplace as _inplace  # noqa: E402
 from . import numpy_dispatch  # noqa: E402
 from .size import ElementCount  # noqa: E402
+
+
+def _torch_method(name: str) -> Any:
+    """``x.name(...)`` as ``tensorgrad.name(x, ...)`` for the torch functions composed in torch_functions."""
+    fn = getattr(_torch_functions, name)
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        return fn(self, *args, **kwargs)
+    method.__name__, method.__doc__ = name, fn.__doc__
+    return method
+
+
+for _name in ("clamp_min", "clamp_max", "fmod", "addcmul", "addcdiv", "unbind", "logaddexp", "hypot", "logit", "xlogy",
+              "nansum", "nanmean", "nan_to_num", "diff", "aminmax", "tensor_split", "masked_select", "float_power",
+              "signbit", "rad2deg", "deg2rad", "square", "std_mean", "var_mean", "bitwise_and", "bitwise_or",
+              "bitwise_xor", "bitwise_not", "ravel", "addmm"):
+    if not hasattr(Tensor, _name):
+        setattr(Tensor, _name, _torch_method(_name))
+Tensor.atan2 = Tensor.arctan2 = lambda self, other: _ops.atan2(self, other)
+Tensor.sgn = Tensor.sign
 
 
 def _inplace_unary(name: str) -> Any:

@@ -278,7 +278,208 @@ def bincount(input: Any, weights: Any = None, minlength: int = 0) -> Tensor:  # 
     return _data_result(np.bincount(_values(input), None if weights is None else _values(weights), minlength))
 
 
+def clamp_min(input: Any, min: Any) -> Tensor:  # noqa: A002
+    """max(input, min) (torch.clamp_min)."""
+    return ops.clip(input, min, None)
+
+
+def clamp_max(input: Any, max: Any) -> Tensor:  # noqa: A002
+    """min(input, max) (torch.clamp_max)."""
+    return ops.clip(input, None, max)
+
+
+def fmod(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """The remainder of input / other with input's sign (C's fmod; ``%`` is Python's, the divisor's sign);
+    d/dinput = 1."""
+    a, b = lift_pair(input, other)
+    if a.dtype.kind in "biu" and b.dtype.kind in "biu":
+        return _data_result(np.fmod(a.numpy(force=True), b.numpy(force=True)))
+    return ops.sub(a, ops.mul(ops.trunc(ops.div(a, b)).detach(), b))
+
+
+def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:  # noqa: A002
+    """input + value · tensor1 · tensor2 (torch.addcmul)."""
+    return ops.add(input, ops.mul(ops.mul(tensor1, tensor2), value) if value != 1 else ops.mul(tensor1, tensor2))
+
+
+def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:  # noqa: A002
+    """input + value · tensor1 / tensor2 (torch.addcdiv)."""
+    return ops.add(input, ops.mul(ops.div(tensor1, tensor2), value) if value != 1 else ops.div(tensor1, tensor2))
+
+
+def unbind(input: Any, dim: int = 0) -> tuple:  # noqa: A002
+    """The slices along ``dim`` as a tuple (torch.unbind); each differentiable."""
+    x = lift_pair(input, 0)[0]
+    axis = dim % x.ndim
+    return tuple(x[(slice(None),) * axis + (i,)] for i in range(x.shape[axis]))
+
+
+def logaddexp(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """log(e^a + e^b), computed as max(a, b) + log1p(e^-|a - b|) (no overflow)."""
+    a, b = lift_pair(input, other)
+    return ops.add(ops.maximum(a, b), ops.log1p(ops.exp(ops.neg(ops.abs(ops.sub(a, b))))))
+
+
+def hypot(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """√(a² + b²) (torch.hypot)."""
+    a, b = lift_pair(input, other)
+    return ops.sqrt(ops.add(ops.mul(a, a), ops.mul(b, b)))
+
+
+def logit(input: Any, eps: float | None = None) -> Tensor:  # noqa: A002
+    """log(p / (1 - p)), p clamped to [eps, 1 - eps] when eps is given (torch.logit)."""
+    p = lift_pair(input, 0.5)[0]
+    if eps is not None:
+        p = ops.clip(p, eps, 1 - eps)
+    return ops.sub(ops.log(p), ops.log1p(ops.neg(p)))
+
+
+def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """x · log(y), 0 where x is 0 (torch.xlogy)."""
+    x, y = lift_pair(input, other)
+    zero = x.numpy(force=True) == 0
+    safe_y = ops.where(zero, _data_result(np.ones_like(y.numpy(force=True))), y)   # log(y) only where x ≠ 0
+    product = ops.mul(x, ops.log(safe_y))
+    return ops.where(zero, _data_result(np.zeros_like(product.numpy(force=True))), product)
+
+
+def nansum(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A002
+    """The sum with NaNs counted as zero (torch.nansum)."""
+    x = lift_pair(input, 0)[0]
+    values = x.numpy(force=True)
+    clean = ops.where(np.isnan(values), _data_result(np.zeros_like(values)), x) if x.dtype.kind == "f" else x
+    return ops.sum(clean, dim, keepdim)
+
+
+def nanmean(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A002
+    """The mean of the entries that are not NaN (torch.nanmean)."""
+    x = lift_pair(input, 0)[0]
+    counts = np.sum(~np.isnan(x.numpy(force=True)), axis=dim, keepdims=keepdim).astype(x.dtype)
+    return ops.div(nansum(x, dim, keepdim), counts)
+
+
+def nan_to_num(input: Any, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:  # noqa: A002
+    """NaN, +inf and -inf replaced (by 0 and the dtype's largest/smallest finite values unless given);
+    the gradient flows to the finite entries."""
+    x = lift_pair(input, 0)[0]
+    values = x.numpy(force=True)
+    info = np.finfo(values.dtype) if values.dtype.kind == "f" else None
+    if info is None:
+        return x
+    replaced = np.nan_to_num(values, nan=nan, posinf=info.max if posinf is None else posinf,
+                             neginf=info.min if neginf is None else neginf)
+    return ops.where(np.isfinite(values), x, Tensor._make(replaced, None, False))
+
+
+def diff(input: Any, n: int = 1, dim: int = -1) -> Tensor:  # noqa: A002
+    """The n-th forward difference along ``dim`` (torch.diff)."""
+    x = lift_pair(input, 0)[0]
+    axis = dim % x.ndim
+    for _ in range(n):
+        head = (slice(None),) * axis
+        x = ops.sub(x[head + (slice(1, None),)], x[head + (slice(None, -1),)])
+    return x
+
+
+def aminmax(input: Any, *, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
+    """(min, max) over everything or along ``dim`` (torch.aminmax)."""
+    return _MinMax(ops.amin(input, dim, keepdim), ops.amax(input, dim, keepdim))
+
+
+_MinMax = namedtuple("aminmax", ["min", "max"])
+
+
+def flipud(input: Any) -> Tensor:  # noqa: A002
+    """Flipped along dim 0."""
+    return ops.flip(input, 0)
+
+
+def fliplr(input: Any) -> Tensor:  # noqa: A002
+    """Flipped along dim 1."""
+    return ops.flip(input, 1)
+
+
+def tensor_split(input: Any, indices_or_sections: Any, dim: int = 0) -> tuple:  # noqa: A002
+    """Split into n nearly equal parts (the first ones one longer) or at the given indices (torch.tensor_split)."""
+    x = lift_pair(input, 0)[0]
+    axis = dim % x.ndim
+    n = x.shape[axis]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        k = int(indices_or_sections)
+        sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+        bounds = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+    else:
+        bounds = [0, *[int(i) for i in indices_or_sections], n]
+    head = (slice(None),) * axis
+    return tuple(x[head + (slice(a, max(a, b)),)] for a, b in zip(bounds[:-1], bounds[1:]))
+
+
+def masked_select(input: Any, mask: Any) -> Tensor:  # noqa: A002
+    """The entries where ``mask`` (broadcast to input) is true, as a 1-d tensor; differentiable."""
+    x = lift_pair(input, 0)[0]
+    m = np.broadcast_to(_values(mask).astype(bool), x.shape)
+    return x[m]
+
+
+def float_power(input: Any, exponent: Any) -> Tensor:  # noqa: A002
+    """input ** exponent in float64 (torch.float_power)."""
+    return ops.pow(ops.cast(lift_pair(input, 0.0)[0], np.float64), exponent)
+
+
+def signbit(input: Any) -> Tensor:  # noqa: A002
+    """True where the sign bit is set (negative numbers and -0.0)."""
+    return _data_result(np.signbit(_values(input)))
+
+
+def isposinf(input: Any) -> Tensor:  # noqa: A002
+    """True where the entry is +inf."""
+    return _data_result(np.isposinf(_values(input)))
+
+
+def isneginf(input: Any) -> Tensor:  # noqa: A002
+    """True where the entry is -inf."""
+    return _data_result(np.isneginf(_values(input)))
+
+
+def rad2deg(input: Any) -> Tensor:  # noqa: A002
+    """Radians to degrees."""
+    return ops.mul(lift_pair(input, 0.5)[0], 180.0 / np.pi)
+
+
+def deg2rad(input: Any) -> Tensor:  # noqa: A002
+    """Degrees to radians."""
+    return ops.mul(lift_pair(input, 0.5)[0], np.pi / 180.0)
+
+
+def searchsorted(sorted_sequence: Any, values: Any, *, right: bool = False, side: str | None = None) -> Tensor:
+    """Where each value would be inserted to keep the (1-d) sequence sorted (torch.searchsorted)."""
+    where_side = side or ("right" if right else "left")
+    return _data_result(np.searchsorted(_values(sorted_sequence), _values(values), side=where_side).astype(np.int64))
+
+
+def bucketize(input: Any, boundaries: Any, *, right: bool = False) -> Tensor:  # noqa: A002
+    """The bucket of each entry among sorted ``boundaries`` (torch.bucketize)."""
+    return searchsorted(boundaries, input, side="left" if not right else "right")
+
+
+def tril_indices(row: int, col: int, offset: int = 0) -> Tensor:
+    """The (2, count) indices of the lower triangle (torch.tril_indices)."""
+    return _data_result(np.stack(np.tril_indices(row, offset, col)).astype(np.int64))
+
+
+def triu_indices(row: int, col: int, offset: int = 0) -> Tensor:
+    """The (2, count) indices of the upper triangle (torch.triu_indices)."""
+    return _data_result(np.stack(np.triu_indices(row, offset, col)).astype(np.int64))
+
+
+sgn, positive = ops.sign, lambda input: input   # noqa: E731
+
+
 __all__ += ["square", "reciprocal", "rsqrt", "frac", "lerp", "addmm", "equal", "logical_and", "logical_or",
             "logical_xor", "logical_not", "nonzero", "count_nonzero", "unique", "median", "std_mean",
             "var_mean", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "t", "ravel", "narrow", "take",
-            "argwhere", "diagonal", "meshgrid", "bincount"]
+            "argwhere", "diagonal", "meshgrid", "bincount", "clamp_min", "clamp_max",
+            "fmod", "addcmul", "addcdiv", "unbind", "logaddexp", "hypot", "logit", "xlogy", "nansum", "nanmean",
+            "nan_to_num", "diff", "aminmax", "flipud", "fliplr", "tensor_split", "masked_select", "float_power",
+            "signbit", "isposinf", "isneginf", "rad2deg", "deg2rad", "searchsorted", "bucketize", "tril_indices",
+            "triu_indices", "sgn", "positive"]

@@ -403,3 +403,51 @@ def test_a_one_element_integer_tensor_is_an_index():
     assert np.arange(10)[tg.tensor(3)] == 3 and np.arange(10)[tg.tensor([1, 2])].tolist() == [1, 2]
     with pytest.raises(TypeError, match="single element"):
         classes[tg.tensor(1.0)]
+
+
+def test_atan2_values_and_gradient():
+    y = tg.tensor([1.0, -1.0, 0.5], dtype=tg.float64, requires_grad=True)
+    x = tg.tensor([-1.0, -1.0, 2.0], dtype=tg.float64, requires_grad=True)
+    np.testing.assert_allclose(tg.atan2(y, x).detach().numpy(), np.arctan2(y.detach().numpy(), x.detach().numpy()))
+    tg.atan2(y, x).sum().backward()
+    r2 = x.detach().numpy() ** 2 + y.detach().numpy() ** 2
+    np.testing.assert_allclose(y.grad.numpy(), x.detach().numpy() / r2)
+    np.testing.assert_allclose(x.grad.numpy(), -y.detach().numpy() / r2)
+    assert tg.gradcheck(tg.atan2, [y, x])
+
+
+def test_composed_torch_functions_equal_numpy():
+    a, b = np.array([-3.0, 3.0, 5.5]), np.array([2.0, 2.0, -2.0])
+    np.testing.assert_allclose(tg.fmod(tg.tensor(a), tg.tensor(b)).numpy(), np.fmod(a, b))
+    np.testing.assert_allclose(tg.logaddexp(tg.tensor(a * 300), tg.tensor(b * 300)).numpy(), np.logaddexp(a * 300, b * 300))
+    np.testing.assert_allclose(tg.hypot(tg.tensor(a), tg.tensor(b)).numpy(), np.hypot(a, b))
+    p = np.array([0.2, 0.5, 0.9])
+    np.testing.assert_allclose(tg.logit(tg.tensor(p)).numpy(), np.log(p / (1 - p)))
+    np.testing.assert_allclose(tg.xlogy(tg.tensor([0.0, 2.0]), tg.tensor([0.0, 3.0])).numpy(), [0.0, 2 * np.log(3)])
+    nan = np.array([1.0, np.nan, 2.0])
+    assert tg.nansum(tg.tensor(nan)).item() == 3.0 and tg.nanmean(tg.tensor(nan)).item() == 1.5
+    np.testing.assert_array_equal(tg.nan_to_num(tg.tensor([np.nan, np.inf]), posinf=9.0).numpy(), [0.0, 9.0])
+    np.testing.assert_array_equal(tg.diff(tg.tensor([1.0, 4.0, 9.0, 16.0]), n=2).numpy(), [2.0, 2.0])
+    assert [t.tolist() for t in tg.tensor_split(tg.arange(7), 3)] == [[0, 1, 2], [3, 4], [5, 6]]
+    assert [t.tolist() for t in tg.tensor_split(tg.arange(7), [1, 5])] == [[0], [1, 2, 3, 4], [5, 6]]
+    lo, hi = tg.aminmax(tg.tensor([3.0, 1.0, 2.0]))
+    assert (lo.item(), hi.item()) == (1.0, 3.0)
+    np.testing.assert_array_equal(tg.masked_select(tg.arange(6.0).reshape(2, 3), tg.tensor([True, False, True])).numpy(),
+                                  [0, 2, 3, 5])
+    assert [t.tolist() for t in tg.unbind(tg.arange(4.0).reshape(2, 2), 1)] == [[0.0, 2.0], [1.0, 3.0]]
+    np.testing.assert_allclose(tg.addcmul(tg.ones(2), tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0]), value=0.5).numpy(), [2.5, 5])
+    np.testing.assert_allclose(tg.addcdiv(tg.ones(2), tg.tensor([1.0, 2.0]), tg.tensor([4.0, 4.0]), value=2).numpy(), [1.5, 2])
+    assert tg.clamp_min(tg.tensor([1.0, -1.0]), 0).tolist() == [1.0, 0.0] and tg.tensor([1.0, -1.0]).clamp_max(0).tolist() == [0.0, -1.0]
+    assert tg.float_power(tg.tensor([2, 3]), 2).dtype == tg.float64
+    assert tg.signbit(tg.tensor([-1.0, 0.0])).tolist() == [True, False] and tg.sgn(tg.tensor([-2.0])).item() == -1
+    np.testing.assert_allclose(tg.rad2deg(tg.deg2rad(tg.tensor([90.0]))).numpy(), [90.0], rtol=1e-6)
+    assert tg.searchsorted(tg.tensor([1, 3, 5, 7]), tg.tensor([3, 6])).tolist() == [1, 3]
+    assert tg.bucketize(tg.tensor([1, 5, 3]), tg.tensor([0, 2, 4])).tolist() == [1, 3, 2]
+    assert tg.tril_indices(3, 3).shape == (2, 6) and tg.triu_indices(3, 4, 1).tolist() == [[0, 0, 0, 1, 1, 2], [1, 2, 3, 2, 3, 3]]
+    assert tg.isposinf(tg.tensor([np.inf, -np.inf])).tolist() == [True, False]
+    assert tg.isneginf(tg.tensor([np.inf, -np.inf])).tolist() == [False, True]
+    assert tg.flipud(tg.arange(4.0).reshape(2, 2)).tolist() == [[2.0, 3.0], [0.0, 1.0]]
+    assert tg.fliplr(tg.arange(4.0).reshape(2, 2)).tolist() == [[1.0, 0.0], [3.0, 2.0]]
+    assert tg.positive(tg.tensor([1.0])).item() == 1.0
+    with pytest.raises(RuntimeError, match="matrices"):
+        tg.ones(3).mT

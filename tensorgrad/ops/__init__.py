@@ -16,7 +16,7 @@ from .norm import batch_norm, layer_norm, normalize
 from .pool import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .recurrent import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
 from .arith import add, div, matmul, mul, neg, pow, sub
-from .elementwise import (acos, acosh, allclose, arccos, arccosh, arcsin, arcsinh, arctan, arctanh, asin, asinh, atan, atanh, ceil, cos, cosh, erf, exp2, expm1, fix,
+from .elementwise import (acos, acosh, allclose, arctan2, atan2, arccos, arccosh, arcsin, arcsinh, arctan, arctanh, asin, asinh, atan, atanh, ceil, cos, cosh, erf, exp2, expm1, fix,
                           floor, floor_divide, isclose, isfinite, isinf, isnan, log1p, log2, log10, remainder, round,
                           sin, sinh, tan, trunc)
 from .fused import binary_cross_entropy, softmax_cross_entropy, sparse_softmax_cross_entropy
@@ -37,7 +37,7 @@ __all__ = [
     "add", "sub", "mul", "div", "neg", "pow", "matmul",
     "exp", "log", "sqrt", "abs", "sign", "step", "heaviside", "cast",
     "sin", "cos", "tan", "sinh", "cosh", "asin", "acos", "atan", "arcsin", "arccos", "arctan",
-    "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh",
+    "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "atan2", "arctan2",
     "exp2", "log2", "log10", "log1p", "expm1", "erf", "floor", "ceil", "round", "trunc", "fix",
     "remainder", "floor_divide", "isnan", "isinf", "isfinite", "isclose", "allclose",
     "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax", "log_softmax", "gelu", "silu", "hardtanh",

@@ -142,6 +142,21 @@ class Atanh(Function):
         return g / (1 - x * x)
 
 
+class Atan2(Function):
+    """a = atan2(y, x), the angle of the point (x, y) in (-π, π];  da/dy = x / (x² + y²), da/dx = -y / (x² + y²)."""
+
+    @staticmethod
+    def forward(ctx, y, x):
+        ctx.save_for_backward(y, x)
+        return np.arctan2(y, x)
+
+    @staticmethod
+    def backward(ctx, g):
+        y, x = ctx.saved_tensors
+        r2 = x * x + y * y
+        return g * x / r2, -(g * y) / r2
+
+
 class Acos(Function):
     """a = arccos x;  da/dx = -1 / √(1 - x²)  (x in (-1, 1))."""
 
@@ -337,6 +352,17 @@ exp2, log2, log10, log1p, expm1 = _unary(Exp2), _unary(Log2), _unary(Log10), _un
 erf = _unary(Erf)
 arcsin, arccos, arctan = asin, acos, atan     # numpy's spellings
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+
+def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """atan2(input, other): the angle of the point (other, input), as torch.atan2 (integers give floats)."""
+    y, x = lift_pair(input, other)
+    if y.dtype.kind != "f" or x.dtype.kind != "f":
+        y, x = lift_pair(lift_float(y), lift_float(x))
+    return Atan2.apply(y, x)
+
+
+arctan2 = atan2
 
 
 def _rounding(fn: type[Function]):
