@@ -762,7 +762,7 @@ for _name in ("clamp_min", "clamp_max", "fmod", "addcmul", "addcdiv", "unbind", 
               "bitwise_xor", "bitwise_not", "ravel", "addmm"):
     if not hasattr(Tensor, _name):
         setattr(Tensor, _name, _torch_method(_name))
-Tensor.atan2 = Tensor.arctan2 = lambda self, other: _ops.atan2(self, other)
+Tensor.atan2 = Tensor.arctan2 = _ops.atan2
 Tensor.sgn = Tensor.sign
 
 
@@ -792,9 +792,22 @@ def _reshaped_in_place(who: str, t: Tensor, shape: tuple) -> Tensor:
     return t
 
 
-Tensor.unsqueeze_ = lambda self, dim: _reshaped_in_place("unsqueeze_", self, _ops.unsqueeze(self.detach(), dim).shape)
-Tensor.squeeze_ = lambda self, dim=None: _reshaped_in_place("squeeze_", self, _ops.squeeze(self.detach(), dim).shape)
-Tensor.t_ = lambda self: _reshaped_in_place("t_", self, self.shape[::-1])
+def _unsqueeze_(self: Tensor, dim: int) -> Tensor:
+    """In place unsqueeze: a new axis of size 1 at ``dim``."""
+    return _reshaped_in_place("unsqueeze_", self, _ops.unsqueeze(self.detach(), dim).shape)
+
+
+def _squeeze_(self: Tensor, dim: Any = None) -> Tensor:
+    """In place squeeze: the axes of size 1 (or ``dim``) removed."""
+    return _reshaped_in_place("squeeze_", self, _ops.squeeze(self.detach(), dim).shape)
+
+
+def _t_(self: Tensor) -> Tensor:
+    """In place transpose of a matrix."""
+    return _reshaped_in_place("t_", self, self.shape[::-1])
+
+
+Tensor.unsqueeze_, Tensor.squeeze_, Tensor.t_ = _unsqueeze_, _squeeze_, _t_
 
 
 def _int_args(args: tuple) -> Any:

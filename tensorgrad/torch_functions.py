@@ -472,7 +472,12 @@ def triu_indices(row: int, col: int, offset: int = 0) -> Tensor:
     return _data_result(np.stack(np.triu_indices(row, offset, col)).astype(np.int64))
 
 
-sgn, positive = ops.sign, lambda input: input   # noqa: E731
+def positive(input: Any) -> Any:  # noqa: A002
+    """The input itself (torch.positive)."""
+    return input
+
+
+sgn = ops.sign
 
 
 __all__ += ["square", "reciprocal", "rsqrt", "frac", "lerp", "addmm", "equal", "logical_and", "logical_or",
