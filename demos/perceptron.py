@@ -22,7 +22,7 @@ SEED_ACCURACY = 1.0
 
 def predict(x: np.ndarray, w: tg.Tensor, b: tg.Tensor) -> np.ndarray:
     """step(x·w + b) for every row of ``x``."""
-    return tg.step(tg.tensor(x) @ w + b).data
+    return tg.step(tg.tensor(x) @ w + b).numpy()
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -45,13 +45,13 @@ def main(argv: list[str] | None = None) -> dict:
                 mistakes += 1
                 w = w + args.eta * error * xi
                 b = b + args.eta * error
-        print(f"epoch {epoch}: {mistakes} mistake(s), w = {np.round(w.data, 3)}, b = {b.item():.3f}")
+        print(f"epoch {epoch}: {mistakes} mistake(s), w = {np.round(w.numpy(), 3)}, b = {b.item():.3f}")
         if mistakes == 0:
             break
     accuracy = float((predict(x, w, b) == y).mean())
-    print(f"\nboundary: {w.data[0]:.3f} * petal length + {w.data[1]:.3f} * petal width + {b.item():.3f} = 0")
+    print(f"\nboundary: {w[0].item():.3f} * petal length + {w[1].item():.3f} * petal width + {b.item():.3f} = 0")
     compare("accuracy (setosa or not)", accuracy, SEED_ACCURACY)
-    return {"accuracy": accuracy, "epochs": epoch, "w": w.data.tolist(), "b": b.item()}
+    return {"accuracy": accuracy, "epochs": epoch, "w": w.tolist(), "b": b.item()}
 
 
 if __name__ == "__main__":

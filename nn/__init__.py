@@ -13,7 +13,7 @@ from .data import DataLoader
 from .activations import (ELU, GELU, Activation, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, ReLU, ReLU6, Sigmoid,
                           SiLU, Softmax, Softmin, Softplus, Step, Tanh)
 from .containers import ModuleDict, ModuleList
-from .layers import (Concatenate, Dense, Dropout, Flatten, Identity, Input, InputLayer, Linear, Maxout, Unflatten,
+from .layers import (Concatenate, Dense, Dropout, Dropout2d, Flatten, Identity, Input, InputLayer, Linear, Maxout, Unflatten,
                      concatenate)
 from .conv import (AdaptiveAvgPool2d, AveragePooling1D, AveragePooling2D, AvgPool1d, AvgPool2d, Conv1D, Conv1d, Conv2D,
                    Conv2d, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
@@ -54,7 +54,7 @@ __all__ = [
     "metrics", "utils", "DataLoader", "History", "to_categorical",
     "Module", "Layer", "ModuleList", "ModuleDict", "RemovableHandle", "Parameter", "clear_session",
     "regularizers",
-    "Dense", "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Concatenate", "concatenate", "Maxout",
+    "Dense", "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Dropout2d", "Concatenate", "concatenate", "Maxout",
     "Input", "InputLayer",
     "Activation", "Sigmoid", "Tanh", "ReLU", "ReLU6", "LeakyReLU", "ELU", "Softplus", "Step", "Softmax", "LogSoftmax",
     "Softmin", "LogSigmoid", "GELU", "SiLU", "Hardtanh",

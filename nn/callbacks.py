@@ -498,7 +498,7 @@ class TensorBoard(Callback):
                 self._train.add_scalar(f"epoch_{key}", float(value), epoch)
         if self.histogram_freq and epoch % self.histogram_freq == 0:
             for name, p in self.model.named_parameters():
-                self._train.add_histogram(name, np.asarray(p.data, dtype=np.float64), epoch)
+                self._train.add_histogram(name, np.asarray(p, dtype=np.float64), epoch)
         self._train.flush()
         self._validation.flush()
 

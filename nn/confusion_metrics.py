@@ -137,7 +137,7 @@ class _ConfusionMatrixConditionCount(Metric):
         accumulate(self.accumulator, counts[self.count])
 
     def result(self) -> tg.Tensor:
-        values = self.accumulator.data
+        values = self.accumulator.numpy(force=True)
         return self._value(values[0] if len(self.thresholds) == 1 else values)
 
     def get_config(self) -> dict[str, Any]:
@@ -191,8 +191,8 @@ class _PrecisionRecall(Metric):
         accumulate(getattr(self, self.other_name), counts[self.other])
 
     def result(self) -> tg.Tensor:
-        tp = self.true_positives.data
-        values = divide_no_nan(tp, tp + getattr(self, self.other_name).data)
+        tp = self.true_positives.numpy(force=True)
+        values = divide_no_nan(tp, tp + getattr(self, self.other_name).numpy(force=True))
         return self._value(values[0] if len(self.thresholds) == 1 else values)
 
     def get_config(self) -> dict[str, Any]:
@@ -294,7 +294,7 @@ class AUC(Metric):
     def _counts(self) -> tuple[np.ndarray, ...]:
         if not self._built:
             return tuple(np.zeros(self.num_thresholds) for _ in COUNT_NAMES)
-        return tuple(np.asarray(getattr(self, name).data, np.float64) for name in COUNT_NAMES.values())
+        return tuple(np.asarray(getattr(self, name).numpy(force=True), np.float64) for name in COUNT_NAMES.values())
 
     def _interpolated_pr(self, tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
         """Davis & Goadrich's PR area of each interval (see the class docstring)."""

@@ -85,7 +85,7 @@ class NonNeg(Constraint):
     """Negative weights set to 0."""
 
     def __call__(self, w: Tensor) -> Tensor:
-        return w * (w.data >= 0).astype(w.dtype)
+        return w * (w.numpy(force=True) >= 0).astype(w.dtype)
 
 
 max_norm, min_max_norm, unit_norm, non_neg = MaxNorm, MinMaxNorm, UnitNorm, NonNeg     # Keras's aliases

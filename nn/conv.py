@@ -94,7 +94,7 @@ class _KerasConv(Module):
             self.bias.materialize(self.bias_initializer((self.filters,), init.default_rng(), self.dtype))
 
     def _input(self, x: Any) -> Tensor:
-        if type(x) is not Tensor or x.data.dtype is not self.dtype:
+        if type(x) is not Tensor or x.dtype is not self.dtype:
             x = as_tensor(x, self.dtype)
         if x.ndim != self.rank + 2:
             raise ValueError(f"{type(self).__name__} '{self.name}': expects input of {self.rank + 2} axes (batch, "
@@ -250,8 +250,8 @@ class ZeroPadding2D(Module):
         x = as_tensor(x)
         (top, bottom), (left, right) = self.padding
         n, h, w, c = x.shape
-        return tg.scatter_add(x, (n, h + top + bottom, w + left + right, c),
-                              (slice(None), slice(top, top + h), slice(left, left + w)))
+        return tg.add_at(x, (n, h + top + bottom, w + left + right, c),
+                         (slice(None), slice(top, top + h), slice(left, left + w)))
 
 
 class UpSampling2D(Module):

@@ -149,10 +149,36 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
     return x * (keep / (1 - p)).astype(x.dtype)
 
 
+def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: np.random.Generator | None = None) -> Tensor:
+    """Channel dropout (torch's dropout2d): in training each whole channel of an (N, C, H, W) or (C, H, W)
+    input is zeroed with probability p and the rest scaled by 1 / (1 - p); the identity otherwise."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout2d probability has to be between 0 and 1, but got {p}.")
+    x = as_tensor(input)
+    if x.ndim not in (2, 3, 4):
+        raise ValueError(f"dropout2d: expects an (N, C, H, W) or (C, H, W) input, got shape {x.shape}.")
+    if x.ndim == 2:   # PyTorch warns, then drops whole rows (it reads (C, L) as one unbatched sample)
+        warnings.warn(f"dropout2d: received a 2-D input of shape {x.shape}; as in PyTorch each row is dropped as "
+                      f"one channel. Use dropout for entrywise dropout of 2-D inputs.", UserWarning, stacklevel=2)
+    if not training or p == 0:
+        return x
+    channels = x.shape[:-2] + (1, 1) if x.ndim > 2 else (x.shape[0], 1)
+    keep = (generator or tg_random.default_rng()).random(channels) >= p
+    return x * (keep / (1 - p)).astype(x.dtype) if p < 1 else x * np.zeros((), x.dtype)
+
+
+def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """x1·x2 / max(‖x1‖ ‖x2‖, eps) along ``dim`` (torch's cosine_similarity); differentiable."""
+    a, b = as_tensor(x1), as_tensor(x2)
+    norms = tg.sqrt((a * a).sum(dim) * (b * b).sum(dim))
+    return (a * b).sum(dim) / tg.clip(norms, eps, None)
+
+
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     """Integer class indices of shape (*) -> int64 rows of shape (*, num_classes) with a 1 at each index
     (``num_classes=-1``: max index + 1)."""
-    labels = np.asarray(tensor.data if isinstance(tensor, Tensor) else tensor)
+    labels = np.asarray(tensor)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"one_hot: the indices must be an integer tensor, got dtype {labels.dtype}; "
                         f"convert with .astype('int64').")
@@ -178,7 +204,7 @@ def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> T
     return x / (total.sqrt() if p == 2 else total ** (1.0 / p))
 
 
-__all__ = [
+__all__ = ["cosine_similarity", "dropout2d", 
     "relu", "relu6", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "logsigmoid", "softsign", "softmax",
     "softmin", "log_softmax", "gelu", "silu", "hardtanh", "pad", "linear", "dropout", "one_hot", "normalize",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",

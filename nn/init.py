@@ -202,7 +202,7 @@ def _tensor_arg(tensor: Any, who: str) -> Tensor:
 def _fill(tensor: Tensor, values: Any, who: str) -> Tensor:
     """Copy ``values`` into ``tensor`` in place, as a change the autograd version counter sees."""
     tensor = _tensor_arg(tensor, who)
-    tensor.data[...] = values
+    tensor.numpy(force=True)[...] = values
     increment_version(tensor)
     return tensor
 

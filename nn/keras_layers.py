@@ -153,7 +153,7 @@ so they are saved with the model."""
 
     def adapt(self, data: Any, batch_size: Any = None, steps: Any = None) -> None:
         """Set mean and variance (1/n Σ (x − mean)², numpy's default) over every axis but ``axis``."""
-        array = np.asarray(data.data if isinstance(data, Tensor) else data, dtype=np.float64)
+        array = np.asarray(data, dtype=np.float64)
         if array.ndim == 1:
             array = array[:, None]
         if not self.built:

@@ -67,7 +67,7 @@ def _weights_like(sample_weight: Any, values: Tensor, who: str) -> Any:
     if isinstance(sample_weight, Tensor) and sample_weight.requires_grad:
         w = sample_weight if sample_weight.dtype == values.dtype else sample_weight.astype(values.dtype)
     else:
-        w = np.asarray(sample_weight.data if isinstance(sample_weight, Tensor) else sample_weight, dtype=values.dtype)
+        w = np.asarray(sample_weight.numpy(force=True) if isinstance(sample_weight, Tensor) else sample_weight, dtype=values.dtype)
     if w.ndim == values.ndim + 1 and w.shape[-1] == 1:
         w = w.reshape(w.shape[:-1])
     while w.ndim < values.ndim:
@@ -356,7 +356,7 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
             return super().__call__(y_true, y_pred, sample_weight)
         y_pred = _as_prediction(y_pred)
         total = reduce_weighted(self.call(y_true, y_pred), sample_weight, "sum", self.name)
-        labels = np.asarray(y_true.data if isinstance(y_true, Tensor) else y_true)
+        labels = np.asarray(y_true.numpy(force=True) if isinstance(y_true, Tensor) else y_true)
         kept = max(int(np.count_nonzero(labels != self.ignore_class)), 1)
         return total / np.asarray(kept, dtype=total.dtype)
 

@@ -209,7 +209,7 @@ class Layer(Module, metaclass=_LayerType):
     def get_weights(self) -> list[np.ndarray]:
         """Copies of ``weights`` (trainable first, as Keras)."""
         self._initialized_parameters("get_weights")
-        return [p.data.copy() for p in self.weights]
+        return [p.numpy(force=True).copy() for p in self.weights]
 
     def set_weights(self, weights: list[Any]) -> None:
         """Load arrays in :meth:`get_weights` order, all or nothing."""

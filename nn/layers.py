@@ -122,7 +122,7 @@ class Dense(Module):
             self.bias.materialize(self.bias_initializer((self.units,), init.default_rng(), self.dtype))
 
     def forward(self, x: Any) -> Tensor:
-        if type(x) is not Tensor or x.data.dtype is not self.dtype:   # (the usual case skips the call)
+        if type(x) is not Tensor or x.dtype is not self.dtype:   # (the usual case skips the call)
             x = as_tensor(x, self.dtype)
         weight = self.weight
         if not weight.initialized:   # lazy: the first batch fixes the input size
@@ -163,7 +163,7 @@ class Linear(Module):
                 raise ValueError(f"Linear: {arg} must be a positive integer, got {value!r}.")
         super().__init__(input_shape=(int(in_features),))
         self.in_features, self.out_features = int(in_features), int(out_features)
-        self.dtype = np.dtype(np.float32 if dtype is None else dtype)
+        self.dtype = np.dtype(tg.get_default_dtype() if dtype is None else dtype)
         self.weight = Parameter(np.empty((self.out_features, self.in_features), self.dtype))
         self.bias: Parameter | None = Parameter(np.empty(self.out_features, self.dtype)) if bias else None
         self.reset_parameters()
@@ -176,7 +176,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Any) -> Tensor:
-        if type(input) is not Tensor or input.data.dtype is not self.dtype:   # (the usual case skips the call)
+        if type(input) is not Tensor or input.dtype is not self.dtype:   # (the usual case skips the call)
             input = as_tensor(input, self.dtype)
         return F.linear(input, self.weight, self.bias)
 
@@ -272,6 +272,14 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.rate}, inplace=False"
+
+
+class Dropout2d(Dropout):
+    """Channel dropout (PyTorch's ``nn.Dropout2d(p)``): in training whole channels of an (N, C, H, W) input
+    are zeroed with probability p, the rest scaled by 1 / (1 - p); the identity in eval mode."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.dropout2d(x, self.rate, self.training, generator=self._rng)
 
 
 class Concatenate(Module):

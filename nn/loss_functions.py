@@ -98,7 +98,7 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool 
                                                              else np.asarray(y_pred))
     if axis not in (-1, p.ndim - 1):
         p = tg.movedim(p, axis, -1)
-    labels = np.asarray(y_true.data if isinstance(y_true, Tensor) else y_true)
+    labels = np.asarray(y_true)
     if ignore_class is None:
         return losses.clipped_sparse_cross_entropy(p, labels, from_logits)
     ignored = labels == ignore_class
@@ -149,7 +149,7 @@ def kl_divergence(y_true: Any, y_pred: Any) -> Tensor:
 
 def _signed_labels(t: Tensor) -> Tensor:
     """Keras's hinge losses take labels −1/1; labels that are all 0/1 are mapped to −1/1 first."""
-    values = t.data
+    values = t.numpy(force=True)
     return t * 2.0 - 1.0 if np.all((values == 0) | (values == 1)) else t
 
 
@@ -201,7 +201,7 @@ def huber(y_true: Any, y_pred: Any, delta: float = 1.0) -> Tensor:
     """mean(½e² where |e| ≤ δ, else δ|e| − ½δ², axis=-1), e = p − y."""
     t, p = _pair(y_true, y_pred)
     e = tg.abs(p - t)
-    return tg.where(e.data <= delta, 0.5 * e * e, delta * e - 0.5 * delta * delta).mean(axis=-1)
+    return tg.where(e.numpy(force=True) <= delta, 0.5 * e * e, delta * e - 0.5 * delta * delta).mean(axis=-1)
 
 
 # Keras's short names and aliases

@@ -78,7 +78,7 @@ def _target_like(pred: Tensor, target: Any, who: str, broadcast: bool = True) ->
 def _labels(target: Any, logits: Tensor, who: str) -> np.ndarray:
     """Integer class labels, one per sample (shape logits.shape[:-1], or that with a trailing 1). Their
     range is checked once, where they are used (the fused op, or :func:`_one_hot`)."""
-    y = target if type(target) is np.ndarray else np.asarray(target.data if isinstance(target, Tensor) else target)
+    y = target if type(target) is np.ndarray else np.asarray(target)
     shape = logits.shape
     if not shape:
         raise ValueError(f"{who}: the logits are a scalar; give them a class axis, shape (batch, classes).")
@@ -133,7 +133,7 @@ def _keras_clip_log(log_p: Tensor) -> Tensor:
 def _keras_clip_loss(per_sample: Tensor) -> Tensor:
     """The same clip on per-sample losses -log p of one class each: to [-log(1 - 1e-7), -log 1e-7]; a
     batch with nothing to clip skips the node (the clip would be the identity, gradient 1)."""
-    values = per_sample.data
+    values = per_sample.numpy(force=True)
     low, high = -LOG_CLIP[1], -LOG_CLIP[0]
     if values.size and (values.min() < low or values.max() > high):
         return per_sample.clip(low, high)
@@ -179,7 +179,7 @@ def _piecewise_quadratic(pred: Tensor, target: Any, threshold: float, who: str) 
     """(½d², |d| - ½threshold) with d = pred - target, and the mask |d| < threshold choosing between them."""
     d = pred - _target_like(pred, target, who)
     a = d.abs()
-    return tg.where(a.data < threshold, 0.5 * d * d, threshold * (a - 0.5 * threshold)), a
+    return tg.where(a.numpy(force=True) < threshold, 0.5 * d * d, threshold * (a - 0.5 * threshold)), a
 
 
 def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
@@ -207,7 +207,7 @@ def _constant(weight: Any, like: Tensor) -> Any:
     """A rescaling weight as data of ``like``'s dtype (a Tensor that requires grad keeps its graph)."""
     if isinstance(weight, Tensor) and weight.requires_grad:
         return weight.astype(like.dtype) if weight.dtype != like.dtype else weight
-    return np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=like.dtype)
+    return np.asarray(weight, dtype=like.dtype)
 
 
 def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_average: bool | None = None,
@@ -247,7 +247,7 @@ def _classes_last(input: Tensor, who: str) -> Tensor:
 
 
 def _class_weights(weight: Any, classes: int, like: Tensor, who: str) -> np.ndarray:
-    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=like.dtype)
+    w = np.asarray(weight, dtype=like.dtype)
     if w.shape != (classes,):
         raise ValueError(f"{who}: weight must hold one value per class, shape ({classes},), got {w.shape}.")
     return w
@@ -256,7 +256,7 @@ def _class_weights(weight: Any, classes: int, like: Tensor, who: str) -> np.ndar
 def _index_targets(target: Any, scores: Tensor, ignore_index: int, who: str) -> tuple[np.ndarray, np.ndarray | None]:
     """Checked class indices for ``scores`` (classes last) and the mask of kept positions (None: all kept).
     Positions labelled ``ignore_index`` get label 0 and are masked out."""
-    raw = target if type(target) is np.ndarray else np.asarray(target.data if isinstance(target, Tensor) else target)
+    raw = target if type(target) is np.ndarray else np.asarray(target)
     # a negative ignore_index (the default, -100) can only be among labels whose minimum is negative
     may_hold = raw.dtype.kind in "iuf" and raw.size and (ignore_index >= 0 or np.minimum.reduce(raw, axis=None) < 0)
     ignored = raw == ignore_index if may_hold else None
@@ -488,7 +488,7 @@ def clipped_binary_cross_entropy(input: Any, target: Any, from_logits: bool = Fa
 
 def _is_one_hot(y: Tensor) -> bool:
     """Every row holds a single 1 and zeros (then -Σ y log p is -log p of one class per sample)."""
-    data = y.data
+    data = y.numpy(force=True)
     return bool(((data == 0) | (data == 1)).all() and (data.sum(axis=-1) == 1).all())
 
 

@@ -29,7 +29,7 @@ def to_snake_case(name: str) -> str:
 
 def to_numpy(x: Any, dtype: Any = None) -> np.ndarray:
     """A batch (array, list, Tensor) as a numpy array, in ``dtype`` when given."""
-    array = np.asarray(x.data if isinstance(x, tg.Tensor) else x)
+    array = np.asarray(x.numpy(force=True) if isinstance(x, tg.Tensor) else x)
     return array if dtype is None else array.astype(dtype, copy=False)
 
 
@@ -93,7 +93,8 @@ def divide_no_nan(numerator: Any, denominator: Any) -> Any:
 
 def accumulate(variable: Parameter, delta: Any) -> None:
     """variable += delta in place (a built-in metric's update; state variables never enter a graph)."""
-    variable.data += np.asarray(delta, dtype=variable.data.dtype)
+    array = variable.numpy(force=True)
+    array += np.asarray(delta, dtype=array.dtype)
 
 
 class Metric:
@@ -180,12 +181,12 @@ class Metric:
             type(self).reset_states(self)
             return
         for variable in self._variables:
-            variable.assign(np.zeros_like(variable.data))
+            variable.assign(np.zeros_like(variable.numpy(force=True)))
 
     def reset_states(self) -> None:
         """Keras's older name of :meth:`reset_state`."""
         for variable in self._variables:
-            variable.assign(np.zeros_like(variable.data))
+            variable.assign(np.zeros_like(variable.numpy(force=True)))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """``update_state(*args, **kwargs)``, then ``result()``."""
@@ -222,7 +223,7 @@ class Mean(Metric):
         accumulate(self.count, count)
 
     def result(self) -> tg.Tensor:
-        return self._value(divide_no_nan(self.total.data, self.count.data))
+        return self._value(divide_no_nan(self.total.numpy(force=True), self.count.numpy(force=True)))
 
 
 class Sum(Metric):
@@ -236,7 +237,7 @@ class Sum(Metric):
         accumulate(self.total, weighted_sum_and_count(values, sample_weight, self.name)[0])
 
     def result(self) -> tg.Tensor:
-        return self._value(self.total.data)
+        return self._value(self.total.numpy(force=True))
 
 
 class MeanMetricWrapper(Mean):

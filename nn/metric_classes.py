@@ -97,7 +97,7 @@ class RootMeanSquaredError(Mean):
         super().update_state((y_pred - y_true) ** 2, sample_weight)
 
     def result(self) -> tg.Tensor:
-        return self._value(np.sqrt(np.asarray(super().result().data, np.float64)))
+        return self._value(np.sqrt(np.asarray(super().result().numpy(force=True), np.float64)))
 
 
 class BinaryCrossentropy(MeanMetricWrapper):

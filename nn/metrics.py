@@ -98,7 +98,7 @@ def mean_absolute_percentage_error(y_true: np.ndarray, y_pred: np.ndarray) -> np
 def cosine_similarity(y_true: np.ndarray, y_pred: np.ndarray, axis: int = -1) -> np.ndarray:
     """Σ ŷ·p̂ over ``axis``, both L2-normalised: Keras's metric, +1 for the same direction (its loss
     ``keras.losses.cosine_similarity`` is the negative)."""
-    return -np.asarray(loss_functions.cosine_similarity(y_true, y_pred, axis).data)
+    return -np.asarray(loss_functions.cosine_similarity(y_true, y_pred, axis).numpy(force=True))
 
 
 METRICS: dict[str, MetricFunction] = {

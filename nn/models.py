@@ -270,7 +270,7 @@ class Sequential(Model):
             # cannot follow (one returning a tuple, say) leaves the model unbuilt, as PyTorch's always is;
             # the real call below still raises every real error.
             try:
-                self.build(x.shape[1:], np.asarray(x.data if isinstance(x, Tensor) else x).dtype)
+                self.build(x.shape[1:], np.asarray(x).dtype)
             except Exception:   # noqa: BLE001 - see above
                 self.input = self.output = None
                 self._untraceable = True
@@ -288,6 +288,25 @@ class Sequential(Model):
         if isinstance(index, slice):
             return Sequential(dict(list(self._modules.items())[index]))
         return self.layers[index]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        """PyTorch's ``seq[i] = module``: replace the i-th module (its key, e.g. ``2.weight``, is kept)."""
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential[{index}] = ...: expected a module (nn.Module), got {type(module).__name__}.")
+        key = list(self._modules)[index]
+        self._modules[key] = module
+        self._retrace()
+
+    def __delitem__(self, index: int | slice) -> None:
+        """PyTorch's ``del seq[i]``: remove the module(s); the others keep their keys."""
+        for key in list(self._modules)[index] if isinstance(index, slice) else [list(self._modules)[index]]:
+            del self._modules[key]
+        self._retrace()
+
+    def _retrace(self) -> None:
+        """After a change of modules: trace the symbolic output again from the input, if the model has one."""
+        if self.input is not None:
+            self.build(self.input.shape[1:], self.input.dtype)
 
     def __len__(self) -> int:
         return len(self._modules)

@@ -370,7 +370,7 @@ class Module:
                 p.grad = None
             else:
                 p.grad = p.grad.detach()
-                p.grad.data[...] = 0
+                p.grad.numpy(force=True)[...] = 0
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add ``param`` as the parameter ``name`` (PyTorch's spelling of assigning it as an attribute)."""
@@ -412,7 +412,7 @@ class Module:
             if isinstance(t, Parameter) and not t.initialized:
                 t.lazy_dtype = dtype
             elif t.dtype.kind == "f" and t.dtype != dtype:
-                t.data = t.data.astype(dtype)
+                t.data = t.numpy(force=True).astype(dtype)
                 t.grad = None
 
     def cpu(self) -> "Module":
@@ -454,9 +454,9 @@ class Module:
     def state_dict(self) -> dict[str, np.ndarray]:
         """{attribute path: copy of the parameter's array}, in parameter order, then the persistent buffers."""
         from .kernel_layout import layout_metadata   # (imports the layer modules, which import this one)
-        state = StateDict(((name, p.data.copy()) for name, p in self._initialized_parameters("state_dict")),
+        state = StateDict(((name, p.numpy(force=True).copy()) for name, p in self._initialized_parameters("state_dict")),
                           metadata=layout_metadata(self))   # the kernel layout, which checkpoints record
-        state.update((name, b.data.copy()) for name, b in self._persistent_buffers())
+        state.update((name, b.numpy(force=True).copy()) for name, b in self._persistent_buffers())
         return state
 
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
@@ -522,8 +522,15 @@ class Module:
     # ------------------------------------------------------------------ Keras's layer protocol (nn.layer)
     @property
     def weights(self) -> list[Parameter]:
-        """Keras's ``layer.weights``: the trainable weights, then the non-trainable ones."""
+        """Keras's ``layer.weights``: the trainable weights, then the non-trainable ones; a PyTorch module that
+        sets ``self.weights = nn.Parameter(...)`` (the nn tutorial's logistic regression) gets its own."""
+        if "weights" in self.__dict__:
+            return self.__dict__["weights"]
         return self.trainable_weights + self.non_trainable_weights
+
+    @weights.setter
+    def weights(self, value: Any) -> None:
+        self.__dict__["weights"] = value
 
     @property
     def trainable_weights(self) -> list[Parameter]:
@@ -537,9 +544,16 @@ class Module:
 
     @property
     def losses(self) -> list[Tensor]:
-        """Keras's ``layer.losses``: added losses of the latest call and weight penalties (scalar Tensors)."""
+        """Keras's ``layer.losses``: added losses of the latest call and weight penalties (scalar Tensors); an
+        attribute a PyTorch module sets as ``self.losses = ...`` is its own."""
+        if "losses" in self.__dict__:
+            return self.__dict__["losses"]
         from .layer import collect_losses
         return collect_losses(self)
+
+    @losses.setter
+    def losses(self, value: Any) -> None:
+        self.__dict__["losses"] = value
 
     def get_config(self) -> dict[str, Any]:
         """Keras's ``get_config``: the constructor arguments (nn.saving knows nn's own layers)."""
@@ -590,7 +604,7 @@ def _expected_shape(t: Tensor) -> tuple[int | None, ...]:
 def _checked_array(value: Any, p: Parameter) -> tuple[np.ndarray, str]:
     """(``value`` as an array of the parameter's dtype, "") or (_, why it cannot be loaded into ``p``)."""
     try:
-        array = np.asarray(value.data if isinstance(value, Tensor) else value)
+        array = np.asarray(value)
     except (ValueError, TypeError) as err:
         return np.empty(0), f"not an array ({type(err).__name__}: {err})"
     if array.dtype.kind not in "biuf":
@@ -607,7 +621,7 @@ def _copy_into(t: Tensor, array: np.ndarray) -> None:
     if isinstance(t, Parameter):
         t.load(array)
     else:
-        t.data[...] = array
+        t.numpy(force=True)[...] = array
         increment_version(t)
 
 

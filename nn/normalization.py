@@ -112,10 +112,10 @@ class _BatchNorm(Module):
         momentum = self.momentum
         if self.training and self.num_batches_tracked is not None:
             with tg.no_grad():
-                self.num_batches_tracked.data[...] += 1
+                self.num_batches_tracked.numpy(force=True)[...] += 1
             tg.increment_version(self.num_batches_tracked)
             if momentum is None:                 # cumulative moving average
-                momentum = 1.0 / float(self.num_batches_tracked.data)
+                momentum = 1.0 / float(self.num_batches_tracked)
         return tg.batch_norm(x, self.running_mean if self.training or not use_batch else None,
                              self.running_var if self.training or not use_batch else None, self.weight, self.bias,
                              training=use_batch, momentum=momentum or 0.0, eps=self.eps)

@@ -24,8 +24,8 @@ class Parameter(Tensor):
 
     def __init__(self, data: Any = None, requires_grad: bool = True, dtype: Any = None) -> None:
         super().__init__(np.empty(0, np.float32) if data is None else data, requires_grad=requires_grad, dtype=dtype)
-        if isinstance(data, Tensor) and self.data.dtype == data.dtype:
-            self.data = data.data          # a Tensor's memory is shared, as torch.nn.Parameter(t) shares it
+        if isinstance(data, Tensor) and self.dtype == data.dtype:
+            self.data = data               # a Tensor's memory is shared, as torch.nn.Parameter(t) shares it
 
     @classmethod
     def uninitialized(cls, shape_hint: tuple[int | None, ...], dtype: Any, owner: str) -> "Parameter":
@@ -37,7 +37,7 @@ class Parameter(Tensor):
 
     def __getattr__(self, name: str) -> Any:
         """Reached only for attributes that are not there: ``data`` of a lazy parameter is a clear error."""
-        if name == "data" and self.shape_hint is not None:
+        if name in ("data", "_data") and self.shape_hint is not None:
             raise RuntimeError(
                 f"{self.owner} is not initialized yet: the layer infers its input size on its first call. Call "
                 f"the layer (or its model) on a batch first, or give input_dim=/input_shape= so it is built at "
@@ -51,12 +51,12 @@ class Parameter(Tensor):
 
     @property
     def dtype(self) -> np.dtype:
-        return self.lazy_dtype if self.shape_hint is not None else self.data.dtype
+        return self.lazy_dtype if self.shape_hint is not None else self.numpy(force=True).dtype
 
     @property
     def expected_shape(self) -> tuple[int | None, ...]:
         """The shape a checkpoint array must have to be loaded into this parameter (None: any size)."""
-        return self.shape_hint if self.shape_hint is not None else self.data.shape
+        return self.shape_hint if self.shape_hint is not None else self.numpy(force=True).shape
 
     def fits(self, shape: tuple[int, ...]) -> bool:
         """True when an array of ``shape`` can be loaded into this parameter."""
@@ -77,26 +77,26 @@ class Parameter(Tensor):
         if self.shape_hint is not None:
             return self.materialize(array)
         array = np.asarray(array)
-        if array.shape != self.data.shape:
+        if array.shape != self.shape:
             raise ValueError(f"Parameter.load: array of shape {array.shape} does not fit a parameter of shape "
-                             f"{self.data.shape}.")
-        self.data[...] = array
+                             f"{self.shape}.")
+        self.numpy(force=True)[...] = array
         increment_version(self)
 
     # TensorFlow's variable methods (a Keras layer's add_weight returns a Parameter): in place, outside any graph
     def assign(self, value: Any) -> "Parameter":
         """``w.assign(v)``: overwrite the value in place (as ``tf.Variable.assign``; no gradient flows)."""
-        self.load(np.broadcast_to(np.asarray(value.data if isinstance(value, Tensor) else value, dtype=self.dtype),
+        self.load(np.broadcast_to(np.asarray(value, dtype=self.dtype),
                                   self.expected_shape))
         return self
 
     def assign_add(self, delta: Any) -> "Parameter":
         """``w.assign_add(d)``: w ← w + d in place."""
-        return self.assign(self.data + np.asarray(delta.data if isinstance(delta, Tensor) else delta))
+        return self.assign(self.numpy(force=True) + np.asarray(delta))
 
     def assign_sub(self, delta: Any) -> "Parameter":
         """``w.assign_sub(d)``: w ← w − d in place."""
-        return self.assign(self.data - np.asarray(delta.data if isinstance(delta, Tensor) else delta))
+        return self.assign(self.numpy(force=True) - np.asarray(delta))
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         """A lazy parameter copies (and pickles) as its constructor arguments: it has no data to copy."""

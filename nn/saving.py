@@ -373,7 +373,7 @@ def load_model(filepath: str | os.PathLike, custom_objects: dict | None = None, 
         raise ValueError(f"load_model: {path}: config.json is not valid JSON ({err}).") from None
     model = model_from_config(config, custom_objects)
     state = read_checkpoint(io.BytesIO(members["model.weights.safetensors"]), "load_model")
-    model.load_state_dict({k: v.data if isinstance(v, tg.Tensor) else v for k, v in state.items()})
+    model.load_state_dict({k: v.numpy(force=True) if isinstance(v, tg.Tensor) else v for k, v in state.items()})
     compile_config = json.loads(members.get("metadata.json", b"{}") or b"{}").get("compile_config")
     # recompiled only when the loss, the metrics and the optimizer's settings are exactly what their names give
     if compile and compile_config:
@@ -468,7 +468,7 @@ def load_weights(model: Any, filepath: str | os.PathLike, skip_mismatch: bool = 
         if is_model:
             state = read_checkpoint(io.BytesIO(_read_archive(path, "load_weights")["model.weights.safetensors"]),
                                     "load_weights")
-            model.load_state_dict({k: v.data if isinstance(v, tg.Tensor) else v for k, v in state.items()})
+            model.load_state_dict({k: v.numpy(force=True) if isinstance(v, tg.Tensor) else v for k, v in state.items()})
             return
     model.load_state_dict(load_state(path), strict=not skip_mismatch)
 

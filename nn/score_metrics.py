@@ -76,13 +76,13 @@ class FBetaScore(Metric):
     def result(self) -> tg.Tensor:
         if not self._built:
             return self._value(0.0)
-        tp, fp, fn = (np.asarray(getattr(self, n).data, np.float64)
+        tp, fp, fn = (np.asarray(getattr(self, n).numpy(force=True), np.float64)
                       for n in ("true_positives", "false_positives", "false_negatives"))
         precision, recall = divide_no_nan(tp, tp + fp), divide_no_nan(tp, tp + fn)
         beta2 = self.beta ** 2
         score = (1 + beta2) * divide_no_nan(precision * recall, beta2 * precision + recall)
         if self.average == "weighted":
-            support = np.asarray(self.intermediate_weights.data, np.float64)
+            support = np.asarray(self.intermediate_weights.numpy(force=True), np.float64)
             score = np.sum(score * divide_no_nan(support, support.sum()))
         elif self.average is not None:
             score = np.mean(score)
@@ -142,7 +142,7 @@ class R2Score(Metric):
     def result(self) -> tg.Tensor:
         if not self._built:
             return self._value(0.0)
-        total_sum, squares, mse, count = (np.asarray(getattr(self, n).data, np.float64)
+        total_sum, squares, mse, count = (np.asarray(getattr(self, n).numpy(force=True), np.float64)
                                           for n in ("sum", "squared_sum", "total_mse", "count"))
         mean = divide_no_nan(total_sum, count)
         total = squares - total_sum * mean
@@ -155,7 +155,7 @@ class R2Score(Metric):
             score = divide_no_nan((total * raw).sum(), total.sum())
         else:
             score = raw
-        n, p = float(self.num_samples.data), self.num_regressors
+        n, p = float(self.num_samples.numpy(force=True)), self.num_regressors
         if p:
             if p >= n - 1:
                 warnings.warn(f"R2Score: more independent predictors ({p}) than the samples allow ({n:.0f}); the "

@@ -45,5 +45,5 @@ def load_state(path: str | os.PathLike) -> dict[str, np.ndarray]:
                 else f"a nested checkpoint with keys {', '.join(map(repr, state))}")
         raise ValueError(f"nn.load_state: {os.fspath(path)} holds {what}, not a state dict of named arrays; "
                          f"read it with tg.load and pass its state dict part to load_state_dict.")
-    return StateDict({str(k): v.data if isinstance(v, tg.Tensor) else v for k, v in state.items()},
+    return StateDict({str(k): v.numpy(force=True) if isinstance(v, tg.Tensor) else v for k, v in state.items()},
                      metadata=getattr(state, "metadata", None))     # the kernel layout the file records

@@ -28,7 +28,7 @@ def _dtype(dtype: Any, default: Any = np.float32) -> np.dtype:
 
 
 def _data(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return np.asarray(x)
 
 
 def _shape(shape: Any) -> tuple[int, ...]:

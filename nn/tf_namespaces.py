@@ -45,7 +45,7 @@ def _softmax_cross_entropy_with_logits(labels: Any = None, logits: Any = None, a
 def _sparse_softmax_cross_entropy_with_logits(labels: Any = None, logits: Any = None) -> Tensor:
     """−log_softmax(z)[label] per row."""
     z = _t.convert_to_tensor(logits)
-    labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels).astype(np.int64)
+    labels = np.asarray(labels).astype(np.int64)
     one_hot = (labels[..., None] == np.arange(z.shape[-1])).astype(z.dtype)
     return -(tg.log_softmax(z, axis=-1) * one_hot).sum(axis=-1)
 

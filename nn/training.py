@@ -180,7 +180,7 @@ class RunningLogs:
         self.compiled = getattr(model, "compiled_metrics", None)
         tracked = [*model.metrics, *(self.compiled.all_metrics if self.compiled is not None else [])]
         self.tracked = list({id(m): m for m in tracked}.values())
-        self.saved = ([[v.data.copy() for v in getattr(m, "variables", [])] for m in self.tracked]
+        self.saved = ([[v.numpy(force=True).copy() for v in getattr(m, "variables", [])] for m in self.tracked]
                       if _in_progress.stack else None)
         for metric in self.tracked:
             metric.reset_state()
@@ -194,7 +194,7 @@ class RunningLogs:
         (a multi-label AUC's, built by its first batch) starts from zero."""
         for metric, state in zip(self.tracked, self.saved or []):
             variables = getattr(metric, "variables", [])
-            for variable, value in zip(variables, [*state, *(np.zeros_like(v.data) for v in variables[len(state):])]):
+            for variable, value in zip(variables, [*state, *(np.zeros_like(v.numpy(force=True)) for v in variables[len(state):])]):
                 variable.assign(value)
 
 
@@ -208,7 +208,7 @@ def _floats(logs: Any) -> dict[str, Any]:
 
 
 def _float_or_array(value: Any) -> Any:
-    array = np.asarray(value.data if isinstance(value, tg.Tensor) else value)
+    array = np.asarray(value.numpy(force=True) if isinstance(value, tg.Tensor) else value)
     return float(array) if array.ndim == 0 else array.astype(np.float64)
 
 
@@ -637,7 +637,7 @@ class TrainingMixin:
                     callback_list.call("on_predict_batch_begin", step, None)
                 out = self.predict_step((x_batch,))
                 several = isinstance(out, (list, tuple))
-                batches.append([np.asarray(o.data if isinstance(o, tg.Tensor) else o)
+                batches.append([np.asarray(o)
                                 for o in (out if several else [out])])
                 if batch_end:
                     callback_list.call("on_predict_batch_end", step, {"outputs": out})

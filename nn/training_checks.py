@@ -94,7 +94,7 @@ def numeric_array(value: Any, who: str, arg: str) -> np.ndarray:
         raise TypeError(f"{who}: {arg} is a {type(value).__name__}; {who} takes arrays (x, y) and makes its own "
                         f"batches (batch_size=, shuffle=); a generator, DataLoader or keras.utils.Sequence of "
                         f"(x, y) batches goes in x alone, with y=None.")
-    a = np.asarray(value.data if isinstance(value, tg.Tensor) else value)
+    a = np.asarray(value)
     if a.dtype.kind not in "biuf":
         raise TypeError(f"{who}: {arg} must be numeric, got an array of dtype {a.dtype} (shape {a.shape}); "
                         f"convert it, e.g. np.asarray({arg}, dtype=np.float32).")
@@ -179,7 +179,7 @@ def sample_weights(sample_weight: Any, n: int, who: str, dtype: np.dtype) -> np.
     """One finite, non-negative weight per sample (shape (n,) or (n, 1)), in the model's dtype, or None."""
     if sample_weight is None:
         return None
-    w = np.asarray(sample_weight.data if isinstance(sample_weight, tg.Tensor) else sample_weight)
+    w = np.asarray(sample_weight)
     if w.dtype.kind not in "biuf" or w.shape not in ((n,), (n, 1)):
         raise ValueError(f"{who}: sample_weight must be {n} numbers, one per sample (shape ({n},)), got shape "
                          f"{w.shape} of dtype {w.dtype}.")

@@ -14,7 +14,7 @@ class ToTensor:
     float arrays are only moved to channels-first (not rescaled)."""
 
     def __call__(self, image: Any) -> Tensor:
-        array = np.asarray(image.data if isinstance(image, Tensor) else image)
+        array = np.asarray(image)
         if array.ndim not in (2, 3):
             raise ValueError(f"ToTensor: expects an image of shape (H, W) or (H, W, C), got {array.shape}.")
         chw = array[None] if array.ndim == 2 else np.moveaxis(array, -1, 0)

@@ -13,7 +13,7 @@ from tensorgrad import Tensor
 
 def _integer_labels(y: Any) -> np.ndarray:
     """``y`` as int64, refusing fractional or negative values (a sign of passing scores, not labels)."""
-    arr = np.asarray(y.data if isinstance(y, Tensor) else y)
+    arr = np.asarray(y)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"to_categorical: y must hold integer class labels, got dtype {arr.dtype}.")
     if arr.dtype.kind == "f":
@@ -54,7 +54,7 @@ def to_categorical(y: Any, num_classes: int | None = None, dtype: Any = "float32
 
 def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
     """x / ‖x‖ along ``axis`` (the ``order``-norm); a zero vector stays zero (its norm counts as 1, as Keras)."""
-    arr = np.asarray(x.data if isinstance(x, Tensor) else x)
+    arr = np.asarray(x)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"normalize: x must be numeric, got dtype {arr.dtype}.")
     norm = np.atleast_1d(np.linalg.norm(arr, order, axis))
@@ -115,9 +115,9 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
     if not grads:
         return Tensor(np.float32(0.0))
     if norm_type == math.inf:
-        total = max(float(np.max(np.abs(g.data))) if g.data.size else 0.0 for g in grads)
+        total = max(float(np.max(np.abs(g.numpy(force=True)))) if g.numel() else 0.0 for g in grads)
     else:
-        total = float(np.sum([np.sum(np.abs(g.data.astype(np.float64)) ** norm_type) for g in grads])) ** (1 / norm_type)
+        total = float(np.sum([np.sum(np.abs(g.numpy(force=True).astype(np.float64)) ** norm_type) for g in grads])) ** (1 / norm_type)
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {total}, so "
                            f"they cannot be clipped; set error_if_nonfinite=False to scale them anyway.")
@@ -125,7 +125,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
     scale = scale if math.isnan(scale) else min(1.0, scale)     # a NaN norm makes every gradient NaN, as PyTorch
     if scale != 1.0:
         for g in grads:
-            g.data *= g.data.dtype.type(scale)
+            g.numpy(force=True)[...] *= g.dtype.type(scale)
     return Tensor(np.asarray(total, dtype=grads[0].dtype))
 
 
@@ -135,8 +135,29 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, f
     if clip_value < 0:
         raise ValueError(f"clip_grad_value_: clip_value must be non-negative, got {clip_value}.")
     for g in _grads(parameters):
-        np.clip(g.data, -clip_value, clip_value, out=g.data)
+        np.clip(g.numpy(force=True), -clip_value, clip_value, out=g.numpy(force=True))
 
 
-__all__ = ["to_categorical", "normalize", "pad_sequences", "set_random_seed", "clip_grad_norm_",
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
+    """All parameters flattened and joined into one vector (torch.nn.utils.parameters_to_vector); differentiable."""
+    import tensorgrad as tg
+    return tg.cat([p.reshape(-1) for p in parameters])
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """Copy consecutive slices of ``vec`` into the parameters, in place and outside the graph (as PyTorch)."""
+    import tensorgrad as tg
+    values, start = vec.detach().numpy(), 0
+    params = list(parameters)
+    total = sum(p.numel() for p in params)
+    if values.ndim != 1 or values.size != total:
+        raise ValueError(f"vector_to_parameters: expected a vector of {total} values (the parameters' total), got "
+                         f"shape {values.shape}.")
+    with tg.no_grad():
+        for p in params:
+            p.copy_(tg.tensor(values[start:start + p.numel()].reshape(p.shape)))
+            start += p.numel()
+
+
+__all__ = ["parameters_to_vector", "vector_to_parameters", "to_categorical", "normalize", "pad_sequences", "set_random_seed", "clip_grad_norm_",
            "clip_grad_value_"]

@@ -36,8 +36,8 @@ _LEGACY_ARGUMENTS = ("decay", "gradient_aggregator", "gradient_transformers")
 def _project(p: Tensor) -> None:
     """``p`` replaced in place by ``p.constraint(p)`` (a layer's kernel_constraint, nn.constraints), no graph."""
     with tg.no_grad():
-        projected = p.constraint(tg.tensor(p.data))
-    p.data[...] = projected.data if isinstance(projected, Tensor) else np.asarray(projected)
+        projected = p.constraint(tg.tensor(p.numpy(force=True)))
+    p.numpy(force=True)[...] = projected.numpy(force=True) if isinstance(projected, Tensor) else np.asarray(projected)
 
 
 class KerasOptimizer(Optimizer):
@@ -139,7 +139,7 @@ class KerasOptimizer(Optimizer):
         """global_clipnorm's factor c / max(‖g‖, c), ‖g‖ the L2 norm of all gradients together (1 without it)."""
         if self.global_clipnorm is None or self.clipnorm is not None:
             return 1.0
-        grads = [p.grad.data for p in self._all_params() if p.grad is not None]
+        grads = [p.grad.numpy(force=True) for p in self._all_params() if p.grad is not None]
         norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
         return self.global_clipnorm / max(norm, self.global_clipnorm)
 
@@ -158,7 +158,7 @@ class KerasOptimizer(Optimizer):
     def _update_parameter(self, p: Tensor, grad: np.ndarray, hyperparameters: Hyperparameters) -> None:
         """Keras's decoupled weight decay θ ← θ - η·wd·θ first, then the rule."""
         if self.weight_decay:
-            p.data -= p.data * (self.weight_decay * hyperparameters["lr"])
+            p.numpy(force=True)[...] -= p.numpy(force=True) * (self.weight_decay * hyperparameters["lr"])
         super()._update_parameter(p, grad, hyperparameters)
 
     # ------------------------------------------------------------------ saving and config

@@ -147,7 +147,7 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    p.grad = None if set_to_none else as_tensor(np.zeros_like(p.grad.data))
+                    p.grad = None if set_to_none else as_tensor(np.zeros_like(p.grad.numpy(force=True)))
 
     # ------------------------------------------------------------------ the step
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -177,7 +177,7 @@ class Optimizer:
 
     def _gradient(self, p: Tensor) -> np.ndarray:
         """``p``'s gradient as an array, checked to have ``p``'s shape."""
-        grad = p.grad.data
+        grad = p.grad.numpy(force=True)
         if grad.shape != p.shape:
             raise ValueError(f"{type(self).__name__}.step(): {self._describe(p)} has a gradient of shape "
                              f"{grad.shape}; they must match.")
@@ -185,7 +185,7 @@ class Optimizer:
 
     def _update_parameter(self, p: Tensor, grad: np.ndarray, hyperparameters: Hyperparameters) -> None:
         """Make ``p``'s state on its first step, check it still fits ``p``, apply the rule, bump the version."""
-        param, state = p.data, self.state.get(p)
+        param, state = p.numpy(force=True), self.state.get(p)
         if state is None:
             state = self.state[p] = self.init_state(param, **hyperparameters)
         elif state:

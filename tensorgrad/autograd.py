@@ -37,7 +37,7 @@ def _seeds(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None, who: s
                 f"no_grad().")
         given = None if grad_outputs is None else grad_outputs[i]
         if given is None:
-            if out.data.size != 1:
+            if out._data.size != 1:
                 raise RuntimeError(
                     f"{who}: grad can be implicitly created only for scalar outputs, but output {i} has shape "
                     f"{out.shape}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass a gradient of shape "
@@ -47,7 +47,7 @@ def _seeds(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None, who: s
             continue
         g = as_tensor(given, dtype=out.dtype)
         if not g.requires_grad:   # a constant seed is copied: no .grad may share the caller's array
-            g = Tensor._make(np.array(g.data), None, False)
+            g = Tensor._make(np.array(g._data), None, False)
         if g.shape != out.shape:
             raise RuntimeError(f"{who}: gradient of shape {g.shape} given for output {i} of shape {out.shape}; "
                                f"they must match.")

@@ -74,7 +74,7 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Tensor], retain_graph:
     only (returned in order, ``.grad`` untouched)."""
     grads: dict[Any, Any] = {}     # node or leaf -> gradient of its output so far (both hash by identity)
     for t, seed in zip(roots, seeds):
-        key, g = t._node or t, seed if create_graph else seed.data
+        key, g = t._node or t, seed if create_graph else seed._data
         grads[key] = g if key not in grads else grads[key] + g
     wanted_nodes = {w._node for w in wanted or () if w._node is not None}
     captured: dict[Function, Any] = {}
@@ -92,7 +92,7 @@ def run_backward(roots: Sequence[Tensor], seeds: Sequence[Tensor], retain_graph:
             input_grads = _call_backward(node, g, create_graph, previous[1])
             for parent, x, gx, needed in zip(node.parents, node.inputs, input_grads, node.needs_input_grad):
                 if needed and gx is not None:
-                    data = x.data
+                    data = x._data
                     if create_graph or type(gx) is not np.ndarray or gx.shape != data.shape or gx.dtype != data.dtype:
                         gx = _fit(gx, x, create_graph, node.name)
                     so_far = grads.get(parent)
@@ -139,8 +139,8 @@ def _fit(g: Any, x: Tensor, create_graph: bool, op_name: str) -> Any:
         if not isinstance(g, Tensor):
             g = Tensor._make(np.asarray(g), None, False)   # a constant: no graph behind it
     elif type(g) is not np.ndarray:
-        g = np.asarray(g.data if isinstance(g, Tensor) else g)
-    data = x.data
+        g = np.asarray(g._data if isinstance(g, Tensor) else g)
+    data = x._data
     if g.shape != data.shape:
         g = sum_to_shape(g, data.shape, op_name)
     if g.dtype != data.dtype:
@@ -161,7 +161,7 @@ def _give_leaf(leaf: Tensor, g: Any, create_graph: bool, given: set[int]) -> Non
         given.add(id(g))
         leaf.grad = Tensor._make(g, None, False)
     else:
-        leaf.grad = Tensor._make(np.asarray(leaf.grad.data + g), None, False)
+        leaf.grad = Tensor._make(np.asarray(leaf.grad._data + g), None, False)
 
 
 def _retain(node: Function, g: Any) -> None:

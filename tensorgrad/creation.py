@@ -76,7 +76,7 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any
     if isinstance(size, (int, np.integer)):
         size = (size,)
     dt = _fill_dtype(fill_value) if dtype is None else to_dtype(dtype, "full")
-    value = fill_value.data if isinstance(fill_value, Tensor) else fill_value
+    value = fill_value._data if isinstance(fill_value, Tensor) else fill_value
     return _finish("full", np.full(_size("full", tuple(size)), value, dtype=dt), None, requires_grad, device)
 
 
@@ -174,8 +174,8 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Sequence[int] | None = None, *
            dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Normal random numbers: elementwise with tensor ``mean``/``std`` (shape of their broadcast), or of
     ``size`` with number mean and std (torch.normal)."""
-    m = mean.data if isinstance(mean, Tensor) else np.asarray(mean)
-    s = std.data if isinstance(std, Tensor) else np.asarray(std)
+    m = mean._data if isinstance(mean, Tensor) else np.asarray(mean)
+    s = std._data if isinstance(std, Tensor) else np.asarray(std)
     if np.any(s < 0):
         raise ValueError(f"normal: std must be >= 0, got {std}.")
     shape = np.broadcast_shapes(m.shape, s.shape) if size is None else _size("normal", (size,) if isinstance(
@@ -239,6 +239,61 @@ def randint_like(x: Any, low: int, high: int | None = None, *, generator: Any = 
     return randint(low, high, shape, generator=generator, dtype=dt, device=device, requires_grad=requires_grad)
 
 
+def shape_of(who: str, shape: tuple, size: int) -> tuple[int, ...]:
+    """``f(2, 3)``, ``f((2, 3))`` or ``f(-1, 3)`` as a concrete shape holding ``size`` elements."""
+    dims = [int(d) for d in _flat(shape)]
+    if dims.count(-1) == 1:
+        known = int(np.prod([d for d in dims if d != -1]))
+        dims[dims.index(-1)] = size // known if known else 0
+    return tuple(int(d) for d in dims)
+
+
+def _flat(shape: tuple) -> tuple:
+    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+
+
+def tensor_like(like: Tensor, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """``like.new_tensor(data)``: a copy of ``data`` of like's dtype unless ``dtype`` is given (torch's rule)."""
+    check_device(device, "new_tensor")
+    return Tensor(data, requires_grad=requires_grad, dtype=like.dtype if dtype is None else to_dtype(dtype, "new_tensor"))
+
+
+def random_values(like: Tensor, kind: str, a: float, b: float, generator: Any = None) -> Tensor:
+    """Fresh values of like's shape and dtype for PyTorch's in-place fills: ``uniform`` U(a, b), ``normal``
+    N(a, b²), ``random`` integers in [a, b), ``bernoulli`` 1 with probability a (from ``tg.manual_seed``'s
+    generator unless ``generator`` is given)."""
+    rng, shape, dt = rng_of(generator), like.shape, like.dtype
+    if kind == "uniform":
+        values = a + (b - a) * _draw(rng, "uniform", shape, _float_dtype("uniform_", dt))
+    elif kind == "normal":
+        values = a + b * _draw(rng, "normal", shape, _float_dtype("normal_", dt))
+    elif kind == "random":
+        values = rng.integers(int(a), int(b), shape)
+    else:
+        values = rng.random(shape) < a
+    return Tensor._make(np.asarray(values).astype(dt, copy=False), None, False)
+
+
+def _typed_constructor(name: str, dtype: Any) -> Any:
+    """PyTorch's legacy ``torch.FloatTensor(data)`` / ``torch.FloatTensor(2, 3)`` (uninitialised) of one dtype."""
+    def make(*args: Any) -> Tensor:
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+            return Tensor(args[0], dtype=dtype)
+        return empty(*args, dtype=dtype)
+    make.__name__ = make.__qualname__ = name
+    make.__doc__ = f"torch.{name}: a {np.dtype(dtype)} tensor of the data given, or uninitialised of the sizes given."
+    return make
+
+
+FloatTensor = _typed_constructor("FloatTensor", np.float32)
+DoubleTensor = _typed_constructor("DoubleTensor", np.float64)
+HalfTensor = _typed_constructor("HalfTensor", np.float16)
+LongTensor = _typed_constructor("LongTensor", np.int64)
+IntTensor = _typed_constructor("IntTensor", np.int32)
+BoolTensor = _typed_constructor("BoolTensor", np.bool_)
+ByteTensor = _typed_constructor("ByteTensor", np.uint8)
+
+
 def is_tensor(obj: Any) -> builtins.bool:
     """True for a tensorgrad Tensor."""
     return isinstance(obj, Tensor)
@@ -246,4 +301,4 @@ def is_tensor(obj: Any) -> builtins.bool:
 
 def numel(x: Any) -> int:
     """The number of elements of x."""
-    return int(np.size(x.data if isinstance(x, Tensor) else x))
+    return int(np.size(x._data if isinstance(x, Tensor) else x))

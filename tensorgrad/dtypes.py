@@ -115,6 +115,16 @@ def check_device(where: Any, who: str) -> device:
     return CPU
 
 
+def set_default_device(where: Any) -> None:
+    """torch.set_default_device: the CPU is accepted (the only device; nothing changes), others refused."""
+    check_device(where, "set_default_device")
+
+
+def get_default_device() -> device:
+    """torch.get_default_device: always the CPU."""
+    return CPU
+
+
 cuda = SimpleNamespace(
     is_available=lambda: False, device_count=lambda: 0,
     manual_seed=lambda seed: None, manual_seed_all=lambda seed: None, synchronize=lambda device=None: None,
@@ -125,6 +135,10 @@ backends = SimpleNamespace(
     cuda=SimpleNamespace(is_built=lambda: False),
     cudnn=SimpleNamespace(is_available=lambda: False, deterministic=False, benchmark=False, enabled=False),
 )
+accelerator = SimpleNamespace(
+    is_available=lambda: False, current_accelerator=lambda check_available=False: None, device_count=lambda: 0,
+)
+accelerator.__doc__ = "PyTorch's torch.accelerator: none here (current_accelerator() is None), so the tutorials pick 'cpu'."
 backends.__doc__ = "PyTorch's torch.backends: no MPS, CUDA or cuDNN (the flags exist so code setting them runs)."
 
 

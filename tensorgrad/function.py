@@ -44,6 +44,19 @@ from .tensor import Tensor
 _creation_order = itertools.count()   # a node's seq: every consumer is made after the nodes it consumes
 
 
+class NodeName(str):
+    """An op's short name ('mul', as errors and pictures show it) that is also PyTorch's ``grad_fn.name()``
+    when called ('MulBackward0')."""
+
+    def __new__(cls, short: str, pytorch: str) -> "NodeName":
+        name = super().__new__(cls, short)
+        name.pytorch = pytorch
+        return name
+
+    def __call__(self) -> str:
+        return self.pytorch
+
+
 class Function:
     """A differentiable operation: static ``forward(ctx, *inputs, **attrs)`` and ``backward(ctx, g)``.
 
@@ -60,8 +73,7 @@ class Function:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "name" not in cls.__dict__:
-            cls.name = cls.__name__.lower()
+        cls.name = NodeName(cls.__dict__.get("name") or cls.__name__.lower(), f"{cls.__name__}Backward0")
 
     @staticmethod
     def forward(ctx: "Function", *inputs: Any, **attrs: Any) -> np.ndarray:  # pragma: no cover - abstract
@@ -85,7 +97,7 @@ class Function:
         A saved input or output changed in place since the forward is an error, as its gradient would
         be wrong."""
         for x, version in zip(self.inputs, self.input_versions):
-            if version is not None and x._version_counter[0] != version and _holds(self.saved, x.data):
+            if version is not None and x._version_counter[0] != version and _holds(self.saved, x._data):
                 raise _modified_error(self, x)
         if self.output_counter[0] != self.output_version and _holds(self.saved, self.output_data):
             raise _modified_error(self, None)
@@ -105,7 +117,7 @@ class Function:
             out._version_counter = self.output_counter
             return out
         for x in self.inputs:
-            if isinstance(x, Tensor) and x.data is value:
+            if isinstance(x, Tensor) and x._data is value:
                 return x
         return value
 
@@ -173,7 +185,7 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
     arrays, needs, parents, versions = [], [], [], []    # one pass over the inputs: the hot path
     for x in inputs:
         if isinstance(x, Tensor):
-            arrays.append(x.data)
+            arrays.append(x._data)
             needs.append(x.requires_grad)
             parents.append(x._node or x)
             versions.append(x._version_counter[0])
@@ -190,14 +202,14 @@ def apply(fn: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
         raise _broadcast_error(e, fn, inputs) from None
     out = returned      # an array; a Tensor or a numpy scalar (numpy's 0-d results) become one
     if type(out) is not np.ndarray:
-        out = out.data if isinstance(out, Tensor) else np.asarray(out)
+        out = out._data if isinstance(out, Tensor) else np.asarray(out)
     if mode.anomaly:
         anomaly.check_forward(ctx, out)
     recorded = True in needs and mode.enabled
     t = Tensor._make(out, ctx if recorded else None, recorded)
     if out.base is not None:              # a view shares its base's version counter (as in PyTorch)
         for x in inputs:
-            if isinstance(x, Tensor) and np.may_share_memory(out, x.data):
+            if isinstance(x, Tensor) and np.may_share_memory(out, x._data):
                 t._version_counter = x._version_counter
                 break
     if recorded:

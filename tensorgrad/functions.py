@@ -43,7 +43,7 @@ class _ArrayFunctions:
     """numpy under tensorgrad's names: tensorgrad's own spelling first, then numpy's."""
 
     sigmoid = staticmethod(_sigmoid)
-    scatter_add = staticmethod(_scatter_add)
+    scatter_add = add_at = staticmethod(_scatter_add)      # (add_at: the name of the tensor op)
     broadcast_to = staticmethod(_broadcast_to)
     clip = staticmethod(np.clip)
     erf = staticmethod(_erf)

@@ -30,7 +30,7 @@ def gradcheck(fn: Callable[..., Any], inputs: Sequence[Any] | Tensor, eps: float
     the element index, the output element, the analytic and the numeric value.
     """
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    xs = [Tensor(np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64))
+    xs = [Tensor(np.array(x._data if isinstance(x, Tensor) else x, dtype=np.float64))
           if (isinstance(x, Tensor) and x.dtype.kind == "f") or isinstance(x, (np.ndarray, float)) else x
           for x in inputs]
     wanted = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
@@ -47,14 +47,14 @@ def gradcheck(fn: Callable[..., Any], inputs: Sequence[Any] | Tensor, eps: float
     analytic = _analytic_jacobians(outputs, [xs[i] for i in wanted])
     for k, i in enumerate(wanted):
         x = xs[i]
-        flat = x.data.reshape(-1)
+        flat = x._data.reshape(-1)
         for j in range(flat.size):
             original = flat[j]
             # fn runs with recording on: it may itself call tensorgrad.grad (gradient penalties)
             flat[j] = original + eps
-            plus = [o.data.copy() for o in _as_outputs(fn(*xs))]
+            plus = [o._data.copy() for o in _as_outputs(fn(*xs))]
             flat[j] = original - eps
-            minus = [o.data.copy() for o in _as_outputs(fn(*xs))]
+            minus = [o._data.copy() for o in _as_outputs(fn(*xs))]
             flat[j] = original
             for out_index, (p, m) in enumerate(zip(plus, minus)):
                 numeric = ((p - m) / (2 * eps)).reshape(-1)
@@ -78,15 +78,15 @@ def _index(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
 
 def _analytic_jacobians(outputs: list[Tensor], xs: list[Tensor]) -> list[list[np.ndarray]]:
     """jac[out][input] of shape (output size, input size), one backward per output element."""
-    jac = [[np.zeros((o.data.size, x.data.size)) for x in xs] for o in outputs]
+    jac = [[np.zeros((o._data.size, x._data.size)) for x in xs] for o in outputs]
     for out_index, out in enumerate(outputs):
         if not out.requires_grad:
             continue
-        for e in range(out.data.size):
+        for e in range(out._data.size):
             seed = np.zeros(out.shape)
             seed.reshape(-1)[e] = 1.0
             gs = grad(out, xs, grad_outputs=seed, retain_graph=True, allow_unused=True)
             for k, g in enumerate(gs):
                 if g is not None:
-                    jac[out_index][k][e] = g.data.reshape(-1)
+                    jac[out_index][k][e] = g._data.reshape(-1)
     return jac

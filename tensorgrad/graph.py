@@ -93,12 +93,12 @@ def _tensor_fields(t: Tensor, name: str | None, show_data: bool, show_grad: bool
     if name is not None:
         fields.append(name)
     elif value_as_name:
-        fields.append(_values(t.data))
+        fields.append(_values(t._data))
     fields.append(_shape_text(t.shape, t.dtype))
     if show_data and not value_as_name:
-        fields.append("data " + _values(t.data))
+        fields.append("data " + _values(t._data))
     if show_grad and t.requires_grad:
-        fields.append("grad " + ("None" if t.grad is None else _values(t.grad.data)))
+        fields.append("grad " + ("None" if t.grad is None else _values(t.grad._data)))
     return fields
 
 

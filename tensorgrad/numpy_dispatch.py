@@ -40,7 +40,7 @@ def _tensors(obj: Any) -> list[Tensor]:
 def _data(obj: Any) -> Any:
     """``obj`` with every Tensor replaced by its numpy array (nested lists, tuples and dicts)."""
     if isinstance(obj, Tensor):
-        return obj.data
+        return obj._data
     if isinstance(obj, list):
         return [_data(item) for item in obj]
     if isinstance(obj, tuple):
@@ -178,6 +178,7 @@ implements(np.min, np.amin)(_reduction(ops.min))
 def _mean(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: Any = False, *,
           where: Any = np._NoValue) -> Tensor:
     _defaults(out=out, where=where)
+    a = ops.cast(a, np.float64) if dtype is None and a.dtype.kind not in "fc" else a   # numpy: ints give float64
     return _cast(ops.mean(a, axis=axis, keepdims=bool(keepdims)), dtype)
 
 
@@ -364,7 +365,7 @@ def _p_norm(x: Tensor, p: float, axis: Any, keepdims: bool) -> Tensor:
     total = ops.sum(powered, axis=axis, keepdims=keepdims)
     if p == 1:
         return total
-    zero = total.data == 0
+    zero = total._data == 0
     if not zero.any():
         return ops.sqrt(total) if p == 2 else total ** (1.0 / p)
     safe = ops.where(zero, 1.0, total)          # the root is taken of 1 there, then masked

@@ -82,7 +82,7 @@ def flatten_structure(obj: Any, who: str = "tg.save") -> tuple[dict[str, np.ndar
 
     def walk(value: Any, key: str, route: str) -> Any:
         if isinstance(value, Tensor):
-            return {"tensor": leaf(value.data, key, route), "requires_grad": bool(value.requires_grad)}
+            return {"tensor": leaf(value._data, key, route), "requires_grad": bool(value.requires_grad)}
         if isinstance(value, np.ndarray):
             return {"array": leaf(value, key, route)}
         if isinstance(value, np.generic):

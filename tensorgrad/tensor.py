@@ -17,7 +17,7 @@ DEFAULT_DTYPE = np.dtype(np.float32)
 def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """numpy array for ``data``: float32 for Python floats and lists of them, numpy dtypes kept."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     if isinstance(data, (list, tuple)):
         arr = _list_to_array(data, dtype)
     elif dtype is not None:
@@ -82,14 +82,18 @@ class Tensor:
     share it instead.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_node", "_version_counter", "__weakref__", "__dict__")
+    __slots__ = ("_data", "grad", "requires_grad", "_node", "_version_counter", "__weakref__", "__dict__")
     __array_priority__ = 1000  # numpy defers ``ndarray (op) Tensor`` to the Tensor
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"Tensor({data!r}, {requires_grad!r}, ...): the arguments are (data, requires_grad, dtype). "
+                            f"PyTorch's legacy torch.Tensor(2, 3) (sizes) is tensorgrad.empty(2, 3) or "
+                            f"tensorgrad.FloatTensor(2, 3).")
         arr = _to_array(data, dtype)
-        if not arr.flags.owndata or arr is data or isinstance(data, Tensor) and arr is data.data:
+        if not arr.flags.owndata or arr is data or isinstance(data, Tensor) and arr is data._data:
             arr = arr.copy()
-        self.data = arr
+        self._data = arr
         self.grad: Tensor | None = None
         self._node = None
         self._version_counter = [0]
@@ -101,7 +105,7 @@ class Tensor:
     def _make(cls, data: np.ndarray, node: Any, requires_grad: bool) -> "Tensor":
         """Fast internal constructor: wrap an array that is already of the right dtype."""
         t = object.__new__(cls)
-        t.data = data
+        t._data = data
         t.grad = None
         t.requires_grad = requires_grad
         t._node = node
@@ -121,18 +125,30 @@ class Tensor:
 
     # ------------------------------------------------------------------ properties
     @property
+    def data(self) -> "Tensor":
+        """PyTorch's ``t.data``: the values as a new tensor sharing the memory, cut from the graph and with a
+        version counter of its own, so changes through it (``w.data -= lr * w.grad``, ``w.data.zero_()``)
+        update ``t`` in place and are not recorded. (``t.detach()`` is the safe form: it shares the counter.)"""
+        return Tensor._make(self._data, None, False)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        """``t.data = other``: t holds other's values from now on (shared memory, as PyTorch)."""
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> "ElementCount":
         """numpy's ``t.size`` (the number of elements, an int) that is also PyTorch's ``t.size(dim=None)``
         when called: ``t.size()`` is the shape as a :class:`Size`, ``t.size(1)`` one axis's length."""
-        data = self.data
+        data = self._data
         return ElementCount(data.size, data.shape)
 
     @property
@@ -144,7 +160,7 @@ class Tensor:
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def is_leaf(self) -> bool:
@@ -162,10 +178,10 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Set ``requires_grad`` in place; refused for integer and bool tensors and non-leaves."""
-        if requires_grad and self.data.dtype.kind not in _FLOAT_KINDS:
+        if requires_grad and self._data.dtype.kind not in _FLOAT_KINDS:
             raise TypeError(
                 f"Only floating-point tensors can require gradients, but this tensor has dtype "
-                f"{self.data.dtype} (shape {self.shape}). Integer and bool tensors are data (labels, "
+                f"{self._data.dtype} (shape {self.shape}). Integer and bool tensors are data (labels, "
                 f"masks); convert with .astype('float32') if you need a gradient.")
         if not requires_grad and self._node is not None:
             raise RuntimeError("requires_grad_(False) on a non-leaf tensor; use .detach() instead.")
@@ -179,21 +195,21 @@ class Tensor:
         if self.requires_grad and not force:
             raise RuntimeError(f"Can't call numpy() on a tensor that requires grad (shape {self.shape}). Use "
                                f"t.detach().numpy() instead (it shares the memory, without the graph).")
-        return self.data
+        return self._data
 
     def item(self) -> float | int | bool:
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"item(): only one-element tensors can be converted to a Python number, "
                              f"this one has shape {self.shape}.")
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._data.tolist()
 
     def detach(self) -> "Tensor":
         """A new leaf sharing this tensor's data (and its version counter), cut from the graph."""
-        t = Tensor._make(self.data, None, False)
+        t = Tensor._make(self._data, None, False)
         t._version_counter = self._version_counter
         return t
 
@@ -211,18 +227,18 @@ class Tensor:
         """What pickle and ``copy.deepcopy`` keep: the data, ``requires_grad``, a leaf's ``.grad`` and the
         tensor's attributes, never the graph (a non-leaf loads as a leaf that requires grad, as in
         PyTorch), so a loss at the end of any number of ops pickles in constant depth."""
-        return {"data": self.data, "requires_grad": self.requires_grad,
+        return {"data": self._data, "requires_grad": self.requires_grad,
                 "grad": self.grad if self._node is None else None, "attributes": self.__dict__}
 
     def __setstate__(self, state: dict) -> None:
-        self.data, self.requires_grad, self.grad = state["data"], state["requires_grad"], state["grad"]
+        self._data, self.requires_grad, self.grad = state["data"], state["requires_grad"], state["grad"]
         self._node, self._version_counter = None, [0]
         self.__dict__.update(state["attributes"])
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """The data for numpy, honouring numpy's ``copy``: ``np.array(t)`` (copy=True) returns a copy,
         ``np.asarray(t)`` (copy=None) may share, copy=False shares or raises when a cast must copy."""
-        data = self.data
+        data = self._data
         if _conversion.met is not None:     # inside a list given to tensor(): checked there
             _conversion.met.append(self)
         if copy:
@@ -244,14 +260,16 @@ class Tensor:
         return numpy_dispatch.array_function(func, types, args, kwargs)
 
     # ------------------------------------------------------------------ autograd
-    def backward(self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
+    def backward(self, gradient: Any = None, retain_graph: bool = False, create_graph: bool = False, *,
+                 grad: Any = None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``.
 
-        ``grad`` is the upstream gradient (needed unless self has one element). The graph is freed
+        ``gradient`` (PyTorch's name; ``grad=`` too) is the upstream gradient (needed unless self has one
+        element): a vector-Jacobian product. The graph is freed
         afterwards unless ``retain_graph`` (or ``create_graph``, which also records the backward
         pass so the gradients can be differentiated again).
         """
-        autograd.backward(self, grad, retain_graph, create_graph)
+        autograd.backward(self, gradient if grad is None else grad, retain_graph, create_graph)
 
     def zero_grad(self) -> None:
         self.grad = None
@@ -297,7 +315,7 @@ class Tensor:
     def __and__(self, o: Any) -> "Tensor": return _ops.compare(np.bitwise_and, self, o)
     def __or__(self, o: Any) -> "Tensor": return _ops.compare(np.bitwise_or, self, o)
     def __xor__(self, o: Any) -> "Tensor": return _ops.compare(np.bitwise_xor, self, o)
-    def __invert__(self) -> "Tensor": return Tensor._make(np.invert(self.data), None, False)
+    def __invert__(self) -> "Tensor": return Tensor._make(np.invert(self._data), None, False)
 
     # ------------------------------------------------------------------ methods (one line each)
     # dim=/keepdim= are PyTorch's spelling, axis=/keepdims= numpy's (see tensorgrad.ops._spelling)
@@ -335,11 +353,11 @@ class Tensor:
 
     def all(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> "Tensor":
         axis, keep = _spelling.axis_of("all", numpy_style.get("axis"), numpy_style.get("keepdims", False), dim, keepdim)
-        return Tensor._make(np.asarray(np.all(self.data, axis=axis, keepdims=keep)), None, False)
+        return Tensor._make(np.asarray(np.all(self._data, axis=axis, keepdims=keep)), None, False)
 
     def any(self, dim: Any = None, keepdim: bool = False, **numpy_style: Any) -> "Tensor":
         axis, keep = _spelling.axis_of("any", numpy_style.get("axis"), numpy_style.get("keepdims", False), dim, keepdim)
-        return Tensor._make(np.asarray(np.any(self.data, axis=axis, keepdims=keep)), None, False)
+        return Tensor._make(np.asarray(np.any(self._data, axis=axis, keepdims=keep)), None, False)
 
     def exp(self) -> "Tensor": return _ops.exp(self)
     def log(self) -> "Tensor": return _ops.log(self)
@@ -348,6 +366,10 @@ class Tensor:
     def sign(self) -> "Tensor": return _ops.sign(self)
     def neg(self) -> "Tensor": return _ops.neg(self)
     def square(self) -> "Tensor": return _ops.mul(self, self)
+    def asinh(self) -> "Tensor": return _ops.asinh(self)
+    def acosh(self) -> "Tensor": return _ops.acosh(self)
+    def atanh(self) -> "Tensor": return _ops.atanh(self)
+    arcsinh, arccosh, arctanh = asinh, acosh, atanh
     def sin(self) -> "Tensor": return _ops.sin(self)
     def cos(self) -> "Tensor": return _ops.cos(self)
     def tan(self) -> "Tensor": return _ops.tan(self)
@@ -409,7 +431,7 @@ class Tensor:
     def equal(self, other: Any) -> bool:
         """True when ``other`` has the same shape and the same values (torch.equal)."""
         other = as_tensor(other)
-        return self.shape == other.shape and bool(np.array_equal(self.data, other.data))
+        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
 
     def reshape(self, *shape: Any) -> "Tensor":
         return _ops.reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
@@ -438,7 +460,21 @@ class Tensor:
         """Swap two axes (numpy's swapaxes, PyTorch's transpose)."""
         return _ops.transpose(self, axis0, axis1)
 
-    view = reshape
+    def view(self, *shape: Any) -> "Tensor":
+        """``reshape`` that never copies, as PyTorch's view: a layout that cannot be reshaped in place (a
+        transpose flattened) is an error pointing to ``reshape``."""
+        if not self._data.flags.c_contiguous:
+            probe = self._data.view()
+            try:
+                probe.shape = _creation.shape_of("view", shape, self._data.size)
+            except ValueError:
+                pass                              # not a shape for this many elements: reshape says so
+            except AttributeError:                # numpy: the shape needs a copy
+                raise RuntimeError(f"view: the tensor of shape {self.shape} is not contiguous (e.g. a transpose), so "
+                                   f"it cannot be viewed as {tuple(shape) if len(shape) != 1 else shape[0]} without "
+                                   f"copying. Use .reshape(...) instead (or .contiguous().view(...)).") from None
+        return self.reshape(*shape)
+
     def view_as(self, other: "Tensor") -> "Tensor": return _ops.reshape(self, other.shape)
     reshape_as = view_as
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor": return _ops.flatten(self, start_dim, end_dim)
@@ -463,6 +499,36 @@ class Tensor:
         return _ops.scatter(self, dim, index, src, **value)
 
     def index_select(self, dim: int, index: Any) -> "Tensor": return _ops.index_select(self, dim, index)
+    def scatter_add(self, dim: int, index: Any, src: Any) -> "Tensor": return _ops.scatter_add(self, dim, index, src)
+    def index_add(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> "Tensor":
+        return _ops.index_add(self, dim, index, source, alpha=alpha)
+
+    def median(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return _torch_functions.median(self, dim, keepdim)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+               dim: int | None = None) -> Any:
+        return _torch_functions.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any: return _torch_functions.nonzero(self, as_tuple=as_tuple)
+    def count_nonzero(self, dim: Any = None) -> "Tensor": return _torch_functions.count_nonzero(self, dim)
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> "Tensor":
+        return _torch_functions.diagonal(self, offset, dim1, dim2)
+
+    def narrow(self, dim: int, start: int, length: int) -> "Tensor": return _torch_functions.narrow(self, dim, start, length)
+    def take(self, index: Any) -> "Tensor": return _torch_functions.take(self, index)
+    def lerp(self, end: Any, weight: Any) -> "Tensor": return _torch_functions.lerp(self, end, weight)
+    def reciprocal(self) -> "Tensor": return _torch_functions.reciprocal(self)
+    def rsqrt(self) -> "Tensor": return _torch_functions.rsqrt(self)
+    def frac(self) -> "Tensor": return _torch_functions.frac(self)
+    def logical_not(self) -> "Tensor": return _torch_functions.logical_not(self)
+    def logical_and(self, other: Any) -> "Tensor": return _torch_functions.logical_and(self, other)
+    def logical_or(self, other: Any) -> "Tensor": return _torch_functions.logical_or(self, other)
+
+    def index_fill(self, dim: int, index: Any, value: Any) -> "Tensor": return _ops.index_fill(self, dim, index, value)
+    def repeat_interleave(self, repeats: Any, dim: int | None = None, *, output_size: int | None = None) -> "Tensor":
+        return _ops.repeat_interleave(self, repeats, dim, output_size=output_size)
+
     def masked_fill(self, mask: Any, value: Any) -> "Tensor": return _ops.masked_fill(self, mask, value)
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple:
         return _ops.topk(self, k, dim, largest, sorted)
@@ -480,19 +546,48 @@ class Tensor:
                              f"permute or transpose for more.")
         return self if self.ndim < 2 else _ops.transpose(self, (1, 0))
 
+    def is_contiguous(self) -> bool:
+        """True when the data is laid out row-major without gaps (a transpose or a strided slice is not)."""
+        return self._data.flags.c_contiguous
+
+    @property
+    def mT(self) -> "Tensor":  # noqa: N802 - PyTorch's name
+        """The last two axes swapped (a batch of matrices transposed)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"mT: only matrices or batches of matrices have one, got a {self.ndim}-d tensor.")
+        return _ops.transpose(self, tuple(range(self.ndim - 2)) + (self.ndim - 1, self.ndim - 2))
+
+    # ------------------------------------------------------------------ new tensors like this one (PyTorch's)
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        """A copy of ``data`` as a tensor of this tensor's dtype (or ``dtype``), as torch's new_tensor."""
+        return _creation.tensor_like(self, data, dtype, device, requires_grad)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        return _creation.zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        return _creation.ones(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        return _creation.empty(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> "Tensor":
+        return _creation.full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
     def contiguous(self) -> "Tensor":
         """This tensor when its data is C-contiguous, else a contiguous differentiable copy."""
-        return self if self.data.flags.c_contiguous else _ops.clone(self)
+        return self if self._data.flags.c_contiguous else _ops.clone(self)
 
     def clone(self) -> "Tensor":
         """A copy with its own memory; gradients flow back to this tensor."""
         return _ops.clone(self)
 
-    def dim(self) -> int: return self.data.ndim
+    def dim(self) -> int: return self._data.ndim
     ndimension = dim
-    def numel(self) -> int: return self.data.size
+    def numel(self) -> int: return self._data.size
     nelement = numel
-    def element_size(self) -> int: return self.data.itemsize
+    def element_size(self) -> int: return self._data.itemsize
 
     # ------------------------------------------------------------------ dtypes and devices (PyTorch's)
     def to(self, *args: Any, **kwargs: Any) -> "Tensor":
@@ -518,7 +613,7 @@ class Tensor:
         _dtypes.check_device("cuda" if device is None else device, "cuda()")
         return self  # (not reached: check_device refuses every device but the CPU)
 
-    def is_floating_point(self) -> bool: return self.data.dtype.kind == "f"
+    def is_floating_point(self) -> bool: return self._data.dtype.kind == "f"
 
     # ------------------------------------------------------------------ in place (PyTorch's x.add_(y) ...)
     # Rules (version counters, leaves that require grad, views): tensorgrad.ops.inplace
@@ -539,23 +634,68 @@ class Tensor:
     def zero_(self) -> "Tensor": return _inplace.inplace("zero_", self, lambda x: _inplace.fill(x, 0))
     def fill_(self, value: Any) -> "Tensor": return _inplace.inplace("fill_", self, _inplace.fill, value)
     def copy_(self, src: Any) -> "Tensor": return _inplace.inplace("copy_", self, _inplace.copy_of, src)
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
+        """Fill with U(a, b) draws in place (``w.data.uniform_(-0.1, 0.1)``)."""
+        return self.copy_(_creation.random_values(self, "uniform", a, b, generator))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> "Tensor":
+        """Fill with N(mean, std²) draws in place (``m.weight.data.normal_(0.0, 0.02)``)."""
+        return self.copy_(_creation.random_values(self, "normal", mean, std, generator))
+
+    def random_(self, from_: int = 0, to: int | None = None, *, generator: Any = None) -> "Tensor":
+        """Fill with integers drawn from [from_, to) in place (``random_(n)``: [0, n))."""
+        lo, hi = (0, from_) if to is None else (from_, to)
+        return self.copy_(_creation.random_values(self, "random", lo, hi, generator))
+
+    def bernoulli_(self, p: float = 0.5, *, generator: Any = None) -> "Tensor":
+        """Fill with 1 (probability p) or 0 in place."""
+        return self.copy_(_creation.random_values(self, "bernoulli", p, 0, generator))
+
+    def detach_(self) -> "Tensor":
+        """Cut this tensor from its graph in place: a leaf that does not require grad (PyTorch's detach_)."""
+        self._node, self.requires_grad = None, False
+        return self
+
+    def scatter_(self, dim: int, index: Any, src: Any = None, **value: Any) -> "Tensor":
+        return _inplace.inplace("scatter_", self, lambda x: _ops.scatter(x, dim, index, src, **value))
+
+    def scatter_add_(self, dim: int, index: Any, src: Any) -> "Tensor":
+        return _inplace.inplace("scatter_add_", self, lambda x, s: _ops.scatter_add(x, dim, index, s), src)
+
+    def index_add_(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> "Tensor":
+        return _inplace.inplace("index_add_", self, lambda x, s: _ops.index_add(x, dim, index, s, alpha=alpha), source)
+
+    def index_fill_(self, dim: int, index: Any, value: Any) -> "Tensor":
+        return _inplace.inplace("index_fill_", self, lambda x: _ops.index_fill(x, dim, index, value))
+
     def masked_fill_(self, mask: Any, value: Any) -> "Tensor":
         return _inplace.inplace("masked_fill_", self, lambda x: _ops.masked_fill(x, mask, value))
 
     # ------------------------------------------------------------------ python protocol
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self) -> Iterator["Tensor"]:
         return (self[i] for i in range(len(self)))
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"The truth value of a tensor of shape {self.shape} is ambiguous (it has "
-                             f"{self.data.size} elements); use .any() or .all(), or compare one element.")
-        return bool(self.data)
+                             f"{self._data.size} elements); use .any() or .all(), or compare one element.")
+        return bool(self._data)
+
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.4f}"`` formats a 0-d tensor's number, as PyTorch; other tensors print as repr."""
+        return format(self._data.item(), spec) if self._data.ndim == 0 else format(repr(self), spec)
+
+    def __index__(self) -> int:
+        """A one-element integer tensor as a list index (``classes[pred.argmax(0)]``), as PyTorch."""
+        if self._data.size != 1 or self._data.dtype.kind not in "iub":
+            raise TypeError(f"only integer tensors of a single element can be converted to an index (this one has "
+                            f"shape {self.shape} and dtype {self.dtype}).")
+        return int(self._data.item())
 
     def __float__(self) -> float:
         return float(self.item())
@@ -563,15 +703,11 @@ class Tensor:
     def __int__(self) -> int:
         return int(self.item())
 
-    def __format__(self, spec: str) -> str:
-        """A 0-d tensor formats as its number, ``f"{loss:.4f}"`` (as PyTorch and TensorFlow)."""
-        return self.item().__format__(spec) if self.data.ndim == 0 else object.__format__(self, spec)
-
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        body = _printing.format_values(self._data)
         extras = []
-        if self.data.dtype not in (DEFAULT_DTYPE, np.dtype(np.int64), np.dtype(bool)):
-            extras.append(f"dtype={self.data.dtype}")
+        if self._data.dtype not in (DEFAULT_DTYPE, np.dtype(np.int64), np.dtype(bool)):
+            extras.append(f"dtype={self._data.dtype}")
         if self._node is not None:
             extras.append(f"grad_fn=<{type(self._node).__name__}Backward0>")
         elif self.requires_grad:
@@ -604,10 +740,74 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 from . import autograd  # noqa: E402  (autograd and ops need Tensor defined first)
 from . import ops as _ops  # noqa: E402
-from . import dtypes as _dtypes, torch_functions as _torch_functions  # noqa: E402
+from . import creation as _creation, dtypes as _dtypes, printing as _printing, torch_functions as _torch_functions  # noqa: E402
 from .ops import _spelling, inplace as _inplace  # noqa: E402
 from . import numpy_dispatch  # noqa: E402
 from .size import ElementCount  # noqa: E402
+
+
+def _torch_method(name: str) -> Any:
+    """``x.name(...)`` as ``tensorgrad.name(x, ...)`` for the torch functions composed in torch_functions."""
+    fn = getattr(_torch_functions, name)
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        return fn(self, *args, **kwargs)
+    method.__name__, method.__doc__ = name, fn.__doc__
+    return method
+
+
+for _name in ("clamp_min", "clamp_max", "fmod", "addcmul", "addcdiv", "unbind", "logaddexp", "hypot", "logit", "xlogy",
+              "nansum", "nanmean", "nan_to_num", "diff", "aminmax", "tensor_split", "masked_select", "float_power",
+              "signbit", "rad2deg", "deg2rad", "square", "std_mean", "var_mean", "bitwise_and", "bitwise_or",
+              "bitwise_xor", "bitwise_not", "ravel", "addmm"):
+    if not hasattr(Tensor, _name):
+        setattr(Tensor, _name, _torch_method(_name))
+Tensor.atan2 = Tensor.arctan2 = _ops.atan2
+Tensor.sgn = Tensor.sign
+
+
+def _inplace_unary(name: str) -> Any:
+    """``x.exp_()`` and friends: the op's result written into x (tensorgrad.ops.inplace's rules)."""
+    op = getattr(_ops, name)
+
+    def method(self: Tensor) -> Tensor:
+        return _inplace.inplace(name + "_", self, op)
+    method.__name__ = name + "_"
+    method.__doc__ = f"In place {name}: x.{name}_() is x.copy_(x.{name}()), under the rules of in-place ops."
+    return method
+
+
+for _name in ("abs", "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "floor", "ceil", "round",
+              "trunc", "sign", "exp2", "log2", "log10", "log1p", "expm1", "asin", "acos", "atan", "sinh", "cosh"):
+    setattr(Tensor, _name + "_", _inplace_unary(_name))
+
+
+def _reshaped_in_place(who: str, t: Tensor, shape: tuple) -> Tensor:
+    """``unsqueeze_``, ``squeeze_``, ``t_``: this tensor takes a new shape of the same memory. While recording,
+    a tensor in a graph cannot (its gradient would not follow), so the out-of-place form is named instead."""
+    if t.requires_grad and autograd.is_grad_enabled():
+        raise RuntimeError(f"{who}: changing the shape of a tensor that requires grad in place is not supported "
+                           f"(its graph would not follow); write x = x.{who[:-1]}(...) instead.")
+    t._data = t._data.reshape(shape) if who != "t_" else t._data.T
+    return t
+
+
+def _unsqueeze_(self: Tensor, dim: int) -> Tensor:
+    """In place unsqueeze: a new axis of size 1 at ``dim``."""
+    return _reshaped_in_place("unsqueeze_", self, _ops.unsqueeze(self.detach(), dim).shape)
+
+
+def _squeeze_(self: Tensor, dim: Any = None) -> Tensor:
+    """In place squeeze: the axes of size 1 (or ``dim``) removed."""
+    return _reshaped_in_place("squeeze_", self, _ops.squeeze(self.detach(), dim).shape)
+
+
+def _t_(self: Tensor) -> Tensor:
+    """In place transpose of a matrix."""
+    return _reshaped_in_place("t_", self, self.shape[::-1])
+
+
+Tensor.unsqueeze_, Tensor.squeeze_, Tensor.t_ = _unsqueeze_, _squeeze_, _t_
 
 
 def _int_args(args: tuple) -> Any:

@@ -22,4 +22,4 @@ def test_cnn_benchmark_models_compute_the_same_function():
     theirs = cnn_epoch.pytorch_model(torch, model).eval()
     model.eval()
     expected = torch.softmax(theirs(torch.from_numpy(x.transpose(0, 3, 1, 2).copy())), dim=-1).detach().numpy()
-    np.testing.assert_allclose(model(x).data, expected, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(model(x).numpy(force=True), expected, rtol=1e-4, atol=1e-5)

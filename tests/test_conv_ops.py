@@ -79,32 +79,32 @@ def test_conv2d_known_values_and_closed_form():
     """A 3x3 image with a 2x2 kernel of ones sums each window; dL/dx counts the windows covering a pixel."""
     x = tg.tensor(np.arange(9.0).reshape(1, 1, 3, 3), requires_grad=True)
     y = tg.conv2d(x, np.ones((1, 1, 2, 2)))
-    np.testing.assert_array_equal(y.data[0, 0], [[8, 12], [20, 24]])
+    np.testing.assert_array_equal(y.numpy(force=True)[0, 0], [[8, 12], [20, 24]])
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data[0, 0], [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
+    np.testing.assert_array_equal(x.grad.numpy(force=True)[0, 0], [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
 
 
 def test_max_pool_gradient_goes_to_the_max():
     x = tg.tensor(np.array([[[[1.0, 5.0], [3.0, 2.0]]]]), requires_grad=True)
     tg.max_pool2d(x, 2).sum().backward()
-    np.testing.assert_array_equal(x.grad.data[0, 0], [[0, 1], [0, 0]])
+    np.testing.assert_array_equal(x.grad.numpy(force=True)[0, 0], [[0, 1], [0, 0]])
 
 
 def test_batch_norm_updates_running_statistics_and_uses_them_in_inference():
     x = rng.standard_normal((8, 3, 2, 2)) * 2 + 1
     rm, rv = np.zeros(3), np.ones(3)
     y = tg.batch_norm(x, rm, rv, training=True, momentum=0.1)
-    np.testing.assert_allclose(y.data.mean(axis=(0, 2, 3)), 0, atol=1e-12)
+    np.testing.assert_allclose(y.numpy(force=True).mean(axis=(0, 2, 3)), 0, atol=1e-12)
     np.testing.assert_allclose(rm, 0.1 * x.mean(axis=(0, 2, 3)))
     np.testing.assert_allclose(rv, 0.9 + 0.1 * x.var(axis=(0, 2, 3), ddof=1))
     out = tg.batch_norm(x, rm, rv, training=False)
-    np.testing.assert_allclose(out.data, (x - rm.reshape(1, 3, 1, 1)) / np.sqrt(rv.reshape(1, 3, 1, 1) + 1e-5))
+    np.testing.assert_allclose(out.numpy(force=True), (x - rm.reshape(1, 3, 1, 1)) / np.sqrt(rv.reshape(1, 3, 1, 1) + 1e-5))
 
 
 def test_embedding_gradient_scatter_adds_repeated_rows():
     w = tg.tensor(np.zeros((3, 2)), requires_grad=True)
     tg.embedding(np.array([0, 2, 0]), w).sum().backward()
-    np.testing.assert_array_equal(w.grad.data, [[2, 2], [0, 0], [1, 1]])
+    np.testing.assert_array_equal(w.grad.numpy(force=True), [[2, 2], [0, 0], [1, 1]])
 
 
 @pytest.mark.parametrize("call, message", [
@@ -176,9 +176,9 @@ def test_values_and_gradients_equal_pytorch(name):
     weights = rng.standard_normal(yt.shape)
     (y * weights).sum().backward()
     (yt * torch.tensor(weights)).sum().backward()
-    np.testing.assert_allclose(y.data, yt.detach().numpy(), atol=1e-5)
+    np.testing.assert_allclose(y.numpy(force=True), yt.detach().numpy(), atol=1e-5)
     for x, t in zip(xs, ts):
-        np.testing.assert_allclose(x.grad.data, t.grad.numpy(), atol=1e-5)
+        np.testing.assert_allclose(x.grad.numpy(force=True), t.grad.numpy(), atol=1e-5)
 
 
 @needs_torch
@@ -197,9 +197,9 @@ def test_cells_equal_pytorch(cell):
         y, yt = getattr(tg, cell)(*xs), getattr(torch, cell)(*ts)
     y.sum().backward()
     yt.sum().backward()
-    np.testing.assert_allclose(y.data, yt.detach().numpy(), atol=1e-6)
+    np.testing.assert_allclose(y.numpy(force=True), yt.detach().numpy(), atol=1e-6)
     for x, t in zip(xs, ts):
-        np.testing.assert_allclose(x.grad.data, t.grad.numpy(), atol=1e-6)
+        np.testing.assert_allclose(x.grad.numpy(force=True), t.grad.numpy(), atol=1e-6)
 
 
 @needs_torch
@@ -222,7 +222,7 @@ def test_embedding_equals_pytorch():
     weights = rng.standard_normal((2, 3, 3))
     (tg.embedding(idx, ours, padding_idx=4) * weights).sum().backward()
     (TF.embedding(torch.tensor(idx), theirs, padding_idx=4) * torch.tensor(weights)).sum().backward()
-    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy())
+    np.testing.assert_allclose(ours.grad.numpy(force=True), theirs.grad.numpy())
 
 
 def test_zero_dim_outputs_saved_for_backward_keep_their_graph():
@@ -231,4 +231,4 @@ def test_zero_dim_outputs_saved_for_backward_keep_their_graph():
     x = tg.tensor(1.0, requires_grad=True)
     g, = tg.grad(tg.exp(x), [x], create_graph=True)
     second, = tg.grad(g, [x])
-    assert second.data == pytest.approx(np.e)
+    assert second.numpy(force=True) == pytest.approx(np.e)

@@ -80,22 +80,22 @@ def _assert_seeded(make):
 
 
 def test_initializers_follow_the_seed():
-    _assert_seeded(lambda: nn.Dense(5, input_dim=4).weight.data.copy())
+    _assert_seeded(lambda: nn.Dense(5, input_dim=4).weight.numpy(force=True).copy())
 
 
 def test_unseeded_dropout_follows_the_seed_and_a_seeded_one_ignores_it():
     ones = np.ones((6, 10), dtype=np.float32)
-    _assert_seeded(lambda: nn.Dropout(0.5)(ones).data)
+    _assert_seeded(lambda: nn.Dropout(0.5)(ones).numpy(force=True))
     masks = []
     for global_seed in (1, 2):
         tg.manual_seed(global_seed)
-        masks.append(nn.Dropout(0.5, seed=3)(ones).data)
+        masks.append(nn.Dropout(0.5, seed=3)(ones).numpy(force=True))
     np.testing.assert_array_equal(*masks)
 
 
 def test_dataloader_order_follows_the_seed():
     x = np.arange(20, dtype=np.float32).reshape(20, 1)
-    _assert_seeded(lambda: np.concatenate([b.data for b in nn.DataLoader(x, batch_size=7, shuffle=True)]).ravel())
+    _assert_seeded(lambda: np.concatenate([b.numpy(force=True) for b in nn.DataLoader(x, batch_size=7, shuffle=True)]).ravel())
 
 
 def test_fit_shuffling_follows_the_seed():
@@ -108,7 +108,7 @@ def test_fit_shuffling_follows_the_seed():
         class Record(nn.Module):
             def forward(self, xb):
                 xb = tg.as_tensor(xb)
-                rows.append(xb.data.ravel().copy())
+                rows.append(xb.numpy(force=True).ravel().copy())
                 return xb
 
         model = nn.Sequential([nn.Dense(1, input_dim=1, kernel_initializer="ones"), Record()])

@@ -115,7 +115,7 @@ def test_show_data_and_grad_print_the_closed_form_values():
     for t in (names["z"], names["a"], loss):
         t.retain_grad()
     loss.backward()
-    x, w, b, y = (names[k].data.astype(np.float64) for k in "xwby")
+    x, w, b, y = (names[k].numpy(force=True).astype(np.float64) for k in "xwby")
     a = 1 / (1 + np.exp(-(x @ w + b)))
     labels = {fields[0]: fields for fields, _ in
               dot_nodes(tg.to_dot(loss, names, show_data=True, show_grad=True)).values()}
@@ -134,7 +134,7 @@ def test_large_tensors_are_summarised_and_missing_grads_say_none():
     out = (W * 2.0).sum()
     (fields, _), = [v for v in dot_nodes(tg.to_dot(out, {"W": W}, show_data=True, show_grad=True)).values()
                     if v[0][0] == "W"]
-    d = W.data
+    d = W.numpy(force=True)
     assert fields == ["W", "(30, 10) float64",
                       f"data mean {d.mean():.4g} std {d.std():.4g} in [{d.min():.4g}, {d.max():.4g}]",
                       "grad None"]                                     # backward has not run
@@ -366,7 +366,7 @@ def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match=r"rankdir='XY'"):
         tg.to_dot(loss, rankdir="XY")
     with pytest.raises(TypeError, match=r"names\['w'\] is a ndarray"):
-        tg.to_dot(loss, names={"w": names["w"].data})
+        tg.to_dot(loss, names={"w": names["w"].numpy(force=True)})
     with pytest.raises(TypeError, match=r"item 1 is a float"):
         tg.to_dot([loss, 1.0])
 

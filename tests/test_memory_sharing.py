@@ -13,11 +13,11 @@ from optim import SGD
 def test_constructor_copies_the_callers_array(make):
     a = np.array([1.0, 2.0], dtype=np.float32)
     w = make(a, requires_grad=True)
-    assert not np.shares_memory(w.data, a)
+    assert not np.shares_memory(w.numpy(force=True), a)
     (w * w).sum().backward()
     SGD([w], lr=0.5).step()
     assert a.tolist() == [1.0, 2.0]                 # the user's data is untouched by the step
-    np.testing.assert_allclose(w.data, [0.0, 0.0])
+    np.testing.assert_allclose(w.numpy(force=True), [0.0, 0.0])
 
 
 def test_reusing_the_source_buffer_does_not_change_a_gradient():
@@ -33,7 +33,7 @@ def test_reusing_the_source_buffer_does_not_change_a_gradient():
 def test_tensor_of_a_tensor_copies():
     t = tg.tensor([1.0, 2.0])
     u = tg.tensor(t)
-    u.data[0] = 5.0
+    u.numpy(force=True)[0] = 5.0
     assert t.tolist() == [1.0, 2.0]
 
 
@@ -43,7 +43,7 @@ def test_views_and_lists_are_copied_or_fresh():
     t = tg.tensor(view)
     base[:] = -1
     assert t.tolist() == [0.0, 2.0, 4.0]
-    assert tg.tensor([1.0, 2.0]).data.flags.owndata
+    assert tg.tensor([1.0, 2.0]).numpy(force=True).flags.owndata
 
 
 def test_from_numpy_shares_both_ways_and_keeps_the_dtype():
@@ -51,7 +51,7 @@ def test_from_numpy_shares_both_ways_and_keeps_the_dtype():
     t = tg.from_numpy(a)
     assert t.dtype == np.float64 and not t.requires_grad
     a[0] = 1.0
-    t.data[1] = 2.0
+    t.numpy(force=True)[1] = 2.0
     assert t.tolist() == [1.0, 2.0, 0.0] and a.tolist() == [1.0, 2.0, 0.0]
 
 
@@ -64,12 +64,12 @@ def test_from_numpy_refuses_other_data():
 
 def test_as_tensor_shares_when_no_cast_is_needed():
     a = np.ones(2, dtype=np.float32)
-    assert np.shares_memory(tg.as_tensor(a).data, a)
-    assert not np.shares_memory(tg.as_tensor(a, dtype=np.float64).data, a)
+    assert np.shares_memory(tg.as_tensor(a).numpy(force=True), a)
+    assert not np.shares_memory(tg.as_tensor(a, dtype=np.float64).numpy(force=True), a)
 
 
 def test_data_loader_batches_share_the_dataset():
     """Batches are views of the dataset (no per-batch copy on the training hot path)."""
     x = np.arange(12.0, dtype=np.float32).reshape(6, 2)
     xb = next(iter(DataLoader(x, batch_size=3, shuffle=False)))
-    assert np.shares_memory(xb.data, x)
+    assert np.shares_memory(xb.numpy(force=True), x)

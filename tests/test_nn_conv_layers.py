@@ -39,36 +39,36 @@ def test_keras_mnist_convnet_has_keras_parameter_count_and_names():
 def test_conv2d_kernel_is_glorot_uniform_and_bias_zero():
     layer = L.Conv2D(64, 3, input_shape=(8, 8, 32))
     limit = np.sqrt(6 / (3 * 3 * 32 + 3 * 3 * 64))
-    k = layer.kernel.data
+    k = layer.kernel.numpy(force=True)
     assert np.abs(k).max() <= limit and np.abs(k).max() > 0.9 * limit
-    assert np.all(layer.bias.data == 0)
+    assert np.all(layer.bias.numpy(force=True) == 0)
 
 
 def test_keras_conv2d_is_the_channels_first_op_on_transposed_data():
     layer = L.Conv2D(4, (3, 2), strides=2, padding="same", input_shape=(7, 6, 3))
     x = rng.standard_normal((2, 7, 6, 3)).astype(np.float32)
     y = layer(x)
-    expected = tg.conv2d(x.transpose(0, 3, 1, 2), layer.kernel.data.transpose(3, 2, 0, 1), layer.bias.data,
+    expected = tg.conv2d(x.transpose(0, 3, 1, 2), layer.kernel.numpy(force=True).transpose(3, 2, 0, 1), layer.bias.numpy(force=True),
                          stride=2, padding="same")
     assert y.shape == (2, 4, 3, 4)
-    np.testing.assert_allclose(y.data, expected.data.transpose(0, 2, 3, 1), rtol=1e-6)
+    np.testing.assert_allclose(y.numpy(force=True), expected.numpy(force=True).transpose(0, 2, 3, 1), rtol=1e-6)
 
 
 def test_pooling_padding_and_upsampling_known_values():
     x = np.arange(16.0, dtype=np.float32).reshape(1, 4, 4, 1)
-    np.testing.assert_array_equal(L.MaxPooling2D(2)(x).data[0, :, :, 0], [[5, 7], [13, 15]])
-    np.testing.assert_array_equal(L.AveragePooling2D(2)(x).data[0, :, :, 0], [[2.5, 4.5], [10.5, 12.5]])
-    same = L.AveragePooling2D(3, strides=2, padding="same")(x).data[0, :, :, 0]   # padding not counted
+    np.testing.assert_array_equal(L.MaxPooling2D(2)(x).numpy(force=True)[0, :, :, 0], [[5, 7], [13, 15]])
+    np.testing.assert_array_equal(L.AveragePooling2D(2)(x).numpy(force=True)[0, :, :, 0], [[2.5, 4.5], [10.5, 12.5]])
+    same = L.AveragePooling2D(3, strides=2, padding="same")(x).numpy(force=True)[0, :, :, 0]   # padding not counted
     np.testing.assert_allclose(same, [[5, 6.5], [11, 12.5]])
-    np.testing.assert_array_equal(L.GlobalMaxPooling2D()(x).data, [[15]])
-    np.testing.assert_array_equal(L.GlobalAveragePooling2D()(x).data, [[7.5]])
-    padded = L.ZeroPadding2D(((1, 0), (0, 2)))(x).data[0, :, :, 0]
+    np.testing.assert_array_equal(L.GlobalMaxPooling2D()(x).numpy(force=True), [[15]])
+    np.testing.assert_array_equal(L.GlobalAveragePooling2D()(x).numpy(force=True), [[7.5]])
+    padded = L.ZeroPadding2D(((1, 0), (0, 2)))(x).numpy(force=True)[0, :, :, 0]
     assert padded.shape == (5, 6) and padded[0].sum() == 0 and padded[1, :4].tolist() == [0, 1, 2, 3]
-    up = L.UpSampling2D(2)(x[:, :2, :2]).data[0, :, :, 0]
+    up = L.UpSampling2D(2)(x[:, :2, :2]).numpy(force=True)[0, :, :, 0]
     np.testing.assert_array_equal(up, [[0, 0, 1, 1], [0, 0, 1, 1], [4, 4, 5, 5], [4, 4, 5, 5]])
     seq = np.arange(6.0, dtype=np.float32).reshape(1, 6, 1)
-    np.testing.assert_array_equal(L.MaxPooling1D(2)(seq).data[0, :, 0], [1, 3, 5])
-    np.testing.assert_array_equal(L.GlobalAveragePooling1D()(seq).data, [[2.5]])
+    np.testing.assert_array_equal(L.MaxPooling1D(2)(seq).numpy(force=True)[0, :, 0], [1, 3, 5])
+    np.testing.assert_array_equal(L.GlobalAveragePooling1D()(seq).numpy(force=True), [[2.5]])
 
 
 def test_conv1d_layer_shapes_and_count():
@@ -81,27 +81,27 @@ def test_batch_normalization_moving_statistics_are_keras_rules():
     layer = L.BatchNormalization()
     x = (rng.standard_normal((16, 3)) * 3 + 2).astype(np.float32)
     y = layer(x)
-    np.testing.assert_allclose(y.data.mean(axis=0), 0, atol=1e-5)
-    np.testing.assert_allclose(layer.moving_mean.data, 0.01 * x.mean(axis=0), rtol=1e-5)
-    np.testing.assert_allclose(layer.moving_variance.data, 0.99 + 0.01 * x.var(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(y.numpy(force=True).mean(axis=0), 0, atol=1e-5)
+    np.testing.assert_allclose(layer.moving_mean.numpy(force=True), 0.01 * x.mean(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(layer.moving_variance.numpy(force=True), 0.99 + 0.01 * x.var(axis=0), rtol=1e-5)
     assert [p.requires_grad for p in layer.parameters()] == [True, True, False, False]
     layer.eval()
-    expected = (x - layer.moving_mean.data) / np.sqrt(layer.moving_variance.data + 1e-3)
-    np.testing.assert_allclose(layer(x).data, expected, rtol=1e-5)
+    expected = (x - layer.moving_mean.numpy(force=True)) / np.sqrt(layer.moving_variance.numpy(force=True) + 1e-3)
+    np.testing.assert_allclose(layer(x).numpy(force=True), expected, rtol=1e-5)
 
 
 def test_layer_normalization_normalizes_each_sample():
     y = L.LayerNormalization()(rng.standard_normal((4, 6)) * 5)
-    np.testing.assert_allclose(y.data.mean(axis=-1), 0, atol=1e-5)
-    np.testing.assert_allclose(y.data.std(axis=-1), 1, atol=1e-3)
+    np.testing.assert_allclose(y.numpy(force=True).mean(axis=-1), 0, atol=1e-5)
+    np.testing.assert_allclose(y.numpy(force=True).std(axis=-1), 1, atol=1e-3)
 
 
 def test_recurrent_layers_have_keras_layouts_and_counts():
     lstm = L.LSTM(16, input_shape=(5, 8))
     assert lstm.kernel.shape == (8, 64) and lstm.recurrent_kernel.shape == (16, 64) and lstm.bias.shape == (64,)
-    np.testing.assert_array_equal(lstm.bias.data, np.r_[np.zeros(16), np.ones(16), np.zeros(32)])   # unit_forget_bias
-    r = lstm.recurrent_kernel.data.reshape(16, 4, 16)
-    np.testing.assert_allclose(lstm.recurrent_kernel.data @ lstm.recurrent_kernel.data.T, np.eye(16), atol=1e-5)
+    np.testing.assert_array_equal(lstm.bias.numpy(force=True), np.r_[np.zeros(16), np.ones(16), np.zeros(32)])   # unit_forget_bias
+    r = lstm.recurrent_kernel.numpy(force=True).reshape(16, 4, 16)
+    np.testing.assert_allclose(lstm.recurrent_kernel.numpy(force=True) @ lstm.recurrent_kernel.numpy(force=True).T, np.eye(16), atol=1e-5)
     assert r.shape == (16, 4, 16)
     assert L.GRU(8, input_shape=(5, 32)).count_params() == 1008
     assert L.SimpleRNN(5, input_shape=(7, 3)).count_params() == 45
@@ -113,13 +113,13 @@ def test_return_sequences_return_state_and_go_backwards():
     layer = L.LSTM(4, return_sequences=True, return_state=True)
     seq, h, c = layer(x)
     assert seq.shape == (2, 5, 4) and h.shape == c.shape == (2, 4)
-    np.testing.assert_array_equal(seq.data[:, -1], h.data)
+    np.testing.assert_array_equal(seq.numpy(force=True)[:, -1], h.numpy(force=True))
     back = L.SimpleRNN(4, go_backwards=True)
     back(x)
     fwd = L.SimpleRNN(4)
     fwd(x)
     fwd.set_weights(back.get_weights())
-    np.testing.assert_allclose(back(x).data, fwd(x[:, ::-1]).data, rtol=1e-6)
+    np.testing.assert_allclose(back(x).numpy(force=True), fwd(x[:, ::-1]).numpy(force=True), rtol=1e-6)
 
 
 def test_bidirectional_concatenates_forward_and_time_aligned_backward():
@@ -130,22 +130,22 @@ def test_bidirectional_concatenates_forward_and_time_aligned_backward():
     back = L.GRU(3, return_sequences=True)
     back(x)
     back.set_weights(layer.backward_layer.get_weights())
-    np.testing.assert_allclose(y.data[:, :, 3:], back(x[:, ::-1]).data[:, ::-1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(y.numpy(force=True)[:, :, 3:], back(x[:, ::-1]).numpy(force=True)[:, ::-1], rtol=1e-5, atol=1e-6)
 
 
 def test_time_distributed_applies_the_layer_per_step():
     dense = L.Dense(2)
     x = rng.standard_normal((3, 4, 5)).astype(np.float32)
     y = L.TimeDistributed(dense)(x)
-    np.testing.assert_allclose(y.data[:, 1], dense(x[:, 1]).data, rtol=1e-6)
+    np.testing.assert_allclose(y.numpy(force=True)[:, 1], dense(x[:, 1]).numpy(force=True), rtol=1e-6)
 
 
 def test_embedding_layers():
     keras_emb = L.Embedding(10, 4, input_length=3)
-    assert np.abs(keras_emb.embeddings.data).max() <= 0.05
+    assert np.abs(keras_emb.embeddings.numpy(force=True)).max() <= 0.05
     assert keras_emb(np.array([[1, 2, 3]])).shape == (1, 3, 4)
     torch_emb = nn.Embedding(10, 4, padding_idx=0)
-    assert np.all(torch_emb.weight.data[0] == 0) and list(torch_emb.state_dict()) == ["weight"]
+    assert np.all(torch_emb.weight.numpy(force=True)[0] == 0) and list(torch_emb.state_dict()) == ["weight"]
     with pytest.raises(ValueError, match="mask_zero"):
         L.Embedding(10, 4, mask_zero=True)
 
@@ -210,13 +210,13 @@ def test_torch_style_modules_exchange_state_and_match_pytorch(make):
         ours.train(train)
         theirs.train(train)
         y, yt = ours(ours_x), theirs(theirs_x)
-        np.testing.assert_allclose(y.data, yt.detach().numpy(), atol=1e-5)
+        np.testing.assert_allclose(y.numpy(force=True), yt.detach().numpy(), atol=1e-5)
     w = rng.standard_normal(yt.shape)
     (y * w).sum().backward()
     (yt * torch.tensor(w)).sum().backward()
-    np.testing.assert_allclose(ours_x.grad.data, theirs_x.grad.numpy(), atol=1e-5)
+    np.testing.assert_allclose(ours_x.grad.numpy(force=True), theirs_x.grad.numpy(), atol=1e-5)
     for (name, p), (_, pt) in zip(ours.named_parameters(), theirs.named_parameters()):
-        np.testing.assert_allclose(p.grad.data, pt.grad.numpy(), atol=1e-5, err_msg=name)
+        np.testing.assert_allclose(p.grad.numpy(force=True), pt.grad.numpy(), atol=1e-5, err_msg=name)
     for name, value in theirs.state_dict().items():     # running statistics moved alike
         np.testing.assert_allclose(ours.state_dict()[name], value.numpy(), atol=1e-6, err_msg=name)
 
@@ -232,15 +232,15 @@ def test_torch_style_recurrent_modules_match_pytorch(kind, options):
     x = rng.standard_normal((2, 5, 3))
     xs, xt = tg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     (y, state), (yt, state_t) = ours(xs), theirs(xt)
-    np.testing.assert_allclose(y.data, yt.detach().numpy(), atol=1e-6)
+    np.testing.assert_allclose(y.numpy(force=True), yt.detach().numpy(), atol=1e-6)
     h, ht = (state[0], state_t[0]) if kind == "LSTM" else (state, state_t)
-    np.testing.assert_allclose(h.data, ht.detach().numpy(), atol=1e-6)
+    np.testing.assert_allclose(h.numpy(force=True), ht.detach().numpy(), atol=1e-6)
     w = rng.standard_normal(yt.shape)
     ((y * w).sum() + h.sum()).backward()
     ((yt * torch.tensor(w)).sum() + ht.sum()).backward()
-    np.testing.assert_allclose(xs.grad.data, xt.grad.numpy(), atol=1e-6)
+    np.testing.assert_allclose(xs.grad.numpy(force=True), xt.grad.numpy(), atol=1e-6)
     for (name, p), (_, pt) in zip(ours.named_parameters(), theirs.named_parameters()):
-        np.testing.assert_allclose(p.grad.data, pt.grad.numpy(), atol=1e-6, err_msg=name)
+        np.testing.assert_allclose(p.grad.numpy(force=True), pt.grad.numpy(), atol=1e-6, err_msg=name)
 
 
 @needs_torch
@@ -251,7 +251,7 @@ def test_keras_recurrent_layers_equal_pytorch_with_converted_weights(kind):
     layer = getattr(L, kind)(4, return_sequences=True)
     x = rng.standard_normal((2, 5, 3)).astype(np.float32)
     y = layer(x)
-    k, r, b = (p.data.astype(np.float64) for p in (layer.kernel, layer.recurrent_kernel, layer.bias))
+    k, r, b = (p.numpy(force=True).astype(np.float64) for p in (layer.kernel, layer.recurrent_kernel, layer.bias))
     module = {"LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU, "SimpleRNN": torch.nn.RNN}[kind](3, 4, batch_first=True)
     module = module.double()
     if kind == "GRU":
@@ -262,7 +262,7 @@ def test_keras_recurrent_layers_equal_pytorch_with_converted_weights(kind):
     module.load_state_dict({"weight_ih_l0": torch.tensor(k.T), "weight_hh_l0": torch.tensor(r.T),
                             "bias_ih_l0": torch.tensor(b_ih), "bias_hh_l0": torch.tensor(b_hh)})
     expected, _ = module(torch.tensor(x, dtype=torch.float64))
-    np.testing.assert_allclose(y.data, expected.detach().numpy(), atol=1e-5)
+    np.testing.assert_allclose(y.numpy(force=True), expected.detach().numpy(), atol=1e-5)
 
 
 def test_graph_pictures_label_conv_pool_and_norm_nodes_with_their_shapes():
@@ -279,7 +279,7 @@ def test_functional_conv_has_pytorch_signatures():
     from nn import functional_conv as F
     x = rng.standard_normal((1, 2, 5, 5))
     w = rng.standard_normal((3, 2, 3, 3))
-    np.testing.assert_allclose(F.conv2d(x, w, None, 1, 1).data, tg.conv2d(x, w, padding=1).data)
+    np.testing.assert_allclose(F.conv2d(x, w, None, 1, 1).numpy(force=True), tg.conv2d(x, w, padding=1).numpy(force=True))
     with pytest.raises(ValueError, match="strided"):
         F.conv2d(x, w, stride=2, padding="same")
     assert F.max_pool2d(x, 2).shape == (1, 2, 2, 2) and F.embedding(np.array([1]), np.eye(3)).shape == (1, 3)

@@ -42,9 +42,9 @@ ACTIVATIONS = [
 def test_activation_value_and_gradient_match_the_formula(name, fn, ref, dref):
     x = _t(X)
     y = fn(x)
-    np.testing.assert_allclose(y.data, ref(X), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(y.numpy(force=True), ref(X), rtol=1e-10, atol=1e-12)
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, dref(X), rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(force=True), dref(X), rtol=1e-8, atol=1e-12)
     assert tg.gradcheck(fn, [_t(X)])
 
 
@@ -52,12 +52,12 @@ def test_activation_value_and_gradient_match_the_formula(name, fn, ref, dref):
 def test_softmax_and_log_softmax_along_dim(dim):
     x = _t(X)
     log_p = F.log_softmax(x, dim=dim)
-    np.testing.assert_allclose(log_p.data, _log_softmax(X, dim), rtol=1e-12)
-    np.testing.assert_allclose(F.softmax(x, dim=dim).data, np.exp(_log_softmax(X, dim)), rtol=1e-12)
-    np.testing.assert_allclose(F.softmin(x, dim=dim).data, np.exp(_log_softmax(-X, dim)), rtol=1e-12)
+    np.testing.assert_allclose(log_p.numpy(force=True), _log_softmax(X, dim), rtol=1e-12)
+    np.testing.assert_allclose(F.softmax(x, dim=dim).numpy(force=True), np.exp(_log_softmax(X, dim)), rtol=1e-12)
+    np.testing.assert_allclose(F.softmin(x, dim=dim).numpy(force=True), np.exp(_log_softmax(-X, dim)), rtol=1e-12)
     g = rng.normal(size=X.shape)
     (log_p * g).sum().backward()    # closed form: g - softmax · Σ g along dim
-    np.testing.assert_allclose(x.grad.data, g - np.exp(_log_softmax(X, dim)) * g.sum(dim, keepdims=True),
+    np.testing.assert_allclose(x.grad.numpy(force=True), g - np.exp(_log_softmax(X, dim)) * g.sum(dim, keepdims=True),
                                rtol=1e-10)
     assert tg.gradcheck(lambda t: F.softmax(t, dim=dim), [_t(X)])
 
@@ -65,10 +65,10 @@ def test_softmax_and_log_softmax_along_dim(dim):
 def test_softmax_without_dim_warns_and_picks_pytorchs_implicit_axis():
     with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
         out = F.softmax(tg.tensor(X))
-    np.testing.assert_allclose(out.data.sum(axis=1), 1, rtol=1e-6)   # 2-d: dim 1
+    np.testing.assert_allclose(out.numpy(force=True).sum(axis=1), 1, rtol=1e-6)   # 2-d: dim 1
     with pytest.warns(UserWarning):
         out3 = F.log_softmax(tg.tensor(np.zeros((2, 3, 4))))       # 3-d: dim 0
-    np.testing.assert_allclose(out3.data, np.log(0.5))
+    np.testing.assert_allclose(out3.numpy(force=True), np.log(0.5))
 
 
 def test_softmax_casts_to_the_dtype_argument():
@@ -94,13 +94,13 @@ def test_linear_uses_pytorchs_weight_layout_and_is_one_node():
     W, b = rng.normal(size=(3, 5)), rng.normal(size=3)
     x, w, bias = _t(X), _t(W), _t(b)
     y = F.linear(x, w, bias)
-    np.testing.assert_allclose(y.data, X @ W.T + b, rtol=1e-12)
+    np.testing.assert_allclose(y.numpy(force=True), X @ W.T + b, rtol=1e-12)
     assert y._node.name == "linear" and y._node.parents == (x, w, bias)
     g = rng.normal(size=(4, 3))
     (y * g).sum().backward()
-    np.testing.assert_allclose(w.grad.data, g.T @ X, rtol=1e-12)    # dL/dW = gᵀ x, in W's (out, in) layout
-    np.testing.assert_allclose(x.grad.data, g @ W, rtol=1e-12)
-    np.testing.assert_allclose(bias.grad.data, g.sum(0), rtol=1e-12)
+    np.testing.assert_allclose(w.grad.numpy(force=True), g.T @ X, rtol=1e-12)    # dL/dW = gᵀ x, in W's (out, in) layout
+    np.testing.assert_allclose(x.grad.numpy(force=True), g @ W, rtol=1e-12)
+    np.testing.assert_allclose(bias.grad.numpy(force=True), g.sum(0), rtol=1e-12)
     assert tg.gradcheck(lambda a, c, d: F.linear(a, c, d), [_t(X), _t(W), _t(b)])
     assert tg.gradcheck(lambda a, c: F.linear(a, c), [_t(rng.normal(size=(2, 3, 5))), _t(W)])   # batched, no bias
 
@@ -123,14 +123,14 @@ def test_dropout_keeps_the_expected_value_and_is_the_identity_when_not_training(
     x = tg.tensor(np.ones((200, 100)))
     assert F.dropout(x, 0.3, training=False) is x
     gen = np.random.default_rng(1)
-    out = F.dropout(x, 0.3, generator=gen).data
+    out = F.dropout(x, 0.3, generator=gen).numpy(force=True)
     assert set(np.unique(out)) <= {0.0, 1 / 0.7}
     assert abs((out == 0).mean() - 0.3) < 0.02 and abs(out.mean() - 1) < 0.03
-    np.testing.assert_array_equal(F.dropout(x, 1.0).data, 0)
+    np.testing.assert_array_equal(F.dropout(x, 1.0).numpy(force=True), 0)
     tg.manual_seed(5)
-    a = F.dropout(x, 0.5).data
+    a = F.dropout(x, 0.5).numpy(force=True)
     tg.manual_seed(5)
-    np.testing.assert_array_equal(F.dropout(x, 0.5).data, a)      # drawn from the generator manual_seed seeds
+    np.testing.assert_array_equal(F.dropout(x, 0.5).numpy(force=True), a)      # drawn from the generator manual_seed seeds
     with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, but got 1.5"):
         F.dropout(x, 1.5)
 
@@ -138,7 +138,7 @@ def test_dropout_keeps_the_expected_value_and_is_the_identity_when_not_training(
 def test_one_hot_as_pytorch():
     out = F.one_hot(tg.tensor(np.array([[0, 2], [1, 0]])), num_classes=3)
     assert out.dtype == np.int64 and out.shape == (2, 2, 3)
-    np.testing.assert_array_equal(out.data[0, 1], [0, 0, 1])
+    np.testing.assert_array_equal(out.numpy(force=True)[0, 1], [0, 0, 1])
     assert F.one_hot(np.array([3, 1])).shape == (2, 4)
     with pytest.raises(ValueError, match="class value 3 is too large for num_classes=3"):
         F.one_hot(np.array([3]), 3)
@@ -149,12 +149,12 @@ def test_one_hot_as_pytorch():
 def test_normalize_divides_by_the_clamped_p_norm_and_a_zero_row_has_a_finite_gradient():
     for p in (2.0, 1.0, 3.0):
         ref = X / np.maximum((np.abs(X) ** p).sum(1, keepdims=True) ** (1 / p), 1e-12)
-        np.testing.assert_allclose(F.normalize(tg.tensor(X), p=p, dim=1).data, ref, rtol=1e-10)
+        np.testing.assert_allclose(F.normalize(tg.tensor(X), p=p, dim=1).numpy(force=True), ref, rtol=1e-10)
         assert tg.gradcheck(lambda t: F.normalize(t, p=p, dim=1), [_t(X)])
-    np.testing.assert_allclose(F.normalize(tg.tensor(X), dim=0).data, X / np.linalg.norm(X, axis=0), rtol=1e-10)
+    np.testing.assert_allclose(F.normalize(tg.tensor(X), dim=0).numpy(force=True), X / np.linalg.norm(X, axis=0), rtol=1e-10)
     z = _t(np.zeros((2, 3)))
     F.normalize(z).sum().backward()
-    np.testing.assert_allclose(z.grad.data, 1e12)       # d(x / eps)/dx = 1/eps: finite, not NaN (as PyTorch)
+    np.testing.assert_allclose(z.grad.numpy(force=True), 1e12)       # d(x / eps)/dx = 1/eps: finite, not NaN (as PyTorch)
 
 
 # --------------------------------------------------------------------------- losses with PyTorch's arguments
@@ -177,14 +177,14 @@ def test_cross_entropy_with_class_weights_is_the_weighted_mean():
     log_p = _log_softmax(LOGITS, -1)
     losses, mean = _nll_reference(log_p, LABELS, WEIGHT)
     np.testing.assert_allclose(F.cross_entropy(tg.tensor(LOGITS), LABELS, weight=WEIGHT).item(), mean, rtol=1e-10)
-    np.testing.assert_allclose(F.cross_entropy(tg.tensor(LOGITS), LABELS, weight=WEIGHT, reduction="none").data,
+    np.testing.assert_allclose(F.cross_entropy(tg.tensor(LOGITS), LABELS, weight=WEIGHT, reduction="none").numpy(force=True),
                                losses, rtol=1e-10)
     np.testing.assert_allclose(F.cross_entropy(tg.tensor(LOGITS), LABELS, weight=WEIGHT, reduction="sum").item(),
                                losses.sum(), rtol=1e-10)
     z = _t(LOGITS)
     F.cross_entropy(z, LABELS, weight=WEIGHT).backward()    # closed form: w_y (softmax - onehot) / Σ w_y
     wn = WEIGHT[LABELS]
-    np.testing.assert_allclose(z.grad.data, wn[:, None] * (np.exp(log_p) - np.eye(C)[LABELS]) / wn.sum(), rtol=1e-9)
+    np.testing.assert_allclose(z.grad.numpy(force=True), wn[:, None] * (np.exp(log_p) - np.eye(C)[LABELS]) / wn.sum(), rtol=1e-9)
     assert tg.gradcheck(lambda t: F.cross_entropy(t, LABELS, weight=WEIGHT), [_t(LOGITS)])
 
 
@@ -195,11 +195,11 @@ def test_cross_entropy_ignore_index_skips_those_samples():
     _, mean = _nll_reference(log_p, labels, ignore=-100)
     loss = F.cross_entropy(tg.tensor(LOGITS), labels)
     np.testing.assert_allclose(loss.item(), mean, rtol=1e-10)
-    per = F.cross_entropy(tg.tensor(LOGITS), labels, reduction="none").data
+    per = F.cross_entropy(tg.tensor(LOGITS), labels, reduction="none").numpy(force=True)
     assert per[1] == per[4] == 0
     z = _t(LOGITS)
     F.cross_entropy(z, labels).backward()
-    np.testing.assert_array_equal(z.grad.data[[1, 4]], 0)
+    np.testing.assert_array_equal(z.grad.numpy(force=True)[[1, 4]], 0)
     custom = np.where(labels == -100, 2, labels)            # a class index as ignore_index
     _, mean2 = _nll_reference(log_p, custom, WEIGHT, ignore=2)
     np.testing.assert_allclose(nn.CrossEntropyLoss(weight=WEIGHT, ignore_index=2)(tg.tensor(LOGITS), custom).item(),
@@ -241,7 +241,7 @@ def test_cross_entropy_class_axis_is_1_for_n_c_d_inputs():
     log_p = _log_softmax(z, 1)
     picked = np.take_along_axis(log_p, labels[:, None], axis=1)[:, 0]
     np.testing.assert_allclose(F.cross_entropy(tg.tensor(z), labels).item(), -picked.mean(), rtol=1e-10)
-    np.testing.assert_allclose(F.nll_loss(tg.tensor(log_p), labels, reduction="none").data, -picked, rtol=1e-10)
+    np.testing.assert_allclose(F.nll_loss(tg.tensor(log_p), labels, reduction="none").numpy(force=True), -picked, rtol=1e-10)
     probs = np.exp(_log_softmax(rng.normal(size=z.shape), 1))
     np.testing.assert_allclose(F.cross_entropy(tg.tensor(z), probs).item(), -(probs * log_p).sum(1).mean(), rtol=1e-10)
     assert tg.gradcheck(lambda t: F.cross_entropy(t, labels, weight=WEIGHT), [_t(z)])
@@ -267,10 +267,10 @@ def test_binary_cross_entropy_with_logits_pos_weight_and_weight():
     sig = 1 / (1 + np.exp(-z))
     ref = -w * (pw * y * np.log(sig) + (1 - y) * np.log(1 - sig))    # PyTorch's documented formula
     np.testing.assert_allclose(F.binary_cross_entropy_with_logits(tg.tensor(z), y, weight=w, pos_weight=pw,
-                                                                  reduction="none").data, ref, rtol=1e-9)
+                                                                  reduction="none").numpy(force=True), ref, rtol=1e-9)
     zt = _t(z)
     F.binary_cross_entropy_with_logits(zt, y, pos_weight=pw, reduction="sum").backward()
-    np.testing.assert_allclose(zt.grad.data, (1 - y) * sig - pw * y * (1 - sig), rtol=1e-9)   # closed form
+    np.testing.assert_allclose(zt.grad.numpy(force=True), (1 - y) * sig - pw * y * (1 - sig), rtol=1e-9)   # closed form
     assert tg.gradcheck(lambda t: F.binary_cross_entropy_with_logits(t, y, weight=w, pos_weight=pw), [_t(z)])
     loss = nn.BCEWithLogitsLoss(pos_weight=tg.tensor(pw))
     np.testing.assert_allclose(loss(tg.tensor(z), y).item(), (ref / w).mean(), rtol=1e-9)
@@ -296,7 +296,7 @@ def test_smooth_l1_is_huber_over_beta(beta):
     np.testing.assert_allclose(F.huber_loss(tg.tensor(a), b, delta=beta).item(), (ref * beta).mean(), rtol=1e-10)
     t = _t(a)
     F.smooth_l1_loss(t, b, beta=beta, reduction="sum").backward()
-    np.testing.assert_allclose(t.grad.data, np.clip(d / beta, -1, 1), rtol=1e-10)
+    np.testing.assert_allclose(t.grad.numpy(force=True), np.clip(d / beta, -1, 1), rtol=1e-10)
     assert tg.gradcheck(lambda x: F.smooth_l1_loss(x, b, beta=beta), [_t(a)])
     np.testing.assert_allclose(F.smooth_l1_loss(tg.tensor(a), b, beta=0.0).item(), np.abs(d).mean(), rtol=1e-10)
 

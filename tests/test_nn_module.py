@@ -64,14 +64,14 @@ def test_state_dict_keys_ignore_display_names_so_a_fresh_model_loads_a_checkpoin
     assert list(a.state_dict()) == ["0.weight", "0.bias", "1.weight", "1.bias"]
     b.load_state_dict(a.state_dict())
     x = np.random.default_rng(0).normal(size=(5, 4))
-    np.testing.assert_array_equal(a(x).data, b(x).data)
+    np.testing.assert_array_equal(a(x).numpy(force=True), b(x).numpy(force=True))
 
 
 def test_state_dict_is_a_copy():
     model = _two_layer()
     state = model.state_dict()
     state["0.bias"][:] = 7
-    assert not np.any(model.layers[0].bias.data == 7)
+    assert not np.any(model.layers[0].bias.numpy(force=True) == 7)
 
 
 def test_load_state_dict_reports_every_problem_in_one_error():
@@ -117,7 +117,7 @@ def test_get_and_set_weights_in_keras_order():
     layer_weights, layer_biases = model.layers[1].get_weights()
     np.testing.assert_array_equal(layer_weights, weights[2])
     model.set_weights([w + 1 for w in weights])
-    np.testing.assert_array_equal(model.layers[0].bias.data, weights[1] + 1)
+    np.testing.assert_array_equal(model.layers[0].bias.numpy(force=True), weights[1] + 1)
     with pytest.raises(ValueError, match="has 4 weight arrays"):
         model.set_weights(weights[:3])
 
@@ -151,7 +151,7 @@ def test_lazy_model_materializes_from_a_checkpoint():
     lazy = nn.Sequential([nn.Dense(3), nn.Dense(2, activation="sigmoid")])
     lazy.load_state_dict(trained.state_dict())
     x = np.random.default_rng(1).normal(size=(2, 4))
-    np.testing.assert_array_equal(lazy(x).data, trained(x).data)
+    np.testing.assert_array_equal(lazy(x).numpy(force=True), trained(x).numpy(force=True))
 
 
 def test_lazy_parameter_rejects_a_checkpoint_with_the_wrong_known_size():
@@ -197,14 +197,14 @@ def test_a_lazy_model_can_be_deep_copied_and_the_copy_builds_on_its_own():
 def test_set_weights_and_load_state_dict_copy_into_the_parameters_own_arrays():
     """Optimizers hold the parameters (and their arrays): loading weights must keep both, lazy or not."""
     model = nn.Sequential([nn.Dense(30, activation="relu", input_dim=17), nn.Dense(3)])
-    buffers = [p.data for p in model.parameters()]
+    buffers = [p.numpy(force=True) for p in model.parameters()]
     weights = [np.random.default_rng(0).normal(size=w.shape) for w in model.get_weights()]
     model.set_weights(weights)
     for p, buf, w in zip(model.parameters(), buffers, weights):
-        assert p.data is buf
-        np.testing.assert_array_equal(p.data, w.astype(np.float32))
+        assert p.numpy(force=True) is buf
+        np.testing.assert_array_equal(p.numpy(force=True), w.astype(np.float32))
     lazy = nn.Sequential([nn.Dense(30, activation="relu"), nn.Dense(3)])
     params = list(lazy.parameters())
     lazy.load_state_dict(model.state_dict())      # gives the lazy parameters their data, in place
     assert all(p is q and p.initialized for p, q in zip(lazy.parameters(), params))
-    np.testing.assert_array_equal(lazy(np.ones((2, 17))).data, model(np.ones((2, 17))).data)
+    np.testing.assert_array_equal(lazy(np.ones((2, 17))).numpy(force=True), model(np.ones((2, 17))).numpy(force=True))

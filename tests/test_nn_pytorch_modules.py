@@ -20,7 +20,7 @@ def test_linear_weight_is_out_by_in_and_computes_x_wt_plus_b():
     assert layer.weight.shape == (3, 5) and layer.bias.shape == (3,) and layer.weight.dtype == np.float32
     x = rng.normal(size=(4, 5)).astype(np.float32)
     out = layer(x)
-    np.testing.assert_allclose(out.data, x @ layer.weight.data.T + layer.bias.data, rtol=1e-6)
+    np.testing.assert_allclose(out.numpy(force=True), x @ layer.weight.numpy(force=True).T + layer.bias.numpy(force=True), rtol=1e-6)
     assert out._node.name == "linear"                  # one fused node
     assert nn.Linear(5, 3, bias=False).bias is None
     assert nn.Linear(2, 2, dtype=np.float64).weight.dtype == np.float64
@@ -31,18 +31,18 @@ def test_linear_initialisation_is_pytorchs_uniform_bound_one_over_sqrt_fan_in():
     tg.manual_seed(0)
     layer = nn.Linear(400, 300)
     bound = 1 / math.sqrt(400)
-    for p in (layer.weight.data, layer.bias.data):
+    for p in (layer.weight.numpy(force=True), layer.bias.numpy(force=True)):
         assert np.abs(p).max() <= bound and np.abs(p).max() > 0.97 * bound
-    var = layer.weight.data.var()
+    var = layer.weight.numpy(force=True).var()
     assert abs(var - bound ** 2 / 3) < 0.02 * bound ** 2 / 3       # U(-a, a) has variance a²/3
-    assert abs(layer.bias.data.mean()) < 0.1 * bound
+    assert abs(layer.bias.numpy(force=True).mean()) < 0.1 * bound
 
 
 def test_linear_is_reproducible_from_manual_seed():
     tg.manual_seed(3)
-    a = nn.Linear(4, 2).weight.data.copy()
+    a = nn.Linear(4, 2).weight.numpy(force=True).copy()
     tg.manual_seed(3)
-    np.testing.assert_array_equal(nn.Linear(4, 2).weight.data, a)
+    np.testing.assert_array_equal(nn.Linear(4, 2).weight.numpy(force=True), a)
 
 
 def test_a_pytorch_style_state_dict_loads_into_linear_and_back():
@@ -64,7 +64,7 @@ def test_linear_trains_with_an_optimizer_and_its_gradient_keeps_the_layout():
         opt.zero_grad()
         loss = nn.MSELoss()(layer(x), y)
         loss.backward()
-        assert layer.weight.grad.shape == (2, 3) and layer.weight.grad.data.flags.c_contiguous
+        assert layer.weight.grad.shape == (2, 3) and layer.weight.grad.numpy(force=True).flags.c_contiguous
         opt.step()
         losses.append(loss.item())
     assert losses[-1] < 0.5 * losses[0]
@@ -83,8 +83,8 @@ def test_sequential_of_modules_has_pytorchs_keys_and_runs_in_order():
     assert list(model.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
     assert isinstance(model[1], nn.ReLU) and len(model) == 3 and model[0] is model.layers[0]
     x = rng.normal(size=(5, 4)).astype(np.float32)
-    h = np.maximum(x @ model[0].weight.data.T + model[0].bias.data, 0)
-    np.testing.assert_allclose(model(x).data, h @ model[2].weight.data.T + model[2].bias.data, rtol=1e-5)
+    h = np.maximum(x @ model[0].weight.numpy(force=True).T + model[0].bias.numpy(force=True), 0)
+    np.testing.assert_allclose(model(x).numpy(force=True), h @ model[2].weight.numpy(force=True).T + model[2].bias.numpy(force=True), rtol=1e-5)
     assert list(nn.Sequential([nn.Dense(2, input_dim=3)]).state_dict()) == ["0.weight", "0.bias"]   # list form
     named = nn.Sequential(OrderedDict([("fc", nn.Linear(2, 2)), ("act", nn.Tanh())]))
     assert list(named.state_dict()) == ["fc.weight", "fc.bias"] and named.fc is named[0]
@@ -171,7 +171,7 @@ def test_quickstart_model_trains_on_a_batch():
         first = first if first is not None else loss.item()
     assert loss.item() < first
     probs = nn.Softmax(dim=1)(model(x))
-    np.testing.assert_allclose(probs.data.sum(1), 1, rtol=1e-5)
+    np.testing.assert_allclose(probs.numpy(force=True).sum(1), 1, rtol=1e-5)
 
 
 def test_named_modules_children_and_apply_visit_in_pytorchs_order():
@@ -197,7 +197,7 @@ def test_apply_with_init_functions_reinitialises_every_linear():
 
     model.apply(init_weights)
     layer = model.linear_relu_stack[0]
-    assert np.all(layer.bias.data == 0) and np.abs(layer.weight.data).max() <= math.sqrt(6 / (784 + 512))
+    assert np.all(layer.bias.numpy(force=True) == 0) and np.abs(layer.weight.numpy(force=True)).max() <= math.sqrt(6 / (784 + 512))
 
 
 def test_buffers_are_saved_in_state_dict_and_loaded_in_place():
@@ -217,7 +217,7 @@ def test_buffers_are_saved_in_state_dict_and_loaded_in_place():
     assert [p.shape for p in m.parameters()] == [(3,)]                     # buffers are not trained
     buffer = m[0].running_mean
     m.load_state_dict({"0.scale": np.full(3, 2.0), "0.running_mean": np.arange(3.0)})
-    assert m[0].running_mean is buffer and buffer.data.tolist() == [0.0, 1.0, 2.0]
+    assert m[0].running_mean is buffer and buffer.numpy(force=True).tolist() == [0.0, 1.0, 2.0]
     with pytest.raises(RuntimeError, match="missing keys: 0.running_mean"):
         m.load_state_dict({"0.scale": np.ones(3)})
     with pytest.raises(TypeError, match="is a Parameter"):
@@ -228,7 +228,7 @@ def test_zero_grad_to_none_or_zeros_and_requires_grad_freezes():
     layer = nn.Linear(2, 2)
     layer(np.ones((1, 2))).sum().backward()
     layer.zero_grad(set_to_none=False)
-    assert np.all(layer.weight.grad.data == 0) and layer.weight.grad.shape == (2, 2)
+    assert np.all(layer.weight.grad.numpy(force=True) == 0) and layer.weight.grad.shape == (2, 2)
     layer.zero_grad()
     assert layer.weight.grad is None
     assert layer.requires_grad_(False) is layer and not any(p.requires_grad for p in layer.parameters())
@@ -241,16 +241,16 @@ def test_forward_hooks_see_and_may_replace_inputs_and_outputs():
     handle = model[0].register_forward_hook(lambda m, args, out: seen.append((m, args[0].shape, out.shape)))
     pre = model[1].register_forward_pre_hook(lambda m, args: (args[0] * 0,))
     out = model(np.ones((4, 2), np.float32))
-    assert seen == [(model[0], (4, 2), (4, 3))] and np.all(out.data == 0)
+    assert seen == [(model[0], (4, 2), (4, 3))] and np.all(out.numpy(force=True) == 0)
     handle.remove()
     pre.remove()
     model(np.ones((1, 2)))
     assert len(seen) == 1 and not model[0]._hooked
     with model.register_forward_hook(lambda m, args, out: out * 2):
         doubled = model(np.ones((1, 2)))
-    np.testing.assert_allclose(doubled.data, 2 * model(np.ones((1, 2))).data, rtol=1e-6)
+    np.testing.assert_allclose(doubled.numpy(force=True), 2 * model(np.ones((1, 2))).numpy(force=True), rtol=1e-6)
     kw = model.register_forward_pre_hook(lambda m, args, kwargs: ((args[0] + 1,), kwargs), with_kwargs=True)
-    np.testing.assert_allclose(model(np.zeros((1, 2))).data, model[1](model[0](np.ones((1, 2)))).data, rtol=1e-6)
+    np.testing.assert_allclose(model(np.zeros((1, 2))).numpy(force=True), model[1](model[0](np.ones((1, 2)))).numpy(force=True), rtol=1e-6)
     kw.remove()
 
 
@@ -304,12 +304,12 @@ def test_flatten_and_unflatten_with_pytorchs_dims():
 
 def test_softmax_dim_and_axis_spellings_and_log_softmax():
     x = rng.normal(size=(3, 4))
-    np.testing.assert_allclose(nn.Softmax(dim=0)(x).data.sum(0), 1, rtol=1e-6)
-    np.testing.assert_allclose(nn.Softmax(axis=0)(x).data, nn.Softmax(dim=0)(x).data)
-    np.testing.assert_allclose(np.exp(nn.LogSoftmax(dim=1)(x).data), nn.Softmax(dim=1)(x).data, rtol=1e-6)
+    np.testing.assert_allclose(nn.Softmax(dim=0)(x).numpy(force=True).sum(0), 1, rtol=1e-6)
+    np.testing.assert_allclose(nn.Softmax(axis=0)(x).numpy(force=True), nn.Softmax(dim=0)(x).numpy(force=True))
+    np.testing.assert_allclose(np.exp(nn.LogSoftmax(dim=1)(x).numpy(force=True)), nn.Softmax(dim=1)(x).numpy(force=True), rtol=1e-6)
     with pytest.raises(ValueError, match="not both"):
         nn.Softmax(axis=0, dim=1)
-    np.testing.assert_allclose(nn.Softplus(beta=2)(x).data, np.log1p(np.exp(2 * x)) / 2, rtol=1e-6)
+    np.testing.assert_allclose(nn.Softplus(beta=2)(x).numpy(force=True), np.log1p(np.exp(2 * x)) / 2, rtol=1e-6)
     assert repr(nn.ReLU(inplace=True)) == "ReLU(inplace=True)"
     with pytest.raises(TypeError, match=r"Keras's ReLU\(max_value\) is not supported"):
         nn.ReLU(6.0)
@@ -331,33 +331,33 @@ def test_fans_follow_pytorchs_out_in_convention(shape, fan_in, fan_out):
     t = tg.tensor(np.zeros(shape, np.float32))
     tg.manual_seed(0)
     nn.init.kaiming_uniform_(t, a=0, nonlinearity="relu")
-    assert np.abs(t.data).max() <= math.sqrt(6 / fan_in) and np.abs(t.data).max() > 0.95 * math.sqrt(6 / fan_in)
+    assert np.abs(t.numpy(force=True)).max() <= math.sqrt(6 / fan_in) and np.abs(t.numpy(force=True)).max() > 0.95 * math.sqrt(6 / fan_in)
     nn.init.kaiming_uniform_(t, mode="fan_out", nonlinearity="relu")
-    assert np.abs(t.data).max() <= math.sqrt(6 / fan_out)
+    assert np.abs(t.numpy(force=True)).max() <= math.sqrt(6 / fan_out)
     nn.init.xavier_uniform_(t, gain=2.0)
-    assert np.abs(t.data).max() <= 2 * math.sqrt(6 / (fan_in + fan_out))
+    assert np.abs(t.numpy(force=True)).max() <= 2 * math.sqrt(6 / (fan_in + fan_out))
     big = tg.tensor(np.zeros((600, 500)))
     nn.init.kaiming_normal_(big, nonlinearity="relu")
-    assert big.data.std() == pytest.approx(math.sqrt(2 / 500), rel=0.02)
+    assert big.numpy(force=True).std() == pytest.approx(math.sqrt(2 / 500), rel=0.02)
     nn.init.xavier_normal_(big)
-    assert big.data.std() == pytest.approx(math.sqrt(2 / 1100), rel=0.02)
-    assert np.abs(big.data).max() > 3 * math.sqrt(2 / 1100)               # untruncated, unlike Keras's
+    assert big.numpy(force=True).std() == pytest.approx(math.sqrt(2 / 1100), rel=0.02)
+    assert np.abs(big.numpy(force=True)).max() > 3 * math.sqrt(2 / 1100)               # untruncated, unlike Keras's
 
 
 def test_fill_initializers_and_generators():
     t = tg.tensor(np.zeros((3, 4)))
-    assert nn.init.ones_(t) is t and np.all(t.data == 1)
+    assert nn.init.ones_(t) is t and np.all(t.numpy(force=True) == 1)
     nn.init.constant_(t, 0.3)
-    assert np.all(t.data == 0.3)
+    assert np.all(t.numpy(force=True) == 0.3)
     nn.init.eye_(t)
-    np.testing.assert_array_equal(t.data, np.eye(3, 4))
+    np.testing.assert_array_equal(t.numpy(force=True), np.eye(3, 4))
     nn.init.uniform_(t, -2, -1)
-    assert t.data.min() >= -2 and t.data.max() <= -1
-    a = nn.init.normal_(tg.tensor(np.zeros(5)), 1.0, 0.1, generator=np.random.default_rng(9)).data.copy()
+    assert t.numpy(force=True).min() >= -2 and t.numpy(force=True).max() <= -1
+    a = nn.init.normal_(tg.tensor(np.zeros(5)), 1.0, 0.1, generator=np.random.default_rng(9)).numpy(force=True).copy()
     np.testing.assert_array_equal(nn.init.normal_(tg.tensor(np.zeros(5)), 1.0, 0.1,
-                                                  generator=np.random.default_rng(9)).data, a)
+                                                  generator=np.random.default_rng(9)).numpy(force=True), a)
     nn.init.trunc_normal_(t, std=1.0, a=-0.5, b=0.5)
-    assert np.abs(t.data).max() <= 0.5
+    assert np.abs(t.numpy(force=True)).max() <= 0.5
     version = t._version
     nn.init.zeros_(t)
     assert t._version > version                               # an in-place change the autograd sees
@@ -374,8 +374,8 @@ def test_clip_grad_norm_scales_to_max_norm_and_returns_the_total():
     total = nn.utils.clip_grad_norm_([a, b], max_norm=1.0)
     assert total.item() == pytest.approx(5.0)
     scale = 1.0 / (5.0 + 1e-6)
-    np.testing.assert_allclose(a.grad.data, [3 * scale, 0, 0])
-    np.testing.assert_allclose(b.grad.data, [0, 4 * scale])
+    np.testing.assert_allclose(a.grad.numpy(force=True), [3 * scale, 0, 0])
+    np.testing.assert_allclose(b.grad.numpy(force=True), [0, 4 * scale])
     assert nn.utils.clip_grad_norm_([a, b], max_norm=10.0).item() == pytest.approx(1.0, rel=1e-5)   # unchanged
     assert nn.utils.clip_grad_norm_(a, 1.0, norm_type=float("inf")).item() == pytest.approx(3 * scale)
     assert nn.utils.clip_grad_norm_(nn.Parameter(np.zeros(1)), 1.0).item() == 0   # no grads
@@ -388,7 +388,7 @@ def test_clip_grad_value_clamps_in_place():
     p = nn.Parameter(np.zeros(4))
     p.grad = tg.tensor(np.array([-3.0, -0.5, 0.2, 9.0]))
     nn.utils.clip_grad_value_([p], 1.0)
-    np.testing.assert_array_equal(p.grad.data, [-1, -0.5, 0.2, 1])
+    np.testing.assert_array_equal(p.grad.numpy(force=True), [-1, -0.5, 0.2, 1])
 
 
 def test_sequential_runs_modules_the_symbolic_trace_cannot_follow():
@@ -398,7 +398,7 @@ def test_sequential_runs_modules_the_symbolic_trace_cannot_follow():
 
     model = nn.Sequential(nn.Flatten(), Pair())
     a, b = model(np.ones((2, 3, 2)))
-    assert a.shape == (2, 6) and np.all(b.data == 2)
+    assert a.shape == (2, 6) and np.all(b.numpy(force=True) == 2)
     with pytest.raises(ValueError, match="not built yet"):
         model.summary()
     traced = nn.Sequential(nn.Flatten(), nn.Linear(6, 2))
@@ -411,19 +411,19 @@ def test_sequential_runs_modules_the_symbolic_trace_cannot_follow():
 def test_parameter_wraps_a_tensor_sharing_its_data():
     t = tg.tensor(np.zeros(3, np.float32))
     p = nn.Parameter(t)
-    assert p.requires_grad and p.data is t.data and repr(p).startswith("Parameter containing:")
+    assert p.requires_grad and p.numpy(force=True) is t.numpy(force=True) and repr(p).startswith("Parameter containing:")
     assert not nn.Parameter(t, requires_grad=False).requires_grad
 
 
 def test_activation_modules_match_their_functions():
     x = rng.normal(size=(3, 4))
-    np.testing.assert_allclose(nn.LogSigmoid()(x).data, -np.log1p(np.exp(-x)), rtol=1e-6)
-    np.testing.assert_allclose(nn.Softmin(dim=1)(x).data, nn.Softmax(dim=1)(-x).data, rtol=1e-6)
+    np.testing.assert_allclose(nn.LogSigmoid()(x).numpy(force=True), -np.log1p(np.exp(-x)), rtol=1e-6)
+    np.testing.assert_allclose(nn.Softmin(dim=1)(x).numpy(force=True), nn.Softmax(dim=1)(-x).numpy(force=True), rtol=1e-6)
     phi = 0.5 * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))          # the normal CDF: GELU = x Φ(x)
-    np.testing.assert_allclose(nn.GELU()(x).data, x * phi, rtol=1e-6)
-    np.testing.assert_allclose(nn.SiLU()(x).data, x / (1 + np.exp(-x)), rtol=1e-6)
-    np.testing.assert_allclose(nn.Hardtanh()(3 * x).data, np.clip(3 * x, -1, 1))
-    np.testing.assert_allclose(nn.ReLU6()(9 * x).data, np.clip(9 * x, 0, 6))
+    np.testing.assert_allclose(nn.GELU()(x).numpy(force=True), x * phi, rtol=1e-6)
+    np.testing.assert_allclose(nn.SiLU()(x).numpy(force=True), x / (1 + np.exp(-x)), rtol=1e-6)
+    np.testing.assert_allclose(nn.Hardtanh()(3 * x).numpy(force=True), np.clip(3 * x, -1, 1))
+    np.testing.assert_allclose(nn.ReLU6()(9 * x).numpy(force=True), np.clip(9 * x, 0, 6))
     assert repr(nn.ReLU6()) == "ReLU6(min_val=0.0, max_val=6.0)" and repr(nn.GELU()) == "GELU(approximate='none')"
 
 

@@ -29,10 +29,10 @@ def test_single_layer_gradient_is_the_closed_form(cancer, loss_fn):
     assert single.count_params() == 31
     layer = single.layers[0]
     loss_fn(single(x), y).backward()
-    a = _sigmoid(x @ layer.weight.data + layer.bias.data)
+    a = _sigmoid(x @ layer.weight.numpy(force=True) + layer.bias.numpy(force=True))
     m = len(x)
-    np.testing.assert_allclose(layer.weight.grad.data, x.T @ (a - y) / m, atol=1e-6)   # -(y - a) x
-    np.testing.assert_allclose(layer.bias.grad.data, (a - y).sum(axis=0) / m, atol=1e-6)
+    np.testing.assert_allclose(layer.weight.grad.numpy(force=True), x.T @ (a - y) / m, atol=1e-6)   # -(y - a) x
+    np.testing.assert_allclose(layer.bias.grad.numpy(force=True), (a - y).sum(axis=0) / m, atol=1e-6)
 
 
 @pytest.mark.parametrize("loss_fn", LOSSES, ids=["BCELoss", "keras"])
@@ -42,16 +42,16 @@ def test_dual_layer_gradients_are_the_closed_forms(cancer, loss_fn):
                           nn.Dense(1, activation="sigmoid", dtype=np.float64)])
     hidden, output = dual.layers
     loss_fn(dual(x), y).backward()
-    w1, b1, w2, b2 = (p.data for p in dual.parameters())
+    w1, b1, w2, b2 = (p.numpy(force=True) for p in dual.parameters())
     a1 = _sigmoid(x @ w1 + b1)
     a2 = _sigmoid(a1 @ w2 + b2)
     m = len(x)
     err = (a2 - y) / m                                        # -(Y - A2), mean reduction
     err_to_hidden = err @ w2.T * a1 * (1 - a1)
-    np.testing.assert_allclose(output.weight.grad.data, a1.T @ err, atol=1e-6)    # A1ᵀ(-(Y - A2))
-    np.testing.assert_allclose(output.bias.grad.data, err.sum(axis=0), atol=1e-6)  # 1ᵀ(-(Y - A2))
-    np.testing.assert_allclose(hidden.weight.grad.data, x.T @ err_to_hidden, atol=1e-6)
-    np.testing.assert_allclose(hidden.bias.grad.data, err_to_hidden.sum(axis=0), atol=1e-6)
+    np.testing.assert_allclose(output.weight.grad.numpy(force=True), a1.T @ err, atol=1e-6)    # A1ᵀ(-(Y - A2))
+    np.testing.assert_allclose(output.bias.grad.numpy(force=True), err.sum(axis=0), atol=1e-6)  # 1ᵀ(-(Y - A2))
+    np.testing.assert_allclose(hidden.weight.grad.numpy(force=True), x.T @ err_to_hidden, atol=1e-6)
+    np.testing.assert_allclose(hidden.bias.grad.numpy(force=True), err_to_hidden.sum(axis=0), atol=1e-6)
 
 
 def test_perceptron_rule_separates_setosa():
@@ -66,7 +66,7 @@ def test_perceptron_rule_separates_setosa():
         mistakes = 0
         for xi, yi in zip(x, y):
             xi = xi.reshape(1, 2)
-            error = yi - perceptron(xi).data          # y - ŷ, 0 when right
+            error = yi - perceptron(xi).numpy(force=True)          # y - ŷ, 0 when right
             if error.any():
                 mistakes += 1
                 with tg.no_grad():
@@ -74,5 +74,5 @@ def test_perceptron_rule_separates_setosa():
                     perceptron.bias += eta * error.reshape(1)
         if mistakes == 0:
             break
-    accuracy = (perceptron(x).data == y).mean()
+    accuracy = (perceptron(x).numpy(force=True) == y).mean()
     assert accuracy == 1.0 and epoch < 99

@@ -40,11 +40,11 @@ def test_param_groups_hold_pytorchs_keys_and_any_hyperparameter_written_takes_ef
         backward_of_sum(w)
         opt.step()
         opt.zero_grad()
-    np.testing.assert_allclose(w.data, [-1.0 - (0.5 * 1.0 + 0.5 * 1.0)])    # b = 1, then 0.5·1 + (1 - 0.5)·1
+    np.testing.assert_allclose(w.numpy(force=True), [-1.0 - (0.5 * 1.0 + 0.5 * 1.0)])    # b = 1, then 0.5·1 + (1 - 0.5)·1
     opt.param_groups[0]["maximize"] = True
     backward_of_sum(w)
     opt.step()
-    np.testing.assert_allclose(w.data, [-2.0 + (0.5 * 1.0 - 0.5)])          # b = 0.5·1 + 0.5·(-1) = 0
+    np.testing.assert_allclose(w.numpy(force=True), [-2.0 + (0.5 * 1.0 - 0.5)])          # b = 0.5·1 + 0.5·(-1) = 0
 
 
 def test_add_param_group_trains_the_new_group_with_its_own_options():
@@ -84,7 +84,7 @@ def test_numpy_scalar_hyperparameters_keep_a_float32_parameter_float32_and_bit_i
             (w * w * w).sum().backward()
             opt.step()
         assert w.dtype == np.float32
-        results.append(w.data.copy())
+        results.append(w.numpy(force=True).copy())
     np.testing.assert_array_equal(results[0], results[1])
 
 
@@ -115,8 +115,8 @@ def test_a_parameter_whose_data_is_replaced_gets_scratch_of_its_new_shape_and_dt
     fresh = tg.tensor(np.full(3, 1.0 + 1e-12), requires_grad=True)   # the same step on a new optimizer
     backward_of_sum(fresh)
     make([fresh]).step()
-    assert w.shape == (3,) and w.dtype == np.float64 and w.data[0] != 0.9
-    np.testing.assert_array_equal(w.data, fresh.data)
+    assert w.shape == (3,) and w.dtype == np.float64 and w.numpy(force=True)[0] != 0.9
+    np.testing.assert_array_equal(w.numpy(force=True), fresh.numpy(force=True))
 
 
 def test_zero_grad_sets_none_or_fresh_zeros():
@@ -124,7 +124,7 @@ def test_zero_grad_sets_none_or_fresh_zeros():
     opt = optim.SGD([w], lr=0.1)
     w.sum().backward()
     opt.zero_grad(set_to_none=False)
-    assert w.grad.shape == (2,) and w.grad.dtype == np.float64 and not w.grad.data.any()
+    assert w.grad.shape == (2,) and w.grad.dtype == np.float64 and not w.grad.numpy(force=True).any()
     opt.zero_grad()
     assert w.grad is None
 
@@ -195,7 +195,7 @@ def test_plain_sgd_keeps_no_state_so_a_reshaped_parameter_just_trains():
     opt.zero_grad()
     backward_of_sum(w)
     opt.step()
-    np.testing.assert_array_equal(w.data, np.full((2, 2), -0.5))
+    np.testing.assert_array_equal(w.numpy(force=True), np.full((2, 2), -0.5))
 
 
 def test_state_of_another_optimizer_class_is_refused_by_name():

@@ -53,7 +53,7 @@ def test_scheduled_lr_is_the_one_the_optimizer_steps_with():
         w.sum().backward()
         opt.step()
         sched.step()
-    np.testing.assert_allclose(w.data, [-1.75])
+    np.testing.assert_allclose(w.numpy(force=True), [-1.75])
 
 
 def test_reduce_on_plateau_waits_patience_bad_epochs_then_cooldown():

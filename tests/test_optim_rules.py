@@ -155,8 +155,8 @@ def test_trajectory_equals_numpy_reference_step_for_step(cls, kwargs, ref, probl
         grads = grads_np(*thetas)
         thetas = [ref(th, g, s, t, **kwargs) for th, g, s in zip(thetas, grads, states)]
         for p, th in zip(params, thetas):
-            np.testing.assert_allclose(p.data, th, rtol=0, atol=1e-9, err_msg=f"step {t}")
-    assert not np.allclose(params[0].data, init[0])      # it moved
+            np.testing.assert_allclose(p.numpy(force=True), th, rtol=0, atol=1e-9, err_msg=f"step {t}")
+    assert not np.allclose(params[0].numpy(force=True), init[0])      # it moved
 
 
 @pytest.mark.parametrize("cls,kwargs,ref", CONFIGS, ids=IDS)
@@ -176,7 +176,7 @@ def test_state_dict_round_trip_continues_identically(cls, kwargs, ref):
     for _ in range(3):
         train_step(opt_a, params_a, mlp_loss_tg)
     saved = opt_a.state_dict()
-    params_b = make_params([p.data for p in params_a])
+    params_b = make_params([p.numpy(force=True) for p in params_a])
     opt_b = cls(params_b)                     # default hyperparameters: they must come from `saved`
     opt_b.load_state_dict(saved)
     assert opt_b.param_groups[0]["lr"] == opt_a.param_groups[0]["lr"]
@@ -184,7 +184,7 @@ def test_state_dict_round_trip_continues_identically(cls, kwargs, ref):
         train_step(opt_a, params_a, mlp_loss_tg)
         train_step(opt_b, params_b, mlp_loss_tg)
     for pa, pb in zip(params_a, params_b):
-        np.testing.assert_array_equal(pa.data, pb.data)
+        np.testing.assert_array_equal(pa.numpy(force=True), pb.numpy(force=True))
 
 
 def test_state_dict_is_a_snapshot_not_a_view():
@@ -226,13 +226,13 @@ def test_momentum_convention_is_pytorchs_lr_outside_the_buffer():
         opt.zero_grad()
         w.sum().backward()                          # gradient 1
         opt.step()
-        np.testing.assert_allclose(w.data, [want], atol=1e-12)
+        np.testing.assert_allclose(w.numpy(force=True), [want], atol=1e-12)
     np.testing.assert_allclose(opt.state[w]["momentum_buffer"], [2.71], atol=1e-12)
     opt.param_groups[0]["lr"] = 1.0                 # Keras's v = μv - ηg would move by 0.9·0.271 + 1 = 1.2439
     opt.zero_grad()
     w.sum().backward()
     opt.step()
-    np.testing.assert_allclose(w.data, [-0.561 - 3.439], atol=1e-12)
+    np.testing.assert_allclose(w.numpy(force=True), [-0.561 - 3.439], atol=1e-12)
 
 
 def test_nesterov_looks_ahead_by_one_more_momentum_step():
@@ -243,7 +243,7 @@ def test_nesterov_looks_ahead_by_one_more_momentum_step():
         opt.zero_grad()
         w.sum().backward()
         opt.step()
-        np.testing.assert_allclose(w.data, [want], atol=1e-12)
+        np.testing.assert_allclose(w.numpy(force=True), [want], atol=1e-12)
 
 
 def test_batch_stochastic_and_minibatch_gd_are_one_optimizer_with_different_batch_sizes():
@@ -262,7 +262,7 @@ def test_batch_stochastic_and_minibatch_gd_are_one_optimizer_with_different_batc
                 opt.zero_grad()
                 (((xb @ w + b) - yb) ** 2).mean().backward()
                 opt.step()
-        return np.append(w.data, b.data)
+        return np.append(w.numpy(force=True), b.numpy(force=True))
 
     def run_reference(batch_size):
         w, b = np.zeros(2), 0.0
@@ -288,14 +288,14 @@ def test_batch_stochastic_and_minibatch_gd_are_one_optimizer_with_different_batc
 def test_float32_model_keeps_float32_state_updated_in_place(cls, kwargs, ref, problem):
     init, loss_fn, _ = PROBLEMS[problem]
     params = make_params(init, dtype=np.float32)
-    buffers = [p.data for p in params]
+    buffers = [p.numpy(force=True) for p in params]
     opt = cls(params, **kwargs)
     train_step(opt, params, loss_fn)
     state_arrays = {id(v) for s in opt.state.values() for v in s.values() if isinstance(v, np.ndarray)}
     for _ in range(2):
         train_step(opt, params, loss_fn)
     for p, buf in zip(params, buffers):
-        assert p.data is buf and p.dtype == np.float32
+        assert p.numpy(force=True) is buf and p.dtype == np.float32
         assert p._version == 3
     for s in opt.state.values():
         for v in s.values():
@@ -332,4 +332,4 @@ def test_trajectory_equals_pytorch_when_it_is_installed(cls, kwargs, ref):
         (((torch.tanh(x @ w1 + b1) @ w2 + b2) - y) ** 2).mean().backward()
         torch_opt.step()
         for p, q in zip(params, theirs):
-            np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-10, atol=1e-12, err_msg=f"step {t}")
+            np.testing.assert_allclose(p.numpy(force=True), q.detach().numpy(), rtol=1e-10, atol=1e-12, err_msg=f"step {t}")

@@ -11,7 +11,7 @@ def test_factories_take_sizes_both_ways_and_default_to_float32():
     for make in (tg.zeros, tg.ones, tg.empty, tg.rand, tg.randn):
         assert make(2, 3).shape == (2, 3) == make((2, 3)).shape == make([2, 3]).shape
         assert make(2).dtype == tg.float32 and make(2, dtype=tg.float64).dtype == np.float64
-    assert tg.zeros(2, 3).data.sum() == 0 and tg.ones(4).data.sum() == 4
+    assert tg.zeros(2, 3).numpy(force=True).sum() == 0 and tg.ones(4).numpy(force=True).sum() == 4
     assert tg.zeros(()).shape == () and tg.zeros(0, 3).shape == (0, 3)
     assert tg.ones(2, requires_grad=True).requires_grad
     with pytest.raises(TypeError, match="Only floating"):
@@ -25,15 +25,15 @@ def test_factories_take_sizes_both_ways_and_default_to_float32():
 def test_full_eye_arange_linspace_logspace_match_numpy_and_pytorch_dtypes():
     assert tg.full((2,), 3).dtype == np.int64 and tg.full((2,), 3.0).dtype == np.float32
     assert tg.full((2,), True).dtype == np.bool_ and tg.full([2, 2], 1.5, dtype=tg.float64).tolist() == [[1.5] * 2] * 2
-    np.testing.assert_array_equal(tg.eye(3).data, np.eye(3))
+    np.testing.assert_array_equal(tg.eye(3).numpy(force=True), np.eye(3))
     assert tg.eye(2, 3).shape == (2, 3)
     assert tg.arange(5).tolist() == [0, 1, 2, 3, 4] and tg.arange(5).dtype == np.int64
     assert tg.arange(1, 7, 2).tolist() == [1, 3, 5] and tg.arange(5, 0, -2).tolist() == [5, 3, 1]
     assert tg.arange(0, 1, 0.25).dtype == np.float32 and tg.arange(0, 1, 0.25).tolist() == [0, 0.25, 0.5, 0.75]
     assert len(tg.arange(0, 1, 0.1)) == 10
-    np.testing.assert_allclose(tg.linspace(-1, 1, 5).data, np.linspace(-1, 1, 5))
-    np.testing.assert_allclose(tg.logspace(0, 3, 4).data, [1, 10, 100, 1000], rtol=1e-6)
-    np.testing.assert_allclose(tg.logspace(0, 3, 4, base=2).data, [1, 2, 4, 8])
+    np.testing.assert_allclose(tg.linspace(-1, 1, 5).numpy(force=True), np.linspace(-1, 1, 5))
+    np.testing.assert_allclose(tg.logspace(0, 3, 4).numpy(force=True), [1, 10, 100, 1000], rtol=1e-6)
+    np.testing.assert_allclose(tg.logspace(0, 3, 4, base=2).numpy(force=True), [1, 2, 4, 8])
 
 
 def test_random_factories_follow_manual_seed_and_generators():
@@ -42,20 +42,20 @@ def test_random_factories_follow_manual_seed_and_generators():
     tg.manual_seed(3)
     b = [tg.rand(4), tg.randn(2, 2), tg.randint(0, 10, (5,)), tg.randperm(6), tg.normal(2.0, 0.5, (3,))]
     for x, y in zip(a, b):
-        np.testing.assert_array_equal(x.data, y.data)
+        np.testing.assert_array_equal(x.numpy(force=True), y.numpy(force=True))
     g1, g2 = tg.Generator().manual_seed(7), tg.Generator().manual_seed(7)
-    np.testing.assert_array_equal(tg.randn(5, generator=g1).data, tg.randn(5, generator=g2).data)
+    np.testing.assert_array_equal(tg.randn(5, generator=g1).numpy(force=True), tg.randn(5, generator=g2).numpy(force=True))
     assert g1.initial_seed() == 7
     assert sorted(tg.randperm(10).tolist()) == list(range(10))
     r = tg.randint(3, 5, (1000,))
     assert r.dtype == np.int64 and set(r.tolist()) == {3, 4}
     assert tg.randint(4, (2, 2)).shape == (2, 2)
     u = tg.rand(10000)
-    assert 0 <= u.data.min() and u.data.max() < 1 and abs(u.data.mean() - 0.5) < 0.02
+    assert 0 <= u.numpy(force=True).min() and u.numpy(force=True).max() < 1 and abs(u.numpy(force=True).mean() - 0.5) < 0.02
     n = tg.randn(20000, dtype=tg.float64)
-    assert abs(n.data.mean()) < 0.03 and abs(n.data.std() - 1) < 0.03
+    assert abs(n.numpy(force=True).mean()) < 0.03 and abs(n.numpy(force=True).std() - 1) < 0.03
     m = tg.normal(tg.tensor([0.0, 100.0]), tg.tensor([1.0, 0.0]))
-    assert m.shape == (2,) and m.data[1] == 100.0
+    assert m.shape == (2,) and m.numpy(force=True)[1] == 100.0
     with pytest.raises(TypeError, match="not floating"):
         tg.rand(2, dtype=tg.int64)
 
@@ -84,7 +84,7 @@ def test_dtype_aliases_compare_with_tensor_dtypes():
     assert t.to(tg.float64).dtype == np.float64 and t.to("cpu", tg.int64).dtype == np.int64
     assert t.to(tg.zeros(1, dtype=tg.float64)).dtype == np.float64 and t.to(dtype=tg.float16).dtype == np.float16
     assert t.to("cpu") is t and t.to("cpu", copy=True) is not t
-    assert tg.is_tensor(t) and not tg.is_tensor(t.data) and tg.numel(tg.zeros(2, 5)) == 10
+    assert tg.is_tensor(t) and not tg.is_tensor(t.numpy(force=True)) and tg.numel(tg.zeros(2, 5)) == 10
 
 
 def test_float_casts_are_differentiable():
@@ -127,7 +127,7 @@ def test_numpy_refuses_a_tensor_that_requires_grad():
     x = tg.tensor([1.0], requires_grad=True)
     with pytest.raises(RuntimeError, match=r"detach\(\).numpy\(\)"):
         x.numpy()
-    assert x.detach().numpy() is x.data and x.numpy(force=True) is x.data
+    assert x.detach().numpy() is x.numpy(force=True) and x.numpy(force=True) is x.numpy(force=True)
 
 
 # ------------------------------------------------------------------ methods
@@ -147,15 +147,15 @@ def test_arithmetic_methods_match_operators():
     assert a.sub(b, alpha=3).tolist() == (a - 3 * b).tolist() and a.mul(b).tolist() == (a * b).tolist()
     assert a.div(b).tolist() == (a / b).tolist() and a.neg().tolist() == (-a).tolist()
     assert a.pow(2).tolist() == (a ** 2).tolist() and a.matmul(b).tolist() == (a @ b).tolist()
-    assert a.mm(b).tolist() == (a @ b).tolist() and a.t().tolist() == a.data.T.tolist()
+    assert a.mm(b).tolist() == (a @ b).tolist() and a.t().tolist() == a.numpy(force=True).T.tolist()
     assert tg.tensor([-7, 7]).div(2, rounding_mode="trunc").tolist() == [-3, 3]
     assert tg.div(tg.tensor([-7.0, 7.0]), 2, rounding_mode="floor").tolist() == [-4.0, 3.0]
     assert a.eq(b).dtype == np.bool_ and a.gt(2).tolist() == [[False, False], [True, True]]
     assert a.le(b).tolist() == (a <= b).tolist() and a.ne(a).any().item() is False and a.ge(1).all().item()
     assert a.abs().exp().log().sqrt().shape == (2, 2) and a.clamp(min=2).tolist() == [[2, 2], [3, 4]]
     assert a.clamp(1.5, 3.5).tolist() == [[1.5, 2.0], [3.0, 3.5]]
-    np.testing.assert_allclose(a.softmax(dim=1).sum(1).data, [1, 1], rtol=1e-6)
-    np.testing.assert_allclose(a.log_softmax(1).exp().sum(dim=1).data, [1, 1], rtol=1e-6)
+    np.testing.assert_allclose(a.softmax(dim=1).sum(1).numpy(force=True), [1, 1], rtol=1e-6)
+    np.testing.assert_allclose(a.log_softmax(1).exp().sum(dim=1).numpy(force=True), [1, 1], rtol=1e-6)
     assert a.view(4).shape == (4,) and a.view(-1, 1).shape == (4, 1) and a.reshape((1, 4)).shape == (1, 4)
     assert a.all(dim=1).tolist() == [True, True] and (a > 2).any(1, keepdim=True).shape == (2, 1)
 
@@ -163,11 +163,11 @@ def test_arithmetic_methods_match_operators():
 def test_clone_contiguous_detach_requires_grad():
     x = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     c = x.clone()
-    assert c.data is not x.data and c.requires_grad
+    assert c.numpy(force=True) is not x.numpy(force=True) and c.requires_grad
     (c * 3).sum().backward()
     assert x.grad.tolist() == [[3, 3], [3, 3]]
     t = x.detach().t()
-    assert not t.data.flags.c_contiguous and t.contiguous().data.flags.c_contiguous and x.contiguous() is x
+    assert not t.numpy(force=True).flags.c_contiguous and t.contiguous().numpy(force=True).flags.c_contiguous and x.contiguous() is x
     y = tg.zeros(2).requires_grad_()
     assert y.requires_grad and y.is_leaf
 
@@ -213,7 +213,7 @@ def test_in_place_on_a_non_leaf_is_differentiated_through():
     y = f(x)
     assert y.grad_fn is not None and y.tolist() == [5.0, 14.0, 27.0]
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, 4 * x.data + 3)
+    np.testing.assert_allclose(x.grad.numpy(force=True), 4 * x.numpy(force=True) + 3)
     assert tg.gradcheck(f, [x])
 
 
@@ -253,7 +253,7 @@ def test_out_writes_into_the_given_tensor():
         tg.exp(w, out=tg.zeros(2))
     with tg.no_grad():
         tg.exp(w, out=c)
-    np.testing.assert_allclose(c.data, np.exp([1.0, 2.0]), rtol=1e-6)
+    np.testing.assert_allclose(c.numpy(force=True), np.exp([1.0, 2.0]), rtol=1e-6)
 
 
 # ------------------------------------------------------------------ autograd surface
@@ -292,8 +292,8 @@ def test_grad_modes_exist_with_pytorchs_names():
 
 def test_functions_take_pytorchs_dim_keyword():
     x = tg.tensor([[1.0, 2.0], [3.0, 5.0]])
-    np.testing.assert_allclose(tg.softmax(x, dim=1).sum(dim=1).data, [1, 1], rtol=1e-6)
-    np.testing.assert_allclose(tg.log_softmax(x, dim=0).exp().sum(0).data, [1, 1], rtol=1e-6)
+    np.testing.assert_allclose(tg.softmax(x, dim=1).sum(dim=1).numpy(force=True), [1, 1], rtol=1e-6)
+    np.testing.assert_allclose(tg.log_softmax(x, dim=0).exp().sum(0).numpy(force=True), [1, 1], rtol=1e-6)
     assert tg.argmax(x, dim=1).tolist() == [1, 1] and tg.flatten(x).shape == (4,)
     assert tg.unsqueeze(x, 0).shape == (1, 2, 2) and tg.squeeze(tg.zeros(1, 2)).shape == (2,)
     assert tg.cat([x, x], dim=0).shape == (4, 2) and tg.sum(x, dim=0).tolist() == [4, 7]
@@ -333,7 +333,7 @@ def test_pytorchs_polynomial_fitting_tutorial_runs_with_torch_replaced_by_tg():
 def test_setitem_writes_in_place_and_is_differentiated_through():
     t = tg.ones(4, 4)
     t[:, 1] = 0
-    assert t.data[:, 1].tolist() == [0, 0, 0, 0] and t.data.sum() == 12
+    assert t.numpy(force=True)[:, 1].tolist() == [0, 0, 0, 0] and t.numpy(force=True).sum() == 12
     w = tg.tensor([1.0, 2.0], dtype="float64", requires_grad=True)
     buf = tg.zeros(3, dtype=tg.float64)
     buf[1:] = w * 2
@@ -357,4 +357,4 @@ def test_numpy_ufuncs_with_a_tensorgrad_op_keep_the_graph():
     y = np.sin(x) + np.log1p(x) + np.arctan(x) + np.remainder(x, 0.5)
     assert isinstance(y, tg.Tensor) and y.grad_fn is not None
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, np.cos(x.data) + 1 / (1 + x.data) + 1 / (1 + x.data ** 2) + 1)
+    np.testing.assert_allclose(x.grad.numpy(force=True), np.cos(x.numpy(force=True)) + 1 / (1 + x.numpy(force=True)) + 1 / (1 + x.numpy(force=True) ** 2) + 1)

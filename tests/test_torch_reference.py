@@ -23,12 +23,12 @@ def _both(fn_tg, fn_torch, *arrays, grad=True, rtol=1e-9, atol=1e-12):
     x = tg.tensor(arrays[0], requires_grad=grad)
     xt = torch.tensor(arrays[0], requires_grad=grad)
     out, out_t = fn_tg(x, *arrays[1:]), fn_torch(xt, *[torch.as_tensor(a) for a in arrays[1:]])
-    np.testing.assert_allclose(out.data, out_t.detach().numpy(), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(out.numpy(force=True), out_t.detach().numpy(), rtol=rtol, atol=atol)
     if grad:
         g = rng.normal(size=out.shape)
         (out * g).sum().backward()
         (out_t * torch.tensor(g)).sum().backward()
-        np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(x.grad.numpy(force=True), xt.grad.numpy(), rtol=1e-7, atol=1e-10)
 
 
 X = rng.normal(size=(5, 4)) * 3
@@ -53,7 +53,7 @@ def test_linear_normalize_one_hot_match_torch():
     for p, dim in ((2.0, 1), (1.0, 0), (3.0, 1)):
         _both(lambda t: F.normalize(t, p=p, dim=dim), lambda t: TF.normalize(t, p=p, dim=dim), X)
     labels = rng.integers(0, 5, size=(2, 3))
-    np.testing.assert_array_equal(F.one_hot(labels, 6).data, TF.one_hot(torch.tensor(labels), 6).numpy())
+    np.testing.assert_array_equal(F.one_hot(labels, 6).numpy(force=True), TF.one_hot(torch.tensor(labels), 6).numpy())
 
 
 LOGITS = rng.normal(size=(6, 4)) * 2
@@ -110,7 +110,7 @@ def test_a_torch_state_dict_loads_into_tensorgrad_and_gives_the_same_outputs():
     model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
     model.load_state_dict({k: v.numpy() for k, v in torch_model.state_dict().items()})
     x = rng.normal(size=(5, 4)).astype(np.float32)
-    np.testing.assert_allclose(model(x).data, torch_model(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model(x).numpy(force=True), torch_model(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
     torch_model.load_state_dict({k: torch.tensor(v) for k, v in model.state_dict().items()})   # and back
     assert repr(model).replace("\n", "") == repr(torch_model).replace("\n", "")
 
@@ -120,8 +120,8 @@ def test_linear_initialisation_has_torchs_distribution():
     torch.manual_seed(0)
     ours, theirs = nn.Linear(256, 512), torch.nn.Linear(256, 512)
     expected_std = 1 / math.sqrt(256) / math.sqrt(3)          # U(±1/√fan_in) for both
-    for a, b, tol in ((ours.weight.data, theirs.weight.detach().numpy(), 0.01),
-                      (ours.bias.data, theirs.bias.detach().numpy(), 0.1)):     # (512 bias draws: a wider band)
+    for a, b, tol in ((ours.weight.numpy(force=True), theirs.weight.detach().numpy(), 0.01),
+                      (ours.bias.numpy(force=True), theirs.bias.detach().numpy(), 0.1)):     # (512 bias draws: a wider band)
         assert abs(np.abs(a).max() - np.abs(b).max()) < 0.02 / math.sqrt(256)
         assert a.std() == pytest.approx(expected_std, rel=tol) and b.std() == pytest.approx(expected_std, rel=tol)
 
@@ -130,7 +130,7 @@ def test_init_functions_have_torchs_bounds_and_stds():
     shape = (64, 32, 3, 3)
     for name, kwargs in (("kaiming_uniform_", {"a": math.sqrt(5)}), ("kaiming_normal_", {"mode": "fan_out"}),
                          ("xavier_uniform_", {"gain": 2.0}), ("xavier_normal_", {})):
-        ours = getattr(nn.init, name)(tg.tensor(np.zeros(shape)), **kwargs).data
+        ours = getattr(nn.init, name)(tg.tensor(np.zeros(shape)), **kwargs).numpy(force=True)
         theirs = getattr(torch.nn.init, name)(torch.zeros(shape, dtype=torch.float64), **kwargs).numpy()
         assert ours.std() == pytest.approx(theirs.std(), rel=0.03)
     for nonlinearity, param in (("tanh", None), ("relu", None), ("leaky_relu", 0.3), ("selu", None)):
@@ -149,12 +149,12 @@ def test_clip_grad_norm_matches_torch():
         total_t = torch.nn.utils.clip_grad_norm_(theirs, 0.5, norm_type=norm_type)
         assert total.item() == pytest.approx(total_t.item())
         for p, q in zip(ours, theirs):
-            np.testing.assert_allclose(p.grad.data, q.grad.numpy(), rtol=1e-6)
+            np.testing.assert_allclose(p.grad.numpy(force=True), q.grad.numpy(), rtol=1e-6)
 
 
 def test_dataloader_batches_as_torchs():
     x, y = rng.normal(size=(11, 2)).astype(np.float32), np.arange(11)
-    ours = [(a.data, b.data) for a, b in DataLoader(TensorDataset(x, y), batch_size=4, drop_last=False)]
+    ours = [(a.numpy(force=True), b.numpy(force=True)) for a, b in DataLoader(TensorDataset(x, y), batch_size=4, drop_last=False)]
     theirs = [(a.numpy(), b.numpy()) for a, b in torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(torch.tensor(x), torch.tensor(y)), batch_size=4)]
     assert len(ours) == len(theirs)

@@ -63,13 +63,13 @@ def test_trainable_false_freezes_the_layer_in_fit_trainable_weights_and_summary(
     model = nn.Sequential([first, last])
     first.trainable = False
     model.compile(optimizer="adam", loss="mse")
-    frozen = [p.data.copy() for p in first.parameters()]
-    trained = [p.data.copy() for p in last.parameters()]
+    frozen = [p.numpy(force=True).copy() for p in first.parameters()]
+    trained = [p.numpy(force=True).copy() for p in last.parameters()]
     x = np.random.default_rng(1).normal(size=(32, 3)).astype(np.float32)
     model.fit(x, x.sum(axis=1), epochs=3, verbose=0)
     for before, p in zip(frozen, first.parameters()):
-        np.testing.assert_array_equal(p.data, before)
-    assert all(not np.array_equal(before, p.data) for before, p in zip(trained, last.parameters()))
+        np.testing.assert_array_equal(p.numpy(force=True), before)
+    assert all(not np.array_equal(before, p.numpy(force=True)) for before, p in zip(trained, last.parameters()))
     assert [id(p) for p in model.trainable_weights] == [id(p) for p in last.parameters()]
     assert [id(p) for p in model.non_trainable_weights] == [id(p) for p in first.parameters()]
     text = model.summary(print_fn=None)
@@ -77,7 +77,7 @@ def test_trainable_false_freezes_the_layer_in_fit_trainable_weights_and_summary(
     assert first.trainable is False and model.trainable is True
     first.trainable = True
     model.fit(x, x.sum(axis=1), epochs=1, verbose=0)
-    assert not np.array_equal(frozen[0], first.weight.data)
+    assert not np.array_equal(frozen[0], first.weight.numpy(force=True))
 
 
 # ------------------------------------------------------------------ Keras's numbers
@@ -293,10 +293,10 @@ def test_training_keyword_sets_the_mode_for_one_call_only():
     model = nn.Sequential([nn.Dense(16, input_dim=4), nn.Dropout(0.5)])
     x = np.ones((3, 4), np.float32)
     model.eval()
-    assert not np.array_equal(model(x, training=True).data, model(x).data)     # Dropout on for that call
-    np.testing.assert_array_equal(model(x).data, model(x).data)               # and off again
+    assert not np.array_equal(model(x, training=True).numpy(force=True), model(x).numpy(force=True))     # Dropout on for that call
+    np.testing.assert_array_equal(model(x).numpy(force=True), model(x).numpy(force=True))               # and off again
     model.train()
-    np.testing.assert_array_equal(model(x, training=False).data, model.layers[0](x).data)
+    np.testing.assert_array_equal(model(x, training=False).numpy(force=True), model.layers[0](x).numpy(force=True))
     assert model.training and model.layers[1].training
 
 
@@ -344,7 +344,7 @@ def test_a_subclass_customises_the_steps_and_keeps_progress_metrics_and_callback
     assert history["loss"][1] < history["loss"][0]
     assert [logs["steps"] for logs in batch_logs] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
     assert "steps: 6.0000" in capsys.readouterr().out                       # the progress line shows it
-    np.testing.assert_allclose(model.predict(x), 2 * model(x).data, rtol=1e-6)
+    np.testing.assert_allclose(model.predict(x), 2 * model(x).numpy(force=True), rtol=1e-6)
     assert model.evaluate(x, y, verbose=0, return_dict=True)["rows"] == 20 % 32
 
 

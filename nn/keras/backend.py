@@ -57,7 +57,7 @@ def clip(x: Any, min_value: Any, max_value: Any) -> Tensor:
 
 
 def argmax(x: Any, axis: int = -1) -> np.ndarray:
-    return np.argmax(x.data if isinstance(x, Tensor) else np.asarray(x), axis=axis)
+    return np.argmax(np.asarray(x), axis=axis)
 
 
 def one_hot(indices: Any, num_classes: int) -> Tensor:
@@ -75,7 +75,7 @@ def variable(value: Any, dtype: Any = None, name: str | None = None) -> Any:
 
 def get_value(x: Any) -> np.ndarray:
     """The value of a tensor as a numpy array (a copy)."""
-    return np.array(x.data if isinstance(x, Tensor) else x)
+    return np.array(x)
 
 
 eval = get_value  # noqa: A001 - Keras's name
@@ -86,7 +86,7 @@ def set_value(x: Any, value: Any) -> None:
     if not isinstance(x, Tensor):
         raise TypeError(f"set_value: x must be a Tensor/weight, got {type(x).__name__}; to change a learning rate "
                         f"set optimizer.learning_rate = value.")
-    x.data[...] = np.asarray(value, dtype=x.dtype)
+    x.numpy(force=True)[...] = np.asarray(value, dtype=x.dtype)
     tg.increment_version(x)
 
 

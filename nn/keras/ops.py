@@ -75,7 +75,7 @@ def std(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
 def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """log Σ exp(x), computed stably as m + log Σ exp(x − m) with m the (constant) maximum."""
     x = _t_(x)
-    m = np.max(x.data, axis=axis, keepdims=True)
+    m = np.max(x.numpy(force=True), axis=axis, keepdims=True)
     out = tg.log(tg.sum(tg.exp(x - m), axis=axis, keepdims=True)) + m
     return out if keepdims else _t.squeeze(out, axis) if axis is not None else out.reshape(())
 
@@ -97,11 +97,11 @@ def clip(x: Any, x_min: Any, x_max: Any) -> Tensor:
 
 
 def argmax(x: Any, axis: int | None = None) -> np.ndarray:
-    return np.argmax(x.data if isinstance(x, Tensor) else np.asarray(x), axis=axis)
+    return np.argmax(np.asarray(x), axis=axis)
 
 
 def argmin(x: Any, axis: int | None = None) -> np.ndarray:
-    return np.argmin(x.data if isinstance(x, Tensor) else np.asarray(x), axis=axis)
+    return np.argmin(np.asarray(x), axis=axis)
 
 
 def zeros(shape: Any, dtype: Any = None) -> Tensor:
@@ -130,7 +130,7 @@ def ndim(x: Any) -> int:
 
 
 def convert_to_numpy(x: Any) -> np.ndarray:
-    return np.array(x.data if isinstance(x, Tensor) else x)
+    return np.array(x)
 
 
 __all__ = ["add", "subtract", "multiply", "divide", "negative", "power", "matmul", "dot", "sum", "mean", "max",

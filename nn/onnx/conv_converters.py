@@ -57,7 +57,7 @@ def _conv(g: GraphBuilder, x: str, weight: np.ndarray, bias: Any, stride: tuple,
           groups: int, out: str) -> str:
     """ONNX Conv of channels-first ``x`` with an (out, in/groups, k...) weight."""
     w = g.constant(np.ascontiguousarray(weight), f"{out}/kernel")
-    b = [] if bias is None else [g.constant(bias.data, f"{out}/bias")]
+    b = [] if bias is None else [g.constant(bias.numpy(force=True), f"{out}/bias")]
     return g.node("Conv", [x, w] + b, out, kernel_shape=list(weight.shape[2:]), strides=list(stride),
                   dilations=list(dilation), pads=pads, group=int(groups))
 
@@ -69,7 +69,7 @@ def _keras_conv(layer: Conv2D | Conv1D, inputs: list[Value], g: GraphBuilder) ->
     require_weights(layer, layer.kernel, layer.bias)
     x, name, rank = inputs[0], layer.name, layer.rank + 2
     xin = _channels_first(g, g.cast(x, layer.dtype, f"{name}/cast"), rank, name)
-    weight = layer.kernel.data.transpose((rank - 1, rank - 2, *range(rank - 2)))
+    weight = layer.kernel.numpy(force=True).transpose((rank - 1, rank - 2, *range(rank - 2)))
     pads = _onnx_pads(layer.padding, tuple(x.shape[1:-1]), layer.kernel_size, layer.strides, layer.dilation_rate)
     y = _conv(g, xin, weight, layer.bias, layer.strides, layer.dilation_rate, pads, layer.groups, f"{name}/conv")
     if layer.activation is None:
@@ -84,7 +84,7 @@ def _torch_conv(layer: Conv2d | Conv1d, inputs: list[Value], g: GraphBuilder) ->
     x, n = inputs[0], layer.rank
     xin = g.cast(x, layer.weight.dtype, f"{layer.name}/cast")
     pads = _onnx_pads(layer.padding, tuple(x.shape[2:]), layer.kernel_size, layer.stride, layer.dilation)
-    return _conv(g, xin, layer.weight.data, layer.bias, _ints(layer.stride, n), _ints(layer.dilation, n), pads,
+    return _conv(g, xin, layer.weight.numpy(force=True), layer.bias, _ints(layer.stride, n), _ints(layer.dilation, n), pads,
                  layer.groups, layer.name)
 
 

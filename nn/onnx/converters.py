@@ -192,9 +192,9 @@ def affine(g: GraphBuilder, layer: Dense | Linear, x: Value, out: str) -> str:
     Linear's (out, in) weight is stored transposed, as the (in, out) kernel the graph multiplies by."""
     require_weights(layer, layer.weight)
     xin = g.cast(x, layer.dtype, f"{layer.name}/cast")
-    weight = layer.weight.data
+    weight = layer.weight.numpy(force=True)
     kernel = g.constant(np.ascontiguousarray(weight.T) if isinstance(layer, Linear) else weight, f"{layer.name}/kernel")
-    bias = None if layer.bias is None else g.constant(layer.bias.data, f"{layer.name}/bias")
+    bias = None if layer.bias is None else g.constant(layer.bias.numpy(force=True), f"{layer.name}/bias")
     if len(x.shape) == 2:
         return g.node("Gemm", [xin, kernel] + ([bias] if bias else []), out)
     z = g.node("MatMul", [xin, kernel], out if bias is None else f"{out}/matmul")

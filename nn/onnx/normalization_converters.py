@@ -21,9 +21,9 @@ def _channel_shape(rank: int, axis: int, channels: int) -> tuple[int, ...]:
 def _folded(g: GraphBuilder, x: str, mean: Any, variance: Any, gamma: Any, beta: Any, eps: float, axis: int,
             rank: int, dtype: np.dtype, out: str) -> str:
     """x·scale + shift with the statistics folded in float64, then stored in the layer's dtype."""
-    var = np.asarray(variance.data, np.float64)
-    scale = 1 / np.sqrt(var + eps) * (1.0 if gamma is None else np.asarray(gamma.data, np.float64))
-    shift = (0.0 if beta is None else np.asarray(beta.data, np.float64)) - np.asarray(mean.data, np.float64) * scale
+    var = np.asarray(variance.numpy(force=True), np.float64)
+    scale = 1 / np.sqrt(var + eps) * (1.0 if gamma is None else np.asarray(gamma.numpy(force=True), np.float64))
+    shift = (0.0 if beta is None else np.asarray(beta.numpy(force=True), np.float64)) - np.asarray(mean.numpy(force=True), np.float64) * scale
     shape = _channel_shape(rank, axis, var.size)
     scale_name = g.constant(scale.astype(dtype).reshape(shape), f"{out}/scale")
     shift_name = g.constant(shift.astype(dtype).reshape(shape), f"{out}/shift")
@@ -60,15 +60,15 @@ def _torch_batch_norm(layer: BatchNorm1d, inputs: list[Value], g: GraphBuilder) 
     if layer.weight is None:
         return y
     shape = _channel_shape(rank, 1, layer.num_features)
-    scaled = g.node("Mul", [y, g.constant(layer.weight.data.reshape(shape), f"{name}/weight")], f"{name}/scaled")
-    return g.node("Add", [scaled, g.constant(layer.bias.data.reshape(shape), f"{name}/bias")], name)
+    scaled = g.node("Mul", [y, g.constant(layer.weight.numpy(force=True).reshape(shape), f"{name}/weight")], f"{name}/scaled")
+    return g.node("Add", [scaled, g.constant(layer.bias.numpy(force=True).reshape(shape), f"{name}/bias")], name)
 
 
 def _layer_norm(g: GraphBuilder, x: str, features: tuple[int, ...], gamma: Any, beta: Any, eps: float,
                 dtype: np.dtype, out: str) -> str:
     """ONNX LayerNormalization over the trailing ``features`` axes (γ ones when the layer has none)."""
-    scale = g.constant(np.ones(features, dtype) if gamma is None else gamma.data, f"{out}/gamma")
-    bias = [] if beta is None else [g.constant(beta.data, f"{out}/beta")]
+    scale = g.constant(np.ones(features, dtype) if gamma is None else gamma.numpy(force=True), f"{out}/gamma")
+    bias = [] if beta is None else [g.constant(beta.numpy(force=True), f"{out}/beta")]
     return g.node("LayerNormalization", [x, scale] + bias, out, axis=-len(features), epsilon=float(eps))
 
 

@@ -41,7 +41,7 @@ def _embedding(layer: Any, inputs: list[Value], g: GraphBuilder) -> str:
     x = inputs[0]
     ids = g.cast(x, np.dtype(np.int64), f"{layer.name}/ids")
     table = layer.weight if isinstance(layer, Embedding) else layer.embeddings
-    return g.node("Gather", [g.constant(table.data, f"{layer.name}/embeddings"), ids], layer.name, axis=0)
+    return g.node("Gather", [g.constant(table.numpy(force=True), f"{layer.name}/embeddings"), ids], layer.name, axis=0)
 
 
 def _squeeze(g: GraphBuilder, x: str, axis: int, out: str) -> str:
@@ -71,11 +71,11 @@ def _keras_recurrent(layer: Any, inputs: list[Value], g: GraphBuilder) -> str | 
     require_weights(layer, layer.kernel, layer.bias)
     kind, units, name = type(layer), layer.units, layer.name
     order = _KERAS_ORDER[kind]
-    w = _gates(layer.kernel.data.T, order)[None]
-    r = _gates(layer.recurrent_kernel.data.T, order)[None]
+    w = _gates(layer.kernel.numpy(force=True).T, order)[None]
+    r = _gates(layer.recurrent_kernel.numpy(force=True).T, order)[None]
     b = None
     if layer.bias is not None:
-        bias = layer.bias.data
+        bias = layer.bias.numpy(force=True)
         input_bias, recurrent_bias = (bias[0], bias[1]) if kind is KerasGRU else (bias, np.zeros_like(bias))
         b = np.concatenate([_gates(input_bias, order), _gates(recurrent_bias, order)])[None]
     attrs = {"linear_before_reset": 1} if kind is KerasGRU else {}
@@ -163,9 +163,9 @@ def _torch_recurrent(layer: Any, inputs: list[Value], g: GraphBuilder) -> list[s
     for k in range(layer.num_layers):
         suffixes = ("", "_reverse")[:directions]
         weights = [layer._weights(k, s) for s in suffixes]
-        w = np.stack([_gates(wi.data, order) for wi, _, _, _ in weights])
-        r = np.stack([_gates(wh.data, order) for _, wh, _, _ in weights])
-        b = None if not layer.bias else np.stack([np.concatenate([_gates(bi.data, order), _gates(bh.data, order)])
+        w = np.stack([_gates(wi.numpy(force=True), order) for wi, _, _, _ in weights])
+        r = np.stack([_gates(wh.numpy(force=True), order) for _, wh, _, _ in weights])
+        b = None if not layer.bias else np.stack([np.concatenate([_gates(bi.numpy(force=True), order), _gates(bh.numpy(force=True), order)])
                                                   for _, _, bi, bh in weights])
         y, *states = _recurrence(g, op, seq, w, r, b, layer.hidden_size,
                                  "bidirectional" if directions == 2 else "forward", f"{name}/l{k}", **attrs)

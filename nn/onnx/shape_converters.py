@@ -83,8 +83,8 @@ def _normalization(layer: Normalization, inputs: list[Value], g: GraphBuilder) -
                                     f"give mean= and variance= before exporting it.")
     dtype = np.result_type(inputs[0].dtype, layer.dtype)          # as the forward's arithmetic promotes
     x, out = g.cast(inputs[0], dtype, f"{layer.name}/cast"), layer.name
-    mean = g.constant(layer.mean.data.astype(dtype).reshape(layer.broadcast_shape), f"{out}/mean")
-    scale = np.maximum(np.sqrt(layer.variance.data), NORMALIZATION_EPSILON).astype(dtype)
+    mean = g.constant(layer.mean.numpy(force=True).astype(dtype).reshape(layer.broadcast_shape), f"{out}/mean")
+    scale = np.maximum(np.sqrt(layer.variance.numpy(force=True)), NORMALIZATION_EPSILON).astype(dtype)
     scale_name = g.constant(scale.reshape(layer.broadcast_shape), f"{out}/scale")
     if layer.invert:
         return g.node("Add", [mean, g.node("Mul", [x, scale_name], f"{out}/scaled")], out)

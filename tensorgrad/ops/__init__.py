@@ -16,18 +16,20 @@ from .norm import batch_norm, layer_norm, normalize
 from .pool import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .recurrent import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
 from .arith import add, div, matmul, mul, neg, pow, sub
-from .elementwise import (acos, allclose, arccos, arcsin, arctan, asin, atan, ceil, cos, cosh, erf, exp2, expm1, fix,
+from .elementwise import (acos, acosh, allclose, arctan2, atan2, arccos, arccosh, arcsin, arcsinh, arctan, arctanh, asin, asinh, atan, atanh, ceil, cos, cosh, erf, exp2, expm1, fix,
                           floor, floor_divide, isclose, isfinite, isinf, isnan, log1p, log2, log10, remainder, round,
                           sin, sinh, tan, trunc)
 from .fused import binary_cross_entropy, softmax_cross_entropy, sparse_softmax_cross_entropy
-from .indexing import argmax, argmin, argsort, gather, index_select, masked_fill, scatter, sort, topk
-from .layout import (cat, chunk, clone, concat, expand, flatten, flip, hstack, movedim, pad, permute, repeat, roll, split,
+from .indexing import (argmax, argmin, argsort, gather, index_add, index_fill, index_select, masked_fill, scatter,
+                       scatter_add, sort, topk)
+from .layout import (cat, chunk, clone, concat, expand, flatten, flip, hstack, movedim, pad, permute, repeat,
+                     repeat_interleave, roll, split,
                      squeeze, tile, unsqueeze, vstack)
 from .linalg import bmm, diag, dot, einsum, mm, outer, tensordot, trace, tril, triu
 from .linear import linear
 from .reduce import amax, amin, max, mean, min, sum
 from .select import clip, compare, inplace_update, maximum, minimum, where
-from .shape import broadcast_to, concatenate, getitem, reshape, scatter_add, stack, transpose
+from .shape import add_at, broadcast_to, concatenate, getitem, reshape, stack, transpose
 from .statistics import cumprod, cumsum, logsumexp, norm, prod, std, var
 from .unary import abs, cast, exp, heaviside, log, sign, sqrt, step
 
@@ -35,13 +37,14 @@ __all__ = [
     "add", "sub", "mul", "div", "neg", "pow", "matmul",
     "exp", "log", "sqrt", "abs", "sign", "step", "heaviside", "cast",
     "sin", "cos", "tan", "sinh", "cosh", "asin", "acos", "atan", "arcsin", "arccos", "arctan",
+    "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "atan2", "arctan2",
     "exp2", "log2", "log10", "log1p", "expm1", "erf", "floor", "ceil", "round", "trunc", "fix",
     "remainder", "floor_divide", "isnan", "isinf", "isfinite", "isclose", "allclose",
     "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softmax", "log_softmax", "gelu", "silu", "hardtanh",
     "sum", "mean", "max", "min", "amax", "amin",
     "var", "std", "prod", "logsumexp", "norm", "cumsum", "cumprod",
-    "reshape", "transpose", "broadcast_to", "getitem", "scatter_add", "concatenate", "stack",
-    "cat", "concat", "clone", "split", "chunk", "vstack", "hstack", "flip", "roll", "pad", "tile", "repeat",
+    "reshape", "transpose", "broadcast_to", "getitem", "add_at", "scatter_add", "index_add", "index_fill", "concatenate", "stack",
+    "cat", "concat", "clone", "split", "chunk", "vstack", "hstack", "flip", "roll", "pad", "tile", "repeat", "repeat_interleave",
     "unsqueeze", "squeeze", "flatten", "permute", "movedim", "expand",
     "gather", "scatter", "index_select", "masked_fill", "argmax", "argmin", "argsort", "sort", "topk",
     "einsum", "tensordot", "outer", "dot", "mm", "bmm", "trace", "diag", "tril", "triu",

@@ -9,7 +9,7 @@ from .. import special
 from ..function import Function
 from ..functions import ARRAY_FUNCTIONS
 from ..tensor import Tensor
-from ._convert import lift
+from ._convert import lift, lift_float
 
 
 class Sigmoid(Function):
@@ -149,12 +149,12 @@ class LogSoftmax(Function):
 
 def sigmoid(z: Any) -> Tensor:
     """Logistic function 1 / (1 + e^-z)."""
-    return Sigmoid.apply(lift(z))
+    return Sigmoid.apply(lift_float(z))
 
 
 def tanh(z: Any) -> Tensor:
     """Hyperbolic tangent."""
-    return Tanh.apply(lift(z))
+    return Tanh.apply(lift_float(z))
 
 
 def relu(z: Any) -> Tensor:
@@ -179,12 +179,12 @@ def softplus(z: Any) -> Tensor:
 
 def softmax(z: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
     """e^z / Σ e^z along ``axis`` (or PyTorch's ``dim``; max subtracted first, so it never overflows)."""
-    return Softmax.apply(lift(z), axis=axis if dim is None else dim)
+    return Softmax.apply(lift_float(z), axis=axis if dim is None else dim)
 
 
 def log_softmax(z: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
     """log(softmax(z)) along ``axis`` (or ``dim``), computed stably as z - max - log Σ e^(z - max)."""
-    return LogSoftmax.apply(lift(z), axis=axis if dim is None else dim)
+    return LogSoftmax.apply(lift_float(z), axis=axis if dim is None else dim)
 
 
 _SQRT_2_OVER_PI = (2 / np.pi) ** 0.5

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
-from ._convert import lift, lift_pair
+from ._convert import lift, lift_pair, lift_float
 
 
 class Add(Function):
@@ -170,8 +170,11 @@ def mul(x: Any, y: Any) -> Tensor:
 
 
 def div(x: Any, y: Any) -> Tensor:
-    """Elementwise x / y."""
-    return Div.apply(*lift_pair(x, y))
+    """Elementwise x / y (true division: integers give the default float dtype, as PyTorch)."""
+    a, b = lift_pair(x, y)
+    if a._data.dtype.kind != "f" and b._data.dtype.kind != "f":
+        a, b = lift_float(a), lift_float(b)
+    return Div.apply(a, b)
 
 
 def neg(x: Any) -> Tensor:

@@ -105,7 +105,7 @@ def _input_grad(ctx: Function, g: Any, x_shape: tuple, w: Any) -> Any:
     hp, wp = h + top + bottom, wd + left + right
     oh, ow = g.shape[2], g.shape[3]
     eh, ew = dh * (kh - 1), dw * (kw - 1)
-    spread = ctx.F.scatter_add(g, (n, out_ch, hp + eh, wp + ew),
+    spread = ctx.F.add_at(g, (n, out_ch, hp + eh, wp + ew),
                                (slice(None), slice(None), slice(eh, eh + (oh - 1) * sh + 1, sh),
                                 slice(ew, ew + (ow - 1) * sw + 1, sw)))
     flipped = w[:, :, ::-1, ::-1].reshape((groups, out_ch // groups, cg, kh, kw))
@@ -121,7 +121,7 @@ def _weight_grad(ctx: Function, g: Any, x: Any, w_shape: tuple) -> Any:
     top, bottom, left, right = ctx.padding
     n, c, h, wd = x.shape
     out_ch, cg, kh, kw = w_shape
-    xp = ctx.F.scatter_add(x, (n, c, h + top + bottom, wd + left + right),
+    xp = ctx.F.add_at(x, (n, c, h + top + bottom, wd + left + right),
                            (slice(None), slice(None), slice(top, top + h), slice(left, left + wd))) \
         if any(ctx.padding) else x
     og = out_ch // groups

@@ -11,7 +11,7 @@ import numpy as np
 from .. import special
 from ..function import Function
 from ..tensor import Tensor
-from ._convert import lift, lift_pair
+from ._convert import lift, lift_pair, lift_float
 from .unary import _ZeroGradient
 
 
@@ -98,6 +98,63 @@ class Asin(Function):
     def backward(ctx, g):
         x, = ctx.saved_tensors
         return g / ctx.F.sqrt(1 - x * x)
+
+
+class Asinh(Function):
+    """a = arsinh x = log(x + √(x² + 1));  da/dx = 1 / √(x² + 1)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arcsinh(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / ctx.F.sqrt(x * x + 1)
+
+
+class Acosh(Function):
+    """a = arcosh x = log(x + √(x² - 1))  (x ≥ 1);  da/dx = 1 / √(x² - 1)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arccosh(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / ctx.F.sqrt(x * x - 1)
+
+
+class Atanh(Function):
+    """a = artanh x = ½ log((1 + x) / (1 - x))  (x in (-1, 1));  da/dx = 1 / (1 - x²)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arctanh(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / (1 - x * x)
+
+
+class Atan2(Function):
+    """a = atan2(y, x), the angle of the point (x, y) in (-π, π];  da/dy = x / (x² + y²), da/dx = -y / (x² + y²)."""
+
+    @staticmethod
+    def forward(ctx, y, x):
+        ctx.save_for_backward(y, x)
+        return np.arctan2(y, x)
+
+    @staticmethod
+    def backward(ctx, g):
+        y, x = ctx.saved_tensors
+        r2 = x * x + y * y
+        return g * x / r2, -(g * y) / r2
 
 
 class Acos(Function):
@@ -280,7 +337,7 @@ def _unary(fn: type[Function]):
     def op(x: Any) -> Tensor:
         x = lift(x)
         if x.dtype.kind != "f":
-            x = x.astype(np.float32)       # as PyTorch: sin of an integer tensor is float
+            x = lift_float(x)              # as PyTorch: sin of an integer tensor is float (the default dtype)
         return fn.apply(x)
     op.__name__ = fn.name
     op.__doc__ = f"Elementwise {fn.name}: {fn.__doc__}"
@@ -290,9 +347,22 @@ def _unary(fn: type[Function]):
 sin, cos, tan = _unary(Sin), _unary(Cos), _unary(Tan)
 sinh, cosh = _unary(Sinh), _unary(Cosh)
 asin, acos, atan = _unary(Asin), _unary(Acos), _unary(Atan)
+asinh, acosh, atanh = _unary(Asinh), _unary(Acosh), _unary(Atanh)
 exp2, log2, log10, log1p, expm1 = _unary(Exp2), _unary(Log2), _unary(Log10), _unary(Log1p), _unary(Expm1)
 erf = _unary(Erf)
 arcsin, arccos, arctan = asin, acos, atan     # numpy's spellings
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+
+def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """atan2(input, other): the angle of the point (other, input), as torch.atan2 (integers give floats)."""
+    y, x = lift_pair(input, other)
+    if y.dtype.kind != "f" or x.dtype.kind != "f":
+        y, x = lift_pair(lift_float(y), lift_float(x))
+    return Atan2.apply(y, x)
+
+
+arctan2 = atan2
 
 
 def _rounding(fn: type[Function]):
@@ -319,7 +389,7 @@ def remainder(a: Any, b: Any) -> Tensor:
     a, b = lift_pair(a, b)
     if a.dtype.kind in "biu" and b.dtype.kind in "biu":
         _check_integer_divisor("remainder", b)
-        return Tensor._make(np.remainder(a.data, b.data), None, False)
+        return Tensor._make(np.remainder(a._data, b._data), None, False)
     return Remainder.apply(a, b)
 
 
@@ -328,19 +398,19 @@ def floor_divide(a: Any, b: Any) -> Tensor:
     a, b = lift_pair(a, b)
     if a.dtype.kind in "biu" and b.dtype.kind in "biu":
         _check_integer_divisor("floor_divide", b)
-        return Tensor._make(np.floor_divide(a.data, b.data), None, False)
+        return Tensor._make(np.floor_divide(a._data, b._data), None, False)
     return FloorDivide.apply(a, b)
 
 
 def _check_integer_divisor(op: str, b: Tensor) -> None:
-    if np.any(b.data == 0):
+    if np.any(b._data == 0):
         raise ZeroDivisionError(f"{op}: integer division by zero (the divisor has a 0); PyTorch raises too. "
                                 f"Convert to float (.float()) to get inf/nan instead.")
 
 
 def _predicate(name: str, fn: Any, doc: str):
     def op(x: Any) -> Tensor:
-        return Tensor._make(np.asarray(fn(lift(x).data)), None, False)
+        return Tensor._make(np.asarray(fn(lift(x)._data)), None, False)
     op.__name__ = name
     op.__doc__ = doc
     return op
@@ -354,9 +424,9 @@ isfinite = _predicate("isfinite", np.isfinite, "True where x is neither NaN nor 
 def isclose(a: Any, b: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> Tensor:
     """|a - b| <= atol + rtol |b| elementwise, as a bool data tensor (PyTorch's and numpy's defaults)."""
     a, b = lift_pair(a, b)
-    return Tensor._make(np.asarray(np.isclose(a.data, b.data, rtol=rtol, atol=atol, equal_nan=equal_nan)), None, False)
+    return Tensor._make(np.asarray(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)), None, False)
 
 
 def allclose(a: Any, b: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
     """True when every element of a and b is close (see :func:`isclose`); shapes must broadcast."""
-    return bool(isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan).data.all())
+    return bool(isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)._data.all())

@@ -25,13 +25,13 @@ class Embedding(Function):
     def backward(ctx, g):
         if ctx.padding_idx is not None:
             g = g * (ctx.indices != ctx.padding_idx)[..., None]
-        return ctx.F.scatter_add(g, ctx.weight_shape, ctx.indices)
+        return ctx.F.add_at(g, ctx.weight_shape, ctx.indices)
 
 
 def embedding(input: Any, weight: Any, padding_idx: int | None = None) -> Tensor:
     """Rows of ``weight`` (num_embeddings, dim) at the integer ``input`` indices: output shape
     input.shape + (dim,). PyTorch's argument order (indices first)."""
-    indices = np.asarray(input.data if isinstance(input, Tensor) else input)
+    indices = np.asarray(input._data if isinstance(input, Tensor) else input)
     w = lift(weight)
     if w.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-d (num_embeddings, embedding_dim), got shape {w.shape}.")

@@ -153,7 +153,7 @@ def sparse_softmax_cross_entropy(logits: Any, labels: Any, mean: bool = False) -
     the last axis, fused and stable: one loss per sample, or their mean with ``mean=True``;
     dL/dlogits = softmax(logits) - onehot(labels) (over N with the mean)."""
     z = lift(logits)
-    y = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    y = np.asarray(labels._data if isinstance(labels, Tensor) else labels)
     if z.ndim == 0 or y.shape != z.shape[:-1]:
         raise ValueError(f"sparse_softmax_cross_entropy: labels of shape {y.shape} must have the logits' shape "
                          f"without the class axis, {z.shape[:-1]}.")
@@ -165,9 +165,9 @@ def binary_cross_entropy(probs: Any, target: Any) -> Tensor:
     """Elementwise -(y log p + (1 - y) log(1 - p)) with PyTorch's numerics (logs clamped at -100)."""
     p = lift(probs)
     y = _target_for(p, target, "binary_cross_entropy", "the probabilities' shape", "")
-    outside = (p.data < 0) | (p.data > 1)
+    outside = (p._data < 0) | (p._data > 1)
     if outside.any():
         raise ValueError(f"binary_cross_entropy: the predictions must be probabilities in [0, 1], got "
-                         f"{float(p.data[outside].flat[0])!r} at index {tuple(int(i) for i in np.argwhere(outside)[0])}; "
+                         f"{float(p._data[outside].flat[0])!r} at index {tuple(int(i) for i in np.argwhere(outside)[0])}; "
                          f"for raw scores (logits) use binary_cross_entropy_with_logits (BCEWithLogitsLoss).")
     return BinaryCrossEntropy.apply(p, y)

@@ -20,7 +20,7 @@ ValuesIndices = {name: namedtuple(name, ["values", "indices"]) for name in ("max
 
 
 def _index_array(op: str, index: Any) -> np.ndarray:
-    index = np.asarray(index.data if isinstance(index, Tensor) else index)
+    index = np.asarray(index._data if isinstance(index, Tensor) else index)
     if index.dtype.kind not in "iu":
         raise TypeError(f"{op}: index must be an integer tensor, got dtype {index.dtype}.")
     return index.astype(np.int64, copy=False)
@@ -29,6 +29,11 @@ def _index_array(op: str, index: Any) -> np.ndarray:
 def _positions(op: str, x: Tensor, axis: int, index: np.ndarray) -> tuple[np.ndarray, ...]:
     """The full integer-array index that picks ``x[..., index[...], ...]`` along ``axis`` (torch.gather's rule:
     index has x's rank and may be smaller than x in the other axes)."""
+    if index.ndim == 0 and x.ndim == 1:   # PyTorch takes a 0-d index of a 1-d tensor as one position
+        n = x.shape[0]
+        if not -n <= int(index) < n:
+            raise IndexError(f"{op}: index {int(index)} out of range for dim 0 of size {n}.")
+        return (index,)
     if index.ndim != x.ndim:
         raise ValueError(f"{op}: index must have as many dimensions as the input ({x.ndim}), got shape {index.shape}.")
     for d in range(x.ndim):
@@ -95,6 +100,47 @@ def scatter(x: Any, dim: int, index: Any, src: Any = None, *, value: Any = None)
     return Scatter.apply(x, src_t, positions=positions)
 
 
+def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
+    """torch.scatter_add: a copy of x with src[i][j] added at x[index[i][j]][j] for dim 0 (and so on), repeated
+    indices summing;  dL/dx = g, dL/dsrc = g gathered at index. Differentiable in x and src."""
+    from .shape import add_at
+    x = lift(x)
+    axis = one_axis("scatter_add", dim, x.ndim)
+    index = _index_array("scatter_add", index)
+    positions = _positions("scatter_add", x, axis, index)
+    src_t = lift(src, x)
+    if src_t.ndim != index.ndim or any(s < i for s, i in zip(src_t.shape, index.shape)):
+        raise ValueError(f"scatter_add: src of shape {src_t.shape} must cover the index's shape {index.shape}.")
+    src_t = src_t[tuple(slice(0, s) for s in index.shape)]
+    return x + add_at(src_t.astype(x.dtype) if src_t.dtype != x.dtype else src_t, x.shape, positions)
+
+
+def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+    """torch.index_add: a copy of x with ``alpha * source`` added at ``index`` (1-d) along ``dim``, repeated
+    indices summing;  dL/dx = g, dL/dsource = alpha · g at index."""
+    from .shape import add_at
+    x = lift(x)
+    axis = one_axis("index_add", dim, x.ndim)
+    index = _index_array("index_add", index).reshape(-1)
+    source = lift(source, x)
+    if source.ndim != x.ndim or source.shape[axis] != index.size:
+        raise ValueError(f"index_add: source of shape {source.shape} must have the input's rank ({x.ndim}) and "
+                         f"{index.size} entries (the index's length) along dim {dim}.")
+    added = source if alpha == 1 else source * alpha
+    return x + add_at(added.astype(x.dtype) if added.dtype != x.dtype else added, x.shape,
+                      (slice(None),) * axis + (index,))
+
+
+def index_fill(x: Any, dim: int, index: Any, value: Any) -> Tensor:
+    """torch.index_fill: a copy of x with the entries at ``index`` (1-d) along ``dim`` set to ``value``; no
+    gradient reaches the filled entries."""
+    x = lift(x)
+    axis = one_axis("index_fill", dim, x.ndim)
+    mask = np.zeros(x.shape[axis] if x.ndim else 1, dtype=bool)
+    mask[_index_array("index_fill", index).reshape(-1)] = True
+    return masked_fill(x, mask.reshape((-1,) + (1,) * (x.ndim - axis - 1)) if x.ndim else mask[0], value)
+
+
 def index_select(x: Any, dim: int, index: Any) -> Tensor:
     """The entries of x at ``index`` (1-d) along ``dim`` (torch.index_select)."""
     x = lift(x)
@@ -109,7 +155,7 @@ def masked_fill(x: Any, mask: Any, value: Any) -> Tensor:
     """x with ``value`` where ``mask`` (bool, broadcastable) is True; differentiable in x (and a tensor value)."""
     from .select import where
     x = lift(x)
-    mask = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+    mask = np.asarray(mask._data if isinstance(mask, Tensor) else mask)
     if mask.dtype != bool:
         raise TypeError(f"masked_fill: mask must be a bool tensor, got dtype {mask.dtype}; compare first (x > 0).")
     if np.broadcast_shapes(mask.shape, x.shape) != x.shape:
@@ -128,11 +174,11 @@ def _arg(fn: Any, op: str, x: Any, dim: Any, keepdim: bool, axis: Any, keepdims:
                          f"{'all axes' if along is None else f'axes ({one_axis(op, along, x.ndim)},)'}: "
                          f"there is no {op[3:]}imum.")
     if along is None:
-        out = np.asarray(fn(x.data, axis=None))
+        out = np.asarray(fn(x._data, axis=None))
         if keep:
             out = out.reshape((1,) * x.ndim)
     else:
-        out = fn(x.data, axis=one_axis(op, along, x.ndim), keepdims=keep) if x.ndim else np.asarray(0)
+        out = fn(x._data, axis=one_axis(op, along, x.ndim), keepdims=keep) if x.ndim else np.asarray(0)
     return Tensor._make(np.asarray(out, dtype=np.int64), None, False)
 
 
@@ -153,11 +199,11 @@ def extreme_along(op: str, x: Tensor, dim: Any, keepdim: bool) -> tuple:
         raise ValueError(f"{op}: cannot take the {op} of an empty tensor (shape {x.shape}) over axes ({axis},): "
                          f"that dim has no elements (PyTorch refuses too).")
     indices = _arg(np.argmax if op == "max" else np.argmin, "arg" + op, x, axis, True, None, False)
-    values = gather(x, axis, indices.data) if x.ndim else x
+    values = gather(x, axis, indices._data) if x.ndim else x
     if not keepdim and x.ndim:
         from .shape import reshape
         shape = x.shape[:axis] + x.shape[axis + 1:]
-        values, indices = reshape(values, shape), Tensor._make(indices.data.reshape(shape), None, False)
+        values, indices = reshape(values, shape), Tensor._make(indices._data.reshape(shape), None, False)
     return ValuesIndices[op](values, indices)
 
 
@@ -167,7 +213,7 @@ def argsort(x: Any, dim: int = -1, descending: bool = False, stable: bool = Fals
     if x.ndim == 0:
         return Tensor._make(np.zeros((), dtype=np.int64), None, False)
     axis = one_axis("argsort", dim, x.ndim)
-    data = x.data
+    data = x._data
     if descending:
         # reversing a stable ascending sort of the reversed data keeps equal values in their original order
         flipped = np.flip(data, axis)
@@ -182,7 +228,7 @@ def sort(x: Any, dim: int = -1, descending: bool = False, stable: bool = False) 
     """(values, indices) of x sorted along ``dim``; the values are differentiable (a gather)."""
     x = lift(x)
     indices = argsort(x, dim, descending)
-    values = gather(x, dim, indices.data) if x.ndim else x
+    values = gather(x, dim, indices._data) if x.ndim else x
     return ValuesIndices["sort"](values, indices)
 
 
@@ -193,7 +239,7 @@ def topk(x: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = Tru
     n = x.shape[axis] if x.ndim else 1
     if not 0 <= int(k) <= n:
         raise ValueError(f"topk: k={k} is out of range for dim {dim} of size {n}.")
-    order = argsort(x, axis, descending=largest).data
+    order = argsort(x, axis, descending=largest)._data
     indices = order[(slice(None),) * axis + (slice(0, int(k)),)] if x.ndim else order
     values = gather(x, axis, indices) if x.ndim else x
     return ValuesIndices["topk"](values, Tensor._make(np.ascontiguousarray(indices), None, False))

@@ -33,10 +33,10 @@ def _write(who: str, x: Tensor, values: np.ndarray) -> None:
     if np.broadcast_shapes(values.shape, x.shape) != x.shape:
         raise ValueError(f"{who}: the result has shape {values.shape}, which does not fit the tensor's shape {x.shape}.")
     _check_castable(who, values, x)
-    if not x.data.flags.writeable:
+    if not x._data.flags.writeable:
         raise ValueError(f"{who}: this tensor's memory is read-only (a broadcast view, or a read-only numpy array); "
                          f"make a copy first with .clone().")
-    x.data[...] = values
+    x._data[...] = values
     increment_version(x)
 
 
@@ -47,28 +47,28 @@ def inplace(who: str, x: Tensor, fn: Callable[..., Tensor], *others: Any) -> Ten
                                                               for o in others_t))
     if not recording:
         plain = [o.detach() if isinstance(o, Tensor) else o for o in others_t]
-        _write(who, x, fn(x.detach(), *plain).data)
+        _write(who, x, fn(x.detach(), *plain)._data)
         return x
     if x.is_leaf and x.requires_grad:
         raise RuntimeError(
             f"{who}: a leaf tensor that requires grad (shape {x.shape}) cannot be changed in place while gradients "
             f"are recorded. Do it inside `with tensorgrad.no_grad():` (parameter updates), or write x = x + ... "
             f"to make a new tensor.")
-    if x.data.base is not None:
+    if x._data.base is not None:
         raise RuntimeError(
             f"{who}: this tensor (shape {x.shape}) is a view of another tensor's memory, and changing it in place "
             f"while recording would change that tensor behind its graph's back. Use the out-of-place op "
             f"(x = x.{who.rstrip('_')}(...)) or .clone() first.")
-    before = Tensor._make(x.data.copy(), x._node, x.requires_grad)    # the old value, for the op to read
+    before = Tensor._make(x._data.copy(), x._node, x.requires_grad)    # the old value, for the op to read
     result = fn(before, *others_t)
-    _check_castable(who, result.data, x)
+    _check_castable(who, result._data, x)
     if result.shape != x.shape:
         raise ValueError(f"{who}: the result has shape {result.shape}, which does not fit the tensor's shape {x.shape}.")
-    x.data[...] = result.data
+    x._data[...] = result._data
     increment_version(x)                          # graphs that saved the old value refuse it now
     node = result._node
     if node is not None:                          # x takes the op's place: its node's output is x
-        node.output_data, node.output_counter, node.output_version = x.data, x._version_counter, x._version
+        node.output_data, node.output_counter, node.output_version = x._data, x._version_counter, x._version
     x._node, x.requires_grad = node, result.requires_grad
     return x
 
@@ -82,11 +82,11 @@ def write_out(who: str, result: Tensor, out: Tensor) -> Tensor:
                            f"requires grad (as in PyTorch). Drop out= (y = tensorgrad.{who}(...)) or compute under "
                            f"tensorgrad.no_grad().")
     if out.shape != result.shape:
-        _check_castable(who, result.data, out)
-        out.data = result.data.astype(out.dtype)       # resized, as PyTorch resizes out
+        _check_castable(who, result._data, out)
+        out._data = result._data.astype(out.dtype)       # resized, as PyTorch resizes out
         increment_version(out)
         return out
-    _write(who, out, result.data)
+    _write(who, out, result._data)
     return out
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
-from ._convert import lift
+from ._convert import lift, result_dtype
 from ._spelling import one_axis
 from .shape import broadcast_to, concatenate, reshape, transpose
 
@@ -37,7 +37,10 @@ def cat(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = No
     """Join tensors along an existing axis (torch.cat; also spelled concat and concatenate)."""
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
         raise TypeError(f"cat: expected a list or tuple of tensors, got {type(tensors).__name__}.")
-    return concatenate(list(tensors), axis=_axis_or_dim("cat", dim, axis))
+    parts = [lift(t) for t in tensors]
+    target = result_dtype(parts)
+    parts = [t if t.dtype == target else t.astype(target) for t in parts]
+    return concatenate(parts, axis=_axis_or_dim("cat", dim, axis))
 
 
 concat = cat
@@ -199,6 +202,34 @@ def repeat(x: Any, *sizes: Any) -> Tensor:
         raise ValueError(f"repeat: {len(reps)} repetition counts for a tensor of {x.ndim} dimensions; give at "
                          f"least one per dimension (torch.repeat's rule).")
     return tile(x, reps)
+
+
+def repeat_interleave(x: Any, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None) -> Tensor:
+    """torch.repeat_interleave: each entry of x repeated ``repeats`` times (an int, or one count per entry)
+    along ``dim`` (x flattened when None); a gather, so the gradient sums the copies. With only a tensor of
+    counts, ``repeat_interleave(counts)`` gives each index i counts[i] times."""
+    if repeats is None:
+        counts = np.asarray(x.numpy(force=True) if isinstance(x, Tensor) else x)
+        if counts.ndim != 1 or counts.dtype.kind not in "iu":
+            raise ValueError(f"repeat_interleave: a lone argument must be a 1-d integer tensor of counts, got "
+                             f"shape {counts.shape} of {counts.dtype}.")
+        return Tensor._make(np.repeat(np.arange(counts.size), counts), None, False)
+    x = lift(x)
+    if dim is None:
+        x, axis = reshape(x, (-1,)), 0
+    else:
+        axis = one_axis("repeat_interleave", dim, x.ndim)
+    counts = np.asarray(repeats.numpy(force=True) if isinstance(repeats, Tensor) else repeats)
+    n = x.shape[axis] if x.ndim else 1
+    if counts.dtype.kind not in "iu" or counts.ndim > 1 or counts.ndim == 1 and counts.size not in (1, n):
+        raise ValueError(f"repeat_interleave: repeats must be an int or a 1-d integer tensor with one count per "
+                         f"entry ({n}) along the dim, got {counts!r}.")
+    if (counts < 0).any():
+        raise ValueError(f"repeat_interleave: repeats must not be negative, got {counts!r}.")
+    index = np.repeat(np.arange(n), counts)
+    if output_size is not None and index.size != output_size:
+        raise ValueError(f"repeat_interleave: output_size={output_size} but the repeats give {index.size}.")
+    return x[(slice(None),) * axis + (index,)]
 
 
 def unsqueeze(x: Any, dim: int) -> Tensor:

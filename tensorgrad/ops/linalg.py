@@ -190,7 +190,7 @@ def _diagonal_positions(n: int, m: int, k: int) -> tuple[np.ndarray, np.ndarray]
 def diag(x: Any, diagonal: int = 0) -> Tensor:
     """For a 1-d x the square matrix with x on its ``diagonal``-th diagonal; for a 2-d x that diagonal
     as a vector (torch.diag)."""
-    from .shape import scatter_add
+    from .shape import add_at
     x = lift(x)
     _check_rank("diag", x, (1, 2), "a 1-d or 2-d tensor")
     k = int(diagonal)
@@ -199,7 +199,7 @@ def diag(x: Any, diagonal: int = 0) -> Tensor:
         return x[rows, cols]
     n = x.shape[0] + abs(k)
     rows, cols = _diagonal_positions(n, n, k)
-    return scatter_add(x, (n, n), (rows, cols))
+    return add_at(x, (n, n), (rows, cols))
 
 
 def _triangle(op: str, x: Any, diagonal: int, lower: bool) -> Tensor:

@@ -54,7 +54,7 @@ def _channel_shape(x: Tensor, axis: int) -> tuple[int, ...]:
 
 def _update_running(stat: Any, value: np.ndarray, momentum: float) -> None:
     """stat ← (1 - momentum)·stat + momentum·value, in place (a Tensor's version counter is bumped)."""
-    array = stat.data if isinstance(stat, Tensor) else stat
+    array = stat._data if isinstance(stat, Tensor) else stat
     array *= 1 - momentum
     array += momentum * value.astype(array.dtype, copy=False)
     if isinstance(stat, Tensor):
@@ -78,9 +78,9 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
     channels = x.shape[axis]
     for name, value in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
                         ("bias", bias)):
-        if value is not None and tuple(np.shape(value.data if isinstance(value, Tensor) else value)) != (channels,):
+        if value is not None and tuple(np.shape(value._data if isinstance(value, Tensor) else value)) != (channels,):
             raise ValueError(f"batch_norm: {name} must have shape ({channels},) for input {x.shape} with channels "
-                             f"on axis {axis}, got {np.shape(value.data if isinstance(value, Tensor) else value)}.")
+                             f"on axis {axis}, got {np.shape(value._data if isinstance(value, Tensor) else value)}.")
     shape = _channel_shape(x, axis)
     reduce_axes = tuple(a for a in range(x.ndim) if a != axis)
     if training:
@@ -90,8 +90,8 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
                              f"{x.shape}; use a batch of at least 2 (or eval mode).")
         out = normalize(x, reduce_axes, eps)
         if running_mean is not None or running_var is not None:
-            mean = x.data.mean(axis=reduce_axes)
-            var = x.data.var(axis=reduce_axes) * (count / (count - 1) if unbiased_running_var else 1.0)
+            mean = x._data.mean(axis=reduce_axes)
+            var = x._data.var(axis=reduce_axes) * (count / (count - 1) if unbiased_running_var else 1.0)
             if running_mean is not None:
                 _update_running(running_mean, mean, momentum)
             if running_var is not None:

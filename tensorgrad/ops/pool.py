@@ -53,7 +53,7 @@ class MaxPool2d(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return ctx.F.scatter_add(g.reshape(-1), (int(np.prod(ctx.input_shape)),), ctx.index).reshape(ctx.input_shape)
+        return ctx.F.add_at(g.reshape(-1), (int(np.prod(ctx.input_shape)),), ctx.index).reshape(ctx.input_shape)
 
 
 class AvgPool2d(Function):

@@ -123,9 +123,17 @@ def sum(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, kee
 
 def mean(x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool = False,
          dtype: Any = None) -> Tensor:
-    """Arithmetic mean over ``dim``/``axis``; ``dtype`` casts first."""
+    """Arithmetic mean over ``dim``/``axis``; ``dtype`` casts first. The mean of an integer or bool tensor is
+    an error as in PyTorch (give ``dtype=`` or call ``.float()``), except in numpy's spelling (``axis=``),
+    which gives float64 as numpy does."""
     if axis is not None or keepdims:            # numpy's spelling (the common PyTorch call skips this)
         dim, keepdim = axis_of("mean", axis, keepdims, dim, keepdim)
+        if dtype is None and lift(x).dtype.kind not in "fc":
+            dtype = np.float64
+    elif dtype is None and isinstance(x, Tensor) and x._data.dtype.kind not in "fc":
+        raise RuntimeError(f"mean(): could not infer output dtype: the input is {x.dtype} (shape {x.shape}), and "
+                           f"the mean of integers or bools is a float. Call x.float().mean(), or give dtype= "
+                           f"(e.g. dtype=tensorgrad.float32), as in PyTorch.")
     return _reduce(Mean, x if dtype is None else lift(x).astype(dtype), dim, keepdim)
 
 

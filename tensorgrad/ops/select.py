@@ -9,7 +9,7 @@ from ..autograd import increment_version
 from ..function import Function
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
-from ._convert import lift, lift_pair
+from ._convert import lift, lift_pair, lift_float
 
 
 class Where(Function):
@@ -72,9 +72,12 @@ class Clip(Function):
         return g * ctx.inside
 
 
-def where(cond: Any, a: Any, b: Any) -> Tensor:
-    """Elementwise choice: a where ``cond`` is true, else b (``cond`` is data, not differentiated)."""
-    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond, dtype=bool)
+def where(cond: Any, a: Any = None, b: Any = None) -> Any:
+    """Elementwise choice: a where ``cond`` is true, else b (``cond`` is data, not differentiated). With
+    ``cond`` alone, the indices of its true entries, one int64 tensor per axis (torch.where(cond))."""
+    cond = np.asarray(cond._data if isinstance(cond, Tensor) else cond, dtype=bool)
+    if a is None and b is None:
+        return tuple(Tensor._make(i.astype(np.int64), None, False) for i in np.nonzero(cond))
     a, b = lift_pair(a, b)
     return Where.apply(a, b, cond=cond)
 
@@ -93,15 +96,21 @@ def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - nu
     """Limit values to [min, max] (either bound may be None)."""
     if min is None and max is None:
         raise ValueError("clip: give at least one of min and max.")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):   # tensor bounds (torch.clamp): elementwise, each differentiable
+        result = x if min is None else maximum(x, min)
+        return result if max is None else minimum(result, max)
     if min is not None and max is not None and np.any(np.asarray(min) > np.asarray(max)):
         raise ValueError(f"clip: min ({min}) is larger than max ({max}).")
-    return Clip.apply(lift(x), lo=min, hi=max)
+    x = lift(x)
+    if x._data.dtype.kind != "f" and any(isinstance(v, (float, np.floating)) for v in (min, max)):
+        x = lift_float(x)                # an integer tensor clamped to a float bound is float, as PyTorch
+    return Clip.apply(x, lo=min, hi=max)
 
 
 def compare(fn: Callable, a: Any, b: Any) -> Tensor:
     """Elementwise comparison ``fn(a, b)`` as a boolean data tensor (no gradient)."""
     a, b = lift_pair(a, b)
-    return Tensor._make(np.asarray(fn(a.data, b.data)), None, False)
+    return Tensor._make(np.asarray(fn(a._data, b._data)), None, False)
 
 
 def inplace_update(x: Tensor, fn: Callable[[Any, Any], Tensor], other: Any) -> Tensor:
@@ -120,10 +129,10 @@ def inplace_update(x: Tensor, fn: Callable[[Any, Any], Tensor], other: Any) -> T
                 f"gradients are recorded. Update parameters inside `with tensorgrad.no_grad():`, or "
                 f"write x = x + ... to make a new tensor.")
         return fn(x, other_t)
-    result = fn(x.detach(), other_t.detach()).data
+    result = fn(x.detach(), other_t.detach())._data
     if result.shape != x.shape:
         raise ValueError(f"in-place update: the result has shape {result.shape}, which does not fit the "
                          f"tensor's shape {x.shape}.")
-    x.data[...] = result
+    x._data[...] = result
     increment_version(x)           # shared with every view of the same memory, and with the op that made x
     return x

@@ -60,9 +60,9 @@ class BroadcastTo(Function):
 def _plain_index(index: Any) -> Any:
     """Index with Tensors replaced by their arrays."""
     if isinstance(index, Tensor):
-        return index.data
+        return index._data
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        return tuple(i._data if isinstance(i, Tensor) else i for i in index)
     return index
 
 
@@ -81,7 +81,7 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return ctx.F.scatter_add(g, ctx.input_shape, ctx.index)
+        return ctx.F.add_at(g, ctx.input_shape, ctx.index)
 
 
 class ScatterAdd(Function):
@@ -201,13 +201,14 @@ def concatenate(xs: Sequence[Any], axis: int = 0) -> Tensor:
     return Concatenate.apply(*[lift(x) for x in xs], axis=int(axis))
 
 
-def stack(xs: Sequence[Any], axis: int = 0) -> Tensor:
-    """Stack same-shaped tensors along a new axis."""
+def stack(xs: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """Stack same-shaped tensors along a new axis (``dim=`` as PyTorch spells it)."""
     if len(xs) == 0:
         raise ValueError("stack: needs at least one tensor.")
-    return Stack.apply(*[lift(x) for x in xs], axis=int(axis))
+    return Stack.apply(*[lift(x) for x in xs], axis=int(axis if dim is None else dim))
 
 
-def scatter_add(g: Any, shape: Sequence[int], index: Any) -> Tensor:
-    """zeros(shape) with ``g`` added at ``index`` (summed where an index repeats): the gradient of x[index]."""
+def add_at(g: Any, shape: Sequence[int], index: Any) -> Tensor:
+    """zeros(shape) with ``g`` added at ``index`` (summed where an index repeats, as ``np.add.at``): the
+    gradient of x[index]. (PyTorch's ``scatter_add(input, dim, index, src)`` is :func:`tensorgrad.scatter_add`.)"""
     return ScatterAdd.apply(lift(g), shape=tuple(shape), index=_plain_index(index))

@@ -286,7 +286,7 @@ def norm(x: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: 
     if p == -np.inf:
         return amin(absolute(x), axis=axes, keepdims=keep)
     if p == 0:
-        return cast(Tensor._make(np.asarray((x.data != 0).sum(axis=axes, keepdims=keep)), None, False), x.dtype)
+        return cast(Tensor._make(np.asarray((x._data != 0).sum(axis=axes, keepdims=keep)), None, False), x.dtype)
     if p < 1:
         raise ValueError(f"norm: p must be >= 1 (or 0, inf, -inf), got {p}; (Σ|x|^p)^(1/p) is not a norm below 1.")
     return PNorm.apply(x, p=float(p), axes=axes, keepdims=keep)

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
-from ._convert import lift
+from ._convert import lift, lift_float
 
 
 class Exp(Function):
@@ -106,17 +106,17 @@ class Cast(Function):
 
 def exp(x: Any) -> Tensor:
     """Elementwise e^x."""
-    return Exp.apply(lift(x))
+    return Exp.apply(lift_float(x))
 
 
 def log(x: Any) -> Tensor:
     """Elementwise natural logarithm."""
-    return Log.apply(lift(x))
+    return Log.apply(lift_float(x))
 
 
 def sqrt(x: Any) -> Tensor:
     """Elementwise square root."""
-    return Sqrt.apply(lift(x))
+    return Sqrt.apply(lift_float(x))
 
 
 def abs(x: Any) -> Tensor:  # noqa: A001 - the op's name
@@ -144,5 +144,5 @@ def cast(x: Any, dtype: Any) -> Tensor:
     if x.dtype == dtype:
         return x
     if dtype.kind != "f" and x.requires_grad:
-        return Tensor._make(x.data.astype(dtype), None, False)  # integer results are data, not differentiable
+        return Tensor._make(x._data.astype(dtype), None, False)  # integer results are data, not differentiable
     return Cast.apply(x, dtype=dtype)

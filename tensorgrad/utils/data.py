@@ -38,7 +38,7 @@ def _as_arrays(data: Any, arg: str) -> np.ndarray | list[np.ndarray]:
 def _as_array(data: Any, arg: str) -> np.ndarray:
     """One array with a sample axis; Tensors give their data (batches are never part of a graph)."""
     try:
-        arr = as_tensor(data).data
+        arr = as_tensor(data)._data
     except (TypeError, ValueError) as err:
         raise TypeError(f"DataLoader: {arg} must be a numpy array, a Tensor or a list of numbers "
                         f"(or a list/tuple of arrays for multi-input), got {type(data).__name__}: {err}") from err
@@ -119,7 +119,7 @@ class TensorDataset(Dataset):
 
 def _rows(t: Tensor, index: Any) -> Tensor:
     """``t[index]``: through the graph when ``t`` requires grad, else a plain Tensor of the rows."""
-    return t[index] if t.requires_grad else Tensor(t.data[index])
+    return t[index] if t.requires_grad else Tensor(t._data[index])
 
 
 class Subset(Dataset):
@@ -309,7 +309,7 @@ def default_collate(batch: Sequence[Any]) -> Any:
         raise ValueError("default_collate: the batch is empty.")
     first = batch[0]
     if isinstance(first, (Tensor, np.ndarray, np.generic)):
-        arrays = [s.data if isinstance(s, Tensor) else np.asarray(s) for s in batch]
+        arrays = [s._data if isinstance(s, Tensor) else np.asarray(s) for s in batch]
         shapes = {a.shape for a in arrays}
         if len(shapes) != 1:
             raise RuntimeError(f"default_collate: stack expects each sample to have the same shape, got "
