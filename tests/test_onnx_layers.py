@@ -153,6 +153,7 @@ EXAMPLES = {
                                     data(2, 2, 9, 8), None),
     "Conv1d": lambda: (seq(nn.Conv1d(2, 3, 3, padding=2, bias=False)), data(2, 2, 9), None),
     "MaxPool2d": lambda: (seq(nn.MaxPool2d(3, stride=2, padding=1)), data(2, 2, 7, 6), None),
+    "Dropout2d": lambda: (seq(nn.Conv2d(2, 4, 3), nn.Dropout2d(0.5)), data(2, 2, 7, 6), None),
     "MaxPool2d_dilated": lambda: (seq(nn.MaxPool2d(2, dilation=2)), data(2, 2, 7, 6), None),
     "MaxPool2d_ceil": lambda: (seq(nn.MaxPool2d(2, ceil_mode=True)), data(2, 2, 7, 5), None),
     "MaxPool1d": lambda: (seq(nn.MaxPool1d(3, stride=2, padding=1)), data(2, 3, 8), None),

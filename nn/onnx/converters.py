@@ -15,7 +15,7 @@ import tensorgrad as tg
 
 from .. import activations as nn_activations
 from ..activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
-from ..layers import Concatenate, Dense, Dropout, InputLayer, Linear, Maxout
+from ..layers import Concatenate, Dense, Dropout, Dropout2d, InputLayer, Linear, Maxout
 
 if TYPE_CHECKING:
     from ..module import Module
@@ -226,6 +226,7 @@ def _maxout(layer: Maxout, inputs: list[Value], g: GraphBuilder) -> str:
 
 
 @register(Dropout)
+@register(Dropout2d)
 def _dropout(layer: Dropout, inputs: list[Value], g: GraphBuilder) -> str:
     """The identity: an exported model is for inference, where dropout does nothing."""
     return inputs[0].name
