@@ -23,7 +23,7 @@ import tensorgrad as tg
 from tensorgrad.files import write_atomic
 from tensorgrad.serialization import read_checkpoint
 
-from . import activations, constraints, init, regularizers
+from . import activations, constraints, init, keras_initializers, regularizers
 from .module import Module
 
 FORMAT_VERSION = "tensorgrad-keras-1"
@@ -99,6 +99,13 @@ def _function(name: Any, table: dict[str, Any], custom_objects: dict | None, wha
     return _find(name, custom_objects, what, table)
 
 
+def _initializer_config(fn: Any) -> Any:
+    """An initializer as saved: a keras.initializers object as Keras's {"class_name", "config"}, else its name."""
+    if isinstance(fn, keras_initializers.Initializer):
+        return keras_initializers.serialize(fn)
+    return _function_name(fn, init._BY_NAME, "initializer")
+
+
 def _reg(reg: Any) -> Any:
     return regularizers.serialize(reg)
 
@@ -114,8 +121,8 @@ def builtin_config(layer: Module) -> dict[str, Any]:
         return {**base, "units": layer.units, "dtype": layer.dtype.name,
                 "activation": _function_name(layer.activation, activations._BY_NAME, "activation") or "linear",
                 "use_bias": layer.bias is not None,
-                "kernel_initializer": _function_name(layer.kernel_initializer, init._BY_NAME, "initializer"),
-                "bias_initializer": _function_name(layer.bias_initializer, init._BY_NAME, "initializer"),
+                "kernel_initializer": _initializer_config(layer.kernel_initializer),
+                "bias_initializer": _initializer_config(layer.bias_initializer),
                 "kernel_regularizer": _reg(layer.kernel_regularizer), "bias_regularizer": _reg(layer.bias_regularizer),
                 "activity_regularizer": _reg(layer.activity_regularizer),
                 "kernel_constraint": constraints.serialize(layer.kernel_constraint),
@@ -181,7 +188,9 @@ def _layer_from_config(entry: dict[str, Any], custom_objects: dict | None) -> Mo
     if isinstance(cls, type) and issubclass(cls, Dense):
         for key in ("kernel_initializer", "bias_initializer"):
             if key in config:
-                config[key] = _function(config[key], init._BY_NAME, custom_objects, "initializer")
+                config[key] = keras_initializers.deserialize(config[key], custom_objects) \
+                    if isinstance(config[key], dict) else _function(config[key], init._BY_NAME, custom_objects,
+                                                                    "initializer")
     from .models import Model
     if isinstance(cls, type) and issubclass(cls, Model):
         return model_from_config(config, custom_objects, cls)
