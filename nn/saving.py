@@ -390,6 +390,16 @@ def load_model(filepath: str | os.PathLike, custom_objects: dict | None = None, 
     return model
 
 
+def _only_names(metrics: Any) -> bool:
+    """Metrics given by name only: strings, in a list, a list per output or a dict by output name."""
+    if isinstance(metrics, dict):
+        return _only_names(list(metrics.values()))
+    if isinstance(metrics, (list, tuple)):
+        return all(m is None or isinstance(m, str) or (isinstance(m, (list, tuple)) and _only_names(m))
+                   for m in metrics)
+    return isinstance(metrics, str)
+
+
 def _compile_config(model: Any) -> dict[str, Any] | None:
     """How the model was compiled, when every part has a name or a config (loss strings and Keras loss
     objects, metric strings, the optimizer's Keras class, learning rate and settings); None otherwise. The optimizer's state (moments) is not kept."""
@@ -398,7 +408,7 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
     loss, metrics = getattr(model, "_loss_name", None), getattr(model, "_metric_specs", [])
     if not isinstance(loss, str) or not _is_default_loss(model.loss, loss):
         loss = _loss_config(model.loss)          # a Keras loss object keeps its options (from_logits ...)
-    if loss is None or not all(isinstance(m, str) for m in metrics):
+    if loss is None or not _only_names(metrics):
         return None
     optimizer = model.optimizer
     group = optimizer.param_groups[0] if getattr(optimizer, "param_groups", None) else {}
@@ -408,7 +418,7 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
     except TypeError:
         settings = None
     lr = group.get("lr")
-    return {"loss": loss, "metrics": list(metrics),
+    return {"loss": loss, "metrics": metrics if isinstance(metrics, dict) else list(metrics),
             "optimizer": {"class_name": type(optimizer).__name__, "settings": settings,
                           "learning_rate": float(lr) if isinstance(lr, (int, float, np.floating)) else None}}
 

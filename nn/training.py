@@ -247,7 +247,8 @@ class TrainingMixin:
         ``metrics`` ignore sample and class weights; ``weighted_metrics`` use them (Keras's split). A
         custom loss or metric function is called ``fn(y_true, y_pred)``, as in Keras. A model with several
         outputs takes a list of losses (or a dict by output name, or one loss for all) and
-        ``loss_weights``: the loss is Σ weightₖ · lossₖ. ``loss=None`` trains on the model's add_loss terms. A Keras-style
+        ``loss_weights``: the loss is Σ weightₖ · lossₖ; its ``metrics`` are a list for every output, a dict
+        by output name or a list per output, logged ``<output>_<metric>`` beside ``<output>_loss`` (Keras 2.15). ``loss=None`` trains on the model's add_loss terms. A Keras-style
         optimizer made without parameters (``optim.SGD(lr=0.01)``) is bound to this model's parameters
         here; one made PyTorch-style with parameters is used as given.
         """
@@ -292,7 +293,7 @@ class TrainingMixin:
         self.compiled_loss = compiled_loss
         self.compiled_metrics = compiled_metrics
         self._loss_name = loss if isinstance(loss, str) else None            # for model.save's compile config
-        self._metric_specs = list(metrics or [])
+        self._metric_specs = metrics if isinstance(metrics, dict) else list(metrics or [])
         self._compiled = True
 
     def _optimizable_parameters(self) -> list[Any]:

@@ -98,3 +98,18 @@ def test_one_output_keeps_unprefixed_names():
     model.compile(optimizer="sgd", loss="mse", metrics={"out": "mae"})
     model.evaluate(X, PRICE, verbose=0)
     assert model.metrics_names == ["loss", "mae"]
+
+
+def test_a_saved_two_output_model_keeps_its_metrics_when_they_are_names(tmp_path):
+    model = _model()
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    expected = model.evaluate(X, [PRICE, CLASS], verbose=0, return_dict=True)
+    model.save(tmp_path / "two.keras")
+    loaded = keras.models.load_model(tmp_path / "two.keras")
+    assert loaded.evaluate(X, [PRICE, CLASS], verbose=0, return_dict=True) == pytest.approx(expected, rel=1e-6)
+    model.compile(optimizer="sgd", loss="mse", metrics={"label": ["mae", "accuracy"]})
+    expected = model.evaluate(X, [PRICE, CLASS], verbose=0, return_dict=True)
+    model.save(tmp_path / "dict.keras")
+    loaded = keras.models.load_model(tmp_path / "dict.keras")
+    assert loaded.evaluate(X, [PRICE, CLASS], verbose=0, return_dict=True) == pytest.approx(expected, rel=1e-6)
+    assert loaded.metrics_names == ["loss", "price_loss", "label_loss", "label_mae", "label_accuracy"]
