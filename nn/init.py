@@ -139,13 +139,22 @@ _BY_NAME: dict[str, Initializer] = {
 }
 
 
-def get(identifier: str | Initializer) -> Initializer:
-    """The initializer named ``identifier`` (Keras's names), or ``identifier`` itself if callable."""
+def get(identifier: str | dict | Initializer) -> Initializer:
+    """The initializer named ``identifier`` (Keras's names; a class name such as 'GlorotUniform' or a
+    ``{"class_name", "config"}`` dict gives a keras.initializers object), or ``identifier`` if callable."""
+    if isinstance(identifier, type):        # a class (keras.initializers.GlorotUniform): its instance, as Keras
+        return identifier()
     if callable(identifier):
         return identifier
     if isinstance(identifier, str) and identifier in _BY_NAME:
         return _BY_NAME[identifier]
-    raise ValueError(f"initializer {identifier!r} is unknown; use one of {sorted(_BY_NAME)} or a callable "
+    from .keras_initializers import CLASSES, deserialize     # those classes are built on this module
+    if isinstance(identifier, str) and identifier in CLASSES:
+        return CLASSES[identifier]()
+    if isinstance(identifier, dict) and "class_name" in identifier:
+        return deserialize(identifier)
+    raise ValueError(f"initializer {identifier!r} is unknown; use one of {sorted(_BY_NAME)}, a class of "
+                     f"keras.initializers (Constant(0.1), GlorotUniform(seed=0)...) or a callable "
                      f"(shape, rng, dtype) -> ndarray such as nn.init.constant(0.1).")
 
 

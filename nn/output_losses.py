@@ -37,8 +37,8 @@ class OutputLosses:
     def __init__(self, losses: list[Any], weights: list[float]) -> None:
         self.losses, self.weights = losses, weights
 
-    def total(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
-        """Σ weightₖ · lossₖ over the outputs; ``y_true`` a list (or tuple) with one target per output."""
+    def terms(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> list[Any]:
+        """Each output's loss lossₖ(yₖ, predₖ), unweighted (None for an output without a loss)."""
         if len(self.losses) == 1 and not isinstance(y_pred, (list, tuple)):    # one output, weighted
             y_true, y_pred = [y_true], [y_pred]
         if not isinstance(y_pred, (list, tuple)) or not isinstance(y_true, (list, tuple)):
@@ -47,9 +47,13 @@ class OutputLosses:
         if not len(y_pred) == len(y_true) == len(self.losses):
             raise ValueError(f"fit: the model gives {len(y_pred)} outputs, y has {len(y_true)} targets and compile "
                              f"has {len(self.losses)} losses; give one of each per output.")
-        terms = [weight * loss.batch_value(t, p, sample_weight)
-                 for loss, weight, t, p in zip(self.losses, self.weights, y_true, y_pred) if loss is not None]
-        return sum(terms[1:], terms[0])
+        return [None if loss is None else loss.batch_value(t, p, sample_weight)
+                for loss, t, p in zip(self.losses, y_true, y_pred)]
+
+    def weighted_sum(self, terms: list[Any]) -> Any:
+        """Σ weightₖ · termₖ over the outputs that have a loss."""
+        weighted = [weight * term for weight, term in zip(self.weights, terms) if term is not None]
+        return sum(weighted[1:], weighted[0])
 
 
 def per_output(loss: Any, loss_weights: Any, names: Sequence[str], compiled: Callable[[Any], Any]) -> Any:

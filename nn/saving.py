@@ -23,7 +23,7 @@ import tensorgrad as tg
 from tensorgrad.files import write_atomic
 from tensorgrad.serialization import read_checkpoint
 
-from . import activations, constraints, init, regularizers
+from . import activations, constraints, init, keras_initializers, regularizers
 from .module import Module
 
 FORMAT_VERSION = "tensorgrad-keras-1"
@@ -99,6 +99,13 @@ def _function(name: Any, table: dict[str, Any], custom_objects: dict | None, wha
     return _find(name, custom_objects, what, table)
 
 
+def _initializer_config(fn: Any) -> Any:
+    """An initializer as saved: a keras.initializers object as Keras's {"class_name", "config"}, else its name."""
+    if isinstance(fn, keras_initializers.Initializer):
+        return keras_initializers.serialize(fn)
+    return _function_name(fn, init._BY_NAME, "initializer")
+
+
 def _reg(reg: Any) -> Any:
     return regularizers.serialize(reg)
 
@@ -114,8 +121,8 @@ def builtin_config(layer: Module) -> dict[str, Any]:
         return {**base, "units": layer.units, "dtype": layer.dtype.name,
                 "activation": _function_name(layer.activation, activations._BY_NAME, "activation") or "linear",
                 "use_bias": layer.bias is not None,
-                "kernel_initializer": _function_name(layer.kernel_initializer, init._BY_NAME, "initializer"),
-                "bias_initializer": _function_name(layer.bias_initializer, init._BY_NAME, "initializer"),
+                "kernel_initializer": _initializer_config(layer.kernel_initializer),
+                "bias_initializer": _initializer_config(layer.bias_initializer),
                 "kernel_regularizer": _reg(layer.kernel_regularizer), "bias_regularizer": _reg(layer.bias_regularizer),
                 "activity_regularizer": _reg(layer.activity_regularizer),
                 "kernel_constraint": constraints.serialize(layer.kernel_constraint),
@@ -181,7 +188,9 @@ def _layer_from_config(entry: dict[str, Any], custom_objects: dict | None) -> Mo
     if isinstance(cls, type) and issubclass(cls, Dense):
         for key in ("kernel_initializer", "bias_initializer"):
             if key in config:
-                config[key] = _function(config[key], init._BY_NAME, custom_objects, "initializer")
+                config[key] = keras_initializers.deserialize(config[key], custom_objects) \
+                    if isinstance(config[key], dict) else _function(config[key], init._BY_NAME, custom_objects,
+                                                                    "initializer")
     from .models import Model
     if isinstance(cls, type) and issubclass(cls, Model):
         return model_from_config(config, custom_objects, cls)
@@ -381,6 +390,16 @@ def load_model(filepath: str | os.PathLike, custom_objects: dict | None = None, 
     return model
 
 
+def _only_names(metrics: Any) -> bool:
+    """Metrics given by name only: strings, in a list, a list per output or a dict by output name."""
+    if isinstance(metrics, dict):
+        return _only_names(list(metrics.values()))
+    if isinstance(metrics, (list, tuple)):
+        return all(m is None or isinstance(m, str) or (isinstance(m, (list, tuple)) and _only_names(m))
+                   for m in metrics)
+    return isinstance(metrics, str)
+
+
 def _compile_config(model: Any) -> dict[str, Any] | None:
     """How the model was compiled, when every part has a name or a config (loss strings and Keras loss
     objects, metric strings, the optimizer's Keras class, learning rate and settings); None otherwise. The optimizer's state (moments) is not kept."""
@@ -389,7 +408,7 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
     loss, metrics = getattr(model, "_loss_name", None), getattr(model, "_metric_specs", [])
     if not isinstance(loss, str) or not _is_default_loss(model.loss, loss):
         loss = _loss_config(model.loss)          # a Keras loss object keeps its options (from_logits ...)
-    if loss is None or not all(isinstance(m, str) for m in metrics):
+    if loss is None or not _only_names(metrics):
         return None
     optimizer = model.optimizer
     group = optimizer.param_groups[0] if getattr(optimizer, "param_groups", None) else {}
@@ -399,7 +418,7 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
     except TypeError:
         settings = None
     lr = group.get("lr")
-    return {"loss": loss, "metrics": list(metrics),
+    return {"loss": loss, "metrics": metrics if isinstance(metrics, dict) else list(metrics),
             "optimizer": {"class_name": type(optimizer).__name__, "settings": settings,
                           "learning_rate": float(lr) if isinstance(lr, (int, float, np.floating)) else None}}
 

@@ -301,15 +301,43 @@ class GradientTape:
         if isinstance(tensor, Tensor) and not tensor.requires_grad:
             tensor.requires_grad_(True)
 
-    def gradient(self, target: Any, sources: Any) -> Any:
+    def gradient(self, target: Any, sources: Any, output_gradients: Any = None,
+                 unconnected_gradients: str = "none") -> Any:
+        """d target / d sources, as TensorFlow: a non-scalar target (or a list of targets) counts as the sum
+        of its elements, Σ output_gradients · target when those are given; a source the target does not
+        reach gets None (zeros with ``unconnected_gradients='zero'``)."""
         if self._used and not self.persistent:
             raise RuntimeError("GradientTape.gradient can only be called once on a non-persistent tape; use "
                                "tf.GradientTape(persistent=True) to call it more than once.")
+        if unconnected_gradients not in ("none", "zero"):
+            raise ValueError(f"GradientTape.gradient: unconnected_gradients must be 'none' or 'zero', got "
+                             f"{unconnected_gradients!r}.")
         self._used = True
         many = isinstance(sources, (list, tuple))
         items = list(sources) if many else [sources]
-        grads = tg.grad(target, items, retain_graph=self.persistent, allow_unused=True)
+        grads = tg.grad(_summed_target(target, output_gradients), items, retain_graph=self.persistent,
+                        allow_unused=True)
+        if unconnected_gradients == "zero":
+            grads = [tg.zeros_like(s) if g is None else g for g, s in zip(grads, items)]
         return list(grads) if many else grads[0]
+
+
+def _summed_target(target: Any, output_gradients: Any) -> Tensor:
+    """The scalar TensorFlow differentiates: Σ target (Σ output_gradients · target), summed over a list."""
+    targets = list(target) if isinstance(target, (list, tuple)) else [target]
+    weights = list(output_gradients) if isinstance(output_gradients, (list, tuple)) else \
+        [output_gradients] * len(targets)
+    if len(weights) != len(targets):
+        raise ValueError(f"GradientTape.gradient: {len(weights)} output_gradients for {len(targets)} targets; give "
+                         f"one per target.")
+    terms = []
+    for t, w in zip(targets, weights):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"GradientTape.gradient: the target must be a Tensor computed under the tape, got "
+                            f"{type(t).__name__}.")
+        weighted = t if w is None else t * tg.as_tensor(np.asarray(w.data if isinstance(w, Tensor) else w, t.dtype))
+        terms.append(weighted.sum() if weighted.ndim else weighted)
+    return sum(terms[1:], terms[0])
 
 
 __all__ = [

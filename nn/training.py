@@ -21,8 +21,8 @@ written by hand. Around it sit Keras's semantics:
 * calling ``fit`` again continues from the current weights and optimizer state.
 
 A multi-input model takes ``x`` as a list of arrays, one per input (or a dict by Input name); a
-model with several outputs takes ``y`` as a list (or a dict by output name) and a loss per output
-(nn.output_losses). ``x`` may also be a source of batches — a generator, a DataLoader, a
+model with several outputs takes ``y`` as a list (or a dict by output name), a loss per output
+(nn.output_losses) and metrics per output (nn.compiled_metrics.by_output), logged as Keras 2.15 names them. ``x`` may also be a source of batches — a generator, a DataLoader, a
 keras.utils.Sequence — drawn across epochs as Keras's data handler draws them (nn.fit_data).
 """
 from __future__ import annotations
@@ -46,7 +46,7 @@ from . import losses as losses_module
 from . import output_losses
 from . import metrics as metrics_module
 from . import training_checks as checks
-from .compiled_metrics import CompiledMetrics
+from .compiled_metrics import CompiledMetrics, by_output
 from .mode import training_mode
 from .progress import ProgressBar
 
@@ -111,22 +111,26 @@ class CompiledLoss:
         """The batch loss, Σ wᵢ lᵢ / n with sample weights (Keras divides by the batch size), plus the
         regularization losses; added to the running 'loss' of the epoch, as Keras's compiled loss does.
         With several outputs: Σ loss_weightₖ · lossₖ over the outputs, plus the regularization losses."""
+        terms: list[Any] = []        # each output's unweighted loss, logged as <output>_loss
         if self.fn is None:        # compile(loss=None): the model's add_loss terms are the loss (Keras)
             if not regularization_losses:
                 raise ValueError("No loss found: the model was compiled without a loss and adds none with "
                                  "add_loss; give compile a loss (e.g. loss='mse').")
             loss = sum(regularization_losses[1:], regularization_losses[0])
+        elif self.outputs is not None:
+            terms = self.outputs.terms(y_true, y_pred, sample_weight)
+            loss = self.outputs.weighted_sum(terms)
         else:
-            loss = self.outputs.total(y_true, y_pred, sample_weight) if self.outputs is not None \
-                else self.batch_value(y_true, y_pred, sample_weight)
-            if regularization_losses:
-                loss = loss + sum(regularization_losses)
+            loss = self.batch_value(y_true, y_pred, sample_weight)
+        if self.fn is not None and regularization_losses:
+            loss = loss + sum(regularization_losses)
         logged = loss
         if loss.ndim:     # a loss object with reduction='none': Keras's gradient is the sum's, its log the mean
             logged, loss = loss.mean(), loss.sum()
         if _in_progress.stack:
             several = isinstance(y_pred, (list, tuple))
-            _in_progress.stack[-1].add_loss(logged.item(), len(y_pred[0] if several else y_pred))
+            per_output = [None if t is None else (t.mean() if t.ndim else t).item() for t in terms]
+            _in_progress.stack[-1].add_loss(logged.item(), len(y_pred[0] if several else y_pred), per_output)
         return loss
 
     def batch_value(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> tg.Tensor:
@@ -185,9 +189,9 @@ class RunningLogs:
         for metric in self.tracked:
             metric.reset_state()
 
-    def add_loss(self, value: float, samples: int) -> None:
+    def add_loss(self, value: float, samples: int, per_output: Sequence[float | None] = ()) -> None:
         if self.compiled is not None:
-            self.compiled.update_loss(value, samples)
+            self.compiled.update_loss(value, samples, per_output)
 
     def restore(self) -> None:
         """Put back the metric states this one interrupted (if any); a state variable made in between
@@ -243,15 +247,17 @@ class TrainingMixin:
         ``metrics`` ignore sample and class weights; ``weighted_metrics`` use them (Keras's split). A
         custom loss or metric function is called ``fn(y_true, y_pred)``, as in Keras. A model with several
         outputs takes a list of losses (or a dict by output name, or one loss for all) and
-        ``loss_weights``: the loss is Σ weightₖ · lossₖ. ``loss=None`` trains on the model's add_loss terms. A Keras-style
+        ``loss_weights``: the loss is Σ weightₖ · lossₖ; its ``metrics`` are a list for every output, a dict
+        by output name or a list per output, logged ``<output>_<metric>`` beside ``<output>_loss`` (Keras 2.15). ``loss=None`` trains on the model's add_loss terms. A Keras-style
         optimizer made without parameters (``optim.SGD(lr=0.01)``) is bound to this model's parameters
         here; one made PyTorch-style with parameters is used as given.
         """
         import optim  # turns Keras names into optimizers
 
         for arg, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
-            if isinstance(value, str) or (value is not None and not isinstance(value, (list, tuple))):
-                raise TypeError(f"compile: {arg} must be a list such as ['accuracy'], got {value!r}.")
+            if isinstance(value, str) or (value is not None and not isinstance(value, (list, tuple, dict))):
+                raise TypeError(f"compile: {arg} must be a list such as ['accuracy'], got {value!r} (a model with "
+                                f"several outputs also takes a dict by output name).")
         try:
             optimizer_obj = optim.get(optimizer)
         except (ValueError, TypeError) as e:
@@ -261,27 +267,33 @@ class TrainingMixin:
         except (ValueError, TypeError) as e:
             raise type(e)(f"compile(loss={loss!r}): {e}") from None
         dtype = checks.model_dtype(self)
+        names = checks.output_names(self)
         objects: dict[str, list[Any]] = {}
         for arg, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
             try:       # unknown names fail now, not after the first epoch
-                objects[arg] = [metrics_module.get_metric(spec, dtype) for spec in value or []]
+                if names:
+                    per_output = by_output(value, names, lambda spec: metrics_module.get_metric(spec, dtype), arg)
+                    objects[arg] = per_output if len(names) > 1 else per_output[0]
+                elif isinstance(value, dict):
+                    raise ValueError("metrics by output name need a model with named outputs (a functional "
+                                     "model); give a list.")
+                else:
+                    objects[arg] = [metrics_module.get_metric(spec, dtype) for spec in value or []]
             except (ValueError, TypeError) as e:
                 raise type(e)(f"compile({arg}={value!r}): {e}") from None
-        compiled_metrics = CompiledMetrics(objects["metrics"], objects["weighted_metrics"], dtype)
+        compiled_metrics = CompiledMetrics(objects["metrics"], objects["weighted_metrics"], dtype, names)
         self._compile_binds_parameters = not optimizer_obj.is_bound
         parameters = self._optimizable_parameters()
         if self._compile_binds_parameters and parameters:    # none yet: fit binds them (_bind_new_parameters)
             optimizer_obj.bind(parameters)
-        compiled_loss = CompiledLoss(loss_fn, loss_weights, checks.output_names(self))
-        if compiled_loss.outputs is not None and len(compiled_loss.outputs.losses) > 1 and (metrics or weighted_metrics):
-            raise NotImplementedError("compile: metrics for a model with several outputs are not supported yet; "
-                                      "compile without metrics= (the losses train and are logged as 'loss') and "
-                                      "compute the metrics from model.predict.")
+        compiled_loss = CompiledLoss(loss_fn, loss_weights, names)
+        if compiled_loss.outputs is not None:
+            compiled_metrics.track_output_losses([item is not None for item in compiled_loss.outputs.losses])
         self.optimizer, self.loss = optimizer_obj, loss_fn
         self.compiled_loss = compiled_loss
         self.compiled_metrics = compiled_metrics
         self._loss_name = loss if isinstance(loss, str) else None            # for model.save's compile config
-        self._metric_specs = list(metrics or [])
+        self._metric_specs = metrics if isinstance(metrics, dict) else list(metrics or [])
         self._compiled = True
 
     def _optimizable_parameters(self) -> list[Any]:

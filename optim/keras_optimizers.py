@@ -19,7 +19,8 @@ counts the steps taken.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+import warnings
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -134,6 +135,40 @@ class KerasOptimizer(Optimizer):
                 _project(p)
         self.iterations += 1
         return loss
+
+    def apply_gradients(self, grads_and_vars: Iterable[tuple[Any, Tensor]], name: str | None = None,
+                        skip_gradients_aggregation: bool = False, **kwargs: Any) -> int:
+        """Keras's ``apply_gradients(zip(grads, variables))``: one step (clipped, decayed, counted as
+        :meth:`step`) on these variables with these gradients, the others untouched; a variable the
+        optimizer does not hold yet joins it. A None gradient is skipped with Keras's warning. Returns
+        ``iterations``."""
+        pairs = list(grads_and_vars)
+        for pair in pairs:
+            if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], Tensor)):
+                raise TypeError(f"{type(self).__name__}.apply_gradients: expected (gradient, variable) pairs such as "
+                                f"zip(grads, model.trainable_variables), got {pair!r:.80}.")
+        missing = [v for g, v in pairs if g is None]
+        pairs = [(g, v) for g, v in pairs if g is not None]
+        if not pairs:
+            raise ValueError(f"{type(self).__name__}.apply_gradients: no gradients provided for any variable "
+                             f"({len(missing)} variables, all with None gradients); the loss does not depend on them.")
+        if missing:
+            warnings.warn(f"Gradients do not exist for variables {[self._describe(v) for v in missing]} when "
+                          f"minimizing the loss; they are left as they are.", stacklevel=2)
+        known = {id(p) for p in self._all_params()}
+        new = list({id(v): v for _, v in pairs if id(v) not in known}.values())
+        if new:
+            self.add_param_group({"params": new})
+        given = {id(v): g if isinstance(g, Tensor) else tg.as_tensor(np.asarray(g, dtype=v.dtype)) for g, v in pairs}
+        held = [(p, p.grad) for p in self._all_params()]
+        try:
+            for p in self._all_params():
+                p.grad = given.get(id(p))
+            self.step()
+        finally:
+            for p, grad in held:
+                p.grad = grad
+        return self.iterations
 
     def _global_clip_scale(self) -> float:
         """global_clipnorm's factor c / max(‖g‖, c), ‖g‖ the L2 norm of all gradients together (1 without it)."""

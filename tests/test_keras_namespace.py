@@ -29,7 +29,7 @@ PATHS = [
     ("nn.keras.backend", "clear_session", nn.clear_session),
     ("nn.keras.losses", "BinaryCrossentropy", nn.BinaryCrossentropy), ("nn.keras.losses", "MeanSquaredError", nn.MeanSquaredError),
     ("nn.keras.metrics", "binary_accuracy", nn.metrics.binary_accuracy),
-    ("nn.keras.activations", "relu", tg.relu), ("nn.keras", "initializers", nn.init),
+    ("nn.keras.activations", "relu", tg.relu), ("nn.keras.initializers", "GlorotUniform", nn.keras_initializers.GlorotUniform),
     ("nn.keras.optimizers", "get", optim.get),
 ]
 

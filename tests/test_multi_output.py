@@ -1,5 +1,6 @@
 """A functional model with two outputs compiled Keras's ways: a list of losses, a dict by output name, one
-loss for both, loss_weights; the trained loss is Σ weightₖ · lossₖ, checked against the sum by hand."""
+loss for both, loss_weights; the trained loss is Σ weightₖ · lossₖ, checked against the sum by hand, and
+each output's unweighted loss is logged as ``<output>_loss`` (Keras 2.15's LossesContainer)."""
 import numpy as np
 import pytest
 
@@ -26,7 +27,7 @@ def _by_hand(model, weights=(1.0, 1.0)):
     mse = np.mean((price - PRICE) ** 2)
     p = np.clip(label, 1e-7, 1 - 1e-7)
     bce = np.mean(-(CLASS * np.log(p) + (1 - CLASS) * np.log(1 - p)))
-    return weights[0] * mse + weights[1] * bce
+    return [weights[0] * mse + weights[1] * bce, mse, bce]     # Keras 2.15: loss, price_loss, label_loss
 
 
 @pytest.mark.parametrize("loss, loss_weights, weights", [
@@ -53,6 +54,7 @@ def test_one_loss_applies_to_every_output_and_validation_split_splits_every_targ
     price, label = model.predict(X[48:])
     expected = np.mean((price - PRICE[48:]) ** 2) + np.mean((label - CLASS[48:]) ** 2)
     assert history.history["val_loss"][-1] == pytest.approx(expected, rel=1e-4)
+    assert history.history["val_label_loss"][-1] == pytest.approx(np.mean((label - CLASS[48:]) ** 2), rel=1e-4)
 
 
 def test_mismatches_are_named():
@@ -64,8 +66,10 @@ def test_mismatches_are_named():
     model.compile(optimizer="adam", loss=["mse", "binary_crossentropy"])
     with pytest.raises(ValueError, match=r"the model has 2 outputs \['price', 'label'\]; give y as a list of 2"):
         model.fit(X, PRICE, verbose=0)
-    with pytest.raises(NotImplementedError, match="metrics for a model with several outputs"):
-        model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    with pytest.raises(ValueError, match=r"metrics has 3 per-output entries but the model has 2 outputs"):
+        model.compile(optimizer="adam", loss="mse", metrics=[["mae"], ["mse"], []])
+    with pytest.raises(ValueError, match=r"metrics is a dict with keys \['cost'\] that name no output"):
+        model.compile(optimizer="adam", loss="mse", metrics={"cost": "mae"})
 
 
 def test_loss_weights_on_one_output_scale_its_loss():

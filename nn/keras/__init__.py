@@ -9,12 +9,11 @@ Change only the import lines of a notes program:
     from keras.layers.core import Dense   ->  from nn.keras.layers.core import Dense
     from keras.utils import np_utils      ->  from nn.keras.utils import np_utils
 """
-from nn import init as initializers
 from nn.layers import Input
 from nn.models import Model, Sequential
 
-from . import (activations, backend, callbacks, constraints, datasets, layers, losses, metrics, models, ops,
-               optimizers, regularizers, saving, utils)
+from . import (activations, backend, callbacks, constraints, datasets, initializers, layers, losses, metrics, models,
+               ops, optimizers, regularizers, saving, utils)
 from .version import __version__
 
 __all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "constraints", "datasets", "initializers",
