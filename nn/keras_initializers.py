@@ -71,7 +71,7 @@ class Constant(Initializer):
         self.value = value
 
     def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
-        value = np.asarray(self.value.data if isinstance(self.value, tg.Tensor) else self.value, dtype=np.float64)
+        value = np.asarray(self.value.numpy(force=True) if isinstance(self.value, tg.Tensor) else self.value, dtype=np.float64)
         try:
             return np.broadcast_to(value, shape).copy()
         except ValueError:

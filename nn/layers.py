@@ -115,8 +115,11 @@ class Dense(Module):
     def built(self) -> bool:
         return self.weight.initialized
 
-    def build(self, in_features: int) -> None:
-        """Materialize the weights for inputs of ``in_features`` features (initializers, default rng)."""
+    def build(self, in_features: Any) -> None:
+        """Materialize the weights for inputs of ``in_features`` features (initializers, default rng); Keras's
+        ``build(input_shape)`` with a shape such as (None, 4) reads the last axis."""
+        if isinstance(in_features, (tuple, list)):
+            in_features = in_features[-1]
         self.weight.materialize(self.kernel_initializer((int(in_features), self.units), init.default_rng(), self.dtype))
         if self.bias is not None:
             self.bias.materialize(self.bias_initializer((self.units,), init.default_rng(), self.dtype))

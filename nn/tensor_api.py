@@ -12,6 +12,7 @@ import tensorgrad as tg
 from tensorgrad import Tensor
 
 from . import init
+from .parameter import Parameter
 
 float16, float32, float64 = np.float16, np.float32, np.float64
 int8, int16, int32, int64, uint8 = np.int8, np.int16, np.int32, np.int64, np.uint8
@@ -94,12 +95,19 @@ def cast(x: Any, dtype: Any) -> Tensor:
 
 
 def Variable(initial_value: Any, trainable: bool = True, name: str | None = None, dtype: Any = None) -> Any:  # noqa: N802
-    """``tf.Variable``: an nn.Parameter (a Tensor that requires grad when trainable)."""
-    from .parameter import Parameter
+    """``tf.Variable``: an nn.Parameter (a Tensor that requires grad when trainable) whose ``.numpy()``
+    gives its values, as TensorFlow's does (PyTorch refuses that on a tensor that requires grad)."""
     array = np.asarray(_data(initial_value))
     if dtype is None and not isinstance(initial_value, (np.ndarray, Tensor)):
         dtype = _PYTHON_DEFAULTS.get(array.dtype, array.dtype)
-    return Parameter(array.astype(_dtype(dtype, array.dtype)), requires_grad=bool(trainable))
+    return TFVariable(array.astype(_dtype(dtype, array.dtype)), requires_grad=bool(trainable))
+
+
+class TFVariable(Parameter):
+    """What ``tf.Variable`` makes: a Parameter whose ``.numpy()`` gives the values while trainable too."""
+
+    def numpy(self, force: bool = True) -> np.ndarray:
+        return super().numpy(force=True)
 
 
 # ------------------------------------------------------------------------------------------- maths
@@ -335,7 +343,7 @@ def _summed_target(target: Any, output_gradients: Any) -> Tensor:
         if not isinstance(t, Tensor):
             raise TypeError(f"GradientTape.gradient: the target must be a Tensor computed under the tape, got "
                             f"{type(t).__name__}.")
-        weighted = t if w is None else t * tg.as_tensor(np.asarray(w.data if isinstance(w, Tensor) else w, t.dtype))
+        weighted = t if w is None else t * tg.as_tensor(np.asarray(w.numpy(force=True) if isinstance(w, Tensor) else w, t.dtype))
         terms.append(weighted.sum() if weighted.ndim else weighted)
     return sum(terms[1:], terms[0])
 

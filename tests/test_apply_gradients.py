@@ -83,7 +83,7 @@ def test_the_low_level_guide_step_trains_on_the_sum_of_a_per_sample_loss():
     grads = tg.grad(per_sample.sum(), sgd_sum.trainable_variables)
     model.fit(X, Y, batch_size=32, epochs=1, shuffle=False, verbose=0)
     for w0, g, w1 in zip(before, grads, model.get_weights()):
-        np.testing.assert_allclose(w1, w0 - 0.001 * g.data, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(w1, w0 - 0.001 * g.numpy(force=True), rtol=1e-5, atol=1e-6)
     history = model.fit(X, Y, batch_size=8, epochs=10, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
 
@@ -97,12 +97,12 @@ def test_apply_gradients_updates_only_the_given_variables_and_binds_new_ones():
     grads = tape.gradient(loss, [a, b])
     b.grad = tg.tensor(np.array([100.0], dtype=np.float32))   # a stale .grad is neither used nor lost
     assert opt.apply_gradients(zip(grads[:1], [a])) == 1
-    np.testing.assert_allclose(a.data, [1.0 - 0.2, 2.0 - 0.4], rtol=1e-6)
-    np.testing.assert_allclose(b.data, [3.0])
-    assert b.grad.data[0] == 100.0
+    np.testing.assert_allclose(a.numpy(force=True), [1.0 - 0.2, 2.0 - 0.4], rtol=1e-6)
+    np.testing.assert_allclose(b.numpy(force=True), [3.0])
+    assert b.grad.numpy(force=True)[0] == 100.0
     with pytest.warns(UserWarning, match="Gradients do not exist for variables"):
         opt.apply_gradients([(None, b), (np.array([1.0, 1.0], dtype=np.float32), a)])
-    np.testing.assert_allclose(a.data, [0.7, 1.5], rtol=1e-6)
+    np.testing.assert_allclose(a.numpy(force=True), [0.7, 1.5], rtol=1e-6)
     with pytest.raises(ValueError, match="no gradients provided for any variable"):
         opt.apply_gradients([(None, a)])
     with pytest.raises(TypeError, match=r"expected \(gradient, variable\) pairs"):
@@ -128,7 +128,7 @@ def test_tape_gradient_of_a_non_scalar_target_matches_finite_differences_of_its_
     x = tf.Variable(x0.copy())
     with tf.GradientTape() as tape:
         y = tg.tanh(x) * x                                        # a vector target
-    grad = tape.gradient(y, x).data
+    grad = tape.gradient(y, x).numpy(force=True)
     eps = 1e-6
     for i in range(3):
         step = np.eye(3)[i] * eps

@@ -11,12 +11,12 @@ init = keras.initializers
 
 
 def test_constant_zeros_ones_identity_fill_as_their_definitions():
-    np.testing.assert_array_equal(init.Constant(0.5)(shape=(2, 3)).data, np.full((2, 3), 0.5, np.float32))
-    np.testing.assert_array_equal(init.Constant([1.0, 2.0])((3, 2)).data, [[1, 2]] * 3)
+    np.testing.assert_array_equal(init.Constant(0.5)(shape=(2, 3)).numpy(force=True), np.full((2, 3), 0.5, np.float32))
+    np.testing.assert_array_equal(init.Constant([1.0, 2.0])((3, 2)).numpy(force=True), [[1, 2]] * 3)
     assert init.Constant(3)((2,), dtype="float64").dtype == np.float64
-    np.testing.assert_array_equal(init.Zeros()((2, 2)).data, np.zeros((2, 2)))
-    np.testing.assert_array_equal(init.Ones()((4,)).data, np.ones(4))
-    np.testing.assert_array_equal(init.Identity(gain=2.0)((2, 3)).data, 2 * np.eye(2, 3))
+    np.testing.assert_array_equal(init.Zeros()((2, 2)).numpy(force=True), np.zeros((2, 2)))
+    np.testing.assert_array_equal(init.Ones()((4,)).numpy(force=True), np.ones(4))
+    np.testing.assert_array_equal(init.Identity(gain=2.0)((2, 3)).numpy(force=True), 2 * np.eye(2, 3))
     with pytest.raises(ValueError, match=r"Identity: the initializer is only for 2-D shapes, got shape \(2, 2, 2\)"):
         init.Identity()((2, 2, 2))
     with pytest.raises(ValueError, match=r"Constant: value of shape \(3,\) does not fit the weight's shape \(2, 2\)"):
@@ -34,34 +34,34 @@ def test_constant_zeros_ones_identity_fill_as_their_definitions():
     (lambda: init.VarianceScaling(2.0, "fan_out", "untruncated_normal", seed=1), 0.0, np.sqrt(2 / 300), None),
 ])
 def test_random_initializers_have_keras_moments_and_a_seed_repeats_them(make, mean, std, bound):
-    values = make()((200, 300), dtype="float64").data
+    values = make()((200, 300), dtype="float64").numpy(force=True)
     assert values.mean() == pytest.approx(mean, abs=0.02 * max(std, 0.05) * 5)
     assert values.std() == pytest.approx(std, rel=0.02)
     if bound is not None:
         assert bound[0] - 1e-9 <= values.min() and values.max() <= bound[1] + 1e-9
     first = make()
-    np.testing.assert_array_equal(first((5, 4)).data, first((5, 4)).data)     # Keras 2.15: a seed repeats
-    np.testing.assert_array_equal(first((5, 4)).data, make()((5, 4)).data)
+    np.testing.assert_array_equal(first((5, 4)).numpy(force=True), first((5, 4)).numpy(force=True))     # Keras 2.15: a seed repeats
+    np.testing.assert_array_equal(first((5, 4)).numpy(force=True), make()((5, 4)).numpy(force=True))
 
 
 def test_unseeded_initializers_follow_manual_seed_and_orthogonal_is_orthogonal():
     tg.manual_seed(7)
-    a = init.GlorotUniform()((3, 4)).data
-    b = init.GlorotUniform()((3, 4)).data
+    a = init.GlorotUniform()((3, 4)).numpy(force=True)
+    b = init.GlorotUniform()((3, 4)).numpy(force=True)
     tg.manual_seed(7)
-    np.testing.assert_array_equal(init.GlorotUniform()((3, 4)).data, a)
+    np.testing.assert_array_equal(init.GlorotUniform()((3, 4)).numpy(force=True), a)
     assert not np.array_equal(a, b)
-    q = init.Orthogonal(gain=2.0, seed=3)((5, 3)).data
+    q = init.Orthogonal(gain=2.0, seed=3)((5, 3)).numpy(force=True)
     np.testing.assert_allclose(q.T @ q, 4 * np.eye(3), atol=1e-5)
 
 
 def test_classes_work_as_kernel_initializer_and_in_add_weight():
     layer = keras.layers.Dense(3, kernel_initializer=init.Constant(0.25), bias_initializer=keras.initializers.Ones())
     out = layer(tg.tensor(np.ones((2, 4), np.float32)))
-    np.testing.assert_allclose(out.data, np.full((2, 3), 2.0))           # 4 · 0.25 + 1
+    np.testing.assert_allclose(out.numpy(force=True), np.full((2, 3), 2.0))           # 4 · 0.25 + 1
     seeded = keras.layers.Dense(3, kernel_initializer=init.HeNormal(seed=5))
     seeded(tg.tensor(np.ones((1, 4), np.float32)))
-    np.testing.assert_array_equal(seeded.kernel.data, init.HeNormal(seed=5)((4, 3)).data)
+    np.testing.assert_array_equal(seeded.kernel.numpy(force=True), init.HeNormal(seed=5)((4, 3)).numpy(force=True))
     assert keras.layers.Dense(2, kernel_initializer="GlorotNormal").kernel_initializer.__class__ is init.GlorotNormal
 
     class Scale(keras.layers.Layer):
@@ -73,8 +73,8 @@ def test_classes_work_as_kernel_initializer_and_in_add_weight():
             return inputs * self.w
 
     scale = Scale()
-    np.testing.assert_allclose(scale(tg.tensor(np.ones((1, 2), np.float32))).data, [[3.0, 3.0]])
-    np.testing.assert_array_equal(scale.k.data, np.eye(2))
+    np.testing.assert_allclose(scale(tg.tensor(np.ones((1, 2), np.float32))).numpy(force=True), [[3.0, 3.0]])
+    np.testing.assert_array_equal(scale.k.numpy(force=True), np.eye(2))
 
 
 def test_lowercase_aliases_get_and_config_round_trips(tmp_path):
@@ -94,4 +94,4 @@ def test_lowercase_aliases_get_and_config_round_trips(tmp_path):
     loaded = keras.models.load_model(tmp_path / "m.keras")
     dense = loaded.layers[-1]
     assert isinstance(dense.kernel_initializer, init.Constant) and dense.kernel_initializer.value == 0.5
-    np.testing.assert_array_equal(dense.kernel.data, model.layers[-1].kernel.data)
+    np.testing.assert_array_equal(dense.kernel.numpy(force=True), model.layers[-1].kernel.numpy(force=True))

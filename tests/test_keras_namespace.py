@@ -141,3 +141,13 @@ def test_categorical_crossentropy_does_not_broadcast_labels():
     with pytest.raises(ValueError, match=r"categorical_crossentropy: targets have 1 columns but the predictions "
                                          r"have 3 \(shapes \(2, 1\) and \(2, 3\)\).*to_categorical"):
         nn.losses.get("categorical_crossentropy")(np.array([[0.0], [2.0]]), np.full((2, 3), 1 / 3))
+
+
+def test_tf_variable_numpy_gives_its_values_and_dense_builds_from_an_input_shape():
+    """TensorFlow's Variable.numpy() works while trainable; Keras's Dense.build((None, 4)) reads the last axis."""
+    from nn import tensor_api
+    v = tensor_api.Variable([1.0, 2.0])
+    assert v.requires_grad and v.numpy().tolist() == [1.0, 2.0]
+    dense = nn.Dense(3)
+    dense.build((None, 4))
+    assert dense.kernel.shape == (4, 3) and dense(np.ones((2, 4), np.float32)).shape == (2, 3)
