@@ -52,6 +52,6 @@ def test_fashion_mnist_cnn_full_recipe_is_the_wide_convnet_with_a_decaying_adam(
     model = fashion_mnist_cnn.build_wide_model()
     assert model.count_params() == 197_482
     adam = fashion_mnist_cnn.optimizer_for("wide", steps_per_epoch=430)
-    rate = adam.param_groups[0]["lr"]
+    rate = adam.defaults["lr"]
     assert rate(0) == 0.001 and abs(rate(430 * 4) - 0.001 * fashion_mnist_cnn.DECAY_PER_EPOCH ** 4) < 1e-12
-    assert fashion_mnist_cnn.optimizer_for("classic", 430).param_groups[0]["lr"] == 0.001
+    assert fashion_mnist_cnn.optimizer_for("classic", 430).defaults["lr"] == 0.001
