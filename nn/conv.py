@@ -18,6 +18,7 @@ from tensorgrad import Tensor, as_tensor
 
 from . import activations, init, regularizers
 from .layer import Layer, register_loss_source
+from .masking import step_mask
 from .module import Module
 from .parameter import Parameter
 from .saving import activation_name, initializer_name
@@ -243,8 +244,19 @@ class GlobalMaxPooling2D(_GlobalPool):
 
 
 class GlobalAveragePooling1D(_GlobalPool):
-    """Mean over steps: (batch, steps, c) -> (batch, c)."""
+    """Mean over steps: (batch, steps, c) -> (batch, c); with a mask (``Embedding(mask_zero=True)``), the
+    mean of the unmasked steps, as Keras."""
     rank, kind = 1, "mean"
+
+    def call(self, inputs: Any, mask: Any = None) -> Tensor:
+        if mask is None:
+            return super().call(inputs)
+        x = as_tensor(inputs)
+        keep = step_mask(mask, f"GlobalAveragePooling1D '{self.name}'", x.shape[0], x.shape[1])
+        weights = keep[..., None].astype(x.data.dtype)
+        total = (x * weights).sum(axis=1, keepdims=self.keepdims)
+        count = weights.sum(axis=1, keepdims=self.keepdims)
+        return total / np.maximum(count, 1)
 
 
 class GlobalMaxPooling1D(_GlobalPool):

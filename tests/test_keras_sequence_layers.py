@@ -60,6 +60,15 @@ def test_the_mask_passes_through_dense_dropout_and_timedistributed_to_a_second_l
     assert not np.allclose(masked.predict(IDS, verbose=0)[1], unmasked.predict(IDS, verbose=0)[1])
 
 
+def test_global_average_pooling_1d_averages_the_unmasked_steps_only():
+    embed = L.Embedding(10, 3, mask_zero=True)
+    pooled = L.GlobalAveragePooling1D()(embed(IDS)).data
+    for i, n in enumerate(LENGTHS):
+        np.testing.assert_allclose(pooled[i], embed(IDS[i:i + 1, :n]).data[0].mean(axis=0), rtol=1e-6)
+    model = nn.Sequential([L.Embedding(10, 3, mask_zero=True), L.GlobalAveragePooling1D(), L.Dense(1)])
+    np.testing.assert_allclose(model.predict(IDS[:2, :5], verbose=0), model.predict(IDS[:2], verbose=0), rtol=1e-6)
+
+
 def test_a_mask_of_the_wrong_shape_is_refused():
     layer = L.SimpleRNN(2)
     with pytest.raises(ValueError, match=r"mask must have shape \(batch, steps\) = \(2, 3\)"):
