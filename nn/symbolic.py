@@ -136,10 +136,11 @@ def call_symbolic(layer: "Module", x: Any, **kwargs: Any) -> Any:
     dummies = [dummy(p) for p in parents]
     with training_mode(False), tg.no_grad():   # this call only: no module's own flag changes
         out = layer.forward(dummies if multi else dummies[0], **map_symbolic(kwargs, dummy))
-    items = out if isinstance(out, (list, tuple)) and out and all(isinstance(o, tg.Tensor) for o in out) else None
+    items = out if isinstance(out, list) and out and all(isinstance(o, tg.Tensor) for o in out) else None
     if not isinstance(out, tg.Tensor) and items is None:
         raise TypeError(f"{type(layer).__name__} '{layer.name}': forward returned a {type(out).__name__}; "
-                        f"the functional API needs layers that return a Tensor or a list of Tensors.")
+                        f"the functional API needs layers that return a Tensor or a list of Tensors (Keras's "
+                        f"multiple outputs).")
     batch = parents[0].shape[:1]
     if items is None:
         return record_symbolic(layer, x, batch + out.shape[1:], out.dtype, kwargs)
