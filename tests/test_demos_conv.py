@@ -48,10 +48,10 @@ def test_sequence_memory_both_recurrent_layers_learn_a_short_memory(capsys):
     assert result["SimpleRNN"] > 0.95 and result["LSTM"] > 0.95
 
 
-def test_fashion_mnist_cnn_full_recipe_is_the_wide_convnet_with_a_decaying_adam():
-    model = fashion_mnist_cnn.build_wide_model()
-    assert model.count_params() == 197_482
-    adam = fashion_mnist_cnn.optimizer_for("wide", steps_per_epoch=430)
+def test_fashion_mnist_cnn_full_recipe_is_the_batch_normalized_convnet_with_a_decaying_adam():
+    model = fashion_mnist_cnn.build_bn_model()
+    assert model.count_params() == 225_418 and len(model.non_trainable_weights) == 4      # moving mean, variance
+    adam = fashion_mnist_cnn.optimizer_for("bn", steps_per_epoch=430)
     rate = adam.defaults["lr"]
     assert rate(0) == 0.001 and abs(rate(430 * 4) - 0.001 * fashion_mnist_cnn.DECAY_PER_EPOCH ** 4) < 1e-12
     assert fashion_mnist_cnn.optimizer_for("classic", 430).defaults["lr"] == 0.001
