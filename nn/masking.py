@@ -55,4 +55,13 @@ def carry_mask(layer: Any, x: Any, y: Any) -> None:
         y._keras_mask = mask
 
 
-__all__ = ["mask_of", "set_mask", "step_mask", "passes_mask", "carry_mask"]
+def masked_loss(values: Tensor, mask: Tensor, sample_weight: Any = None) -> Tensor:
+    """Keras's loss of an output that carries a mask: the per-step losses ``values`` (batch, steps) times
+    the mask (and the sample weights), averaged over the unmasked steps: Σ m·w·l / Σ m."""
+    keep = np.asarray(mask.data, dtype=values.dtype)
+    weights = keep if sample_weight is None else \
+        keep * np.asarray(getattr(sample_weight, "data", sample_weight), dtype=values.dtype).reshape(-1, 1)
+    return (values * weights).sum() / max(float(keep.sum()), 1.0)
+
+
+__all__ = ["mask_of", "set_mask", "step_mask", "passes_mask", "carry_mask", "masked_loss"]

@@ -37,6 +37,7 @@ from . import callbacks as cbks
 from . import losses as losses_module
 from . import metrics as metrics_module
 from . import training_checks as checks
+from .masking import mask_of, masked_loss
 from .mode import training_mode
 from .progress import ProgressBar
 
@@ -100,7 +101,10 @@ class CompiledLoss:
                  regularization_losses: Sequence[Any] | None = None) -> tg.Tensor:
         """The batch loss, Σ wᵢ lᵢ / n with sample weights (Keras divides by the batch size), plus the
         regularization losses; added to the running 'loss' of the epoch, as Keras's compiled loss does."""
-        if sample_weight is None:
+        mask = mask_of(y_pred)          # Embedding(mask_zero=True) upstream: padded steps carry no loss
+        if mask is not None and self.is_module and mask.shape == y_pred.shape[:2]:
+            loss = masked_loss(self._unreduced(y_pred, y_true), mask, sample_weight)
+        elif sample_weight is None:
             loss = self.value(y_true, y_pred)
         else:
             loss = (self.per_sample(y_true, y_pred) * sample_weight).sum() / len(sample_weight)

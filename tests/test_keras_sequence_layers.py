@@ -219,3 +219,22 @@ def test_an_lstm_model_survives_save_and_load_model(tmp_path, capsys):
     clone = nn.keras.models.model_from_json(model.to_json())
     clone.set_weights(model.get_weights())
     np.testing.assert_allclose(clone.predict(IDS, verbose=0), model.predict(IDS, verbose=0), rtol=1e-5)
+
+
+def test_the_loss_of_a_masked_output_averages_the_unmasked_steps_only():
+    """Keras's compiled loss: a per-step loss on an output that carries a mask skips the padded steps."""
+    tg.manual_seed(0)
+    model = nn.Sequential([L.Embedding(10, 4, mask_zero=True), L.LSTM(5, return_sequences=True),
+                           L.TimeDistributed(L.Dense(3, activation="softmax"))])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+    y = rng.integers(0, 3, IDS.shape)
+    probs = model.predict(IDS, verbose=0)
+    step_losses = -np.log(np.take_along_axis(probs, y[..., None], -1)[..., 0])
+    keep = IDS != 0
+    np.testing.assert_allclose(model.evaluate(IDS, y, verbose=0), step_losses[keep].mean(), rtol=1e-5)
+    weights = np.array([1.0, 2.0, 0.5], np.float32)
+    expected = (step_losses * keep * weights[:, None]).sum() / keep.sum()
+    np.testing.assert_allclose(model.evaluate(IDS, y, sample_weight=weights, verbose=0), expected, rtol=1e-5)
+    y_noise = y.copy()
+    y_noise[~keep] = (y[~keep] + 1) % 3                   # labels at padded steps do not matter
+    np.testing.assert_allclose(model.evaluate(IDS, y_noise, verbose=0), step_losses[keep].mean(), rtol=1e-5)
