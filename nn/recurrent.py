@@ -1,4 +1,4 @@
-"""Keras's sequence layers: Embedding, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed (Keras Layers:
+"""Keras's sequence layers: Embedding, Masking, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed (Keras Layers:
 get_config, ``.keras`` saving, summary, ``layer.weights``).
 
 Inputs are (batch, steps, features). Weights keep Keras's layouts and initialisers (kernel (in, gates·units)
@@ -6,7 +6,7 @@ Glorot-uniform, recurrent_kernel (units, gates·units) orthogonal, zero bias; LS
 gate orders LSTM i, f, c, o and GRU z, r, h), so ``get_weights``/``set_weights`` exchange with Keras.
 Each step runs tensorgrad's cell ops (``tg.lstm_cell`` ...), which take PyTorch's layouts.
 
-Masks (``Embedding(mask_zero=True)``, nn.masking) work as Keras's: at a masked step the states keep
+Masks (``Embedding(mask_zero=True)``, ``Masking``, nn.masking) work as Keras's: at a masked step the states keep
 their previous values and the output repeats the previous one (zeros inside Bidirectional with
 ``return_sequences``); ``return_sequences`` passes the mask on. ``return_state=True`` returns
 ``[output, *states]`` (also on symbolic inputs), ``initial_state=`` sets the first states.
@@ -79,6 +79,29 @@ class Embedding(Layer):
                 "embeddings_initializer": initializer_name(self.embeddings_initializer),
                 "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
                 "mask_zero": self.mask_zero, "input_length": self.input_length}
+
+
+class Masking(Layer):
+    """Keras's Masking: a time step whose features all equal ``mask_value`` is padding. The output is the
+    input with those steps zeroed, carrying the mask ``any(x != mask_value, axis=-1)`` to the layers below."""
+    makes_mask = True
+
+    def __init__(self, mask_value: float = 0.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mask_value = float(mask_value)
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Tensor:
+        """True at the steps with any feature different from ``mask_value``."""
+        values = np.asarray(inputs.data if isinstance(inputs, Tensor) else inputs)
+        return Tensor(np.any(values != self.mask_value, axis=-1))
+
+    def call(self, inputs: Any) -> Tensor:
+        x = as_tensor(inputs, self.dtype)
+        keep = self.compute_mask(x).data[..., None]
+        return x * keep.astype(self.dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "mask_value": self.mask_value}
 
 
 def _check_activations(who: str, activation: Any, recurrent_activation: Any) -> None:

@@ -69,6 +69,22 @@ def test_global_average_pooling_1d_averages_the_unmasked_steps_only():
     np.testing.assert_allclose(model.predict(IDS[:2, :5], verbose=0), model.predict(IDS[:2], verbose=0), rtol=1e-6)
 
 
+def test_masking_skips_the_steps_whose_features_all_equal_the_mask_value():
+    tg.manual_seed(0)
+    x = rng.standard_normal((2, 6, 3)).astype(np.float32)
+    x[0, 4:] = -1.0
+    x[1, 2:] = -1.0
+    masking = L.Masking(mask_value=-1.0)
+    masked = masking(x)
+    assert masked._keras_mask.data.tolist() == [[True] * 4 + [False] * 2, [True] * 2 + [False] * 4]
+    np.testing.assert_array_equal(masked.data[1, 2:], 0)          # Keras zeroes the masked steps
+    model = nn.Sequential([L.Masking(-1.0), L.LSTM(3)])
+    out = model.predict(x, verbose=0)
+    np.testing.assert_allclose(out[0], model.predict(x[:1, :4], verbose=0)[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(out[1], model.predict(x[1:, :2], verbose=0)[0], rtol=1e-5, atol=1e-6)
+    assert L.Masking.from_config(masking.get_config()).mask_value == -1.0
+
+
 def test_a_mask_of_the_wrong_shape_is_refused():
     layer = L.SimpleRNN(2)
     with pytest.raises(ValueError, match=r"mask must have shape \(batch, steps\) = \(2, 3\)"):
