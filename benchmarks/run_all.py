@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import graph_scaling, memory, mlp_epoch, op_overhead
+from . import cnn_epoch, graph_scaling, lstm_epoch, memory, mlp_epoch, op_overhead
 
 FULL = {
     "MLP epoch, batch 32": (mlp_epoch, ["--batch-size", "32"]),
@@ -20,12 +20,16 @@ FULL = {
     "Backward scaling": (graph_scaling, []),
     "Per-op overhead": (op_overhead, []),
     "Memory": (memory, []),
+    "Keras convnet training steps, batch 128": (cnn_epoch, []),
+    "LSTM training steps": (lstm_epoch, []),
 }
 QUICK = {
     "MLP epoch, batch 32": (mlp_epoch, ["--batch-size", "32", "--samples", "320", "--repeats", "1"]),
     "Backward scaling": (graph_scaling, ["--sizes", "1000", "2000", "--repeats", "1"]),
     "Per-op overhead": (op_overhead, ["--number", "100", "--repeats", "1"]),
     "Memory": (memory, ["--steps", "120"]),
+    "Keras convnet training steps, batch 128": (cnn_epoch, ["--quick"]),
+    "LSTM training steps": (lstm_epoch, ["--quick"]),
 }
 
 

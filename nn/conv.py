@@ -1,8 +1,8 @@
 """Convolution and pooling layers, in both spellings.
 
-Keras's (``Conv2D``, ``MaxPooling2D`` ...) take channels-last input (batch, height, width, channels),
-keep the kernel as (kh, kw, in, out), start Glorot-uniform with zero bias, and build lazily on the first
-call. PyTorch's (``Conv2d``, ``MaxPool2d`` ...) take (batch, channels, height, width), keep the weight
+Keras's (``Conv2D``, ``MaxPooling2D`` ...) are Keras Layers (get_config, ``.keras`` saving, summary):
+they take channels-last input (batch, height, width, channels), keep the kernel as (kh, kw, in, out),
+start Glorot-uniform with zero bias, and build on the first call (or ``build(input_shape)``). PyTorch's (``Conv2d``, ``MaxPool2d`` ...) take (batch, channels, height, width), keep the weight
 as (out, in/groups, kh, kw) and start as PyTorch does (uniform ±1/√fan_in), so state dicts exchange.
 Both run tensorgrad's NCHW ops (``tg.conv2d``, ``tg.max_pool2d`` ...).
 """
@@ -16,9 +16,12 @@ import numpy as np
 import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
 
-from . import activations, init
+from . import activations, init, regularizers
+from .layer import Layer, register_loss_source
+from .masking import step_mask
 from .module import Module
 from .parameter import Parameter
+from .saving import activation_name, initializer_name
 
 
 def _tuple(value: Any, n: int, who: str, what: str) -> tuple[int, ...]:
@@ -52,15 +55,15 @@ def _to_last(x: Tensor) -> Tensor:
 
 
 # ------------------------------------------------------------------ Keras: Conv1D, Conv2D
-class _KerasConv(Module):
-    """Shared body of Conv1D/Conv2D: kernel (*k, in, filters), lazily built, activation after."""
+class _KerasConv(Layer):
+    """Shared body of Conv1D/Conv2D: kernel (*k, in, filters), built on the first call, activation after."""
     rank = 2
 
     def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
                  data_format: str | None = None, dilation_rate: Any = 1, groups: int = 1, activation: Any = None,
                  use_bias: bool = True, kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 input_shape: Any = None, name: str | None = None, dtype: Any = np.float32) -> None:
-        super().__init__(name=name, input_shape=input_shape)
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         who = f"{type(self).__name__}"
         if not isinstance(filters, (int, np.integer)) or filters <= 0:
             raise ValueError(f"{who}: filters must be a positive integer, got {filters!r}.")
@@ -74,24 +77,43 @@ class _KerasConv(Module):
             raise ValueError(f"{who}: filters ({filters}) must be divisible by groups ({groups}).")
         self.activation = activations.get(activation)
         self.kernel_initializer, self.bias_initializer = init.get(kernel_initializer), init.get(bias_initializer)
-        self.dtype = np.dtype(dtype)
+        self.kernel_regularizer, self.bias_regularizer = regularizers.get(kernel_regularizer), \
+            regularizers.get(bias_regularizer)
         owner = f"{who} '{self.name}'"
         self.kernel: Parameter = Parameter.uninitialized(self.kernel_size + (None, self.filters), self.dtype,
                                                         f"parameter 'kernel' of {owner}")
         self.bias: Parameter | None = (Parameter.uninitialized((self.filters,), self.dtype, f"parameter 'bias' of {owner}")
                                        if use_bias else None)
+        for weight, reg in ((self.kernel, self.kernel_regularizer), (self.bias, self.bias_regularizer)):
+            if weight is not None and reg is not None:
+                self._weight_regularizers.append((weight, reg))
+                register_loss_source(self)
         if self._declared_input_shape is not None:
-            self.build(self._declared_input_shape[-1])
+            self.build((None, *self._declared_input_shape))
 
-    def build(self, in_channels: int) -> None:
-        """Materialize kernel (*k, in/groups, filters) and bias for ``in_channels`` input channels."""
+    def build(self, input_shape: Any) -> None:
+        """Materialize kernel (*k, in/groups, filters) and bias for inputs (batch, ..., in) (weights already
+        set, by load_state_dict say, are kept)."""
+        in_channels = int(tuple(input_shape)[-1])
         if in_channels % self.groups:
             raise ValueError(f"{type(self).__name__} '{self.name}': input channels ({in_channels}) must be divisible "
                              f"by groups ({self.groups}).")
         shape = self.kernel_size + (in_channels // self.groups, self.filters)
-        self.kernel.materialize(self.kernel_initializer(shape, init.default_rng(), self.dtype))
-        if self.bias is not None:
+        if not self.kernel.initialized:
+            self.kernel.materialize(self.kernel_initializer(shape, init.default_rng(), self.dtype))
+        if self.bias is not None and not self.bias.initialized:
             self.bias.materialize(self.bias_initializer((self.filters,), init.default_rng(), self.dtype))
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "filters": self.filters,
+                "kernel_size": self.kernel_size, "strides": self.strides, "padding": self.padding,
+                "data_format": "channels_last", "dilation_rate": self.dilation_rate, "groups": self.groups,
+                "activation": activation_name(self.activation), "use_bias": self.bias is not None,
+                "kernel_initializer": initializer_name(self.kernel_initializer),
+                "bias_initializer": initializer_name(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "activity_regularizer": regularizers.serialize(self.activity_regularizer)}
 
     def _input(self, x: Any) -> Tensor:
         if type(x) is not Tensor or x.dtype is not self.dtype:
@@ -99,8 +121,6 @@ class _KerasConv(Module):
         if x.ndim != self.rank + 2:
             raise ValueError(f"{type(self).__name__} '{self.name}': expects input of {self.rank + 2} axes (batch, "
                              f"{'steps' if self.rank == 1 else 'height, width'}, channels), got shape {x.shape}.")
-        if not self.kernel.initialized:
-            self.build(x.shape[-1])
         if x.shape[-1] != self.kernel.shape[-2] * self.groups:
             raise ValueError(f"{type(self).__name__} '{self.name}': expects {self.kernel.shape[-2] * self.groups} "
                              f"input channels on the last axis, got shape {x.shape}.")
@@ -115,8 +135,8 @@ class Conv2D(_KerasConv):
     kernel (kh, kw, in/groups, filters); ``padding`` 'valid' or 'same'."""
     rank = 2
 
-    def forward(self, x: Any) -> Tensor:
-        x = self._input(x)
+    def call(self, inputs: Any) -> Tensor:
+        x = self._input(inputs)
         weight = self.kernel.transpose((3, 2, 0, 1))          # (kh, kw, in, out) -> (out, in, kh, kw)
         y = tg.conv2d(_to_first(x), weight, self.bias, stride=self.strides, padding=self.padding,
                       dilation=self.dilation_rate, groups=self.groups)
@@ -127,8 +147,8 @@ class Conv1D(_KerasConv):
     """Keras's 1-d convolution on (batch, steps, channels): kernel (k, in/groups, filters)."""
     rank = 1
 
-    def forward(self, x: Any) -> Tensor:
-        x = self._input(x)
+    def call(self, inputs: Any) -> Tensor:
+        x = self._input(inputs)
         weight = self.kernel.transpose((2, 1, 0))             # (k, in, out) -> (out, in, k)
         y = tg.conv1d(x.transpose((0, 2, 1)), weight, self.bias, stride=self.strides[0], padding=self.padding,
                       dilation=self.dilation_rate[0], groups=self.groups)
@@ -136,21 +156,25 @@ class Conv1D(_KerasConv):
 
 
 # ------------------------------------------------------------------ Keras: pooling, padding, upsampling
-class _KerasPool(Module):
+class _KerasPool(Layer):
     rank = 2
     kind = "max"
 
     def __init__(self, pool_size: Any = 2, strides: Any = None, padding: str = "valid", data_format: str | None = None,
-                 name: str | None = None, input_shape: Any = None) -> None:
-        super().__init__(name=name, input_shape=input_shape)
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         who = type(self).__name__
         _channels_last(data_format, who)
         self.pool_size = _tuple(pool_size, self.rank, who, "pool_size")
         self.strides = self.pool_size if strides is None else _tuple(strides, self.rank, who, "strides")
         self.padding = _keras_padding(padding, who)
 
-    def forward(self, x: Any) -> Tensor:
-        x = as_tensor(x)
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "pool_size": self.pool_size, "strides": self.strides,
+                "padding": self.padding, "data_format": "channels_last"}
+
+    def call(self, inputs: Any) -> Tensor:
+        x = as_tensor(inputs)
         if x.ndim != self.rank + 2:
             raise ValueError(f"{type(self).__name__} '{self.name}': expects input of {self.rank + 2} axes (batch, "
                              f"{'steps' if self.rank == 1 else 'height, width'}, channels), got shape {x.shape}.")
@@ -188,18 +212,20 @@ class AveragePooling1D(_KerasPool):
     rank, kind = 1, "avg"
 
 
-class _GlobalPool(Module):
+class _GlobalPool(Layer):
     rank = 2
     kind = "mean"
 
-    def __init__(self, data_format: str | None = None, keepdims: bool = False, name: str | None = None,
-                 input_shape: Any = None) -> None:
-        super().__init__(name=name, input_shape=input_shape)
+    def __init__(self, data_format: str | None = None, keepdims: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         _channels_last(data_format, type(self).__name__)
         self.keepdims = bool(keepdims)
 
-    def forward(self, x: Any) -> Tensor:
-        x = as_tensor(x)
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "data_format": "channels_last", "keepdims": self.keepdims}
+
+    def call(self, inputs: Any) -> Tensor:
+        x = as_tensor(inputs)
         if x.ndim != self.rank + 2:
             raise ValueError(f"{type(self).__name__} '{self.name}': expects input of {self.rank + 2} axes, got shape "
                              f"{x.shape}.")
@@ -218,8 +244,19 @@ class GlobalMaxPooling2D(_GlobalPool):
 
 
 class GlobalAveragePooling1D(_GlobalPool):
-    """Mean over steps: (batch, steps, c) -> (batch, c)."""
+    """Mean over steps: (batch, steps, c) -> (batch, c); with a mask (``Embedding(mask_zero=True)``), the
+    mean of the unmasked steps, as Keras."""
     rank, kind = 1, "mean"
+
+    def call(self, inputs: Any, mask: Any = None) -> Tensor:
+        if mask is None:
+            return super().call(inputs)
+        x = as_tensor(inputs)
+        keep = step_mask(mask, f"GlobalAveragePooling1D '{self.name}'", x.shape[0], x.shape[1])
+        weights = keep[..., None].astype(x.numpy(force=True).dtype)
+        total = (x * weights).sum(axis=1, keepdims=self.keepdims)
+        count = weights.sum(axis=1, keepdims=self.keepdims)
+        return total / np.maximum(count, 1)
 
 
 class GlobalMaxPooling1D(_GlobalPool):
@@ -227,13 +264,12 @@ class GlobalMaxPooling1D(_GlobalPool):
     rank, kind = 1, "max"
 
 
-class ZeroPadding2D(Module):
+class ZeroPadding2D(Layer):
     """Zeros around the height and width of (batch, h, w, c) input: ``padding`` an int, (ph, pw) or
     ((top, bottom), (left, right))."""
 
-    def __init__(self, padding: Any = (1, 1), data_format: str | None = None, name: str | None = None,
-                 input_shape: Any = None) -> None:
-        super().__init__(name=name, input_shape=input_shape)
+    def __init__(self, padding: Any = (1, 1), data_format: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         _channels_last(data_format, "ZeroPadding2D")
         if isinstance(padding, (int, np.integer)):
             pads = ((padding, padding), (padding, padding))
@@ -246,27 +282,34 @@ class ZeroPadding2D(Module):
                              f"non-negative integers, got {padding!r}.")
         self.padding = tuple(tuple(int(v) for v in p) for p in pads)
 
-    def forward(self, x: Any) -> Tensor:
-        x = as_tensor(x)
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "padding": self.padding, "data_format": "channels_last"}
+
+    def call(self, inputs: Any) -> Tensor:
+        x = as_tensor(inputs)
         (top, bottom), (left, right) = self.padding
         n, h, w, c = x.shape
         return tg.add_at(x, (n, h + top + bottom, w + left + right, c),
                          (slice(None), slice(top, top + h), slice(left, left + w)))
 
 
-class UpSampling2D(Module):
+class UpSampling2D(Layer):
     """Repeat each row ``size[0]`` times and each column ``size[1]`` times (nearest neighbour)."""
 
     def __init__(self, size: Any = (2, 2), data_format: str | None = None, interpolation: str = "nearest",
-                 name: str | None = None, input_shape: Any = None) -> None:
-        super().__init__(name=name, input_shape=input_shape)
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         _channels_last(data_format, "UpSampling2D")
         if interpolation != "nearest":
             raise ValueError(f"UpSampling2D: only interpolation='nearest' is supported, got {interpolation!r}.")
         self.size = _tuple(size, 2, "UpSampling2D", "size")
 
-    def forward(self, x: Any) -> Tensor:
-        x = as_tensor(x)
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "size": self.size, "data_format": "channels_last",
+                "interpolation": "nearest"}
+
+    def call(self, inputs: Any) -> Tensor:
+        x = as_tensor(inputs)
         n, h, w, c = x.shape
         sh, sw = self.size
         grid = tg.broadcast_to(x.reshape((n, h, 1, w, 1, c)), (n, h, sh, w, sw, c))

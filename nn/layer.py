@@ -26,6 +26,7 @@ from tensorgrad import Tensor
 
 from . import constraints, init, regularizers
 from .module import Module, _own_members
+from .masking import mask_of, set_mask
 from .parameter import Parameter
 from .symbolic import SymbolicTensor, call_symbolic, is_symbolic, record_symbolic
 
@@ -101,6 +102,13 @@ class Layer(Module, metaclass=_LayerType):
         """The output shape for ``input_shape``; by default found by running ``call`` on zeros."""
         return self._traced_output_shape(input_shape)
 
+    supports_masking = False    # Keras's flag: True passes an input's mask on unchanged (compute_mask)
+    makes_mask = False          # True for a layer that creates a mask from its input (Embedding(mask_zero=True))
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The mask of this layer's output: the input's when ``supports_masking``, else None (Keras's default)."""
+        return mask if self.supports_masking else None
+
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments (Keras's base: name, trainable, dtype); subclasses add theirs."""
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
@@ -175,9 +183,16 @@ class Layer(Module, metaclass=_LayerType):
         self._call_losses = []
         if "training" not in kwargs and self.training is not None and self._call_takes("training"):
             kwargs["training"] = self.training
+        mask = kwargs["mask"] if "mask" in kwargs else mask_of(inputs)
+        if mask is not None and "mask" not in kwargs and self._call_takes("mask"):
+            kwargs["mask"] = mask
         out = self.call(inputs, *args, **kwargs)
         if self.activity_regularizer is not None:
             self._call_losses.append(activity_loss(self.activity_regularizer, out))
+        if mask is not None or self.makes_mask:
+            out_mask = self.compute_mask(inputs, mask)
+            set_mask(out[0] if isinstance(out, (list, tuple)) and out else out,
+                     out_mask[0] if isinstance(out_mask, (list, tuple)) else out_mask)
         return out
 
     def _call_symbolic(self, x: Any, **kwargs: Any) -> SymbolicTensor:

@@ -20,7 +20,8 @@ from .layer import Layer
 from .layers import Input, InputLayer
 from .module import _CONCRETE, Module
 from .summary import format_summary
-from .symbolic import SymbolicTensor, graph_order
+from .masking import carry_mask
+from .symbolic import SymbolicTensor, graph_order, run_call
 from .training import TrainingMixin
 
 
@@ -81,10 +82,11 @@ class Model(TrainingMixin, Layer):
             raise ValueError(f"Model '{self.name}' takes {len(self.inputs)} input(s) "
                              f"({', '.join(t.name for t in self.inputs)}), got {len(xs)}.")
         values = {id(t): t.layer(x) for t, x in zip(self.inputs, xs)}
+        done: dict[int, Any] = {}
         for t in self._graph:
             if id(t) not in values:
-                args = [values[id(p)] for p in t.parents]
-                values[id(t)] = t.layer(args if t.multi else args[0], **t.kwargs)
+                values[id(t)] = run_call(t, values, done)
+                carry_mask(t.layer, values[id(t.inputs[0])], values[id(t)])
         results = [values[id(t)] for t in self.outputs]
         return results[0] if len(results) == 1 else results
 
@@ -278,7 +280,10 @@ class Sequential(Model):
             self.build(x.shape[1:] if hasattr(x, "shape") else np.shape(x)[1:])
         if isinstance(x, _CONCRETE):   # an array or Tensor (every training step): straight to each unhooked
             for layer in self._modules.values():   # layer's forward, since Module.__call__ only routes
-                x = layer(x) if layer._hooked else layer.forward(x)   # symbolic input and hooks elsewhere
+                y = layer(x) if layer._hooked else layer.forward(x)   # symbolic input and hooks elsewhere
+                if type(x) is Tensor and "_keras_mask" in x.__dict__:    # Embedding(mask_zero=True) upstream
+                    carry_mask(layer, x, y)
+                x = y
             return x
         for layer in self._modules.values():
             x = layer(x)

@@ -1,5 +1,5 @@
-"""Normalization layers: Keras's BatchNormalization and LayerNormalization (channels last, lazily built,
-gamma/beta/moving statistics), PyTorch's BatchNorm1d/2d and LayerNorm (weight/bias/running statistics,
+"""Normalization layers: Keras's BatchNormalization and LayerNormalization (Keras Layers, channels last,
+built on the first call, gamma/beta/moving statistics), PyTorch's BatchNorm1d/2d and LayerNorm (weight/bias/running statistics,
 state dicts as PyTorch's). The running statistics are parameters that do not require grad: they are
 saved and loaded with the weights and counted as non-trainable, as Keras's summary counts them."""
 from __future__ import annotations
@@ -12,8 +12,10 @@ import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
 
 from . import init
+from .layer import Layer
 from .module import Module
 from .parameter import Parameter
+from .saving import initializer_name
 
 
 def _statistic(value: np.ndarray) -> Parameter:
@@ -21,20 +23,20 @@ def _statistic(value: np.ndarray) -> Parameter:
     return Parameter(value, requires_grad=False)
 
 
-class BatchNormalization(Module):
+class BatchNormalization(Layer):
     """Keras's batch normalization over every axis but ``axis`` (the channels, last by default):
     y = γ (x - μ) / √(σ² + ε) + β with the batch's statistics in training, the moving averages
-    (moving ← momentum·moving + (1 - momentum)·batch) in inference."""
+    (moving ← momentum·moving + (1 - momentum)·batch) in inference. As in Keras, a layer called alone
+    (training=None) or frozen (``trainable = False``) runs in inference mode."""
 
     def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3, center: bool = True,
                  scale: bool = True, beta_initializer: Any = "zeros", gamma_initializer: Any = "ones",
                  moving_mean_initializer: Any = "zeros", moving_variance_initializer: Any = "ones",
-                 name: str | None = None, input_shape: Any = None, dtype: Any = np.float32) -> None:
-        super().__init__(name=name, input_shape=input_shape)
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         if not 0 <= momentum <= 1:
             raise ValueError(f"BatchNormalization: momentum must be in [0, 1], got {momentum!r}.")
         self.axis, self.momentum, self.epsilon = int(axis), float(momentum), float(epsilon)
-        self.dtype = np.dtype(dtype)
         self._initializers = [init.get(i) for i in (gamma_initializer, beta_initializer, moving_mean_initializer,
                                                     moving_variance_initializer)]
         owner = f"BatchNormalization '{self.name}'"
@@ -42,51 +44,69 @@ class BatchNormalization(Module):
         self.gamma = lazy("gamma") if scale else None
         self.beta = lazy("beta") if center else None
         self.moving_mean, self.moving_variance = lazy("moving_mean"), lazy("moving_variance")
+        for statistic in (self.moving_mean, self.moving_variance):
+            statistic.trainable = False             # state, never a weight the optimizer moves
         if self._declared_input_shape is not None:
-            self.build(self._declared_input_shape[self.axis if self.axis < 0 else self.axis - 1])
+            self.build((None, *self._declared_input_shape))
 
-    def build(self, channels: int) -> None:
-        """Materialize γ, β and the moving statistics for ``channels`` channels."""
-        rng = init.default_rng()
+    def build(self, input_shape: Any) -> None:
+        """Materialize γ, β and the moving statistics for the channels of ``input_shape`` (batch axis first);
+        weights already set (by load_state_dict, say) are kept."""
+        shape = tuple(input_shape)
+        if not -len(shape) <= self.axis < len(shape):
+            raise ValueError(f"BatchNormalization '{self.name}': axis {self.axis} is out of range for inputs of "
+                             f"shape {shape}.")
+        channels, rng = int(shape[self.axis]), init.default_rng()
         for p, initializer in zip((self.gamma, self.beta, self.moving_mean, self.moving_variance), self._initializers):
-            if p is not None:
-                p.materialize(initializer((int(channels),), rng, self.dtype))
+            if p is not None and not p.initialized:
+                p.materialize(initializer((channels,), rng, self.dtype))
         self.moving_mean.requires_grad = self.moving_variance.requires_grad = False
 
-    def forward(self, x: Any) -> Tensor:
-        x = as_tensor(x, self.dtype)
-        if not self.moving_mean.initialized:
-            self.build(x.shape[self.axis])
-        return tg.batch_norm(x, self.moving_mean, self.moving_variance, self.gamma, self.beta, training=self.training,
-                             momentum=1 - self.momentum, eps=self.epsilon, axis=self.axis, unbiased_running_var=False)
+    def call(self, inputs: Any, training: Any = None) -> Tensor:
+        x = as_tensor(inputs, self.dtype)
+        return tg.batch_norm(x, self.moving_mean, self.moving_variance, self.gamma, self.beta,
+                             training=bool(training) and self.trainable, momentum=1 - self.momentum,
+                             eps=self.epsilon, axis=self.axis, unbiased_running_var=False)
+
+    def get_config(self) -> dict[str, Any]:
+        names = [initializer_name(i) for i in self._initializers]
+        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
+                "center": self.beta is not None, "scale": self.gamma is not None,
+                "gamma_initializer": names[0], "beta_initializer": names[1],
+                "moving_mean_initializer": names[2], "moving_variance_initializer": names[3]}
 
 
-class LayerNormalization(Module):
+class LayerNormalization(Layer):
     """Keras's layer normalization over the last axis: y = γ (x - μ) / √(σ² + ε) + β per sample."""
 
     def __init__(self, axis: int = -1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
-                 name: str | None = None, input_shape: Any = None, dtype: Any = np.float32) -> None:
-        super().__init__(name=name, input_shape=input_shape)
+                 beta_initializer: Any = "zeros", gamma_initializer: Any = "ones", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         if axis != -1:
             raise ValueError(f"LayerNormalization: only axis=-1 (the last axis) is supported, got {axis!r}.")
-        self.epsilon, self.dtype = float(epsilon), np.dtype(dtype)
+        self.epsilon = float(epsilon)
+        self.beta_initializer, self.gamma_initializer = init.get(beta_initializer), init.get(gamma_initializer)
         owner = f"LayerNormalization '{self.name}'"
         self.gamma = Parameter.uninitialized((None,), self.dtype, f"parameter 'gamma' of {owner}") if scale else None
         self.beta = Parameter.uninitialized((None,), self.dtype, f"parameter 'beta' of {owner}") if center else None
         if self._declared_input_shape is not None:
-            self.build(self._declared_input_shape[-1])
+            self.build((None, *self._declared_input_shape))
 
-    def build(self, features: int) -> None:
-        if self.gamma is not None:
-            self.gamma.materialize(np.ones(int(features), self.dtype))
-        if self.beta is not None:
-            self.beta.materialize(np.zeros(int(features), self.dtype))
+    def build(self, input_shape: Any) -> None:
+        """Materialize γ and β for the last axis of ``input_shape`` (weights already set are kept)."""
+        features, rng = int(tuple(input_shape)[-1]), init.default_rng()
+        for p, initializer in ((self.gamma, self.gamma_initializer), (self.beta, self.beta_initializer)):
+            if p is not None and not p.initialized:
+                p.materialize(initializer((features,), rng, self.dtype))
 
-    def forward(self, x: Any) -> Tensor:
-        x = as_tensor(x, self.dtype)
-        if not (self.gamma if self.gamma is not None else self.beta).initialized:
-            self.build(x.shape[-1])
+    def call(self, inputs: Any) -> Tensor:
+        x = as_tensor(inputs, self.dtype)
         return tg.layer_norm(x, x.shape[-1], self.gamma, self.beta, eps=self.epsilon)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "axis": -1, "epsilon": self.epsilon, "center": self.beta is not None,
+                "scale": self.gamma is not None, "beta_initializer": initializer_name(self.beta_initializer),
+                "gamma_initializer": initializer_name(self.gamma_initializer)}
 
 
 class _BatchNorm(Module):

@@ -106,6 +106,16 @@ def _initializer_config(fn: Any) -> Any:
     return _function_name(fn, init._BY_NAME, "initializer")
 
 
+def activation_name(fn: Any) -> str:
+    """The name get_config writes for an activation function ('linear' for none)."""
+    return _function_name(fn, activations._BY_NAME, "activation") or "linear"
+
+
+def initializer_name(fn: Any) -> Any:
+    """What get_config writes for an initializer: its name, or Keras's {"class_name", "config"} of an object."""
+    return _initializer_config(fn)
+
+
 def _reg(reg: Any) -> Any:
     return regularizers.serialize(reg)
 
@@ -197,6 +207,11 @@ def _layer_from_config(entry: dict[str, Any], custom_objects: dict | None) -> Mo
     return _instantiate(cls, config)
 
 
+def layer_from_config(entry: dict[str, Any], custom_objects: dict | None = None) -> Module:
+    """A new layer from :func:`layer_config`'s ``{"class_name", "config"}`` (a wrapper's inner layer, say)."""
+    return _layer_from_config(entry, custom_objects)
+
+
 def _instantiate(cls: Any, config: dict[str, Any]) -> Any:
     """``cls.from_config(config)`` (Keras's default: ``cls(**config)``), with an error that says what to fix."""
     try:
@@ -221,19 +236,29 @@ def model_config(model: Any) -> dict[str, Any]:
 
 
 def _functional_config(model: Any) -> dict[str, Any]:
-    node_of: dict[int, tuple[str, int]] = {}
+    """Every layer's config and every call: ``inbound`` references [layer, call, output index]; a symbolic
+    keyword argument (``initial_state=[h, c]``) is written as ``{"__symbolic__": reference}``."""
+    from .symbolic import map_symbolic
+    node_of: dict[int, list] = {}
+    call_of: dict[int, int] = {}            # id of a call's node -> its index among the layer's calls
     calls: dict[str, int] = {}
     nodes, layers, seen = [], [], set()
     graph = [*model.inputs, *(t for t in model._graph if all(t is not i for i in model.inputs))]
     for t in graph:
+        name = t.layer.name
         if id(t.layer) not in seen:
             seen.add(id(t.layer))
             layers.append(layer_config(t.layer))
-        index = calls.get(t.layer.name, 0)
-        calls[t.layer.name] = index + 1
-        node_of[id(t)] = (t.layer.name, index)
-        nodes.append({"layer": t.layer.name, "inbound": [list(node_of[id(p)]) for p in t.parents],
-                      "multi": t.multi, "kwargs": _jsonable(t.kwargs, f"the call of '{t.layer.name}'")})
+        if id(t.node) in call_of:           # another output of a call already written
+            node_of[id(t)] = [name, call_of[id(t.node)], t.index]
+            continue
+        index = calls.get(name, 0)
+        calls[name] = index + 1
+        call_of[id(t.node)] = index
+        node_of[id(t)] = [name, index, t.index or 0]
+        kwargs = map_symbolic(t.kwargs, lambda s: {"__symbolic__": node_of[id(s)]})
+        nodes.append({"layer": name, "inbound": [node_of[id(p)] for p in t.inputs],
+                      "multi": t.multi, "kwargs": _jsonable(kwargs, f"the call of '{name}'")})
     return {"name": model.name, "layers": layers, "nodes": nodes,
             "input_layers": [list(node_of[id(t)]) for t in model.inputs],
             "output_layers": [list(node_of[id(t)]) for t in model.outputs]}
@@ -257,6 +282,17 @@ def model_from_config(config: dict[str, Any], custom_objects: dict | None = None
         layers = {entry["config"]["name"]: entry for entry in config["layers"]}
         made: dict[str, Module] = {}
         outputs: dict[tuple[str, int], Any] = {}
+
+        def resolve(ref: list) -> Any:       # [layer, call] or [layer, call, output index]
+            value = outputs[(ref[0], ref[1])]
+            return value[ref[2]] if isinstance(value, list) and len(ref) > 2 else value
+
+        def symbolic_kwargs(value: Any) -> Any:
+            if isinstance(value, dict):
+                return resolve(value["__symbolic__"]) if set(value) == {"__symbolic__"} else \
+                    {k: symbolic_kwargs(v) for k, v in value.items()}
+            return [symbolic_kwargs(v) for v in value] if isinstance(value, list) else value
+
         for node in config["nodes"]:
             name = node["layer"]
             entry = layers[name]
@@ -268,11 +304,11 @@ def model_from_config(config: dict[str, Any], custom_objects: dict | None = None
             if name not in made:
                 made[name] = _layer_from_config(entry, custom_objects)
             layer = made[name]
-            args = [outputs[tuple(ref)] for ref in node["inbound"]]
+            args = [resolve(ref) for ref in node["inbound"]]
             index = sum(1 for key in outputs if key[0] == name)
-            outputs[(name, index)] = layer(args if node["multi"] else args[0], **node["kwargs"])
-        inputs = [outputs[tuple(ref)] for ref in config["input_layers"]]
-        outs = [outputs[tuple(ref)] for ref in config["output_layers"]]
+            outputs[(name, index)] = layer(args if node["multi"] else args[0], **symbolic_kwargs(node["kwargs"]))
+        inputs = [resolve(ref) for ref in config["input_layers"]]
+        outs = [resolve(ref) for ref in config["output_layers"]]
         return Model(inputs if len(inputs) > 1 else inputs[0], outs if len(outs) > 1 else outs[0],
                      name=config.get("name"))
     if cls is None:
@@ -492,6 +528,7 @@ def load_weights(model: Any, filepath: str | os.PathLike, skip_mismatch: bool = 
     model.load_state_dict(load_state(path), strict=not skip_mismatch)
 
 
-__all__ = ["register_keras_serializable", "get_registered_name", "layer_config", "model_config",
+__all__ = ["register_keras_serializable", "get_registered_name", "activation_name", "initializer_name",
+           "layer_from_config", "layer_config", "model_config",
            "model_from_config", "model_from_json", "clone_model", "save_model", "load_model", "save_weights",
            "load_weights"]

@@ -47,6 +47,7 @@ from . import output_losses
 from . import metrics as metrics_module
 from . import training_checks as checks
 from .compiled_metrics import CompiledMetrics, by_output
+from .masking import mask_of, masked_loss
 from .mode import training_mode
 from .progress import ProgressBar
 
@@ -100,7 +101,7 @@ class CompiledLoss:
         # nn's own Keras classes take the numpy targets as they are (no Tensor to build for each batch)
         self._numpy_targets = type(loss) in keras_losses.LOSS_CLASSES.values()
         self._unreduced = None
-        if self.is_module:
+        if self.is_module or self.is_keras:     # per-sample (per-step) values, for masked outputs
             self._unreduced = copy.copy(loss)
             self._unreduced.reduction = "none"
         # several outputs (a list or dict of losses, or a model with several outputs): one per output
@@ -110,7 +111,8 @@ class CompiledLoss:
                  regularization_losses: Sequence[Any] | None = None) -> tg.Tensor:
         """The batch loss, Σ wᵢ lᵢ / n with sample weights (Keras divides by the batch size), plus the
         regularization losses; added to the running 'loss' of the epoch, as Keras's compiled loss does.
-        With several outputs: Σ loss_weightₖ · lossₖ over the outputs, plus the regularization losses."""
+        With several outputs: Σ loss_weightₖ · lossₖ over the outputs, plus the regularization losses. An output
+        that carries a mask (Embedding(mask_zero=True) upstream) averages the unmasked steps only, as Keras."""
         terms: list[Any] = []        # each output's unweighted loss, logged as <output>_loss
         if self.fn is None:        # compile(loss=None): the model's add_loss terms are the loss (Keras)
             if not regularization_losses:
@@ -120,6 +122,8 @@ class CompiledLoss:
         elif self.outputs is not None:
             terms = self.outputs.terms(y_true, y_pred, sample_weight)
             loss = self.outputs.weighted_sum(terms)
+        elif (mask := mask_of(y_pred)) is not None and self._unreduced is not None and mask.shape == y_pred.shape[:2]:
+            loss = masked_loss(self._step_losses(y_true, y_pred), mask, sample_weight)  # padded steps carry no loss
         else:
             loss = self.batch_value(y_true, y_pred, sample_weight)
         if self.fn is not None and regularization_losses:
@@ -132,6 +136,13 @@ class CompiledLoss:
             per_output = [None if t is None else (t.mean() if t.ndim else t).item() for t in terms]
             _in_progress.stack[-1].add_loss(logged.item(), len(y_pred[0] if several else y_pred), per_output)
         return loss
+
+    def _step_losses(self, y_true: Any, y_pred: tg.Tensor) -> tg.Tensor:
+        """The loss of each sample and step, (batch, steps), called as the loss's spelling says."""
+        if self.is_module:
+            return self._unreduced(y_pred, y_true)
+        return self._unreduced(keras_target(y_true, y_pred) if self._numpy_targets else self._target(y_true, y_pred),
+                               y_pred)
 
     def batch_value(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> tg.Tensor:
         """This loss on one output's batch (without the regularization losses)."""

@@ -4,9 +4,11 @@ from benchmarks import run_all
 
 def test_every_benchmark_runs_quick_and_the_report_has_each_table(tmp_path):
     text = run_all.main(["--quick", "--out", str(tmp_path / "RESULTS.md")]).read_text()
-    assert text.startswith("# Benchmark results") and text.count("\n## ") == 4
+    assert text.startswith("# Benchmark results") and text.count("\n## ") == 6
     for expected in ("| numpy |", "| numpy-as-allocated |", "| tensorgrad |", "| fit |", "fit / tensorgrad loop",
-                     "backward per node", "RSS after 120 steps", "peak allocation of one step"):
+                     "backward per node", "RSS after 120 steps", "peak allocation of one step",
+                     "## Keras convnet training steps", "Keras MNIST convnet", "## LSTM training steps",
+                     "peak allocation of one tensorgrad step"):
         assert expected in text
 
 

@@ -9,7 +9,7 @@ from nn.layers import Concatenate, Dense, Dropout, Flatten, Input, InputLayer, c
 from nn.conv import (AveragePooling1D, AveragePooling2D, Conv1D, Conv2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
                      GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, UpSampling2D, ZeroPadding2D)
 from nn.normalization import BatchNormalization, LayerNormalization
-from nn.recurrent import GRU, LSTM, Bidirectional, Embedding, SimpleRNN, TimeDistributed
+from nn.recurrent import GRU, LSTM, Bidirectional, Embedding, Masking, SimpleRNN, TimeDistributed
 
 # Keras's short aliases
 MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
@@ -27,5 +27,5 @@ __all__ = ["Layer", "Dense", "Activation", "Dropout", "Flatten", "Input", "Input
            "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
            "MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D", "GlobalAvgPool1D", "GlobalAvgPool2D",
            "GlobalMaxPool1D", "GlobalMaxPool2D", "ZeroPadding2D", "UpSampling2D", "BatchNormalization",
-           "LayerNormalization", "Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed"]
+           "LayerNormalization", "Embedding", "Masking", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed"]
 
