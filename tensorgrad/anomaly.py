@@ -60,7 +60,7 @@ def check_forward(op: Any, out: np.ndarray) -> None:
 def check_backward(node: Any, grads: Sequence[Any]) -> None:
     """Raise if the VJP of ``node`` returned a gradient (array or Tensor) holding NaN or Inf."""
     for i, g in enumerate(grads):
-        bad = None if g is None else _bad_values(np.asarray(getattr(g, "data", g)))
+        bad = None if g is None else _bad_values(np.asarray(g))
         if bad:
             where = getattr(node, "trace", None) or "<created outside detect_anomaly>"
             raise FloatingPointError(f"anomaly: the backward of {node.name} produced {bad} in the gradient "

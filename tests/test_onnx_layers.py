@@ -233,8 +233,10 @@ def _adapted(layer):
 
 # Layer classes without an ONNX form, each with the reason (tested to raise UnsupportedLayerError naming them)
 UNSUPPORTED = {   # class -> (reason, the layer named "odd" to put in a model)
-    K.Lambda: ("runs an arbitrary Python function, which the exporter does not trace",
+    K.Lambda: ("runs a Python function, which the exporter does not trace",
                lambda: K.Lambda(lambda t: t * 2, name="odd")),
+    K.Masking: ("its mask makes the recurrent layers below skip padded steps, which an ONNX graph cannot carry",
+                lambda: K.Masking(name="odd")),
 }
 NOT_LAYERS = (nn.Module, nn.Layer, nn.ModuleList, nn.ModuleDict)   # bases and containers; models are tested apart
 
@@ -272,7 +274,15 @@ def test_unsupported_layers_raise_naming_the_layer(cls, tmp_path):
     _, make = UNSUPPORTED[cls]
     inp = nn.Input(shape=(4,))
     model = nn.Model(inp, make()(inp))
-    with pytest.raises(UnsupportedLayerError, match=rf"'odd' \({cls.__name__}\).*Python function"):
+    with pytest.raises(UnsupportedLayerError, match=rf"'odd' \({cls.__name__}\).*{UNSUPPORTED[cls][0][:30]}"):
+        nn.onnx.export(model, tmp_path / "m.onnx")
+    assert not (tmp_path / "m.onnx").exists()
+
+
+def test_an_embedding_with_mask_zero_is_refused_clearly(tmp_path):
+    """Its mask changes what the recurrent layers compute; an exported graph without it would be silently wrong."""
+    model = nn.Sequential([K.Embedding(10, 4, mask_zero=True, input_shape=(5,)), K.LSTM(3)])
+    with pytest.raises(UnsupportedLayerError, match=r"mask_zero=True.*recurrent layers below skip"):
         nn.onnx.export(model, tmp_path / "m.onnx")
     assert not (tmp_path / "m.onnx").exists()
 

@@ -17,6 +17,7 @@ from ..recurrent import GRU as KerasGRU
 from ..recurrent import LSTM as KerasLSTM
 from ..recurrent import Bidirectional, SimpleRNN, TimeDistributed
 from ..recurrent import Embedding as KerasEmbedding
+from ..recurrent import Masking
 from ..rnn import GRU, LSTM, RNN, Embedding
 from .converters import GraphBuilder, UnsupportedLayerError, Value, converter_for, register, require_weights
 from .shape_converters import reshape
@@ -34,10 +35,21 @@ def _gates(matrix: np.ndarray, order: list[int]) -> np.ndarray:
     return np.concatenate([np.split(matrix, len(order), axis=0)[k] for k in order], axis=0)
 
 
+MASKS = ("its mask makes the recurrent layers below skip the padded steps, which an ONNX graph cannot carry; "
+         "export a copy of the model built without the mask (same weights: the same outputs on unpadded sequences)")
+
+
+@register(Masking)
+def _masking(layer: Any, inputs: list[Value], g: GraphBuilder) -> str:
+    raise UnsupportedLayerError(f"'{layer.name}' (Masking): {MASKS}")
+
+
 @register(Embedding)
 @register(KerasEmbedding)
 def _embedding(layer: Any, inputs: list[Value], g: GraphBuilder) -> str:
     """Gather rows of the table by the ids (int64; float ids, as predict passes them, are cast)."""
+    if getattr(layer, "mask_zero", False):
+        raise UnsupportedLayerError(f"'{layer.name}' (Embedding with mask_zero=True): {MASKS}")
     x = inputs[0]
     ids = g.cast(x, np.dtype(np.int64), f"{layer.name}/ids")
     table = layer.weight if isinstance(layer, Embedding) else layer.embeddings
