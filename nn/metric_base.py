@@ -94,7 +94,7 @@ def divide_no_nan(numerator: Any, denominator: Any) -> Any:
 def accumulate(variable: Parameter, delta: Any) -> None:
     """variable += delta in place (a built-in metric's update; state variables never enter a graph)."""
     array = variable.numpy(force=True)
-    array += np.asarray(delta, dtype=array.dtype)
+    np.add(array, delta, out=array, casting="unsafe")      # (in the state's dtype, as Keras's assign_add)
 
 
 class Metric:

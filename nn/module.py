@@ -548,8 +548,7 @@ class Module:
         attribute a PyTorch module sets as ``self.losses = ...`` is its own."""
         if "losses" in self.__dict__:
             return self.__dict__["losses"]
-        from .layer import collect_losses
-        return collect_losses(self)
+        return _layer.collect_losses(self)
 
     @losses.setter
     def losses(self, value: Any) -> None:
@@ -628,3 +627,6 @@ def _copy_into(t: Tensor, array: np.ndarray) -> None:
 def _fits(t: Tensor, shape: tuple[int, ...]) -> bool:
     """An array of ``shape`` can be loaded into the parameter or buffer ``t``."""
     return t.fits(shape) if isinstance(t, Parameter) else t.shape == shape
+
+
+from . import layer as _layer  # noqa: E402  (layer.py builds on Module: imported once Module exists)
