@@ -46,12 +46,12 @@ def closed_form_gradients(model: nn.Sequential, x: np.ndarray, y: np.ndarray) ->
     then err <- err Wᵀ ⊙ A_in ⊙ (1 - A_in) for the layer below."""
     activations = [x]
     for layer in model.layers:
-        z = activations[-1] @ layer.weight.data + layer.bias.data
+        z = activations[-1] @ layer.weight.numpy(force=True) + layer.bias.numpy(force=True)
         activations.append(1 / (1 + np.exp(-z)))
     err = -(y - activations[-1]) / len(x)
     grads = {}
     for i in reversed(range(len(model.layers))):
-        a_in, weight = activations[i], model.layers[i].weight.data
+        a_in, weight = activations[i], model.layers[i].weight.numpy(force=True)
         grads[f"W{i + 1}"], grads[f"b{i + 1}"] = a_in.T @ err, err.sum(axis=0)
         err = err @ weight.T * a_in * (1 - a_in)
     return grads
@@ -64,8 +64,8 @@ def check_first_step(model: nn.Sequential, x: np.ndarray, y: np.ndarray) -> floa
     closed = closed_form_gradients(model, x, y)
     grads = {}
     for i, layer in enumerate(model.layers, start=1):
-        grads[f"W{i}"] = (layer.weight.grad.data, closed[f"W{i}"])
-        grads[f"b{i}"] = (layer.bias.grad.data, closed[f"b{i}"])
+        grads[f"W{i}"] = (layer.weight.grad.numpy(), closed[f"W{i}"])
+        grads[f"b{i}"] = (layer.bias.grad.numpy(), closed[f"b{i}"])
     model.zero_grad()
     return report(f"{model.name}: first mini-batch ({len(x)} samples), autograd vs closed form", grads)
 

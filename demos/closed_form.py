@@ -33,8 +33,8 @@ def logistic_unit(x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> dic
     b = tg.tensor(np.zeros(1), requires_grad=True)
     a = (tg.tensor(x) @ w + b).sigmoid()
     logistic_loss(a, y).backward()
-    err = -(y - a.data)                               # dL/dz = -(y - a)
-    return {"w": (w.grad.data, x.T @ err), "b": (b.grad.data, err.sum(axis=0))}
+    err = -(y - a.numpy(force=True))                  # dL/dz = -(y - a)
+    return {"w": (w.grad.numpy(), x.T @ err), "b": (b.grad.numpy(), err.sum(axis=0))}
 
 
 def two_layer(x: np.ndarray, y: np.ndarray, rng: np.random.Generator, hidden: int = 10) -> dict:
@@ -45,11 +45,11 @@ def two_layer(x: np.ndarray, y: np.ndarray, rng: np.random.Generator, hidden: in
     A1 = (tg.tensor(x) @ W1 + b1).sigmoid()
     A2 = (A1 @ W2 + b2).sigmoid()
     logistic_loss(A2, y).backward()
-    err_out = -(y - A2.data)
-    err_to_hidden = err_out @ W2.data.T * A1.data * (1 - A1.data)
+    err_out = -(y - A2.numpy(force=True))
+    err_to_hidden = err_out @ W2.numpy(force=True).T * A1.numpy(force=True) * (1 - A1.numpy(force=True))
     ones = np.ones(len(x))
-    return {"W1": (W1.grad.data, x.T @ err_to_hidden), "b1": (b1.grad.data, ones @ err_to_hidden),
-            "W2": (W2.grad.data, A1.data.T @ err_out), "b2": (b2.grad.data, ones @ err_out)}
+    return {"W1": (W1.grad.numpy(), x.T @ err_to_hidden), "b1": (b1.grad.numpy(), ones @ err_to_hidden),
+            "W2": (W2.grad.numpy(), A1.numpy(force=True).T @ err_out), "b2": (b2.grad.numpy(), ones @ err_out)}
 
 
 def softmax_classifier(x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> dict:
@@ -59,8 +59,8 @@ def softmax_classifier(x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -
     a = (tg.tensor(x) @ W + b).softmax(axis=1)
     n = len(x)
     (-(tg.tensor(t) * a.log()).sum() / n).backward()  # L = -(1/N) Σ_j Σ_i t_ij log a_ij
-    err = (a.data - t) / n                            # dL/dz = -(t - a) / N
-    return {"W": (W.grad.data, x.T @ err), "b": (b.grad.data, err.sum(axis=0))}
+    err = (a.numpy(force=True) - t) / n               # dL/dz = -(t - a) / N
+    return {"W": (W.grad.numpy(), x.T @ err), "b": (b.grad.numpy(), err.sum(axis=0))}
 
 
 def report(title: str, grads: dict) -> float:

@@ -26,7 +26,7 @@ def accuracy(model: nn.Module, x: np.ndarray, y: np.ndarray, batch_size: int = 1
     """Fraction of argmax(model(x)) == y, in eval mode without a graph."""
     model.eval()
     with tg.no_grad():
-        hits = sum(int((np.argmax(model(x[i:i + batch_size]).data, axis=-1) == y[i:i + batch_size]).sum())
+        hits = sum(int((np.argmax(model(x[i:i + batch_size]).numpy(force=True), axis=-1) == y[i:i + batch_size]).sum())
                    for i in range(0, len(x), batch_size))
     model.train()
     return hits / len(x)

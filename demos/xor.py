@@ -35,7 +35,7 @@ def gradient_norms(model: nn.Sequential, x: np.ndarray, y: np.ndarray) -> list[f
     """‖dL/dW‖ of each layer's kernel for the MSE loss on the whole data, first layer first."""
     model.zero_grad()
     nn.MSELoss()(model(x), y).backward()
-    norms = [float(np.linalg.norm(layer.weight.grad.data)) for layer in model.layers]
+    norms = [float(np.linalg.norm(layer.weight.grad.numpy())) for layer in model.layers]
     model.zero_grad()
     return norms
 
