@@ -122,8 +122,8 @@ class CompiledLoss:
         elif self.outputs is not None:
             terms = self.outputs.terms(y_true, y_pred, sample_weight)
             loss = self.outputs.weighted_sum(terms)
-        elif (mask := mask_of(y_pred)) is not None and self._unreduced is not None and mask.shape == y_pred.shape[:2]:
-            loss = masked_loss(self._step_losses(y_true, y_pred), mask, sample_weight)  # padded steps carry no loss
+        elif self._masks_steps(mask := mask_of(y_pred), y_pred):      # padded steps carry no loss
+            loss = masked_loss(self._step_losses(y_true, y_pred), mask, sample_weight)
         else:
             loss = self.batch_value(y_true, y_pred, sample_weight)
         if self.fn is not None and regularization_losses:
@@ -136,6 +136,10 @@ class CompiledLoss:
             per_output = [None if t is None else (t.mean() if t.ndim else t).item() for t in terms]
             _in_progress.stack[-1].add_loss(logged.item(), len(y_pred[0] if several else y_pred), per_output)
         return loss
+
+    def _masks_steps(self, mask: Any, y_pred: Any) -> bool:
+        """Whether ``y_pred`` carries a (batch, steps) mask this loss can apply step by step."""
+        return mask is not None and self._unreduced is not None and mask.shape == y_pred.shape[:2]
 
     def _step_losses(self, y_true: Any, y_pred: tg.Tensor) -> tg.Tensor:
         """The loss of each sample and step, (batch, steps), called as the loss's spelling says."""

@@ -42,7 +42,7 @@ def _seeds(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None, who: s
                     f"{who}: grad can be implicitly created only for scalar outputs, but output {i} has shape "
                     f"{out.shape}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass a gradient of shape "
                     f"{out.shape}.")
-            one = np.array(1, out.dtype) if out.ndim == 0 else np.ones(out.shape, out.dtype)   # (a scalar loss: cheaper)
+            one = np.array(1, out.dtype) if out.ndim == 0 else np.ones(out.shape, out.dtype)   # (0-d: cheaper)
             seeds.append(Tensor._make(one, None, False))
             continue
         g = as_tensor(given, dtype=out.dtype)
