@@ -15,7 +15,7 @@ from ..function import Function
 from ..tensor import Tensor
 from ._convert import lift
 from .arith import matmul
-from .conv import _input_grad, output_size, resolve_padding
+from .conv import _conv_transposed, output_size, resolve_padding
 
 
 def _windows(xp: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
@@ -27,33 +27,68 @@ def _windows(xp: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
     return view[:, :, ::sh, ::sw, ::dh, ::dw][:, :, :oh, :ow]
 
 
+def _window_max(xp: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
+                dilation: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The max of each window and the window position k = p·kw + q it came from, as a running max over the
+    kh·kw positions (each an (n, c, oh, ow) strided plane of ``xp``): position k takes over where its value is
+    larger than every earlier one, or NaN, so ties keep the first and NaN wins (PyTorch's rule)."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    oh, ow = output_size(xp.shape[2], kh, sh, dh), output_size(xp.shape[3], kw, sw, dw)
+    planes = [xp[:, :, p * dh:p * dh + (oh - 1) * sh + 1:sh, q * dw:q * dw + (ow - 1) * sw + 1:sw]
+              for p in range(kh) for q in range(kw)]
+    y = np.array(planes[0], order="C")
+    arg = np.zeros(y.shape, dtype=np.uint8 if kh * kw <= 256 else np.int32)
+    for k, plane in enumerate(planes[1:], start=1):
+        plane = np.ascontiguousarray(plane)
+        takes_over = np.greater(plane, y)
+        takes_over |= np.isnan(plane)
+        np.maximum(arg, takes_over * arg.dtype.type(k), out=arg)    # the last take-over is the argmax
+        np.maximum(y, plane, out=y)
+    return y, arg
+
+
+def _first_inside(input_shape: tuple, output_shape: tuple, kernel: tuple[int, int], stride: tuple[int, int],
+                  padding: tuple[int, int, int, int], dilation: tuple[int, int]) -> np.ndarray:
+    """(oh, ow) table of each window's first position k that lies inside the unpadded input."""
+    (kh, kw), (sh, sw), (dh, dw), (top, _, left, _) = kernel, stride, dilation, padding
+    rows = np.arange(output_shape[2]).reshape(-1, 1, 1) * sh + np.arange(kh).reshape(1, -1, 1) * dh - top
+    cols = np.arange(output_shape[3]).reshape(-1, 1, 1) * sw + np.arange(kw).reshape(1, 1, -1) * dw - left
+    row_in = (rows >= 0) & (rows < input_shape[2])                         # (oh, kh, 1)
+    col_in = (cols >= 0) & (cols < input_shape[3])                         # (ow, 1, kw)
+    inside = row_in[:, None] & col_in[None]                                # (oh, ow, kh, kw)
+    return inside.reshape(inside.shape[0], inside.shape[1], -1).argmax(axis=-1)
+
+
 class MaxPool2d(Function):
-    """y[n, c, i, j] = max of the window = x.flat[k*] (k* the first argmax; padding is -inf);
+    """y[n, c, i, j] = max_{p,q} xp[n, c, i·s + p·d, j·s + q·d] (the first maximum; padding is -inf);
     dL/dx = g scattered to each window's argmax (added where windows overlap)."""
     label_shape = True          # graph pictures show the output shape under the name
     name = "max_pool2d"
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation):
-        n, c, h, w = x.shape
         top, bottom, left, right = padding
         xp = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)), constant_values=-np.inf) if any(padding) else x
-        win = _windows(xp, kernel, stride, dilation)
-        oh, ow = win.shape[2], win.shape[3]
-        flat = win.reshape(n, c, oh, ow, -1)
-        arg = flat.argmax(axis=-1)
-        p, q = np.divmod(arg, kernel[1])
-        rows = np.arange(oh).reshape(-1, 1) * stride[0] + p * dilation[0] - top
-        cols = np.arange(ow) * stride[1] + q * dilation[1] - left
-        planes = np.arange(n * c).reshape(n, c, 1, 1)
-        ctx.index = ((planes * h + rows) * w + cols).reshape(-1)
-        ctx.input_shape = x.shape
+        y, arg = _window_max(xp, kernel, stride, dilation)
+        if any(padding) and np.isneginf(y).any():    # windows whose inputs are all -inf: the first input, not padding
+            arg = np.where(np.isneginf(y), _first_inside(x.shape, y.shape, kernel, stride, padding, dilation), arg)
+        ctx.arg = arg
+        ctx.input_shape, ctx.kernel, ctx.stride, ctx.padding, ctx.dilation = x.shape, kernel, stride, padding, dilation
         ctx.name = f"max_pool2d {kernel[0]}x{kernel[1]}"
-        return np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
+        return y
 
     @staticmethod
     def backward(ctx, g):
-        return ctx.F.add_at(g.reshape(-1), (int(np.prod(ctx.input_shape)),), ctx.index).reshape(ctx.input_shape)
+        n, c, h, w = ctx.input_shape
+        (sh, sw), (dh, dw), (top, bottom, left, right) = ctx.stride, ctx.dilation, ctx.padding
+        hp, wp = h + top + bottom, w + left + right
+        oh, ow = ctx.arg.shape[2:]
+        # flat index into the padded input of each window's argmax: the window's corner plus position k's offset
+        offset = (np.arange(ctx.kernel[0]).reshape(-1, 1) * dh * wp + np.arange(ctx.kernel[1]) * dw).reshape(-1)
+        corner = (np.arange(n * c).reshape(n, c, 1, 1) * hp + np.arange(oh).reshape(-1, 1) * sh) * wp + np.arange(ow) * sw
+        index = (corner + offset[ctx.arg]).reshape(-1)
+        gp = ctx.F.add_at(g.reshape(-1), (n * c * hp * wp,), index).reshape((n, c, hp, wp))
+        return gp[:, :, top:top + h, left:left + w] if any(ctx.padding) else gp
 
 
 class AvgPool2d(Function):
@@ -73,8 +108,7 @@ class AvgPool2d(Function):
         else:
             inside = np.pad(np.ones((1, 1) + x.shape[2:], dtype=x.dtype), pads)
             count = _windows(inside, kernel, stride, (1, 1)).sum(axis=(-2, -1))[0, 0]
-        ctx.count, ctx.input_shape = count, x.shape
-        ctx.stride, ctx.padding, ctx.dilation, ctx.groups = stride, padding, (1, 1), 1
+        ctx.count, ctx.input_shape, ctx.stride, ctx.crop = count, x.shape, stride, (top, left)
         ctx.ones = np.ones((1, 1) + tuple(kernel), dtype=x.dtype)
         ctx.name = f"avg_pool2d {kernel[0]}x{kernel[1]}"
         return total / count
@@ -83,7 +117,8 @@ class AvgPool2d(Function):
     def backward(ctx, g):
         n, c, h, w = ctx.input_shape
         planes = (g / ctx.count).reshape((n * c, 1) + tuple(g.shape[2:]))
-        return _input_grad(ctx, planes, (n * c, 1, h, w), ctx.ones).reshape(ctx.input_shape)
+        spread = _conv_transposed(planes, ctx.ones, ctx.stride, (1, 1), 1, ctx.crop, (h, w), ctx.create_graph)
+        return spread.reshape(ctx.input_shape)
 
 
 # ------------------------------------------------------------------ public functions
