@@ -9,9 +9,11 @@ import numpy as np
 import tensorgrad as tg
 from tensorgrad import Tensor
 # the pooling functions and layer_norm have PyTorch's signatures already: re-exported as they are
-from tensorgrad import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, layer_norm, max_pool1d, max_pool2d
+# (so have the transposed convolutions, whose padding is numbers only in PyTorch too)
+from tensorgrad import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv_transpose1d, conv_transpose2d, layer_norm,
+                        max_pool1d, max_pool2d)
 
-__all__ = ["conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d",
+__all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d",
            "embedding", "batch_norm", "layer_norm"]
 
 

@@ -42,6 +42,11 @@ CASES = {
     "conv2d_dilation_same": (lambda x, w: tg.conv2d(x, w, padding="same", dilation=2), [(1, 2, 6, 6), (2, 2, 2, 3)]),
     "conv2d_groups": (lambda x, w: tg.conv2d(x, w, groups=2, stride=(1, 2)), [(1, 4, 4, 5), (4, 2, 2, 2)]),
     "conv1d": (lambda x, w, b: tg.conv1d(x, w, b, stride=2, padding=1), [(2, 2, 7), (3, 2, 3), (3,)]),
+    "conv_transpose2d": (lambda x, w, b: tg.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1),
+                         [(2, 3, 3, 4), (3, 2, 3, 2), (2,)]),
+    "conv_transpose2d_groups_dilation": (lambda x, w: tg.conv_transpose2d(x, w, groups=2, stride=(1, 2), dilation=2),
+                                         [(1, 4, 3, 3), (4, 1, 2, 2)]),
+    "conv_transpose1d": (lambda x, w, b: tg.conv_transpose1d(x, w, b, stride=3, padding=1), [(2, 2, 4), (2, 3, 3), (3,)]),
     "max_pool2d": (lambda x: tg.max_pool2d(x, 2), [(2, 2, 4, 5)]),
     "max_pool2d_overlap": (lambda x: tg.max_pool2d(x, 3, stride=1, padding=1), [(1, 2, 4, 4)]),
     "avg_pool2d": (lambda x: tg.avg_pool2d(x, 2, stride=1), [(2, 2, 4, 3)]),
@@ -84,10 +89,45 @@ def test_conv2d_known_values_and_closed_form():
     np.testing.assert_array_equal(x.grad.numpy(force=True)[0, 0], [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
 
 
+def test_conv_transpose2d_spreads_each_pixel_times_the_kernel():
+    """Known values: a 2x2 input of ones, kernel [[1, 2], [3, 4]], stride 2: four disjoint copies of the
+    kernel; stride 1: the copies overlap and add. Its input gradient is the correlation of g with the kernel,
+    and it is conv2d's input gradient (the adjoint: <conv(x), y> = <x, conv_transpose(y)>)."""
+    k = np.array([[[[1.0, 2.0], [3.0, 4.0]]]])
+    np.testing.assert_array_equal(tg.conv_transpose2d(np.ones((1, 1, 2, 2)), k, stride=2).numpy()[0, 0],
+                                  np.tile(k[0, 0], (2, 2)))
+    np.testing.assert_array_equal(tg.conv_transpose2d(np.ones((1, 1, 2, 2)), k).numpy()[0, 0],
+                                  [[1, 3, 2], [4, 10, 6], [3, 7, 4]])
+    x, y, w = rng.standard_normal((2, 3, 8, 6)), rng.standard_normal((2, 4, 4, 4)), rng.standard_normal((4, 3, 3, 2))
+    forward = float((tg.conv2d(x, w, stride=2, padding=1).numpy() * y).sum())
+    back = float((x * tg.conv_transpose2d(y, w, stride=2, padding=1, output_padding=(1, 0)).numpy()).sum())
+    assert forward == pytest.approx(back, rel=1e-12)
+
+
 def test_max_pool_gradient_goes_to_the_max():
     x = tg.tensor(np.array([[[[1.0, 5.0], [3.0, 2.0]]]]), requires_grad=True)
     tg.max_pool2d(x, 2).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(force=True)[0, 0], [[0, 1], [0, 0]])
+
+
+def test_max_pool_ties_go_to_the_first_maximum_and_nan_wins():
+    """PyTorch's rule: a later element takes over only when larger (ties keep the first, in row-major window
+    order) or NaN (so the last NaN of a window is its argmax, and the window's value is NaN)."""
+    x = tg.tensor(np.array([[[[0.0, 0.0, 1.0, np.nan, 3.0, np.nan, 7.0, 7.0],
+                              [0.0, 0.0, 1.0, 1.0, np.nan, 2.0, 0.0, 7.0]]]]), requires_grad=True)
+    y = tg.max_pool2d(x, 2)
+    np.testing.assert_array_equal(y.numpy(force=True)[0, 0, 0], [0.0, np.nan, np.nan, 7.0])
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(force=True)[0, 0], [[1, 0, 0, 1, 0, 0, 1, 0],
+                                                                   [0, 0, 0, 0, 1, 0, 0, 0]])
+
+
+def test_max_pool_windows_of_minus_infinity_send_the_gradient_to_their_first_input_not_the_padding():
+    """3x3 windows, stride 1, padding 1 over a 3x3 input of -inf: each window's gradient goes to its first
+    in-bounds element (as PyTorch), so the nine windows' ones land on (0,0) x4, (0,1) x2, (1,0) x2, (1,1)."""
+    x = tg.tensor(np.full((1, 1, 3, 3), -np.inf), requires_grad=True)
+    tg.max_pool2d(x, 3, 1, 1).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(force=True)[0, 0], [[4, 2, 0], [2, 1, 0], [0, 0, 0]])
 
 
 def test_batch_norm_updates_running_statistics_and_uses_them_in_inference():
@@ -115,6 +155,11 @@ def test_embedding_gradient_scatter_adds_repeated_rows():
     (lambda: tg.conv2d(np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3)), stride=0), "stride"),
     (lambda: tg.conv2d(np.ones((1, 1, 4, 4)), np.ones((2, 1, 3, 3)), np.ones(3)), "bias"),
     (lambda: tg.max_pool2d(np.ones((1, 1, 4, 4)), 2, padding=2), "half the kernel"),
+    (lambda: tg.conv_transpose2d(np.ones((1, 2, 4, 4)), np.ones((3, 1, 2, 2))), "first axis is the input channels"),
+    (lambda: tg.conv_transpose2d(np.ones((1, 1, 4, 4)), np.ones((1, 1, 2, 2)), stride=2, output_padding=2),
+     "output_padding"),
+    (lambda: tg.conv_transpose2d(np.ones((1, 1, 2, 2)), np.ones((1, 1, 2, 2)), padding=2), "empty output"),
+    (lambda: tg.conv_transpose1d(np.ones((1, 1, 4)), np.ones((1, 1, 2)), padding=-1), "padding"),
     (lambda: tg.embedding(np.array([0, 5]), np.ones((3, 2))), "out of range"),
     (lambda: tg.embedding(np.array([0.5]), np.ones((3, 2))), "integers"),
     (lambda: tg.batch_norm(np.ones((1, 3)), None, None, training=True), "more than 1 value"),
@@ -143,6 +188,12 @@ TORCH_CASES = {
                             [(2, 2, 6, 7), (3, 2, 3, 2), (3,)]),
     "conv2d_groups": (lambda m, x, w: m.conv2d(x, w, groups=3, stride=(2, 1), padding=(1, 0)), [(2, 6, 5, 5), (6, 2, 2, 3)]),
     "conv1d": (lambda m, x, w, b: m.conv1d(x, w, b, stride=2, padding=2, dilation=2), [(2, 3, 9), (2, 3, 3), (2,)]),
+    "conv_transpose2d": (lambda m, x, w, b: m.conv_transpose2d(x, w, b, stride=2, padding=(1, 0), output_padding=(1, 0)),
+                         [(2, 4, 5, 3), (4, 3, 3, 2), (3,)]),
+    "conv_transpose2d_groups": (lambda m, x, w, b: m.conv_transpose2d(x, w, b, stride=(1, 3), groups=2, dilation=(2, 1),
+                                                                      output_padding=(1, 2)),
+                                [(2, 4, 4, 3), (4, 3, 2, 3), (6,)]),
+    "conv_transpose1d": (lambda m, x, w: m.conv_transpose1d(x, w, stride=2, padding=2, dilation=2), [(2, 3, 6), (3, 2, 3)]),
     "max_pool2d": (lambda m, x: m.max_pool2d(x, 3, stride=2, padding=1), [(2, 3, 7, 6)]),
     "max_pool2d_ceil": (lambda m, x: m.max_pool2d(x, 2, ceil_mode=True), [(2, 3, 5, 7)]),
     "avg_pool2d": (lambda m, x: m.avg_pool2d(x, 3, stride=2, padding=1), [(2, 3, 7, 6)]),
@@ -159,6 +210,7 @@ TORCH_CASES = {
 def _torch_fns():
     class Tg:
         conv2d, conv1d, max_pool2d, avg_pool2d = tg.conv2d, tg.conv1d, tg.max_pool2d, tg.avg_pool2d
+        conv_transpose2d, conv_transpose1d = tg.conv_transpose2d, tg.conv_transpose1d
         max_pool1d, avg_pool1d, adaptive_avg_pool2d = tg.max_pool1d, tg.avg_pool1d, tg.adaptive_avg_pool2d
         layer_norm, batch_norm = tg.layer_norm, tg.batch_norm
     return Tg, TF
@@ -179,6 +231,23 @@ def test_values_and_gradients_equal_pytorch(name):
     np.testing.assert_allclose(y.numpy(force=True), yt.detach().numpy(), atol=1e-5)
     for x, t in zip(xs, ts):
         np.testing.assert_allclose(x.grad.numpy(force=True), t.grad.numpy(), atol=1e-5)
+
+
+@needs_torch
+@pytest.mark.parametrize("kernel, stride, padding, dilation", [(2, 2, 0, 1), (3, 1, 1, 1), (3, 2, 1, 2), ((2, 3), (1, 2), (1, 0), 1)])
+def test_max_pool_with_many_ties_and_nans_equals_pytorch(kernel, stride, padding, dilation):
+    """Few distinct values (ties everywhere, as after a ReLU) and a few NaNs: the same values and the same
+    argmax for every window, so the gradients match where windows overlap too."""
+    x = np.maximum(rng.integers(-2, 3, (2, 3, 9, 8)), 0).astype(np.float64)
+    x[0, 0, 1, 2] = x[1, 2, 5, 5] = x[1, 2, 5, 6] = np.nan
+    ours, theirs = tg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    y = tg.max_pool2d(ours, kernel, stride, padding, dilation)
+    yt = TF.max_pool2d(theirs, kernel, stride, padding, dilation)
+    weights = rng.standard_normal(yt.shape)
+    (y * weights).sum().backward()
+    (yt * torch.tensor(weights)).sum().backward()
+    np.testing.assert_array_equal(y.numpy(force=True), yt.detach().numpy())
+    np.testing.assert_allclose(ours.grad.numpy(force=True), theirs.grad.numpy(), atol=1e-12)
 
 
 @needs_torch

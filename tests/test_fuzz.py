@@ -444,14 +444,20 @@ def _rounding(fn):
 
 
 def _make_conv(draw, a, b):
-    """conv1d/conv2d of a (viewed as one or two images) with a kernel of b's first values (values reused)."""
+    """conv1d/conv2d/conv_transpose2d of a (viewed as one or two images) with a kernel of b's first values
+    (values reused)."""
     if a.size < 3 or b.size < 2:
         return None
     two_d = a.ndim >= 2 and a.shape[-1] >= 2 and a.shape[-2] >= 2 and b.size >= 4
     stride, padding = draw(st.sampled_from([1, 2])), draw(st.sampled_from([0, 1, "same"]))
     if padding == "same":
         stride = 1
-    if two_d:
+    if two_d and draw(st.booleans()):
+        image = (1, 1) + a.shape[-2:]
+        fn = lambda x, y: tg.conv_transpose2d(x.reshape((-1,) + image[1:]) if x.ndim > 2 else x.reshape(image),
+                                              y.reshape(-1)[:4].reshape(1, 1, 2, 2), stride=stride,
+                                              padding=0 if padding == "same" else padding)
+    elif two_d:
         image = (1, 1) + a.shape[-2:]
         kernel = (1, 1, 2, 2)
         fn = lambda x, y: tg.conv2d(x.reshape((-1,) + image[1:]) if x.ndim > 2 else x.reshape(image),

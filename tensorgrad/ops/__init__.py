@@ -5,12 +5,12 @@ remainder, isnan ...), activations (sigmoid ... log_softmax, gelu, silu, hardtan
 max, min), statistics (var, std, prod, logsumexp, norm, cumsum, cumprod), shape (reshape ... stack),
 layout (cat, split, flip, roll, pad, tile, squeeze ...), select (where ... clip), indexing (gather,
 scatter, sort, topk, argmax ...), linalg (einsum, tensordot, mm, bmm, diag, tril ...), linear (the
-fused affine layer f(x W + b)), fused (the cross-entropies: one op each, stable, closed-form gradients), conv (conv2d, conv1d), pool
+fused affine layer f(x W + b)), fused (the cross-entropies: one op each, stable, closed-form gradients), conv (conv2d, conv1d and their transposes), pool
 (max/avg pooling, adaptive average pooling), embedding, norm (normalize, batch_norm, layer_norm), recurrent
 (the RNN, LSTM and GRU cells).
 """
 from .activations import elu, gelu, hardtanh, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh
-from .conv import conv1d, conv2d
+from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .embedding import embedding
 from .norm import batch_norm, layer_norm, normalize
 from .pool import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
@@ -50,6 +50,6 @@ __all__ = [
     "einsum", "tensordot", "outer", "dot", "mm", "bmm", "trace", "diag", "tril", "triu",
     "where", "maximum", "minimum", "clip", "compare", "inplace_update",
     "softmax_cross_entropy", "sparse_softmax_cross_entropy", "binary_cross_entropy", "linear",
-    "conv1d", "conv2d", "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool2d",
+    "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool2d",
     "embedding", "normalize", "batch_norm", "layer_norm", "rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell",
 ]

@@ -1,14 +1,18 @@
-"""Convolution (conv2d, conv1d) as one matrix product over strided windows, in PyTorch's NCHW layout.
+"""Convolution (conv2d, conv1d) and its transpose (conv_transpose2d, conv_transpose1d), in PyTorch's NCHW
+layout, each one matrix product over strided windows.
 
 The forward is a cross-correlation (what deep learning calls convolution):
     y[n, o, i, j] = b[o] + Σ_{c,p,q} xp[n, c, i·s + p·d, j·s + q·d] · w[o, c, p, q]
 with xp the zero-padded input, s the stride and d the dilation. numpy's ``sliding_window_view`` gives
 the windows without copying; one matrix product per chunk of the batch multiplies them with the kernel.
+The transposed convolution runs the same map backwards: each input pixel's channels times the kernel
+give a window's worth of values, added back into the window (col2im):
+    x[n, c, i·s + p·d - top, j·s + q·d - left] += Σ_o y[n, o, i, j] · w[o, c, p, q].
 
-Both gradients are convolutions again, computed by the same op (so they are differentiable twice):
-the input gradient is the output gradient dilated by s, padded by d(k-1), correlated with the kernel
-flipped in space and with in/out channels swapped (a transposed convolution); the weight gradient is
-the padded input correlated with the output gradient, batch and channels swapped, stride d, dilation s.
+The two are each other's adjoint, so each one's gradients are the other: conv2d's input gradient is
+the transposed convolution of g, the transposed convolution's input gradient is the convolution of g;
+both weight gradients are a correlation of the padded input with g, batch and channels swapped
+(stride d, dilation s). Each is computed by the ops themselves, so all are differentiable again.
 """
 from __future__ import annotations
 
@@ -30,6 +34,11 @@ def output_size(size: int, kernel: int, stride: int, dilation: int) -> int:
     return (size - dilation * (kernel - 1) - 1) // stride + 1
 
 
+def _chunk_rows(n: int, per_image: int) -> range:
+    """Starts of the batch chunks whose im2col matrices hold at most CHUNK_ELEMENTS (one image at least)."""
+    return range(0, n, max(1, CHUNK_ELEMENTS // max(1, per_image)))
+
+
 def correlate(xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
               groups: int) -> np.ndarray:
     """y[n, o, i, j] = Σ_{c,p,q} xp[n, c, i·s + p·d, j·s + q·d] w[o, c, p, q] within each group, on arrays.
@@ -47,36 +56,84 @@ def correlate(xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: 
     kernel = w.transpose(2, 3, 1, 0)                                # (kh, kw, cg, out)
     out = np.empty((n, oh, ow, out_ch), dtype=np.result_type(xp, w))
     og = out_ch // groups
-    rows = max(1, CHUNK_ELEMENTS // max(1, cg * kh * kw * oh * ow))
-    for start in range(0, n, rows):
-        stop = min(n, start + rows)
+    rows = _chunk_rows(n, cg * kh * kw * oh * ow)
+    for start in rows:
+        chunk = slice(start, start + rows.step)
         for k in range(groups):
-            cols = windows[start:stop, ..., k * cg:(k + 1) * cg].reshape(-1, kh * kw * cg)
+            cols = windows[chunk, ..., k * cg:(k + 1) * cg].reshape(-1, kh * kw * cg)
             prod = cols @ kernel[..., k * og:(k + 1) * og].reshape(kh * kw * cg, og)
-            out[start:stop, ..., k * og:(k + 1) * og] = prod.reshape(stop - start, oh, ow, og)
+            out[chunk, ..., k * og:(k + 1) * og] = prod.reshape(-1, oh, ow, og)
     return out.transpose(0, 3, 1, 2)
 
 
-def _conv(x: Any, w: Any, stride: tuple[int, int], dilation: tuple[int, int], groups: int,
-          recorded: bool) -> Any:
-    """An unpadded correlation on arrays, or the recorded op on Tensors (inside a create_graph backward)."""
+def transposed_correlate(y: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
+                         groups: int, crop: tuple[int, int], size: tuple[int, int]) -> np.ndarray:
+    """x[n, c, i·s + p·d - top, j·s + q·d - left] += Σ_o y[n, o, i, j] w[o, c, p, q] within each group, on
+    arrays: the adjoint of :func:`correlate`, as col2im. Each chunk's (n·oh·ow, out) pixels times the kernel
+    as (out, kh·kw·c) give every window's values in one matmul; they are added back window position by
+    window position (kh·kw strided adds) into a channels-last buffer, of which (top, left) + ``size`` is kept."""
+    n, out_ch, oh, ow = y.shape
+    _, cg, kh, kw = w.shape
+    (sh, sw), (dh, dw), (top, left) = stride, dilation, crop
+    span_h, span_w = (oh - 1) * sh + dh * (kh - 1) + 1, (ow - 1) * sw + dw * (kw - 1) + 1
+    full = np.zeros((n, max(span_h, top + size[0]), max(span_w, left + size[1]), groups * cg),
+                    dtype=np.result_type(y, w))
+    yl = y.transpose(0, 2, 3, 1)                                    # (n, oh, ow, out); free for channels-last data
+    og = out_ch // groups
+    rows = _chunk_rows(n, cg * kh * kw * oh * ow)
+    for start in rows:
+        chunk = slice(start, start + rows.step)
+        for k in range(groups):
+            kernel = w[k * og:(k + 1) * og].transpose(0, 2, 3, 1).reshape(og, kh * kw * cg)
+            cols = (yl[chunk, ..., k * og:(k + 1) * og].reshape(-1, og) @ kernel).reshape(-1, oh, ow, kh, kw, cg)
+            for p in range(kh):
+                for q in range(kw):
+                    full[chunk, p * dh:p * dh + (oh - 1) * sh + 1:sh, q * dw:q * dw + (ow - 1) * sw + 1:sw,
+                         k * cg:(k + 1) * cg] += cols[:, :, :, p, q]
+    return full[:, top:top + size[0], left:left + size[1]].transpose(0, 3, 1, 2)
+
+
+def _conv(x: Any, w: Any, stride: tuple[int, int], padding: tuple[int, int, int, int], dilation: tuple[int, int],
+          groups: int, recorded: bool) -> Any:
+    """The correlation of x with w on arrays, or the recorded op on Tensors (inside a create_graph backward)."""
     if recorded:
-        return Conv2d.apply(x, w, stride=stride, padding=(0, 0, 0, 0), dilation=dilation, groups=groups)
-    return correlate(x, w, stride, dilation, groups)
+        return Conv2d.apply(x, w, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    top, bottom, left, right = padding
+    xp = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right))) if any(padding) else x
+    return correlate(xp, w, stride, dilation, groups)
+
+
+def _conv_transposed(y: Any, w: Any, stride: tuple[int, int], dilation: tuple[int, int], groups: int,
+                     crop: tuple[int, int], size: tuple[int, int], recorded: bool) -> Any:
+    """The transposed correlation of y with w on arrays, or the recorded op on Tensors."""
+    if recorded:
+        return ConvTranspose2d.apply(y, w, stride=stride, dilation=dilation, groups=groups, crop=crop, size=size)
+    return transposed_correlate(y, w, stride, dilation, groups, crop, size)
+
+
+def _weight_grad(ctx: Function, g: Any, x: Any, w_shape: tuple) -> Any:
+    """dL/dw[o, c, p, q] = Σ_{n,i,j} g[n, o, i, j] xp[n, c, i·s + p·d, j·s + q·d]: a correlation of the
+    padded input (channels as batch) with g (batch as channels), stride d and dilation s, per group."""
+    groups, cg, og = ctx.groups, w_shape[1], w_shape[0] // ctx.groups
+    parts = []
+    for k in range(groups):
+        xs = x[:, k * cg:(k + 1) * cg].transpose((1, 0, 2, 3))                # (cg, n, h, w)
+        gs = g[:, k * og:(k + 1) * og].transpose((1, 0, 2, 3))                # (og, n, oh, ow)
+        full = _conv(xs, gs, ctx.dilation, ctx.padding, ctx.stride, 1, ctx.create_graph)  # (cg, og, >= kh, >= kw)
+        parts.append(full[:, :, :w_shape[2], :w_shape[3]].transpose((1, 0, 2, 3)))
+    return parts[0] if groups == 1 else ctx.F.concatenate(parts, axis=0)
 
 
 class Conv2d(Function):
     """y = b + x ⋆ w (cross-correlation, stride s, zero padding, dilation d, groups);
-    dL/dx = (dilate_s(g) padded by d(k-1)) ⋆ flip(w)ᵀ cropped to x,  dL/dw = xp ⋆ g (batch as channels,
+    dL/dx = g ⋆ᵀ w (the transposed convolution, cropped to x),  dL/dw = xp ⋆ g (batch as channels,
     stride d, dilation s),  dL/db = Σ_{n,i,j} g[n, o, i, j]."""
     name = "conv2d"
     label_shape = True          # graph pictures show the output shape under the name
 
     @staticmethod
     def forward(ctx, x, w, b=None, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1), groups=1):
-        top, bottom, left, right = padding
-        xp = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right))) if any(padding) else x
-        y = correlate(xp, w, stride, dilation, groups)
+        y = _conv(x, w, stride, padding, dilation, groups, recorded=False)
         if b is not None:
             y += b.reshape(-1, 1, 1)
         ctx.save_for_backward(x, w)
@@ -87,58 +144,56 @@ class Conv2d(Function):
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        gx = _input_grad(ctx, g, x.shape, w) if need[0] else None
+        need, recorded = ctx.needs_input_grad, ctx.create_graph
+        gx = _conv_transposed(g, w, ctx.stride, ctx.dilation, ctx.groups, (ctx.padding[0], ctx.padding[2]),
+                              x.shape[2:], recorded) if need[0] else None
         gw = _weight_grad(ctx, g, x, w.shape) if need[1] else None
         if len(need) == 2:
             return gx, gw
         return gx, gw, (g.sum(axis=(0, 2, 3)) if need[2] else None)
 
 
-def _input_grad(ctx: Function, g: Any, x_shape: tuple, w: Any) -> Any:
-    """The transposed convolution: g dilated by the stride and padded by d(k-1) (one scatter into zeros),
-    correlated with the kernel flipped in space and with its channel axes swapped, then cropped to x."""
-    (sh, sw), (dh, dw), groups = ctx.stride, ctx.dilation, ctx.groups
-    top, bottom, left, right = ctx.padding
-    n, c, h, wd = x_shape
-    out_ch, cg, kh, kw = w.shape
-    hp, wp = h + top + bottom, wd + left + right
-    oh, ow = g.shape[2], g.shape[3]
-    eh, ew = dh * (kh - 1), dw * (kw - 1)
-    spread = ctx.F.add_at(g, (n, out_ch, hp + eh, wp + ew),
-                               (slice(None), slice(None), slice(eh, eh + (oh - 1) * sh + 1, sh),
-                                slice(ew, ew + (ow - 1) * sw + 1, sw)))
-    flipped = w[:, :, ::-1, ::-1].reshape((groups, out_ch // groups, cg, kh, kw))
-    flipped = flipped.transpose((0, 2, 1, 3, 4)).reshape((groups * cg, out_ch // groups, kh, kw))
-    full = _conv(spread, flipped, (1, 1), (dh, dw), groups, ctx.create_graph)     # (n, c, hp, wp)
-    return full[:, :, top:top + h, left:left + wd]
+class ConvTranspose2d(Function):
+    """y = b + x ⋆ᵀ w (each input pixel times the kernel, added into the window it spreads to, stride s,
+    dilation d, the first (top, left) rows and columns cropped to ``size``);
+    dL/dx = g ⋆ w (the convolution, padded by the crop),  dL/dw = gp ⋆ x (batch as channels, as conv2d's
+    weight gradient with the roles of input and output swapped),  dL/db = Σ_{n,i,j} g[n, o, i, j]."""
+    name = "conv_transpose2d"
+    label_shape = True          # graph pictures show the output shape under the name
 
+    @staticmethod
+    def forward(ctx, x, w, b=None, stride=(1, 1), dilation=(1, 1), groups=1, crop=(0, 0), size=None):
+        y = transposed_correlate(x, w, stride, dilation, groups, crop, size)
+        if b is not None:
+            y += b.reshape(-1, 1, 1)
+        ctx.save_for_backward(x, w)
+        ctx.stride, ctx.dilation, ctx.groups = stride, dilation, groups
+        # the convolution whose adjoint this is: the padding that turns y's size back into x's
+        (kh, kw), (oh, ow) = w.shape[2:], x.shape[2:]
+        bottom = (oh - 1) * stride[0] + dilation[0] * (kh - 1) + 1 - crop[0] - size[0]
+        right = (ow - 1) * stride[1] + dilation[1] * (kw - 1) + 1 - crop[1] - size[1]
+        ctx.padding = (crop[0], max(bottom, 0), crop[1], max(right, 0))
+        ctx.name = f"conv_transpose2d {kh}x{kw}"
+        return y
 
-def _weight_grad(ctx: Function, g: Any, x: Any, w_shape: tuple) -> Any:
-    """dL/dw[o, c, p, q] = Σ_{n,i,j} g[n, o, i, j] xp[n, c, i·s + p·d, j·s + q·d]: a correlation of the
-    padded input (channels as batch) with g (batch as channels), stride d and dilation s, per group."""
-    (sh, sw), (dh, dw), groups = ctx.stride, ctx.dilation, ctx.groups
-    top, bottom, left, right = ctx.padding
-    n, c, h, wd = x.shape
-    out_ch, cg, kh, kw = w_shape
-    xp = ctx.F.add_at(x, (n, c, h + top + bottom, wd + left + right),
-                           (slice(None), slice(None), slice(top, top + h), slice(left, left + wd))) \
-        if any(ctx.padding) else x
-    og = out_ch // groups
-    parts = []
-    for k in range(groups):
-        xs = xp[:, k * cg:(k + 1) * cg].transpose((1, 0, 2, 3))              # (cg, n, hp, wp)
-        gs = g[:, k * og:(k + 1) * og].transpose((1, 0, 2, 3))               # (og, n, oh, ow)
-        full = _conv(xs, gs, (dh, dw), (sh, sw), 1, ctx.create_graph)        # (cg, og, >= kh, >= kw)
-        parts.append(full[:, :, :kh, :kw].transpose((1, 0, 2, 3)))
-    return parts[0] if groups == 1 else ctx.F.concatenate(parts, axis=0)
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        need, recorded = ctx.needs_input_grad, ctx.create_graph
+        n_rows, n_cols = x.shape[2:]
+        gx = _conv(g, w, ctx.stride, ctx.padding, ctx.dilation, ctx.groups, recorded)[:, :, :n_rows, :n_cols] \
+            if need[0] else None
+        gw = _weight_grad(ctx, x, g, w.shape) if need[1] else None      # g plays the input, x the output
+        if len(need) == 2:
+            return gx, gw
+        return gx, gw, (g.sum(axis=(0, 2, 3)) if need[2] else None)
 
 
 # ------------------------------------------------------------------ public functions and argument checks
-def _pair(value: Any, what: str, minimum: int) -> tuple[int, int]:
+def _pair(value: Any, what: str, minimum: int, who: str = "conv2d") -> tuple[int, int]:
     pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
     if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and v >= minimum for v in pair):
-        raise ValueError(f"conv2d: {what} must be an integer >= {minimum} or a pair of them, got {value!r}.")
+        raise ValueError(f"{who}: {what} must be an integer >= {minimum} or a pair of them, got {value!r}.")
     return int(pair[0]), int(pair[1])
 
 
@@ -221,9 +276,63 @@ def conv1d(input: Any, weight: Any, bias: Any = None, stride: int = 1, padding: 
     return y.reshape((y.shape[0], y.shape[1], y.shape[3]))
 
 
-def _single(value: Any, what: str) -> int:
+def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """The transposed convolution (the input gradient of conv2d) of ``input`` (N, C_in, H, W) with ``weight``
+    (C_in, C_out/groups, kh, kw), PyTorch's arguments and layout; the output has
+    (H - 1)·s - 2·padding + d·(kh - 1) + output_padding + 1 rows (and the same for columns)."""
+    x, w = lift(input), lift(weight)
+    if x.ndim != 4:
+        raise ValueError(f"conv_transpose2d: input must be 4-d (batch, channels, height, width), got shape {x.shape}.")
+    if w.ndim != 4:
+        raise ValueError(f"conv_transpose2d: weight must be 4-d (in_channels, out_channels/groups, kh, kw), got "
+                         f"{w.shape}.")
+    if not isinstance(groups, (int, np.integer)) or groups < 1 or x.shape[1] % groups:
+        raise ValueError(f"conv_transpose2d: groups={groups!r} must be a positive integer dividing the input "
+                         f"channels ({x.shape[1]}).")
+    if x.shape[1] != w.shape[0]:
+        raise ValueError(f"conv_transpose2d: input of shape {x.shape} has {x.shape[1]} channels, but the weight "
+                         f"{w.shape} expects {w.shape[0]} (its first axis is the input channels, PyTorch's layout).")
+    stride, dilation = _pair(stride, "stride", 1, "conv_transpose2d"), _pair(dilation, "dilation", 1, "conv_transpose2d")
+    pads = _pair(padding, "padding", 0, "conv_transpose2d")
+    extra = _pair(output_padding, "output_padding", 0, "conv_transpose2d")
+    for e, s_, d in zip(extra, stride, dilation):
+        if e >= max(s_, d):
+            raise ValueError(f"conv_transpose2d: output_padding {output_padding!r} must be smaller than the stride "
+                             f"{stride} or the dilation {dilation} (as PyTorch).")
+    size = tuple((n - 1) * s_ - 2 * p + d * (k - 1) + e + 1
+                 for n, s_, p, d, k, e in zip(x.shape[2:], stride, pads, dilation, w.shape[2:], extra))
+    if min(size) < 1:
+        raise ValueError(f"conv_transpose2d: padding {padding!r} leaves an empty output ({size}) for input {x.shape} "
+                         f"and weight {w.shape}.")
+    out_channels = w.shape[1] * groups
+    args = (x, w) if bias is None else (x, w, lift(bias, w))
+    if bias is not None and args[2].shape != (out_channels,):
+        raise ValueError(f"conv_transpose2d: bias must have shape ({out_channels},) for {out_channels} output "
+                         f"channels, got {args[2].shape}.")
+    return ConvTranspose2d.apply(*args, stride=stride, dilation=dilation, groups=int(groups), crop=pads, size=size)
+
+
+def conv_transpose1d(input: Any, weight: Any, bias: Any = None, stride: int = 1, padding: int = 0,
+                     output_padding: int = 0, groups: int = 1, dilation: int = 1) -> Tensor:
+    """The transposed 1-d convolution of ``input`` (N, C_in, L) with ``weight`` (C_in, C_out/groups, k):
+    conv_transpose2d over a height of 1."""
+    x, w = lift(input), lift(weight)
+    if x.ndim != 3 or w.ndim != 3:
+        raise ValueError(f"conv_transpose1d: input must be (batch, channels, length) and weight (in, out/groups, k); "
+                         f"got shapes {x.shape} and {w.shape}.")
+    y = conv_transpose2d(x.reshape((x.shape[0], x.shape[1], 1, x.shape[2])),
+                         w.reshape((w.shape[0], w.shape[1], 1, w.shape[2])), bias,
+                         stride=(1, _single(stride, "stride", "conv_transpose1d")),
+                         padding=(0, _single(padding, "padding", "conv_transpose1d", 0)),
+                         output_padding=(0, _single(output_padding, "output_padding", "conv_transpose1d", 0)),
+                         groups=groups, dilation=(1, _single(dilation, "dilation", "conv_transpose1d")))
+    return y.reshape((y.shape[0], y.shape[1], y.shape[3]))
+
+
+def _single(value: Any, what: str, who: str = "conv1d", minimum: int = 1) -> int:
     if isinstance(value, (tuple, list)) and len(value) == 1:
         value = value[0]
-    if not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"conv1d: {what} must be a positive integer, got {value!r}.")
+    if not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{who}: {what} must be an integer >= {minimum}, got {value!r}.")
     return int(value)
