@@ -122,6 +122,37 @@ def test_max_pool_ties_go_to_the_first_maximum_and_nan_wins():
                                                                    [0, 0, 0, 0, 1, 0, 0, 0]])
 
 
+@pytest.mark.parametrize("channels", [1, 3])
+def test_conv_outputs_are_laid_out_as_their_inputs_so_view_works_as_in_pytorch(channels):
+    """PyTorch's rule: a contiguous (N, C, H, W) input gives a contiguous output (``.view(n, -1)`` works, as
+    the tutorials use it), a channels-last one (the Keras layers') a channels-last output; same values."""
+    data = rng.standard_normal((2, 7, 6, channels))
+    w = rng.standard_normal((4, channels, 3, 3))
+    nchw, nhwc = tg.tensor(data.transpose(0, 3, 1, 2).copy()), tg.tensor(data).permute(0, 3, 1, 2)
+    for op in (lambda x: tg.conv2d(x, w, padding=1), lambda x: tg.conv_transpose2d(x, w.transpose(1, 0, 2, 3))):
+        y, y_last = op(nchw), op(nhwc)
+        assert y.is_contiguous() and y.view(2, -1).shape == (2, y.size // 2)
+        assert y_last.permute(0, 2, 3, 1).is_contiguous()
+        np.testing.assert_allclose(y.numpy(), y_last.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("padding", [0, 1])
+def test_max_pool_keeps_a_channels_last_input_channels_last_with_the_same_values_and_gradients(padding):
+    """An (N, C, H, W) view of channels-last memory (as the Keras layers pass it) gives an output laid out
+    channels last too, and the same values and gradients (through the recorded backward too) as a contiguous input."""
+    data = rng.standard_normal((2, 5, 6, 3))                       # (n, h, w, c) in memory
+    outs = []
+    for x in (tg.tensor(data.transpose(0, 3, 1, 2).copy(), requires_grad=True),
+              tg.tensor(data, requires_grad=True).transpose((0, 3, 1, 2))):
+        y = tg.max_pool2d(x, 3, 2, padding)
+        weights = np.cos(np.arange(y.size)).reshape(y.shape)
+        g, = tg.grad((y * weights).sum(), [x], create_graph=True)
+        outs.append((y.numpy(force=True), g.numpy(force=True), y.detach().numpy().strides))
+    np.testing.assert_array_equal(outs[0][0], outs[1][0])
+    np.testing.assert_array_equal(outs[0][1], outs[1][1])
+    assert outs[1][2][1] < outs[1][2][3], "the channels-last input's output is channels last (channel stride smallest)"
+
+
 def test_max_pool_windows_of_minus_infinity_send_the_gradient_to_their_first_input_not_the_padding():
     """3x3 windows, stride 1, padding 1 over a 3x3 input of -inf: each window's gradient goes to its first
     in-bounds element (as PyTorch), so the nine windows' ones land on (0,0) x4, (0,1) x2, (1,0) x2, (1,1)."""

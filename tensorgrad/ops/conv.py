@@ -34,6 +34,19 @@ def output_size(size: int, kernel: int, stride: int, dilation: int) -> int:
     return (size - dilation * (kernel - 1) - 1) // stride + 1
 
 
+def channels_last(x: Any) -> bool:
+    """Whether an (N, C, H, W) array is laid out channels last (the channel axis steps least through memory),
+    as the Keras layers' inputs are; a PyTorch-style contiguous array is not (numpy gives even a single
+    channel its natural stride, H·W)."""
+    return x.strides[1] <= x.strides[3]
+
+
+def _in_layout_of(x: Any, y: np.ndarray) -> np.ndarray:
+    """y (computed channels last) as PyTorch lays out an op's output: channels last for a channels-last
+    input, else contiguous NCHW (so ``.view`` works on it as in PyTorch)."""
+    return y if channels_last(x) else np.ascontiguousarray(y)
+
+
 def _chunk_rows(n: int, per_image: int) -> range:
     """Starts of the batch chunks whose im2col matrices hold at most CHUNK_ELEMENTS (one image at least)."""
     return range(0, n, max(1, CHUNK_ELEMENTS // max(1, per_image)))
@@ -133,7 +146,7 @@ class Conv2d(Function):
 
     @staticmethod
     def forward(ctx, x, w, b=None, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1), groups=1):
-        y = _conv(x, w, stride, padding, dilation, groups, recorded=False)
+        y = _in_layout_of(x, _conv(x, w, stride, padding, dilation, groups, recorded=False))
         if b is not None:
             y += b.reshape(-1, 1, 1)
         ctx.save_for_backward(x, w)
@@ -163,7 +176,7 @@ class ConvTranspose2d(Function):
 
     @staticmethod
     def forward(ctx, x, w, b=None, stride=(1, 1), dilation=(1, 1), groups=1, crop=(0, 0), size=None):
-        y = transposed_correlate(x, w, stride, dilation, groups, crop, size)
+        y = _in_layout_of(x, transposed_correlate(x, w, stride, dilation, groups, crop, size))
         if b is not None:
             y += b.reshape(-1, 1, 1)
         ctx.save_for_backward(x, w)

@@ -31,20 +31,36 @@ def _window_max(xp: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int]
                 dilation: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """The max of each window and the window position k = p·kw + q it came from, as a running max over the
     kh·kw positions (each an (n, c, oh, ow) strided plane of ``xp``): position k takes over where its value is
-    larger than every earlier one, or NaN, so ties keep the first and NaN wins (PyTorch's rule)."""
+    larger than every earlier one, or NaN, so ties keep the first and NaN wins (PyTorch's rule). Both keep
+    the memory layout of ``xp`` (as PyTorch keeps channels_last), so channels-last layers never transpose."""
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
     oh, ow = output_size(xp.shape[2], kh, sh, dh), output_size(xp.shape[3], kw, sw, dw)
     planes = [xp[:, :, p * dh:p * dh + (oh - 1) * sh + 1:sh, q * dw:q * dw + (ow - 1) * sw + 1:sw]
               for p in range(kh) for q in range(kw)]
-    y = np.array(planes[0], order="C")
-    arg = np.zeros(y.shape, dtype=np.uint8 if kh * kw <= 256 else np.int32)
+    y = np.array(planes[0], order="K")              # in the input's memory layout (channels last stays so)
+    arg = np.zeros_like(y, dtype=np.uint8 if kh * kw <= 256 else np.int32)
     for k, plane in enumerate(planes[1:], start=1):
-        plane = np.ascontiguousarray(plane)
+        plane = np.array(plane, order="K")
         takes_over = np.greater(plane, y)
         takes_over |= np.isnan(plane)
         np.maximum(arg, takes_over * arg.dtype.type(k), out=arg)    # the last take-over is the argmax
         np.maximum(y, plane, out=y)
     return y, arg
+
+
+def memory_order(x: np.ndarray) -> tuple[int, ...]:
+    """x's axes from the outermost in memory to the innermost (0, 1, 2, 3 for NCHW; 0, 2, 3, 1 for channels last)."""
+    return tuple(int(axis) for axis in np.argsort([-abs(stride) for stride in x.strides], kind="stable"))
+
+
+def _padded(x: np.ndarray, padding: tuple[int, int, int, int], value: float) -> np.ndarray:
+    """x with (top, bottom, left, right) rows and columns of ``value`` around it, in x's memory layout."""
+    top, bottom, left, right = padding
+    n, c, h, w = x.shape
+    shape, order = (n, c, h + top + bottom, w + left + right), memory_order(x)
+    xp = np.full(tuple(shape[axis] for axis in order), value, dtype=x.dtype).transpose(tuple(np.argsort(order)))
+    xp[:, :, top:top + h, left:left + w] = x
+    return xp
 
 
 def _first_inside(input_shape: tuple, output_shape: tuple, kernel: tuple[int, int], stride: tuple[int, int],
@@ -68,11 +84,11 @@ class MaxPool2d(Function):
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation):
         top, bottom, left, right = padding
-        xp = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)), constant_values=-np.inf) if any(padding) else x
+        xp = _padded(x, padding, -np.inf) if any(padding) else x
         y, arg = _window_max(xp, kernel, stride, dilation)
         if any(padding) and np.isneginf(y).any():    # windows whose inputs are all -inf: the first input, not padding
             arg = np.where(np.isneginf(y), _first_inside(x.shape, y.shape, kernel, stride, padding, dilation), arg)
-        ctx.arg = arg
+        ctx.arg, ctx.layout = arg, memory_order(x)
         ctx.input_shape, ctx.kernel, ctx.stride, ctx.padding, ctx.dilation = x.shape, kernel, stride, padding, dilation
         ctx.name = f"max_pool2d {kernel[0]}x{kernel[1]}"
         return y
@@ -81,13 +97,18 @@ class MaxPool2d(Function):
     def backward(ctx, g):
         n, c, h, w = ctx.input_shape
         (sh, sw), (dh, dw), (top, bottom, left, right) = ctx.stride, ctx.dilation, ctx.padding
-        hp, wp = h + top + bottom, w + left + right
+        padded, order = (n, c, h + top + bottom, w + left + right), ctx.layout
+        in_memory = tuple(padded[axis] for axis in order)              # the padded input's axes as laid out
+        step = np.empty(4, dtype=np.int64)                             # elements between neighbours along each axis
+        step[list(order)] = np.cumprod((1,) + in_memory[:0:-1])[::-1]
         oh, ow = ctx.arg.shape[2:]
-        # flat index into the padded input of each window's argmax: the window's corner plus position k's offset
-        offset = (np.arange(ctx.kernel[0]).reshape(-1, 1) * dh * wp + np.arange(ctx.kernel[1]) * dw).reshape(-1)
-        corner = (np.arange(n * c).reshape(n, c, 1, 1) * hp + np.arange(oh).reshape(-1, 1) * sh) * wp + np.arange(ow) * sw
-        index = (corner + offset[ctx.arg]).reshape(-1)
-        gp = ctx.F.add_at(g.reshape(-1), (n * c * hp * wp,), index).reshape((n, c, hp, wp))
+        # flat position of each window's argmax: the window's corner plus position k's offset
+        offset = (np.arange(ctx.kernel[0]).reshape(-1, 1) * dh * step[2] + np.arange(ctx.kernel[1]) * dw * step[3])
+        corner = (np.arange(n).reshape(-1, 1, 1, 1) * step[0] + np.arange(c).reshape(-1, 1, 1) * step[1]
+                  + np.arange(oh).reshape(-1, 1) * (sh * step[2]) + np.arange(ow) * (sw * step[3]))
+        index = (corner + offset.reshape(-1)[ctx.arg]).transpose(order).reshape(-1)
+        flat = ctx.F.add_at(g.transpose(order).reshape(-1), (int(np.prod(padded)),), index)
+        gp = flat.reshape(in_memory).transpose(tuple(np.argsort(order)))
         return gp[:, :, top:top + h, left:left + w] if any(ctx.padding) else gp
 
 
