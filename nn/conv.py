@@ -24,11 +24,12 @@ from .parameter import Parameter
 from .saving import activation_name, initializer_name
 
 
-def _tuple(value: Any, n: int, who: str, what: str) -> tuple[int, ...]:
-    """``value`` as n positive integers (an int repeated, or a sequence of n)."""
+def _tuple(value: Any, n: int, who: str, what: str, minimum: int = 1) -> tuple[int, ...]:
+    """``value`` as n integers >= ``minimum`` (an int repeated, or a sequence of n)."""
     values = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(values) != n or not all(isinstance(v, (int, np.integer)) and v > 0 for v in values):
-        raise ValueError(f"{who}: {what} must be a positive integer or {n} of them, got {value!r}.")
+    if len(values) != n or not all(isinstance(v, (int, np.integer)) and v >= minimum for v in values):
+        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"{who}: {what} must be {kind} or {n} of them, got {value!r}.")
     return tuple(int(v) for v in values)
 
 
@@ -80,7 +81,7 @@ class _KerasConv(Layer):
         self.kernel_regularizer, self.bias_regularizer = regularizers.get(kernel_regularizer), \
             regularizers.get(bias_regularizer)
         owner = f"{who} '{self.name}'"
-        self.kernel: Parameter = Parameter.uninitialized(self.kernel_size + (None, self.filters), self.dtype,
+        self.kernel: Parameter = Parameter.uninitialized(self._kernel_shape(None), self.dtype,
                                                         f"parameter 'kernel' of {owner}")
         self.bias: Parameter | None = (Parameter.uninitialized((self.filters,), self.dtype, f"parameter 'bias' of {owner}")
                                        if use_bias else None)
@@ -98,11 +99,19 @@ class _KerasConv(Layer):
         if in_channels % self.groups:
             raise ValueError(f"{type(self).__name__} '{self.name}': input channels ({in_channels}) must be divisible "
                              f"by groups ({self.groups}).")
-        shape = self.kernel_size + (in_channels // self.groups, self.filters)
         if not self.kernel.initialized:
+            shape = self._kernel_shape(in_channels)
             self.kernel.materialize(self.kernel_initializer(shape, init.default_rng(), self.dtype))
         if self.bias is not None and not self.bias.initialized:
             self.bias.materialize(self.bias_initializer((self.filters,), init.default_rng(), self.dtype))
+
+    def _kernel_shape(self, in_channels: int | None) -> tuple[int | None, ...]:
+        """The kernel's shape for ``in_channels`` input channels (None: not known yet)."""
+        return self.kernel_size + (None if in_channels is None else in_channels // self.groups, self.filters)
+
+    def _input_channels(self) -> int:
+        """The input channels the built kernel takes."""
+        return self.kernel.shape[-2] * self.groups
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "filters": self.filters,
@@ -121,8 +130,8 @@ class _KerasConv(Layer):
         if x.ndim != self.rank + 2:
             raise ValueError(f"{type(self).__name__} '{self.name}': expects input of {self.rank + 2} axes (batch, "
                              f"{'steps' if self.rank == 1 else 'height, width'}, channels), got shape {x.shape}.")
-        if x.shape[-1] != self.kernel.shape[-2] * self.groups:
-            raise ValueError(f"{type(self).__name__} '{self.name}': expects {self.kernel.shape[-2] * self.groups} "
+        if x.shape[-1] != self._input_channels():
+            raise ValueError(f"{type(self).__name__} '{self.name}': expects {self._input_channels()} "
                              f"input channels on the last axis, got shape {x.shape}.")
         return x
 
