@@ -60,6 +60,9 @@ class _KerasConvTranspose(_KerasConv):
                  activation: Any = None, use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
                  bias_initializer: Any = "zeros", kernel_regularizer: Any = None, bias_regularizer: Any = None,
                  **kwargs: Any) -> None:
+        if kwargs.pop("groups", 1) != 1:           # (Keras 2's saved configs carry groups=1)
+            raise ValueError(f"{type(self).__name__}: Keras's transposed convolutions take no groups; use "
+                             f"nn.ConvTranspose2d(..., groups=) (channels first) for a grouped one.")
         super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
