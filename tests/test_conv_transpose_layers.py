@@ -1,14 +1,17 @@
 """Transposed-convolution layers (issue 19): PyTorch's ConvTranspose1d/2d against PyTorch itself when it is
 installed (state dicts both ways, values, gradients, output_size, repr); Keras's Conv1DTranspose/
-Conv2DTranspose against Keras's documented route (the input dilated by the strides, padded by Keras's
+Conv2DTranspose against Keras's recorded outputs and its documented route (the input dilated by the strides, padded by Keras's
 pads, correlated with the flipped kernel) written out in numpy; known values of a kernel of ones; finite
 differences; config, ``.keras`` and summary round trips; a DCGAN-style generator that learns."""
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
+import safetensors
 
 import nn
 import optim
@@ -21,6 +24,7 @@ except ImportError:   # pragma: no cover - torch is an optional extra
     torch = None
 needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed (pip install torch==2.13.0)")
 
+FIXTURES = Path(__file__).parent / "fixtures"
 rng = np.random.default_rng(19)
 TOL = dict(rtol=1e-5, atol=1e-5)
 
@@ -332,6 +336,25 @@ def test_keras_layers_compute_keras_route_and_output_lengths(case):
                zip(spatial, layer.kernel_size, layer.strides, layer.dilation_rate,
                    layer.output_padding or (None,) * rank)]
     assert list(y.shape[1:-1]) == lengths
+
+
+def test_keras_layers_equal_a_real_keras_on_its_recorded_outputs():
+    """tests/fixtures/keras_conv_transpose.safetensors: inputs, kernels, biases and outputs of Keras 3 itself
+    (scripts/make_keras_conv_transpose_fixture.py), loaded with set_weights as a Keras user would."""
+    with safetensors.safe_open(FIXTURES / "keras_conv_transpose.safetensors", framework="np") as f:
+        cases = json.loads(f.metadata()["cases"])
+        recorded = {key: f.get_tensor(key) for key in f.keys()}
+    assert len(cases) == 14
+    for i, (rank, filters, kernel_size, strides, padding, output_padding, dilation, _) in enumerate(cases):
+        cls = L.Conv2DTranspose if rank == 2 else L.Conv1DTranspose
+        layer = cls(filters, kernel_size, strides=strides, padding=padding, output_padding=output_padding,
+                    dilation_rate=dilation)
+        x = recorded[f"{i}/input"]
+        layer(x)
+        layer.set_weights([recorded[f"{i}/kernel"], recorded[f"{i}/bias"]])
+        y = values(layer(x))
+        assert y.shape == recorded[f"{i}/output"].shape, cases[i]
+        np.testing.assert_allclose(y, recorded[f"{i}/output"], **TOL, err_msg=str(cases[i]))
 
 
 def test_keras_same_gives_input_times_stride_and_known_values_of_a_kernel_of_ones():
