@@ -16,7 +16,7 @@ import numpy as np
 import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
 
-from . import activations, init, regularizers
+from . import activations, constraints, init, regularizers
 from .layer import Layer, register_loss_source
 from .masking import step_mask
 from .module import Module
@@ -63,7 +63,8 @@ class _KerasConv(Layer):
     def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
                  data_format: str | None = None, dilation_rate: Any = 1, groups: int = 1, activation: Any = None,
                  use_bias: bool = True, kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None, **kwargs: Any) -> None:
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None, kernel_constraint: Any = None,
+                 bias_constraint: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         who = f"{type(self).__name__}"
         if not isinstance(filters, (int, np.integer)) or filters <= 0:
@@ -89,6 +90,10 @@ class _KerasConv(Layer):
             if weight is not None and reg is not None:
                 self._weight_regularizers.append((weight, reg))
                 register_loss_source(self)
+        self.kernel_constraint = self.kernel.constraint = constraints.get(kernel_constraint)  # after Keras updates
+        self.bias_constraint = constraints.get(bias_constraint)
+        if self.bias is not None:
+            self.bias.constraint = self.bias_constraint
         if self._declared_input_shape is not None:
             self.build((None, *self._declared_input_shape))
 
@@ -122,7 +127,9 @@ class _KerasConv(Layer):
                 "bias_initializer": initializer_name(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": regularizers.serialize(self.activity_regularizer)}
+                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
 
     def _input(self, x: Any) -> Tensor:
         if type(x) is not Tensor or x.dtype is not self.dtype:

@@ -59,14 +59,15 @@ class _KerasConvTranspose(_KerasConv):
                  output_padding: Any = None, data_format: str | None = None, dilation_rate: Any = 1,
                  activation: Any = None, use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
                  bias_initializer: Any = "zeros", kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 **kwargs: Any) -> None:
+                 kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any) -> None:
         if kwargs.pop("groups", 1) != 1:           # (Keras 2's saved configs carry groups=1)
             raise ValueError(f"{type(self).__name__}: Keras's transposed convolutions take no groups; use "
                              f"nn.ConvTranspose2d(..., groups=) (channels first) for a grouped one.")
         super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                         kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer, **kwargs)
+                         kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
         who = type(self).__name__
         self.output_padding = None if output_padding is None else \
             _tuple(output_padding, self.rank, who, "output_padding", minimum=0)

@@ -384,7 +384,7 @@ def test_keras_kernel_layout_glorot_init_zero_bias_and_summary_counts():
 
 def test_keras_config_round_trip_and_save_load(tmp_path):
     for layer in (L.Conv2DTranspose(4, (3, 2), strides=2, padding="same", output_padding=(1, 0), activation="relu",
-                                    kernel_regularizer="l2", use_bias=False),
+                                    kernel_regularizer="l2", kernel_constraint="non_neg", use_bias=False),
                   L.Conv1DTranspose(2, 5, dilation_rate=2, kernel_initializer="he_uniform")):
         config = layer.get_config()
         assert "groups" not in config and config["output_padding"] == layer.output_padding
@@ -401,6 +401,16 @@ def test_keras_config_round_trip_and_save_load(tmp_path):
     assert [type(layer).__name__ for layer in loaded.layers][2:] == ["Conv2DTranspose", "Conv2DTranspose"]
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
     assert loaded.count_params() == model.count_params()
+
+
+def test_keras_constraints_project_the_kernel_and_bias_after_each_update():
+    model = nn.Sequential([L.Conv2DTranspose(2, 3, strides=2, kernel_constraint="non_neg", bias_constraint="non_neg",
+                                             input_shape=(3, 3, 1))])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(rng.standard_normal((8, 3, 3, 1)), -np.ones((8, 7, 7, 2)), epochs=2, verbose=0)  # pushes weights down
+    layer = model.layers[0]
+    assert np.all(layer.kernel.numpy(force=True) >= 0) and np.all(layer.bias.numpy(force=True) >= 0)
+    assert np.any(layer.kernel.numpy(force=True) > 0)
 
 
 def test_a_keras_checkpoint_does_not_load_into_the_pytorch_spelling(tmp_path):
