@@ -16,7 +16,7 @@ import numpy as np
 import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
 
-from . import activations, init, regularizers
+from . import activations, constraints, init, regularizers
 from .layer import Layer, register_loss_source
 from .masking import step_mask
 from .module import Module
@@ -24,11 +24,12 @@ from .parameter import Parameter
 from .saving import activation_name, initializer_name
 
 
-def _tuple(value: Any, n: int, who: str, what: str) -> tuple[int, ...]:
-    """``value`` as n positive integers (an int repeated, or a sequence of n)."""
+def _tuple(value: Any, n: int, who: str, what: str, minimum: int = 1) -> tuple[int, ...]:
+    """``value`` as n integers >= ``minimum`` (an int repeated, or a sequence of n)."""
     values = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(values) != n or not all(isinstance(v, (int, np.integer)) and v > 0 for v in values):
-        raise ValueError(f"{who}: {what} must be a positive integer or {n} of them, got {value!r}.")
+    if len(values) != n or not all(isinstance(v, (int, np.integer)) and v >= minimum for v in values):
+        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"{who}: {what} must be {kind} or {n} of them, got {value!r}.")
     return tuple(int(v) for v in values)
 
 
@@ -62,7 +63,8 @@ class _KerasConv(Layer):
     def __init__(self, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
                  data_format: str | None = None, dilation_rate: Any = 1, groups: int = 1, activation: Any = None,
                  use_bias: bool = True, kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None, **kwargs: Any) -> None:
+                 kernel_regularizer: Any = None, bias_regularizer: Any = None, kernel_constraint: Any = None,
+                 bias_constraint: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         who = f"{type(self).__name__}"
         if not isinstance(filters, (int, np.integer)) or filters <= 0:
@@ -80,7 +82,7 @@ class _KerasConv(Layer):
         self.kernel_regularizer, self.bias_regularizer = regularizers.get(kernel_regularizer), \
             regularizers.get(bias_regularizer)
         owner = f"{who} '{self.name}'"
-        self.kernel: Parameter = Parameter.uninitialized(self.kernel_size + (None, self.filters), self.dtype,
+        self.kernel: Parameter = Parameter.uninitialized(self._kernel_shape(None), self.dtype,
                                                         f"parameter 'kernel' of {owner}")
         self.bias: Parameter | None = (Parameter.uninitialized((self.filters,), self.dtype, f"parameter 'bias' of {owner}")
                                        if use_bias else None)
@@ -88,6 +90,10 @@ class _KerasConv(Layer):
             if weight is not None and reg is not None:
                 self._weight_regularizers.append((weight, reg))
                 register_loss_source(self)
+        self.kernel_constraint = self.kernel.constraint = constraints.get(kernel_constraint)  # after Keras updates
+        self.bias_constraint = constraints.get(bias_constraint)
+        if self.bias is not None:
+            self.bias.constraint = self.bias_constraint
         if self._declared_input_shape is not None:
             self.build((None, *self._declared_input_shape))
 
@@ -98,11 +104,19 @@ class _KerasConv(Layer):
         if in_channels % self.groups:
             raise ValueError(f"{type(self).__name__} '{self.name}': input channels ({in_channels}) must be divisible "
                              f"by groups ({self.groups}).")
-        shape = self.kernel_size + (in_channels // self.groups, self.filters)
         if not self.kernel.initialized:
+            shape = self._kernel_shape(in_channels)
             self.kernel.materialize(self.kernel_initializer(shape, init.default_rng(), self.dtype))
         if self.bias is not None and not self.bias.initialized:
             self.bias.materialize(self.bias_initializer((self.filters,), init.default_rng(), self.dtype))
+
+    def _kernel_shape(self, in_channels: int | None) -> tuple[int | None, ...]:
+        """The kernel's shape for ``in_channels`` input channels (None: not known yet)."""
+        return self.kernel_size + (None if in_channels is None else in_channels // self.groups, self.filters)
+
+    def _input_channels(self) -> int:
+        """The input channels the built kernel takes."""
+        return self.kernel.shape[-2] * self.groups
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "filters": self.filters,
@@ -113,7 +127,9 @@ class _KerasConv(Layer):
                 "bias_initializer": initializer_name(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": regularizers.serialize(self.activity_regularizer)}
+                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
 
     def _input(self, x: Any) -> Tensor:
         if type(x) is not Tensor or x.dtype is not self.dtype:
@@ -121,8 +137,8 @@ class _KerasConv(Layer):
         if x.ndim != self.rank + 2:
             raise ValueError(f"{type(self).__name__} '{self.name}': expects input of {self.rank + 2} axes (batch, "
                              f"{'steps' if self.rank == 1 else 'height, width'}, channels), got shape {x.shape}.")
-        if x.shape[-1] != self.kernel.shape[-2] * self.groups:
-            raise ValueError(f"{type(self).__name__} '{self.name}': expects {self.kernel.shape[-2] * self.groups} "
+        if x.shape[-1] != self._input_channels():
+            raise ValueError(f"{type(self).__name__} '{self.name}': expects {self._input_channels()} "
                              f"input channels on the last axis, got shape {x.shape}.")
         return x
 

@@ -15,12 +15,14 @@ MIXED = "mixed"
 
 def _spellings() -> tuple[tuple[type, ...], tuple[type, ...]]:
     from .conv import Conv1D, Conv1d, Conv2D, Conv2d
+    from .conv_transpose import Conv1DTranspose, Conv2DTranspose, ConvTranspose1d, ConvTranspose2d
     from .layers import Dense, Linear
     from .recurrent import GRU as KerasGRU
     from .recurrent import LSTM as KerasLSTM
     from .recurrent import SimpleRNN
     from .rnn import GRU, LSTM, RNN
-    return (Dense, Conv1D, Conv2D, SimpleRNN, KerasLSTM, KerasGRU), (Linear, Conv1d, Conv2d, RNN, LSTM, GRU)
+    return ((Dense, Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, SimpleRNN, KerasLSTM, KerasGRU),
+            (Linear, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, RNN, LSTM, GRU))
 
 
 def kernel_layout(model: Any) -> str | None:

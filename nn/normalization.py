@@ -121,7 +121,9 @@ class _BatchNorm(Module):
         self.bias = Parameter(np.zeros(num_features, dtype)) if affine else None
         self.running_mean = _statistic(np.zeros(num_features, dtype)) if track_running_stats else None
         self.running_var = _statistic(np.ones(num_features, dtype)) if track_running_stats else None
-        self.num_batches_tracked = _statistic(np.zeros((), np.int64)) if track_running_stats else None
+        # a buffer, as PyTorch's: an integer counter among the parameters would stop every optimizer given
+        # model.parameters() (they train floating tensors only)
+        self.register_buffer("num_batches_tracked", Tensor(np.zeros((), np.int64)) if track_running_stats else None)
 
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x)

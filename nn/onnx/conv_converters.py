@@ -1,9 +1,10 @@
-"""ONNX converters of the convolution, pooling, padding and upsampling layers.
+"""ONNX converters of the convolution, transposed-convolution, pooling, padding and upsampling layers.
 
 ONNX's Conv and pooling operators are channels-first, as PyTorch's layers: Keras's channels-last layers
 are wrapped in a Transpose to (N, C, ...) and back, and their (k..., in, out) kernels are stored as
 ONNX's (out, in, k...). 'same' padding becomes explicit pads (the odd one after, as Keras and
-tensorgrad pad), worked out by tensorgrad's own padding rule from the static spatial sizes.
+tensorgrad pad), worked out by tensorgrad's own padding rule from the static spatial sizes; the
+transposed layers become ConvTranspose, Keras's crops (the odd row at the end) explicit pads too.
 onnxruntime's CPU Conv and AveragePool run float32 only; a float64 model's file is valid ONNX that
 other runtimes run.
 """
@@ -19,6 +20,8 @@ from tensorgrad.ops.conv import resolve_padding
 from ..conv import (AdaptiveAvgPool2d, AveragePooling1D, AveragePooling2D, AvgPool1d, AvgPool2d, Conv1D, Conv1d,
                     Conv2D, Conv2d, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
                     GlobalMaxPooling2D, MaxPool1d, MaxPool2d, MaxPooling1D, MaxPooling2D, UpSampling2D, ZeroPadding2D)
+from ..conv_transpose import (Conv1DTranspose, Conv2DTranspose, ConvTranspose1d, ConvTranspose2d,
+                              keras_transpose_crops)
 from .converters import GraphBuilder, UnsupportedLayerError, Value, apply_activation, register, require_weights
 from .shape_converters import reshape
 
@@ -86,6 +89,46 @@ def _torch_conv(layer: Conv2d | Conv1d, inputs: list[Value], g: GraphBuilder) ->
     pads = _onnx_pads(layer.padding, tuple(x.shape[2:]), layer.kernel_size, layer.stride, layer.dilation)
     return _conv(g, xin, layer.weight.numpy(force=True), layer.bias, _ints(layer.stride, n), _ints(layer.dilation, n), pads,
                  layer.groups, layer.name)
+
+
+def _conv_transpose(g: GraphBuilder, x: str, weight: np.ndarray, bias: Any, stride: tuple, dilation: tuple,
+                    pads: list[int], output_padding: tuple, groups: int, out: str) -> str:
+    """ONNX ConvTranspose of channels-first ``x`` with an (in, out/groups, k...) weight: output
+    (n-1)·s + d·(k-1) + 1 + output_padding - pads[begin] - pads[end] per axis."""
+    w = g.constant(np.ascontiguousarray(weight), f"{out}/kernel")
+    b = [] if bias is None else [g.constant(bias.numpy(force=True), f"{out}/bias")]
+    return g.node("ConvTranspose", [x, w] + b, out, kernel_shape=list(weight.shape[2:]), strides=list(stride),
+                  dilations=list(dilation), pads=pads, output_padding=list(output_padding), group=int(groups))
+
+
+@register(Conv2DTranspose)
+@register(Conv1DTranspose)
+def _keras_conv_transpose(layer: Conv2DTranspose | Conv1DTranspose, inputs: list[Value], g: GraphBuilder) -> str:
+    """Transpose to channels first, ConvTranspose with the (k..., filters, in) kernel as (in, filters, k...)
+    and Keras's crops as explicit pads (the odd one at the end), Transpose back, activation."""
+    require_weights(layer, layer.kernel, layer.bias)
+    x, name, rank = inputs[0], layer.name, layer.rank + 2
+    xin = _channels_first(g, g.cast(x, layer.dtype, f"{name}/cast"), rank, name)
+    weight = layer.kernel.numpy(force=True).transpose((rank - 1, rank - 2, *range(rank - 2)))
+    crops = [keras_transpose_crops(int(n), k, s, d, layer.padding, p) for n, k, s, d, p in
+             zip(x.shape[1:-1], layer.kernel_size, layer.strides, layer.dilation_rate,
+                 layer.output_padding or (None,) * layer.rank)]
+    pads = [c[1] for c in crops] + [c[2] for c in crops]
+    y = _conv_transpose(g, xin, weight, layer.bias, layer.strides, layer.dilation_rate, pads,
+                        tuple(c[3] for c in crops), 1, f"{name}/conv_transpose")
+    if layer.activation is None:
+        return _channels_last(g, y, rank, name)
+    z = _channels_last(g, y, rank, f"{name}/linear")
+    return apply_activation(g, layer, layer.activation, z, layer.dtype, name)
+
+
+@register(ConvTranspose2d)
+@register(ConvTranspose1d)
+def _torch_conv_transpose(layer: ConvTranspose2d | ConvTranspose1d, inputs: list[Value], g: GraphBuilder) -> str:
+    """ConvTranspose with PyTorch's padding on both ends of each axis and its output_padding at the end."""
+    xin = g.cast(inputs[0], layer.weight.dtype, f"{layer.name}/cast")
+    return _conv_transpose(g, xin, layer.weight.numpy(force=True), layer.bias, layer.stride, layer.dilation,
+                           list(layer.padding) * 2, layer.output_padding, layer.groups, layer.name)
 
 
 def _pool(g: GraphBuilder, kind: str, x: str, kernel: tuple, stride: tuple, pads: list[int], out: str,
