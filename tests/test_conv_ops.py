@@ -190,6 +190,7 @@ def test_embedding_gradient_scatter_adds_repeated_rows():
     (lambda: tg.conv_transpose2d(np.ones((1, 1, 4, 4)), np.ones((1, 1, 2, 2)), stride=2, output_padding=2),
      "output_padding"),
     (lambda: tg.conv_transpose2d(np.ones((1, 1, 2, 2)), np.ones((1, 1, 2, 2)), padding=2), "empty output"),
+    (lambda: tg.conv_transpose2d(np.ones((1, 2, 0, 4)), np.ones((2, 3, 3, 3))), "no pixels"),
     (lambda: tg.conv_transpose1d(np.ones((1, 1, 4)), np.ones((1, 1, 2)), padding=-1), "padding"),
     (lambda: tg.embedding(np.array([0, 5]), np.ones((3, 2))), "out of range"),
     (lambda: tg.embedding(np.array([0.5]), np.ones((3, 2))), "integers"),

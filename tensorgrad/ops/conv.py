@@ -303,6 +303,9 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     if not isinstance(groups, (int, np.integer)) or groups < 1 or x.shape[1] % groups:
         raise ValueError(f"conv_transpose2d: groups={groups!r} must be a positive integer dividing the input "
                          f"channels ({x.shape[1]}).")
+    if min(x.shape[2:]) < 1:
+        raise ValueError(f"conv_transpose2d: the input of shape {x.shape} has no pixels; give it at least one row "
+                         f"and column.")
     if x.shape[1] != w.shape[0]:
         raise ValueError(f"conv_transpose2d: input of shape {x.shape} has {x.shape[1]} channels, but the weight "
                          f"{w.shape} expects {w.shape[0]} (its first axis is the input channels, PyTorch's layout).")
