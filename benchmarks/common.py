@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import platform
 import statistics
+import sys
 import time
 from typing import Callable
 
@@ -43,17 +44,33 @@ def machine() -> str:
     except ImportError:
         pass
     updates = "one-pass BLAS axpy" if axpy_available(np.float32) else "numpy multiply+add"
+    torch = sys.modules.get("torch")
+    peer = f" | pytorch {torch.__version__} ({torch.get_num_threads()} threads)" if torch is not None else ""
     return (f"{platform.machine()} {platform.processor() or ''} | Python {platform.python_version()} | "
-            f"numpy {np.__version__} | {blas} | optimizer updates: {updates}")
+            f"numpy {np.__version__} | {blas}{peer} | optimizer updates: {updates}")
+
+
+def blas_threads() -> int | None:
+    """Threads of numpy's BLAS (threadpoolctl when installed; OPENBLAS_NUM_THREADS sets it), else None."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    counts = [i["num_threads"] for i in threadpool_info() if i.get("user_api") == "blas"]
+    return counts[0] if counts else None
 
 
 def torch_or_none():
-    """PyTorch when installed (the optional `bench` extra), else None."""
+    """PyTorch when installed (the optional `bench` extra), else None; it runs on as many threads as numpy's
+    BLAS, so a one-thread run compares one thread with one (PyTorch ignores OPENBLAS_NUM_THREADS)."""
     try:
         import torch
-        return torch
     except ImportError:
         return None
+    threads = blas_threads()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    return torch
 
 
 def cache_line_aligned_copy(array: np.ndarray) -> np.ndarray:
