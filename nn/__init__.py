@@ -15,9 +15,10 @@ from .activations import (ELU, GELU, Activation, Hardtanh, LeakyReLU, LogSigmoid
 from .containers import ModuleDict, ModuleList
 from .layers import (Concatenate, Dense, Dropout, Dropout2d, Flatten, Identity, Input, InputLayer, Linear, Maxout, Unflatten,
                      concatenate)
-from .conv import (AdaptiveAvgPool2d, AveragePooling1D, AveragePooling2D, AvgPool1d, AvgPool2d, Conv1D, Conv1d, Conv2D,
+from .conv import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AveragePooling1D, AveragePooling2D, AvgPool1d, AvgPool2d, Conv1D, Conv1d, Conv2D,
                    Conv2d, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
-                   MaxPool1d, MaxPool2d, MaxPooling1D, MaxPooling2D, UpSampling2D, ZeroPadding2D)
+                   MaxPool1d, MaxPool2d, MaxPooling1D, MaxPooling2D, MaxUnpool1d, MaxUnpool2d, UpSampling2D,
+                   ZeroPadding2D)
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose, ConvTranspose1d, ConvTranspose2d
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNormalization, LayerNorm, LayerNormalization
 from .recurrent import Bidirectional, SimpleRNN, TimeDistributed
@@ -77,6 +78,6 @@ __all__ = [
     "TimeDistributed",
     # ... and PyTorch's (channels first; nn.Embedding/LSTM/GRU are PyTorch's, keras.layers has Keras's)
     "Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
-    "AdaptiveAvgPool2d",
+    "AdaptiveAvgPool2d", "AdaptiveAvgPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool1d", "MaxUnpool2d", "MaxUnpool1d",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "RNN", "LSTM", "GRU",
 ]

@@ -364,9 +364,18 @@ class _TorchConv(Module):
                                                fan_in, dtype))
         self.bias = Parameter(_torch_uniform((self.out_channels,), fan_in, dtype)) if bias else None
 
-    def __repr__(self) -> str:
-        return (f"{type(self).__name__}({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-                f"stride={self.stride})")
+    def extra_repr(self) -> str:
+        """PyTorch's: channels, kernel_size and stride, then whatever differs from the defaults."""
+        padding = self.padding if isinstance(self.padding, str) else _tuple(self.padding, self.rank, type(self).__name__,
+                                                                            "padding", minimum=0)
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if padding != (0,) * self.rank:
+            s += f", padding={padding}"
+        if self.dilation != (1,) * self.rank:
+            s += f", dilation={self.dilation}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        return s + (", bias=False" if self.bias is None else "")
 
 
 class Conv2d(_TorchConv):
@@ -386,51 +395,142 @@ class Conv1d(_TorchConv):
 
 
 class MaxPool2d(Module):
-    """PyTorch's max pooling on (N, C, H, W) (stride defaults to kernel_size)."""
+    """PyTorch's max pooling on (N, C, H, W) (stride defaults to kernel_size); with ``return_indices=True`` it
+    returns (output, indices), the indices ``nn.MaxUnpool2d`` takes."""
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-                 ceil_mode: bool = False) -> None:
+                 return_indices: bool = False, ceil_mode: bool = False) -> None:
         super().__init__()
-        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
-        self.dilation, self.ceil_mode = dilation, ceil_mode
+        self.kernel_size, self.stride = kernel_size, kernel_size if stride is None else stride
+        self.padding, self.dilation = padding, dilation
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
-    def forward(self, x: Any) -> Tensor:
-        return tg.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+    def forward(self, x: Any) -> Tensor | tuple[Tensor, Tensor]:
+        return tg.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                             self.return_indices)
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
 
 class MaxPool1d(MaxPool2d):
     """PyTorch's max pooling on (N, C, L)."""
 
-    def forward(self, x: Any) -> Tensor:
-        return tg.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+    def forward(self, x: Any) -> Tensor | tuple[Tensor, Tensor]:
+        return tg.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                             self.return_indices)
 
 
 class AvgPool2d(Module):
-    """PyTorch's average pooling on (N, C, H, W) (zero padding counted unless count_include_pad=False)."""
+    """PyTorch's average pooling on (N, C, H, W) (zero padding counted unless count_include_pad=False;
+    ``divisor_override`` divides every window's sum by it instead of the window's count)."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+                 count_include_pad: bool = True, divisor_override: int | None = None) -> None:
+        super().__init__()
+        self.kernel_size, self.stride = kernel_size, kernel_size if stride is None else stride
+        self.padding, self.ceil_mode, self.count_include_pad = padding, ceil_mode, count_include_pad
+        self.divisor_override = divisor_override
+
+    def forward(self, x: Any) -> Tensor:
+        return tg.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+                             self.divisor_override)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+def _single(value: Any) -> Any:
+    """PyTorch's ``_single``: an int as a 1-tuple (1-d modules keep their sizes so, and print them so)."""
+    return (value,) if isinstance(value, (int, np.integer)) else tuple(value)
+
+
+class AvgPool1d(Module):
+    """PyTorch's average pooling on (N, C, L)."""
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                  count_include_pad: bool = True) -> None:
         super().__init__()
-        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+        self.kernel_size = _single(kernel_size)
+        self.stride, self.padding = _single(kernel_size if stride is None else stride), _single(padding)
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
-
-    def forward(self, x: Any) -> Tensor:
-        return tg.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
-
-
-class AvgPool1d(AvgPool2d):
-    """PyTorch's average pooling on (N, C, L)."""
 
     def forward(self, x: Any) -> Tensor:
         return tg.avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
 
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
-class AdaptiveAvgPool2d(Module):
-    """PyTorch's adaptive average pooling to a fixed ``output_size`` (int or pair; None keeps an axis)."""
+
+class _MaxUnpool(Module):
+    """PyTorch's MaxUnpool: kernel_size, stride (default kernel_size) and padding kept as tuples, as PyTorch."""
+    rank = 2
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
+        super().__init__()
+        who = type(self).__name__
+        self.kernel_size = _tuple(kernel_size, self.rank, who, "kernel_size")
+        self.stride = self.kernel_size if stride is None else _tuple(stride, self.rank, who, "stride")
+        self.padding = _tuple(padding, self.rank, who, "padding", minimum=0)
+
+    def forward(self, input: Any, indices: Any, output_size: Any = None) -> Tensor:
+        unpool = tg.max_unpool2d if self.rank == 2 else tg.max_unpool1d
+        return unpool(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool2d(_MaxUnpool):
+    """PyTorch's partial inverse of MaxPool2d: ``unpool(output, indices)`` puts each maximum back at its place
+    in a zero (N, C, H, W) input (``output_size=`` picks H, W when the pooling dropped rows or columns)."""
+    rank = 2
+
+
+class MaxUnpool1d(_MaxUnpool):
+    """PyTorch's partial inverse of MaxPool1d on (N, C, L)."""
+    rank = 1
+
+
+class _Adaptive(Module):
+    """PyTorch's adaptive pools: ``output_size`` as given (None entries keep that axis)."""
 
     def __init__(self, output_size: Any) -> None:
         super().__init__()
         self.output_size = output_size
 
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool2d(_Adaptive):
+    """PyTorch's adaptive average pooling to a fixed ``output_size`` (int or pair; None keeps an axis)."""
+
     def forward(self, x: Any) -> Tensor:
         return tg.adaptive_avg_pool2d(x, self.output_size)
+
+
+class AdaptiveAvgPool1d(_Adaptive):
+    """PyTorch's adaptive average pooling of (N, C, L) to ``output_size`` steps."""
+
+    def forward(self, x: Any) -> Tensor:
+        return tg.adaptive_avg_pool1d(x, self.output_size)
+
+
+class AdaptiveMaxPool2d(_Adaptive):
+    """PyTorch's adaptive max pooling to a fixed ``output_size``; (output, indices) with ``return_indices``."""
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__(output_size)
+        self.return_indices = return_indices
+
+    def forward(self, x: Any) -> Tensor | tuple[Tensor, Tensor]:
+        return tg.adaptive_max_pool2d(x, self.output_size, self.return_indices)
+
+
+class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+    """PyTorch's adaptive max pooling of (N, C, L) to ``output_size`` steps."""
+
+    def forward(self, x: Any) -> Tensor | tuple[Tensor, Tensor]:
+        return tg.adaptive_max_pool1d(x, self.output_size, self.return_indices)

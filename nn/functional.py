@@ -212,8 +212,10 @@ __all__ = ["cosine_similarity", "dropout2d",
 ]
 
 
-from .functional_conv import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, batch_norm, conv1d, conv2d,  # noqa: E402
-                              conv_transpose1d, conv_transpose2d, embedding, layer_norm, max_pool1d, max_pool2d)
+from .functional_conv import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,  # noqa: E402
+                              avg_pool1d, avg_pool2d, batch_norm, conv1d, conv2d, conv_transpose1d, conv_transpose2d,
+                              embedding, layer_norm, max_pool1d, max_pool1d_with_indices, max_pool2d,
+                              max_pool2d_with_indices, max_unpool1d, max_unpool2d)
 from .functional_conv import __all__ as _conv_all  # noqa: E402
 
 __all__ += _conv_all

@@ -10,10 +10,13 @@ import tensorgrad as tg
 from tensorgrad import Tensor
 # the pooling functions and layer_norm have PyTorch's signatures already: re-exported as they are
 # (so have the transposed convolutions, whose padding is numbers only in PyTorch too)
-from tensorgrad import (adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv_transpose1d, conv_transpose2d, layer_norm,
-                        max_pool1d, max_pool2d)
+from tensorgrad import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d,
+                        avg_pool2d, conv_transpose1d, conv_transpose2d, layer_norm, max_pool1d, max_pool1d_with_indices,
+                        max_pool2d, max_pool2d_with_indices, max_unpool1d, max_unpool2d)
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d",
+           "max_pool1d_with_indices", "max_pool2d_with_indices", "max_unpool1d", "max_unpool2d", "adaptive_max_pool1d",
+           "adaptive_max_pool2d", "adaptive_avg_pool1d",
            "embedding", "batch_norm", "layer_norm"]
 
 

@@ -261,7 +261,7 @@ class Dropout(Module):
         rate = rate if p is None else p       # PyTorch's spelling: Dropout(p=0.5)
         if not 0 <= rate < 1:
             raise ValueError(f"Dropout: rate must be in [0, 1), got {rate!r} (rate is PyTorch's p).")
-        self.rate = float(rate)
+        self.rate, self.inplace = float(rate), bool(inplace)
         self.seed = seed
         self._rng = None if seed is None else tg_random.spawn(seed)
 
@@ -274,7 +274,7 @@ class Dropout(Module):
         return F.dropout(x, self.rate, self.training, generator=self._rng)
 
     def extra_repr(self) -> str:
-        return f"p={self.rate}, inplace=False"
+        return f"p={self.rate}, inplace={self.inplace}"
 
 
 class Dropout2d(Dropout):

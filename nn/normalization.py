@@ -114,11 +114,12 @@ class _BatchNorm(Module):
     dims: tuple[int, ...] = (2, 3)
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, dtype: Any = np.float32) -> None:
+                 track_running_stats: bool = True, dtype: Any = np.float32, *, bias: bool = True) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = int(num_features), float(eps), momentum
+        self.affine, self.track_running_stats = bool(affine), bool(track_running_stats)
         self.weight = Parameter(np.ones(num_features, dtype)) if affine else None
-        self.bias = Parameter(np.zeros(num_features, dtype)) if affine else None
+        self.bias = Parameter(np.zeros(num_features, dtype)) if affine and bias else None
         self.running_mean = _statistic(np.zeros(num_features, dtype)) if track_running_stats else None
         self.running_var = _statistic(np.ones(num_features, dtype)) if track_running_stats else None
         # a buffer, as PyTorch's: an integer counter among the parameters would stop every optimizer given
@@ -142,8 +143,9 @@ class _BatchNorm(Module):
                              self.running_var if self.training or not use_batch else None, self.weight, self.bias,
                              training=use_batch, momentum=momentum or 0.0, eps=self.eps)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.num_features}, eps={self.eps}, momentum={self.momentum})"
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -164,8 +166,13 @@ class LayerNorm(Module):
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
         self.normalized_shape, self.eps = tuple(int(s) for s in shape), float(eps)
+        self.elementwise_affine = bool(elementwise_affine)
         self.weight = Parameter(np.ones(self.normalized_shape, dtype)) if elementwise_affine else None
         self.bias = Parameter(np.zeros(self.normalized_shape, dtype)) if elementwise_affine and bias else None
 
     def forward(self, x: Any) -> Tensor:
         return tg.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")

@@ -39,8 +39,9 @@ class Embedding(Module):
     def forward(self, input: Any) -> Tensor:
         return tg.embedding(input, self.weight, self.padding_idx)
 
-    def __repr__(self) -> str:
-        return f"Embedding({self.num_embeddings}, {self.embedding_dim})"
+    def extra_repr(self) -> str:
+        return f"{self.num_embeddings}, {self.embedding_dim}" + (
+            "" if self.padding_idx is None else f", padding_idx={self.padding_idx}")
 
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
@@ -136,8 +137,14 @@ class _RNNBase(Module):
             x = x.transpose((1, 0, 2))
         return x, (tuple(h_n) if self.mode == "LSTM" else h_n[0])
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.input_size}, {self.hidden_size}, num_layers={self.num_layers})"
+    def extra_repr(self) -> str:
+        """PyTorch's: the sizes, then each argument that differs from its default."""
+        s = f"{self.input_size}, {self.hidden_size}"
+        for name, default in (("num_layers", 1), ("bias", True), ("batch_first", False), ("dropout", 0),
+                              ("bidirectional", False)):
+            if getattr(self, name) != default:
+                s += f", {name}={getattr(self, name)}"
+        return s
 
 
 class RNN(_RNNBase):

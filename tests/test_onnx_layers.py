@@ -184,6 +184,12 @@ EXAMPLES = {
     "AvgPool1d": lambda: (seq(nn.AvgPool1d(2)), data(2, 3, 8), None),
     "AdaptiveAvgPool2d": lambda: (seq(nn.AdaptiveAvgPool2d((2, 3))), data(2, 3, 6, 9), None),
     "AdaptiveAvgPool2d_uneven": lambda: (seq(nn.AdaptiveAvgPool2d((3, None))), data(2, 3, 7, 5), None),
+    "AdaptiveAvgPool1d": lambda: (seq(nn.AdaptiveAvgPool1d(3)), data(2, 3, 7), None),
+    "AdaptiveMaxPool2d": lambda: (seq(nn.AdaptiveMaxPool2d((3, None))), data(2, 3, 7, 5), None),
+    "AdaptiveMaxPool2d_global": lambda: (seq(nn.AdaptiveMaxPool2d(1), nn.Flatten()), data(2, 3, 4, 5), None),
+    "AdaptiveMaxPool1d": lambda: (seq(nn.AdaptiveMaxPool1d(3)), data(2, 3, 8), None),
+    "BatchNorm1d_batch_stats_no_bias": lambda: (seq(nn.BatchNorm1d(3, track_running_stats=False, bias=False)),
+                                                data(6, 3, 5), None),
     "BatchNorm2d": lambda: (trained_batch_norm(seq(nn.BatchNorm2d(3)), data(6, 3, 4, 4)), data(2, 3, 4, 4), None),
     "BatchNorm1d": lambda: (trained_batch_norm(seq(nn.BatchNorm1d(3)), data(6, 3, 5)), data(2, 3, 5), None),
     "BatchNorm1d_batch_stats": lambda: (seq(nn.BatchNorm1d(3, track_running_stats=False)), data(6, 3, 5), None),
@@ -260,6 +266,8 @@ UNSUPPORTED = {   # class -> (reason, the layer named "odd" to put in a model)
                 lambda: K.Masking(name="odd")),
 }
 NOT_LAYERS = (nn.Module, nn.Layer, nn.ModuleList, nn.ModuleDict)   # bases and containers; models are tested apart
+# modules called with two inputs (values and indices), which neither a Sequential nor a Keras model passes
+TWO_INPUTS = (nn.MaxUnpool1d, nn.MaxUnpool2d)
 
 
 def exported_layer_classes():
@@ -269,7 +277,7 @@ def exported_layer_classes():
             value = getattr(namespace, name)
             if inspect.isclass(value) and issubclass(value, nn.Module) and value.__module__ != "nn.losses":
                 classes.add(value)
-    return classes - set(NOT_LAYERS)
+    return classes - set(NOT_LAYERS) - set(TWO_INPUTS)
 
 
 @pytest.mark.parametrize("kind", sorted(EXAMPLES))

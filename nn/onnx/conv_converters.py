@@ -17,7 +17,7 @@ import numpy as np
 import tensorgrad as tg
 from tensorgrad.ops.conv import resolve_padding
 
-from ..conv import (AdaptiveAvgPool2d, AveragePooling1D, AveragePooling2D, AvgPool1d, AvgPool2d, Conv1D, Conv1d,
+from ..conv import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AveragePooling1D, AveragePooling2D, AvgPool1d, AvgPool2d, Conv1D, Conv1d,
                     Conv2D, Conv2d, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
                     GlobalMaxPooling2D, MaxPool1d, MaxPool2d, MaxPooling1D, MaxPooling2D, UpSampling2D, ZeroPadding2D)
 from ..conv_transpose import (Conv1DTranspose, Conv2DTranspose, ConvTranspose1d, ConvTranspose2d,
@@ -170,9 +170,10 @@ def _torch_max_pool(layer: MaxPool2d, inputs: list[Value], g: GraphBuilder) -> s
 def _torch_avg_pool(layer: AvgPool2d, inputs: list[Value], g: GraphBuilder) -> str:
     x = inputs[0]
     n = len(x.shape) - 2
-    if layer.ceil_mode:
-        raise UnsupportedLayerError(f"layer '{layer.name}' ({type(layer).__name__}) uses ceil_mode=True, which "
-                                    f"tensorgrad's average pooling does not support either.")
+    if layer.ceil_mode or getattr(layer, "divisor_override", None) is not None:
+        raise UnsupportedLayerError(f"layer '{layer.name}' ({type(layer).__name__}) uses ceil_mode=True or "
+                                    f"divisor_override, whose window counts ONNX's AveragePool does not reproduce; "
+                                    f"export a model without them.")
     kernel = _ints(layer.kernel_size, n)
     stride = kernel if layer.stride is None or layer.stride == () else _ints(layer.stride, n)
     pads = _onnx_pads(_ints(layer.padding, n) if n == 2 else _ints(layer.padding, 1) * 2, tuple(x.shape[2:]),
@@ -229,3 +230,36 @@ def _adaptive_avg_pool(layer: AdaptiveAvgPool2d, inputs: list[Value], g: GraphBu
     cols = g.constant(np.ascontiguousarray(_averaging_matrix(w, ow, dtype).T), f"{name}/cols")
     return g.node("MatMul", [g.node("MatMul", [rows, g.cast(x, dtype, f"{name}/cast")], f"{name}/pool_rows"), cols],
                   name)
+
+
+@register(AdaptiveAvgPool1d)
+def _adaptive_avg_pool1d(layer: AdaptiveAvgPool1d, inputs: list[Value], g: GraphBuilder) -> str:
+    """x · Aᵀ over the steps, A PyTorch's averaging windows."""
+    x, name = inputs[0], layer.name
+    length = int(x.shape[-1])
+    out = length if layer.output_size is None else _ints(layer.output_size, 1)[0]
+    dtype = x.dtype if np.dtype(x.dtype).kind == "f" else np.dtype(np.float32)
+    matrix = g.constant(np.ascontiguousarray(_averaging_matrix(length, out, dtype).T), f"{name}/windows")
+    return g.node("MatMul", [g.cast(x, dtype, f"{name}/cast"), matrix], name)
+
+
+@register(AdaptiveMaxPool2d)
+@register(AdaptiveMaxPool1d)
+def _adaptive_max_pool(layer: AdaptiveMaxPool2d, inputs: list[Value], g: GraphBuilder) -> str:
+    """The elementwise Max of Gathers: along each spatial axis, the k-th position of every PyTorch window
+    (⌊i·n/out⌋ .. ⌈(i+1)·n/out⌉; a short window repeats its last position), for every k of the longest."""
+    x, name = inputs[0], layer.name
+    if layer.return_indices:
+        raise UnsupportedLayerError(f"layer '{name}' ({type(layer).__name__}) returns indices too, which a "
+                                    f"Sequential's next layer cannot take; export it with return_indices=False.")
+    spatial = tuple(int(n) for n in x.shape[2:])
+    given = (layer.output_size,) * len(spatial) if layer.output_size is None or \
+        isinstance(layer.output_size, (int, np.integer)) else tuple(layer.output_size)
+    planes = [x.name]
+    for axis, (n, out) in enumerate(zip(spatial, given)):
+        i = np.arange(n if out is None else int(out))
+        starts, ends = (i * n) // len(i), -(-((i + 1) * n) // len(i))
+        planes = [g.node("Gather", [plane, g.ints(np.minimum(starts + k, ends - 1), f"{name}/rows{axis}_{k}")],
+                         f"{name}/window{axis}_{k}", axis=2 + axis)
+                  for plane in planes for k in range(int((ends - starts).max()))]
+    return g.node("Max", planes, name)

@@ -60,7 +60,10 @@ def _torch_batch_norm(layer: BatchNorm1d, inputs: list[Value], g: GraphBuilder) 
     if layer.weight is None:
         return y
     shape = _channel_shape(rank, 1, layer.num_features)
-    scaled = g.node("Mul", [y, g.constant(layer.weight.numpy(force=True).reshape(shape), f"{name}/weight")], f"{name}/scaled")
+    scaled = g.node("Mul", [y, g.constant(layer.weight.numpy(force=True).reshape(shape), f"{name}/weight")],
+                    name if layer.bias is None else f"{name}/scaled")
+    if layer.bias is None:          # BatchNorm(..., bias=False): a scale without a shift
+        return scaled
     return g.node("Add", [scaled, g.constant(layer.bias.numpy(force=True).reshape(shape), f"{name}/bias")], name)
 
 

@@ -6,14 +6,16 @@ max, min), statistics (var, std, prod, logsumexp, norm, cumsum, cumprod), shape 
 layout (cat, split, flip, roll, pad, tile, squeeze ...), select (where ... clip), indexing (gather,
 scatter, sort, topk, argmax ...), linalg (einsum, tensordot, mm, bmm, diag, tril ...), linear (the
 fused affine layer f(x W + b)), fused (the cross-entropies: one op each, stable, closed-form gradients), conv (conv2d, conv1d and their transposes), pool
-(max/avg pooling, adaptive average pooling), embedding, norm (normalize, batch_norm, layer_norm), recurrent
+(max/avg pooling, adaptive average pooling), pool_indexed (max unpooling, adaptive max pooling), embedding, norm (normalize, batch_norm, layer_norm), recurrent
 (the RNN, LSTM and GRU cells).
 """
 from .activations import elu, gelu, hardtanh, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .embedding import embedding
 from .norm import batch_norm, layer_norm, normalize
-from .pool import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from .pool import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool1d_with_indices,
+                   max_pool2d, max_pool2d_with_indices)
+from .pool_indexed import adaptive_max_pool1d, adaptive_max_pool2d, max_unpool1d, max_unpool2d
 from .recurrent import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
 from .arith import add, div, matmul, mul, neg, pow, sub
 from .elementwise import (acos, acosh, allclose, arctan2, atan2, arccos, arccosh, arcsin, arcsinh, arctan, arctanh, asin, asinh, atan, atanh, ceil, cos, cosh, erf, exp2, expm1, fix,
@@ -51,5 +53,7 @@ __all__ = [
     "where", "maximum", "minimum", "clip", "compare", "inplace_update",
     "softmax_cross_entropy", "sparse_softmax_cross_entropy", "binary_cross_entropy", "linear",
     "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool2d",
+    "max_pool2d_with_indices", "max_pool1d_with_indices", "max_unpool2d", "max_unpool1d", "adaptive_max_pool2d",
+    "adaptive_max_pool1d", "adaptive_avg_pool1d",
     "embedding", "normalize", "batch_norm", "layer_norm", "rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell",
 ]

@@ -1,4 +1,4 @@
-"""Pooling in PyTorch's NCHW layout: max_pool2d, avg_pool2d, their 1-d forms, adaptive_avg_pool2d.
+"""Pooling in PyTorch's NCHW layout: max_pool2d (with indices), avg_pool2d, their 1-d forms, adaptive_avg_pool2d/1d.
 
 Max pooling is a gather (each output picks its window's largest input), so its VJP is a scatter-add;
 average pooling is a convolution with a constant kernel, so its VJP is the transposed convolution of
@@ -112,23 +112,42 @@ class MaxPool2d(Function):
         return gp[:, :, top:top + h, left:left + w] if any(ctx.padding) else gp
 
 
+def _flat_indices(arg: np.ndarray, input_shape: tuple, kernel: tuple[int, int], stride: tuple[int, int],
+                  padding: tuple[int, int, int, int], dilation: tuple[int, int]) -> np.ndarray:
+    """PyTorch's indices of max_pool2d: each window's argmax as row·W + col in its unpadded input plane
+    (int64), from the window position k = p·kw + q that :func:`_window_max` keeps."""
+    (kw, (sh, sw), (dh, dw), (top, _, left, _)) = kernel[1], stride, dilation, padding
+    p, q = np.divmod(arg.astype(np.int64), kw)
+    rows = np.arange(arg.shape[2]).reshape(-1, 1) * sh - top + p * dh
+    cols = np.arange(arg.shape[3]) * sw - left + q * dw
+    return rows * input_shape[3] + cols
+
+
+class MaxPool2dWithIndices(MaxPool2d):
+    """max_pool2d that also hands its argmax positions (as PyTorch's flat indices) to the list ``indices``
+    (a Function returns one array); value and gradient are MaxPool2d's."""
+    name = "max_pool2d_with_indices"
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, dilation, indices):
+        y = MaxPool2d.forward(ctx, x, kernel, stride, padding, dilation)
+        indices.append(_flat_indices(ctx.arg, x.shape, kernel, stride, padding, dilation))
+        return y
+
+
 class AvgPool2d(Function):
-    """y[n, c, i, j] = Σ_window x / count (count: the window's area, or its cells inside the input);
+    """y[n, c, i, j] = Σ_window x / count[i, j] (count: :func:`_avg_divisor`, PyTorch's rule);
     dL/dx = transposed convolution of g / count with a kernel of ones (as conv2d's input gradient)."""
     label_shape = True          # graph pictures show the output shape under the name
     name = "avg_pool2d"
 
     @staticmethod
-    def forward(ctx, x, kernel, stride, padding, count_include_pad):
+    def forward(ctx, x, kernel, stride, padding, divisor):
         top, bottom, left, right = padding
         pads = ((0, 0), (0, 0), (top, bottom), (left, right))
         xp = np.pad(x, pads) if any(padding) else x
         total = _windows(xp, kernel, stride, (1, 1)).sum(axis=(-2, -1))
-        if count_include_pad or not any(padding):
-            count = np.asarray(kernel[0] * kernel[1], dtype=x.dtype)
-        else:
-            inside = np.pad(np.ones((1, 1) + x.shape[2:], dtype=x.dtype), pads)
-            count = _windows(inside, kernel, stride, (1, 1)).sum(axis=(-2, -1))[0, 0]
+        count = np.asarray(divisor, dtype=x.dtype if x.dtype.kind == "f" else np.float64)
         ctx.count, ctx.input_shape, ctx.stride, ctx.crop = count, x.shape, stride, (top, left)
         ctx.ones = np.ones((1, 1) + tuple(kernel), dtype=x.dtype)
         ctx.name = f"avg_pool2d {kernel[0]}x{kernel[1]}"
@@ -183,25 +202,58 @@ def _ceil_padding(x: Tensor, kernel: tuple[int, int], stride: tuple[int, int], p
 
 
 def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-               ceil_mode: bool = False) -> Tensor:
+               ceil_mode: bool = False, return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
     """Max over (kh, kw) windows of an (N, C, H, W) input, PyTorch's arguments (stride defaults to the
-    kernel size; padding counts as -inf; 'same'/'valid' as Keras)."""
+    kernel size; padding counts as -inf; 'same'/'valid' as Keras). ``return_indices=True`` also returns
+    each maximum's flat index h·W + w in its input plane (int64), for ``max_unpool2d``."""
     x = lift(input)
     kernel, stride, pads, dilation = _pool_args("max_pool2d", x, kernel_size, stride, padding, dilation)
     if ceil_mode:
         pads = _ceil_padding(x, kernel, stride, pads, dilation)
-    return MaxPool2d.apply(x, kernel=kernel, stride=stride, padding=pads, dilation=dilation)
+    if not return_indices:
+        return MaxPool2d.apply(x, kernel=kernel, stride=stride, padding=pads, dilation=dilation)
+    indices: list[np.ndarray] = []
+    y = MaxPool2dWithIndices.apply(x, kernel=kernel, stride=stride, padding=pads, dilation=dilation, indices=indices)
+    return y, Tensor(indices[0])
+
+
+def max_pool2d_with_indices(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                            ceil_mode: bool = False) -> tuple[Tensor, Tensor]:
+    """PyTorch's F.max_pool2d_with_indices: ``max_pool2d(..., return_indices=True)``."""
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices=True)
+
+
+def _avg_divisor(size: tuple[int, int], out: tuple[int, int], kernel: tuple[int, int], stride: tuple[int, int],
+                 padding: tuple[int, int, int, int], count_include_pad: bool) -> np.ndarray | int:
+    """Each window's divisor, as PyTorch counts it: a window [i·s - before, i·s - before + k) is first cut at
+    the padded input's end (size + after: the extra cells ceil_mode adds never count), then, unless
+    ``count_include_pad``, to the input itself; (oh, ow) counts, or one int when all windows agree."""
+    counts = []
+    for n, o, k, s, before, after in zip(size, out, kernel, stride, padding[0::2], padding[1::2]):
+        start = np.arange(o) * s - before
+        end = np.minimum(start + k, n + after)
+        counts.append(end - start if count_include_pad else np.minimum(end, n) - np.maximum(start, 0))
+    table = counts[0].reshape(-1, 1) * counts[1]
+    return int(table.flat[0]) if (table == table.flat[0]).all() else table
 
 
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
-               count_include_pad: bool = True) -> Tensor:
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
     """Mean over (kh, kw) windows of an (N, C, H, W) input, PyTorch's arguments (zero padding counted
-    unless ``count_include_pad=False``; Keras's 'same' pooling excludes it)."""
-    if ceil_mode:
-        raise ValueError("avg_pool2d: ceil_mode=True is not supported; pad the input (or use padding=) instead.")
+    unless ``count_include_pad=False``; Keras's 'same' pooling excludes it; ``ceil_mode`` keeps a last
+    partial window, counted as PyTorch does; ``divisor_override`` divides every window's sum by it)."""
     x = lift(input)
     kernel, stride, pads, _ = _pool_args("avg_pool2d", x, kernel_size, stride, padding)
-    return AvgPool2d.apply(x, kernel=kernel, stride=stride, padding=pads, count_include_pad=bool(count_include_pad))
+    if divisor_override is not None and (isinstance(divisor_override, bool) or divisor_override == 0
+                                         or not isinstance(divisor_override, (int, np.integer))):
+        raise ValueError(f"avg_pool2d: divisor_override must be a non-zero integer (or None for the window's "
+                         f"count), got {divisor_override!r}.")
+    full = _ceil_padding(x, kernel, stride, pads, (1, 1)) if ceil_mode else pads
+    out = tuple(output_size(n + before + after, k, s, 1)
+                for n, k, s, before, after in zip(x.shape[2:], kernel, stride, full[0::2], full[1::2]))
+    divisor = int(divisor_override) if divisor_override is not None else \
+        _avg_divisor(x.shape[2:], out, kernel, stride, pads, bool(count_include_pad))
+    return AvgPool2d.apply(x, kernel=kernel, stride=stride, padding=full, divisor=divisor)
 
 
 def _as_2d(who: str, x: Tensor) -> Tensor:
@@ -221,20 +273,28 @@ def _single(value: Any, who: str, what: str) -> Any:
 
 
 def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-               ceil_mode: bool = False) -> Tensor:
-    """Max over windows of an (N, C, L) input (max_pool2d over a height of 1)."""
+               ceil_mode: bool = False, return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Max over windows of an (N, C, L) input (max_pool2d over a height of 1); ``return_indices=True`` also
+    returns each maximum's position in its row (int64)."""
     x = _as_2d("max_pool1d", lift(input))
     k = _single(kernel_size, "max_pool1d", "kernel_size")
     s = k if stride is None else _single(stride, "max_pool1d", "stride")
     p = _single(padding, "max_pool1d", "padding")
-    y = max_pool2d(x, (1, k), (1, s), p if isinstance(p, str) else (0, p), (1, _single(dilation, "max_pool1d",
-                                                                                       "dilation")), ceil_mode)
-    return y.reshape((y.shape[0], y.shape[1], y.shape[3]))
+    pooled = max_pool2d(x, (1, k), (1, s), p if isinstance(p, str) else (0, p),
+                        (1, _single(dilation, "max_pool1d", "dilation")), ceil_mode, return_indices)
+    rows = [t.reshape((t.shape[0], t.shape[1], t.shape[3])) for t in (pooled if return_indices else (pooled,))]
+    return tuple(rows) if return_indices else rows[0]
+
+
+def max_pool1d_with_indices(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                            ceil_mode: bool = False) -> tuple[Tensor, Tensor]:
+    """PyTorch's F.max_pool1d_with_indices: ``max_pool1d(..., return_indices=True)``."""
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices=True)
 
 
 def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                count_include_pad: bool = True) -> Tensor:
-    """Mean over windows of an (N, C, L) input (avg_pool2d over a height of 1)."""
+    """Mean over windows of an (N, C, L) input (avg_pool2d over a height of 1; ceil_mode as there)."""
     x = _as_2d("avg_pool1d", lift(input))
     k = _single(kernel_size, "avg_pool1d", "kernel_size")
     s = k if stride is None else _single(stride, "avg_pool1d", "stride")
@@ -269,3 +329,16 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     rows = _averaging_matrix(x.shape[-2], int(oh), dtype)
     cols = _averaging_matrix(x.shape[-1], int(ow), dtype)
     return matmul(matmul(rows, x), cols.T)
+
+
+def adaptive_avg_pool1d(input: Any, output_size: Any) -> Tensor:
+    """Average pooling of an (N, C, L) (or (C, L)) input to ``output_size`` steps: y = x Aᵀ with PyTorch's
+    windows ⌊i·L/out⌋ .. ⌈(i+1)·L/out⌉ as the averaging matrix A."""
+    x = lift(input)
+    if x.ndim not in (2, 3):
+        raise ValueError(f"adaptive_avg_pool1d: input must be (N, C, L) or (C, L), got shape {x.shape}.")
+    size = x.shape[-1] if output_size is None else _single(output_size, "adaptive_avg_pool1d", "output_size")
+    if size < 1:
+        raise ValueError(f"adaptive_avg_pool1d: output_size must be a positive integer, got {output_size!r}.")
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+    return matmul(x, _averaging_matrix(x.shape[-1], size, dtype).T)
