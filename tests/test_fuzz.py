@@ -469,16 +469,36 @@ def _make_conv(draw, a, b):
 
 
 def _make_pool(draw, a):
-    """max/avg pooling of a viewed as (batch·channels, 1, h, w) planes; max needs a gap to the runner-up."""
+    """Pooling of a viewed as (batch·channels, 1, h, w) planes: max, avg (also ceil_mode), adaptive max, and
+    max_pool with indices into max_unpool; the max kinds need a gap to each window's runner-up."""
     if a.ndim < 2 or a.shape[-1] < 2 or a.shape[-2] < 2:
         return None
-    kind = draw(st.sampled_from(["max", "avg"]))
-    planes = (-1, 1) + a.shape[-2:]
+    kind = draw(st.sampled_from(["max", "avg", "avg_ceil", "adaptive_max", "unpool"]))
+    h, w = a.shape[-2:]
+    planes = (-1, 1, h, w)
     if kind == "avg":
         return (lambda x: tg.avg_pool2d(x.reshape(planes), 2, stride=1)), np.inf
-    windows = np.lib.stride_tricks.sliding_window_view(a.reshape(planes), (2, 2), axis=(2, 3)).reshape(-1, 4)
-    top = np.sort(windows, axis=-1)
-    return (lambda x: tg.max_pool2d(x.reshape(planes), 2, stride=1)), float(np.min(top[:, -1] - top[:, -2]))
+    if kind == "avg_ceil":
+        return (lambda x: tg.avg_pool2d(x.reshape(planes), 2, 2, 1, ceil_mode=True, count_include_pad=False)), np.inf
+    if kind == "adaptive_max":
+        size = (draw(st.integers(1, h)), draw(st.integers(1, w)))
+        rows, cols = (_adaptive_windows(h, size[0]), _adaptive_windows(w, size[1]))
+        windows = [a.reshape(planes)[:, 0, r0:r1, c0:c1].reshape(-1, (r1 - r0) * (c1 - c0))
+                   for r0, r1 in rows for c0, c1 in cols]
+        return (lambda x: tg.adaptive_max_pool2d(x.reshape(planes), size)), min(_gap_to_runner_up(v, 1) for v in windows)
+    stride = 1 if kind == "max" else 2          # unpool: windows apart, so no index is picked twice
+    windows = np.lib.stride_tricks.sliding_window_view(a.reshape(planes), (2, 2), axis=(2, 3))[:, :, ::stride, ::stride]
+    top = np.sort(windows.reshape(-1, 4), axis=-1)
+    margin = float(np.min(top[:, -1] - top[:, -2]))
+    if kind == "max":
+        return (lambda x: tg.max_pool2d(x.reshape(planes), 2, stride=1)), margin
+    return (lambda x: tg.max_unpool2d(*tg.max_pool2d(x.reshape(planes), 2, return_indices=True), 2,
+                                      output_size=(h, w))), margin
+
+
+def _adaptive_windows(size: int, out: int) -> list[tuple[int, int]]:
+    """PyTorch's adaptive pooling windows along one axis: [⌊i·size/out⌋, ⌈(i+1)·size/out⌉)."""
+    return [((i * size) // out, -(-((i + 1) * size) // out)) for i in range(out)]
 
 
 def _make_embedding(draw, a):
