@@ -366,8 +366,8 @@ class _TorchConv(Module):
 
     def extra_repr(self) -> str:
         """PyTorch's: channels, kernel_size and stride, then whatever differs from the defaults."""
-        padding = self.padding if isinstance(self.padding, str) else _tuple(self.padding, self.rank, type(self).__name__,
-                                                                            "padding", minimum=0)
+        padding = self.padding if isinstance(self.padding, str) else \
+            _tuple(self.padding, self.rank, type(self).__name__, "padding", minimum=0)
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if padding != (0,) * self.rank:
             s += f", padding={padding}"

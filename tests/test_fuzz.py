@@ -485,7 +485,8 @@ def _make_pool(draw, a):
         rows, cols = (_adaptive_windows(h, size[0]), _adaptive_windows(w, size[1]))
         windows = [a.reshape(planes)[:, 0, r0:r1, c0:c1].reshape(-1, (r1 - r0) * (c1 - c0))
                    for r0, r1 in rows for c0, c1 in cols]
-        return (lambda x: tg.adaptive_max_pool2d(x.reshape(planes), size)), min(_gap_to_runner_up(v, 1) for v in windows)
+        margin = min(_gap_to_runner_up(v, 1) for v in windows)
+        return (lambda x: tg.adaptive_max_pool2d(x.reshape(planes), size)), margin
     stride = 1 if kind == "max" else 2          # unpool: windows apart, so no index is picked twice
     windows = np.lib.stride_tricks.sliding_window_view(a.reshape(planes), (2, 2), axis=(2, 3))[:, :, ::stride, ::stride]
     top = np.sort(windows.reshape(-1, 4), axis=-1)

@@ -286,6 +286,26 @@ def test_max_unpool2d_round_trip_matches_pytorch(kernel, stride, padding, shape)
                    lambda t: f.max_unpool2d(t, idx, kernel, stride, padding, shape[2:]), out.numpy())
 
 
+def test_one_sample_without_a_batch_axis_pools_as_pytorch():
+    torch = _torch()
+    f = torch.nn.functional
+    image, row = rng.standard_normal((3, 7, 6)), rng.standard_normal((3, 9))
+    for ours, theirs, x in [(lambda t: tg.max_pool2d(t, 3, 2, 1, ceil_mode=True),
+                             lambda t: f.max_pool2d(t, 3, 2, 1, ceil_mode=True), image),
+                            (lambda t: nn.AvgPool2d(2, ceil_mode=True)(t),
+                             lambda t: torch.nn.AvgPool2d(2, ceil_mode=True)(t), image),
+                            (lambda t: nn.MaxPool1d(2)(t), lambda t: torch.nn.MaxPool1d(2)(t), row),
+                            (lambda t: tg.avg_pool1d(t, 3, 2, 1), lambda t: f.avg_pool1d(t, 3, 2, 1), row),
+                            (lambda t: tg.adaptive_max_pool2d(t, 4), lambda t: f.adaptive_max_pool2d(t, 4), image),
+                            (lambda t: tg.adaptive_avg_pool1d(t, 4), lambda t: f.adaptive_avg_pool1d(t, 4), row)]:
+        _against_torch(ours, theirs, x)
+    out, idx = tg.max_pool2d(image, 2, return_indices=True)
+    np.testing.assert_array_equal(idx.numpy(), f.max_pool2d(torch.tensor(image), 2, return_indices=True)[1].numpy())
+    assert nn.MaxUnpool2d(2)(out, idx, output_size=image.shape[1:]).shape == image.shape
+    with pytest.raises(ValueError, match="channels, height, width"):
+        tg.max_pool2d(np.ones((4, 4)), 2)
+
+
 def test_max_unpool1d_matches_pytorch():
     torch = _torch()
     x = rng.standard_normal((2, 3, 11))

@@ -17,8 +17,8 @@ import numpy as np
 import tensorgrad as tg
 from tensorgrad.ops.conv import resolve_padding
 
-from ..conv import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AveragePooling1D, AveragePooling2D, AvgPool1d, AvgPool2d, Conv1D, Conv1d,
-                    Conv2D, Conv2d, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
+from ..conv import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AveragePooling1D,
+                    AveragePooling2D, AvgPool1d, AvgPool2d, Conv1D, Conv1d, Conv2D, Conv2d, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
                     GlobalMaxPooling2D, MaxPool1d, MaxPool2d, MaxPooling1D, MaxPooling2D, UpSampling2D, ZeroPadding2D)
 from ..conv_transpose import (Conv1DTranspose, Conv2DTranspose, ConvTranspose1d, ConvTranspose2d,
                               keras_transpose_crops)

@@ -172,7 +172,8 @@ def _pair(value: Any, what: str, who: str, minimum: int = 1) -> tuple[int, int]:
 def _pool_args(who: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any,
                dilation: Any = 1) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int, int, int], tuple[int, int]]:
     if x.ndim != 4:
-        raise ValueError(f"{who}: input must be 4-d (batch, channels, height, width), got shape {x.shape}.")
+        raise ValueError(f"{who}: input must be (batch, channels, height, width) or (channels, height, width), got "
+                         f"shape {x.shape}.")
     kernel = _pair(kernel_size, "kernel_size", who)
     stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _pair(stride, "stride", who)
     dilation = _pair(dilation, "dilation", who)
@@ -201,12 +202,22 @@ def _ceil_padding(x: Tensor, kernel: tuple[int, int], stride: tuple[int, int], p
     return pads[0], pads[1] + extra[0], pads[2], pads[3] + extra[1]
 
 
+def _one_sample(pool: Any, x: Tensor, *args: Any) -> Any:
+    """``pool`` of one sample without its batch axis ((C, H, W) or (C, L), as PyTorch takes it): a batch of one."""
+    pooled = pool(x.reshape((1,) + x.shape), *args)
+    if isinstance(pooled, tuple):
+        return tuple(t.reshape(t.shape[1:]) for t in pooled)
+    return pooled.reshape(pooled.shape[1:])
+
+
 def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                ceil_mode: bool = False, return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
-    """Max over (kh, kw) windows of an (N, C, H, W) input, PyTorch's arguments (stride defaults to the
+    """Max over (kh, kw) windows of an (N, C, H, W) (or (C, H, W)) input, PyTorch's arguments (stride defaults to the
     kernel size; padding counts as -inf; 'same'/'valid' as Keras). ``return_indices=True`` also returns
     each maximum's flat index h·W + w in its input plane (int64), for ``max_unpool2d``."""
     x = lift(input)
+    if x.ndim == 3:
+        return _one_sample(max_pool2d, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     kernel, stride, pads, dilation = _pool_args("max_pool2d", x, kernel_size, stride, padding, dilation)
     if ceil_mode:
         pads = _ceil_padding(x, kernel, stride, pads, dilation)
@@ -239,10 +250,12 @@ def _avg_divisor(size: tuple[int, int], out: tuple[int, int], kernel: tuple[int,
 
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
-    """Mean over (kh, kw) windows of an (N, C, H, W) input, PyTorch's arguments (zero padding counted
+    """Mean over (kh, kw) windows of an (N, C, H, W) (or (C, H, W)) input, PyTorch's arguments (zero padding counted
     unless ``count_include_pad=False``; Keras's 'same' pooling excludes it; ``ceil_mode`` keeps a last
     partial window, counted as PyTorch does; ``divisor_override`` divides every window's sum by it)."""
     x = lift(input)
+    if x.ndim == 3:
+        return _one_sample(avg_pool2d, x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
     kernel, stride, pads, _ = _pool_args("avg_pool2d", x, kernel_size, stride, padding)
     if divisor_override is not None and (isinstance(divisor_override, bool) or divisor_override == 0
                                          or not isinstance(divisor_override, (int, np.integer))):
@@ -258,7 +271,7 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
 
 def _as_2d(who: str, x: Tensor) -> Tensor:
     if x.ndim != 3:
-        raise ValueError(f"{who}: input must be 3-d (batch, channels, length), got shape {x.shape}.")
+        raise ValueError(f"{who}: input must be (batch, channels, length) or (channels, length), got shape {x.shape}.")
     return x.reshape((x.shape[0], x.shape[1], 1, x.shape[2]))
 
 
@@ -274,8 +287,10 @@ def _single(value: Any, who: str, what: str) -> Any:
 
 def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                ceil_mode: bool = False, return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
-    """Max over windows of an (N, C, L) input (max_pool2d over a height of 1); ``return_indices=True`` also
+    """Max over windows of an (N, C, L) (or (C, L)) input (max_pool2d over a height of 1); ``return_indices=True`` also
     returns each maximum's position in its row (int64)."""
+    if lift(input).ndim == 2:
+        return _one_sample(max_pool1d, lift(input), kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     x = _as_2d("max_pool1d", lift(input))
     k = _single(kernel_size, "max_pool1d", "kernel_size")
     s = k if stride is None else _single(stride, "max_pool1d", "stride")
@@ -294,7 +309,9 @@ def max_pool1d_with_indices(input: Any, kernel_size: Any, stride: Any = None, pa
 
 def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                count_include_pad: bool = True) -> Tensor:
-    """Mean over windows of an (N, C, L) input (avg_pool2d over a height of 1; ceil_mode as there)."""
+    """Mean over windows of an (N, C, L) (or (C, L)) input (avg_pool2d over a height of 1; ceil_mode as there)."""
+    if lift(input).ndim == 2:
+        return _one_sample(avg_pool1d, lift(input), kernel_size, stride, padding, ceil_mode, count_include_pad)
     x = _as_2d("avg_pool1d", lift(input))
     k = _single(kernel_size, "avg_pool1d", "kernel_size")
     s = k if stride is None else _single(stride, "avg_pool1d", "stride")

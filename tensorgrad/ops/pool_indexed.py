@@ -178,7 +178,8 @@ def _adaptive_max(who: str, input: Any, output_size: Any, return_indices: bool,
 
 def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
     """Max pooling of (N, C, H, W) (or (C, H, W)) to ``output_size`` (an int, or a pair whose None entries keep
-    that axis) over PyTorch's windows ⌊i·H/oh⌋ .. ⌈(i+1)·H/oh⌉; with ``return_indices`` also the flat indices."""
+    that axis) over PyTorch's windows ⌊i·H/oh⌋ .. ⌈(i+1)·H/oh⌉; with ``return_indices`` also the flat
+    indices."""
     return _adaptive_max("adaptive_max_pool2d", input, output_size, return_indices, 2)
 
 
