@@ -262,10 +262,14 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
         raise ValueError(f"avg_pool2d: divisor_override must be a non-zero integer (or None for the window's "
                          f"count), got {divisor_override!r}.")
     full = _ceil_padding(x, kernel, stride, pads, (1, 1)) if ceil_mode else pads
-    out = tuple(output_size(n + before + after, k, s, 1)
-                for n, k, s, before, after in zip(x.shape[2:], kernel, stride, full[0::2], full[1::2]))
-    divisor = int(divisor_override) if divisor_override is not None else \
-        _avg_divisor(x.shape[2:], out, kernel, stride, pads, bool(count_include_pad))
+    if divisor_override is not None:
+        divisor = int(divisor_override)
+    elif full == pads and (count_include_pad or not any(pads)):      # every window whole: no table to build
+        divisor = kernel[0] * kernel[1]
+    else:
+        out = tuple(output_size(n + before + after, k, s, 1)
+                    for n, k, s, before, after in zip(x.shape[2:], kernel, stride, full[0::2], full[1::2]))
+        divisor = _avg_divisor(x.shape[2:], out, kernel, stride, pads, bool(count_include_pad))
     return AvgPool2d.apply(x, kernel=kernel, stride=stride, padding=full, divisor=divisor)
 
 
