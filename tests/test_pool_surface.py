@@ -145,6 +145,7 @@ def test_modules_and_unbatched_inputs():
     assert out.shape == idx.shape == (3, 2, 8)
     assert tg.max_unpool2d(*nn.MaxPool2d(2, return_indices=True)(x[None]), 2)[0].shape == (3, 6, 8)
     assert nn.MaxUnpool1d(2)(tg.tensor(np.ones((3, 4))), np.array([[0, 2, 4, 6]] * 3)).shape == (3, 8)
+    assert nn.MaxUnpool1d(2)(tg.tensor(np.ones((3, 4))), np.array([[0, 2, 4, 8]] * 3), output_size=9).shape == (3, 9)
     y, i = nn.MaxPool1d(3, return_indices=True)(x)
     assert y.shape == i.shape == (3, 6, 2)
     assert nn.AdaptiveMaxPool1d(3)(x).shape == (3, 6, 3)

@@ -105,15 +105,16 @@ def _unpool_size(who: str, spatial: tuple[int, ...], kernel: tuple[int, ...], st
     if output_size is None:
         sizes = default
     else:
-        sizes = tuple(int(v) for v in output_size)
+        sizes = (int(output_size),) if isinstance(output_size, (int, np.integer)) else \
+            tuple(int(v) for v in output_size)
         if len(sizes) == len(default) + 2:
             sizes = sizes[2:]
         if len(sizes) != len(default):
             raise ValueError(f"{who}: output_size must have {len(default)} or {len(default) + 2} entries, got "
-                             f"{tuple(output_size)!r}.")
+                             f"{output_size!r}.")
         for axis, (v, d, s) in enumerate(zip(sizes, default, stride)):
             if not d - s < v < d + s:
-                raise ValueError(f"{who}: output_size {tuple(output_size)!r} does not fit: spatial axis {axis} must be "
+                raise ValueError(f"{who}: output_size {output_size!r} does not fit: spatial axis {axis} must be "
                                  f"between {d - s} and {d + s} (exclusive) for an input of {spatial} with kernel "
                                  f"{kernel}, stride {stride}, padding {padding}.")
     if any(v < 1 for v in sizes):
@@ -124,7 +125,7 @@ def _unpool_size(who: str, spatial: tuple[int, ...], kernel: tuple[int, ...], st
 
 def _unpool(who: str, input: Any, indices: Any, kernel_size: Any, stride: Any, padding: Any, output_size: Any,
             rank: int) -> Tensor:
-    """max_unpool of rank 1 or 2: one plane of the batched (N, C, *spatial) input at a time via MaxUnpool2d."""
+    """max_unpool of rank 1 or 2 as MaxUnpool2d of (N, C, H, W) planes (a 1-d input is a height of 1)."""
     given = lift(input)
     x, batched = _batched(who, given, rank)
     index = np.asarray(indices.detach().numpy() if isinstance(indices, Tensor) else indices)
