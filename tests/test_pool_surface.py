@@ -48,6 +48,7 @@ DIFFERENTIABLE = {
     "max_unpool1d": (lambda x: tg.max_unpool1d(x, np.array([[1, 2, 5]]), 2, output_size=[7]), (1, 3)),
     "pool_unpool": (_pool_then_unpool, (2, 2, 5, 7)),
     "adaptive_max_pool2d": (lambda x: tg.adaptive_max_pool2d(x, (3, 4)), (2, 2, 7, 9)),
+    "adaptive_max_pool2d_even": (lambda x: tg.adaptive_max_pool2d(x, (3, 2), return_indices=True), (2, 2, 6, 4)),
     "adaptive_max_pool1d": (lambda x: tg.adaptive_max_pool1d(x, 3), (2, 2, 8)),
     "adaptive_avg_pool1d": (lambda x: tg.adaptive_avg_pool1d(x, 3), (2, 2, 7)),
     "avg_pool2d_ceil": (lambda x: tg.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False), (2, 2, 6, 7)),
@@ -188,6 +189,9 @@ def test_max_pool_indices_match_pytorch():
                                                            return_indices=True)
         np.testing.assert_array_equal(our_idx.numpy(), their_idx.numpy())
         np.testing.assert_allclose(ours.numpy(), theirs.numpy())
+    big = rng.standard_normal((1, 2, 20, 19))        # 17·17 window positions: more than a uint8 counts
+    np.testing.assert_array_equal(tg.max_pool2d(big, 17, 2, return_indices=True)[1].numpy(),
+                                  torch.nn.functional.max_pool2d(torch.tensor(big), 17, 2, return_indices=True)[1].numpy())
     ours, idx = tg.nn.functional.max_pool1d_with_indices(x[:, :, 0], 3, 2, 1)
     theirs, their_idx = torch.nn.functional.max_pool1d_with_indices(torch.tensor(x[:, :, 0]), 3, 2, 1)
     np.testing.assert_array_equal(idx.numpy(), their_idx.numpy())
@@ -242,7 +246,8 @@ def test_avg_pool1d_ceil_matches_pytorch():
 
 
 @pytest.mark.parametrize("shape, size", [((2, 3, 7, 9), (3, 4)), ((2, 2, 5, 5), 1), ((1, 2, 6, 10), (None, 4)),
-                                         ((1, 2, 4, 4), (6, 7)), ((2, 3, 9, 8), (2, None)), ((3, 6, 5), 2)])
+                                         ((1, 2, 4, 4), (6, 7)), ((2, 3, 9, 8), (2, None)), ((3, 6, 5), 2),
+                                         ((2, 3, 8, 6), (4, 3)), ((2, 2, 6, 6), (None, 1))])
 def test_adaptive_max_pool2d_matches_pytorch(shape, size):
     torch = _torch()
     x = rng.integers(0, 3, shape).astype(np.float64)       # ties

@@ -13,6 +13,7 @@ import numpy as np
 from ..function import Function
 from ..tensor import Tensor
 from ._convert import lift
+from .pool import max_pool2d
 
 
 class MaxUnpool2d(Function):
@@ -170,9 +171,15 @@ def _adaptive_max(who: str, input: Any, output_size: Any, return_indices: bool,
     x, batched = _batched(who, lift(input), rank)
     size = _sizes(who, "output_size", output_size, rank, keep=x.shape[2:])
     planes = x if rank == 2 else x.reshape(x.shape[:2] + (1,) + x.shape[2:])
-    indices: list[np.ndarray] = []
-    y = AdaptiveMaxPool2d.apply(planes, size=size if rank == 2 else (1,) + size, indices=indices)
-    outputs = [y, Tensor(indices[0])]
+    out = size if rank == 2 else (1,) + size
+    if all(n % o == 0 for n, o in zip(planes.shape[2:], out)):      # equal windows side by side: max pooling's
+        window = tuple(n // o for n, o in zip(planes.shape[2:], out))
+        pooled = max_pool2d(planes, window, window, return_indices=return_indices)
+        outputs = list(pooled) if return_indices else [pooled]
+    else:
+        indices: list[np.ndarray] = []
+        outputs = [AdaptiveMaxPool2d.apply(planes, size=out, indices=indices)]
+        outputs += [Tensor(indices[0])] if return_indices else []
     outputs = [t.reshape(x.shape[:2] + size if batched else (x.shape[1],) + size) for t in outputs]
     return tuple(outputs) if return_indices else outputs[0]
 
