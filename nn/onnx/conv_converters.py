@@ -172,8 +172,9 @@ def _torch_avg_pool(layer: AvgPool2d, inputs: list[Value], g: GraphBuilder) -> s
     n = len(x.shape) - 2
     if layer.ceil_mode or getattr(layer, "divisor_override", None) is not None:
         raise UnsupportedLayerError(f"layer '{layer.name}' ({type(layer).__name__}) uses ceil_mode=True or "
-                                    f"divisor_override, whose window counts ONNX's AveragePool does not reproduce; "
-                                    f"export a model without them.")
+                                    f"divisor_override: ONNX's AveragePool has no divisor_override, and ONNX's shape "
+                                    f"rule for ceil_mode keeps a last window PyTorch drops (one that starts in the "
+                                    f"padding); export a model without them.")
     kernel = _ints(layer.kernel_size, n)
     stride = kernel if layer.stride is None or layer.stride == () else _ints(layer.stride, n)
     pads = _onnx_pads(_ints(layer.padding, n) if n == 2 else _ints(layer.padding, 1) * 2, tuple(x.shape[2:]),
