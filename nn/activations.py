@@ -90,17 +90,22 @@ class ReLU(Module):
 
 
 class LeakyReLU(Module):
-    """max(negative_slope·z, z); PyTorch's default slope 0.01 (the notes use 0.1, Keras 0.3)."""
+    """max(negative_slope·z, z), PyTorch's ``LeakyReLU(negative_slope=0.01, inplace=False)`` (Keras's, default
+    slope 0.3, is ``keras.layers.LeakyReLU``). ``inplace`` is accepted; the output is always a new tensor."""
 
-    def __init__(self, negative_slope: float = 0.01, name: str | None = None, input_shape: Any = None) -> None:
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False, name: str | None = None,
+                 input_shape: Any = None) -> None:
         super().__init__(name=name, input_shape=input_shape)
-        self.negative_slope = float(negative_slope)
+        if not isinstance(inplace, bool):
+            raise TypeError(f"LeakyReLU: the second argument is PyTorch's inplace (a bool), got {inplace!r}; "
+                            f"give the layer's name as name=.")
+        self.negative_slope, self.inplace = float(negative_slope), inplace
 
     def forward(self, x: Any) -> tg.Tensor:
         return tg.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
 class ELU(Module):

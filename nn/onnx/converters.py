@@ -15,6 +15,7 @@ import tensorgrad as tg
 
 from .. import activations as nn_activations
 from ..activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
+from ..keras_activations import LeakyReLU as KerasLeakyReLU
 from ..layers import Concatenate, Dense, Dropout, Dropout2d, InputLayer, Linear, Maxout
 
 if TYPE_CHECKING:
@@ -260,6 +261,7 @@ def _activation(layer: Activation, inputs: list[Value], g: GraphBuilder) -> str:
 
 
 @register(LeakyReLU)
+@register(KerasLeakyReLU)
 def _leaky_relu(layer: LeakyReLU, inputs: list[Value], g: GraphBuilder) -> str:
     return g.node("LeakyRelu", [inputs[0].name], layer.name, alpha=layer.negative_slope)
 

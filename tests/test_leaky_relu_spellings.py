@@ -1,0 +1,83 @@
+"""LeakyReLU under its two spellings: ``nn.LeakyReLU`` is PyTorch's (negative_slope=0.01, inplace=False),
+``keras.layers.LeakyReLU`` is Keras's (negative_slope=0.3, Keras 2's alpha=), through config, saving and ONNX."""
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+import nn
+import tensorgrad as tg
+from nn import keras
+from nn.keras import layers
+
+Z = np.array([-3.0, -1.0, 0.0, 2.0], dtype=np.float32)
+
+
+def leaky(z, slope):
+    return np.where(z > 0, z, slope * z)
+
+
+def test_pytorch_spelling_default_slope_and_inplace_argument():
+    np.testing.assert_allclose(nn.LeakyReLU()(tg.tensor(Z)).numpy(), leaky(Z, 0.01), rtol=1e-6)
+    for layer in (nn.LeakyReLU(0.2, inplace=True), nn.LeakyReLU(0.2, True), nn.LeakyReLU(negative_slope=0.2)):
+        np.testing.assert_allclose(layer(tg.tensor(Z)).numpy(), leaky(Z, 0.2), rtol=1e-6)
+    assert repr(nn.LeakyReLU(0.2, inplace=True)) == "LeakyReLU(negative_slope=0.2, inplace=True)"
+    assert repr(nn.LeakyReLU()) == "LeakyReLU(negative_slope=0.01)"
+    x = tg.tensor(Z)
+    nn.LeakyReLU(inplace=True)(x)
+    np.testing.assert_array_equal(x.numpy(), Z)                  # the input is left as it was
+
+
+def test_pytorch_spelling_refuses_a_non_bool_inplace():
+    with pytest.raises(TypeError, match="LeakyReLU.*inplace.*'act'"):
+        nn.LeakyReLU(0.2, "act")
+
+
+def test_pytorch_spelling_matches_torch():
+    torch = pytest.importorskip("torch")
+    for args in ((), (0.2, True)):
+        ours, theirs = nn.LeakyReLU(*args), torch.nn.LeakyReLU(*args)
+        assert (ours.negative_slope, ours.inplace) == (theirs.negative_slope, theirs.inplace)
+        assert repr(ours) == repr(theirs)
+
+
+def test_keras_spelling_default_slope_and_both_argument_names():
+    np.testing.assert_allclose(layers.LeakyReLU()(Z).numpy(), [-0.9, -0.3, 0.0, 2.0], rtol=1e-6)
+    np.testing.assert_allclose(layers.LeakyReLU(alpha=0.1)(Z).numpy(), leaky(Z, 0.1), rtol=1e-6)      # Keras 2
+    np.testing.assert_allclose(layers.LeakyReLU(negative_slope=0.5)(Z).numpy(), leaky(Z, 0.5), rtol=1e-6)
+    np.testing.assert_allclose(layers.LeakyReLU(0.2)(Z).numpy(), leaky(Z, 0.2), rtol=1e-6)
+    assert layers.LeakyReLU is keras.layers.LeakyReLU and layers.LeakyReLU is not nn.LeakyReLU
+    assert layers.LeakyReLU().name.startswith("leaky_re_lu")
+
+
+@pytest.mark.parametrize("kwargs", [{"negative_slope": None}, {"negative_slope": -0.1}, {"alpha": -1.0},
+                                    {"negative_slope": 0.2, "alpha": 0.1}])
+def test_keras_spelling_refuses_a_bad_slope(kwargs):
+    with pytest.raises(ValueError, match="LeakyReLU.*(negative_slope|alpha)"):
+        layers.LeakyReLU(**kwargs)
+
+
+def test_keras_spelling_config_round_trip_keeps_the_slope_and_class():
+    layer = layers.LeakyReLU()
+    config = layer.get_config()
+    assert config["negative_slope"] == pytest.approx(0.3)
+    again = layers.LeakyReLU.from_config(config)
+    assert type(again) is layers.LeakyReLU and again.negative_slope == pytest.approx(0.3)
+    keras2 = layers.LeakyReLU.from_config({"name": "lr", "alpha": 0.25})      # a Keras 2 config
+    assert keras2.negative_slope == pytest.approx(0.25) and keras2.name == "lr"
+
+
+def test_keras_spelling_saved_and_loaded_as_keras(tmp_path):
+    keras.backend.clear_session()
+    model = keras.Sequential([layers.Dense(3, input_shape=(4,)), layers.LeakyReLU()])
+    x = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
+    model.save(tmp_path / "m.keras")
+    with zipfile.ZipFile(tmp_path / "m.keras") as archive:
+        entry = json.loads(archive.read("config.json"))["config"]["layers"][1]
+    assert entry["class_name"] == "LeakyReLU" and entry["config"]["negative_slope"] == pytest.approx(0.3)
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert type(loaded.layers[1]) is layers.LeakyReLU and loaded.layers[1].negative_slope == pytest.approx(0.3)
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    pre = model.layers[0](x).detach().numpy()
+    np.testing.assert_allclose(model.predict(x, verbose=0), leaky(pre, 0.3), rtol=1e-6)
