@@ -13,6 +13,8 @@ from .data import DataLoader
 from .activations import (ELU, GELU, Activation, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, ReLU, ReLU6, Sigmoid,
                           SiLU, Softmax, Softmin, Softplus, Step, Tanh)
 from .containers import ModuleDict, ModuleList
+from . import parallel
+from .parallel import DataParallel
 from .layers import (Concatenate, Dense, Dropout, Dropout2d, Flatten, Identity, Input, InputLayer, Linear, Maxout, Unflatten,
                      concatenate)
 from .conv import (AdaptiveAvgPool2d, AveragePooling1D, AveragePooling2D, AvgPool1d, AvgPool2d, Conv1D, Conv1d, Conv2D,
@@ -53,7 +55,7 @@ globals()["bool"] = tensor_api.bool_   # tf.bool (set this way so this file's ow
 __all__ = [
     "__version__", "keras", "onnx", "activations", "callbacks", "data", "datasets", "functional", "init", "losses", "transforms",
     "metrics", "utils", "DataLoader", "History", "to_categorical",
-    "Module", "Layer", "ModuleList", "ModuleDict", "RemovableHandle", "Parameter", "clear_session",
+    "Module", "Layer", "ModuleList", "ModuleDict", "DataParallel", "parallel", "RemovableHandle", "Parameter", "clear_session",
     "regularizers",
     "Dense", "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Dropout2d", "Concatenate", "concatenate", "Maxout",
     "Input", "InputLayer",

@@ -364,9 +364,17 @@ class _TorchConv(Module):
                                                fan_in, dtype))
         self.bias = Parameter(_torch_uniform((self.out_channels,), fan_in, dtype)) if bias else None
 
-    def __repr__(self) -> str:
-        return (f"{type(self).__name__}({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-                f"stride={self.stride})")
+    def extra_repr(self) -> str:
+        """PyTorch's: channels, kernel_size and stride, then whatever differs from the defaults."""
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        padding = (self.padding,) * self.rank if isinstance(self.padding, int) else self.padding
+        if padding != (0,) * self.rank:
+            s += f", padding={tuple(padding) if isinstance(padding, list) else padding}"
+        if self.dilation != (1,) * self.rank:
+            s += f", dilation={self.dilation}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        return s + (", bias=False" if self.bias is None else "")
 
 
 class Conv2d(_TorchConv):

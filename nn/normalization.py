@@ -110,19 +110,21 @@ class LayerNormalization(Layer):
 
 
 class _BatchNorm(Module):
-    """PyTorch's batch normalization: weight (γ), bias (β), running_mean, running_var, num_batches_tracked."""
+    """PyTorch's batch normalization: weight (γ), bias (β; none with ``bias=False``), running_mean, running_var,
+    num_batches_tracked."""
     dims: tuple[int, ...] = (2, 3)
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, dtype: Any = np.float32) -> None:
+                 track_running_stats: bool = True, dtype: Any = np.float32, *, bias: bool = True) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = int(num_features), float(eps), momentum
+        self.affine = bool(affine)
         self.weight = Parameter(np.ones(num_features, dtype)) if affine else None
-        self.bias = Parameter(np.zeros(num_features, dtype)) if affine else None
-        self.running_mean = _statistic(np.zeros(num_features, dtype)) if track_running_stats else None
-        self.running_var = _statistic(np.ones(num_features, dtype)) if track_running_stats else None
-        # a buffer, as PyTorch's: an integer counter among the parameters would stop every optimizer given
-        # model.parameters() (they train floating tensors only)
+        self.bias = Parameter(np.zeros(num_features, dtype)) if affine and bias else None
+        # buffers, as PyTorch's: model.parameters() lists only what is trained (weight, bias), and an integer
+        # counter among them would stop every optimizer (they train floating tensors only)
+        self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype)) if track_running_stats else None)
+        self.register_buffer("running_var", Tensor(np.ones(num_features, dtype)) if track_running_stats else None)
         self.register_buffer("num_batches_tracked", Tensor(np.zeros((), np.int64)) if track_running_stats else None)
 
     def forward(self, x: Any) -> Tensor:
@@ -142,8 +144,10 @@ class _BatchNorm(Module):
                              self.running_var if self.training or not use_batch else None, self.weight, self.bias,
                              training=use_batch, momentum=momentum or 0.0, eps=self.eps)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.num_features}, eps={self.eps}, momentum={self.momentum})"
+    def extra_repr(self) -> str:
+        """PyTorch's: features, eps, momentum, affine, bias, track_running_stats."""
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.running_mean is not None}")
 
 
 class BatchNorm1d(_BatchNorm):

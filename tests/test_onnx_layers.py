@@ -102,6 +102,7 @@ EXAMPLES = {
     "ReLU": lambda: (seq(nn.Linear(4, 3), nn.ReLU()), data(3, 4), None),
     "ReLU6": lambda: (nn.ReLU6(), data(3, 4) * 5, (4,)),
     "LeakyReLU": lambda: (seq(nn.Linear(4, 3), nn.LeakyReLU(0.2)), data(3, 4), None),
+    "DataParallel": lambda: (seq(nn.DataParallel(nn.Linear(4, 3)), nn.ReLU()), data(3, 4), None),
     "LeakyReLU_keras_default": lambda: (seq(nn.Dense(3, input_shape=(4,)), K.LeakyReLU()), data(3, 4), None),
     "ELU": lambda: (seq(nn.Linear(4, 3), nn.ELU(0.7)), data(3, 4), None),
     "Softplus": lambda: (nn.Softplus(), data(3, 4) * 10, (4,)),

@@ -17,6 +17,7 @@ from .. import activations as nn_activations
 from ..activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
 from ..keras_activations import LeakyReLU as KerasLeakyReLU
 from ..layers import Concatenate, Dense, Dropout, Dropout2d, InputLayer, Linear, Maxout
+from ..parallel import DataParallel
 
 if TYPE_CHECKING:
     from ..module import Module
@@ -274,3 +275,13 @@ def _elu_layer(layer: ELU, inputs: list[Value], g: GraphBuilder) -> str:
 @register(Softmax)
 def _softmax_layer(layer: Softmax, inputs: list[Value], g: GraphBuilder) -> str:
     return g.node("Softmax", [inputs[0].name], layer.name, axis=layer.axis)
+
+
+@register(DataParallel)
+def _data_parallel(layer: DataParallel, inputs: list[Value], g: GraphBuilder) -> "str | list[str]":
+    """The wrapped module's own nodes (DataParallel runs it unchanged on the CPU)."""
+    convert = converter_for(layer.module)
+    if convert is None:
+        raise UnsupportedLayerError(f"layer '{layer.name}' (DataParallel) wraps {type(layer.module).__name__} "
+                                    f"'{layer.module.name}', which has no ONNX converter")
+    return convert(layer.module, inputs, g)
