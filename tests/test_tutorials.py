@@ -320,3 +320,18 @@ def test_dcgan_iterations_match_pytorch(tmp_path, monkeypatch):
             if "running" in key or "num_batches" in key:
                 np.testing.assert_allclose(np.asarray(value), copy.state_dict()[key].numpy(), rtol=1e-3, atol=1e-5,
                                            err_msg=key)
+
+
+def test_cifar10_classifier_learns_and_round_trips(tmp_path, monkeypatch):
+    g = run("cifar10_classifier", tmp_path, monkeypatch)
+    history = g["history"]
+    assert len(history) == 10 and history[-1] < history[0] / 2                 # the running loss falls
+    assert g["total"] == 400 and g["correct"] / g["total"] > 0.5                # chance is 0.1
+    assert sum(g["total_pred"].values()) == 400 and set(g["total_pred"].values()) == {40}
+    assert sum(g["correct_pred"].values()) == g["correct"]                      # the two evaluations agree
+    assert g["predictions"].dtype == tg.int64 and g["predictions"].shape == (4,)
+    assert (tmp_path / "cifar_net.pth").is_file()                               # torch.save, then load_state_dict
+    for p, q in zip(g["trained_net"].parameters(), g["net"].parameters()):
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
+    images = tg.tensor(np.stack([g["testset"][i][0].numpy() for i in range(8)]))
+    np.testing.assert_array_equal(g["net"](images).detach().numpy(), g["trained_net"](images).detach().numpy())
