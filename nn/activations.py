@@ -40,8 +40,14 @@ def sigmoid(x: Any) -> tg.Tensor:
     return _keep_logits(tg.sigmoid(z), z, "sigmoid")
 
 
+def leaky_relu(x: Any, negative_slope: float = 0.2) -> tg.Tensor:
+    """Keras's ``activation="leaky_relu"``: max(negative_slope·z, z) with Keras's default slope 0.2 (PyTorch's
+    ``F.leaky_relu`` and ``tg.leaky_relu`` default to 0.01)."""
+    return tg.leaky_relu(x, negative_slope)
+
+
 _BY_NAME: dict[str, Callable[[Any], tg.Tensor] | None] = {
-    "linear": None, "sigmoid": sigmoid, "tanh": tg.tanh, "relu": tg.relu, "leaky_relu": tg.leaky_relu,
+    "linear": None, "sigmoid": sigmoid, "tanh": tg.tanh, "relu": tg.relu, "leaky_relu": leaky_relu,
     "elu": tg.elu, "softplus": tg.softplus, "softmax": softmax, "step": tg.step, "heaviside": tg.step,
 }
 

@@ -90,6 +90,10 @@ def _function_name(fn: Any, table: dict[str, Any], what: str) -> str | None:
     if not name or name == "<lambda>":
         raise TypeError(f"get_config: the {what} {fn!r} is an anonymous function, which cannot be saved by name; "
                         f"define it with def and pass it in custom_objects= when loading.")
+    if get_registered_name(fn) in table:
+        raise TypeError(f"get_config: the {what} {fn.__module__}.{name} is not Keras's built-in {name!r}, but would be "
+                        f"saved under that name and loaded as the built-in; use {what}={name!r} (Keras's), or rename "
+                        f"or register it (keras.saving.register_keras_serializable) to save it as your own.")
     return get_registered_name(fn)
 
 

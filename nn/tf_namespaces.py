@@ -23,6 +23,11 @@ def _log_softmax(logits: Any, axis: int = -1) -> Tensor:
     return tg.log_softmax(_t.convert_to_tensor(logits), axis=axis)
 
 
+def _leaky_relu(features: Any, alpha: float = 0.2, name: str | None = None) -> Tensor:
+    """max(alpha·x, x) with TensorFlow's default alpha 0.2."""
+    return tg.leaky_relu(_t.convert_to_tensor(features), alpha)
+
+
 def _l2_loss(t: Any) -> Tensor:
     """Σ t² / 2 (TensorFlow's l2_loss, with the ½)."""
     t = _t.convert_to_tensor(t)
@@ -52,7 +57,7 @@ def _sparse_softmax_cross_entropy_with_logits(labels: Any = None, logits: Any = 
 
 nn = types.ModuleType("nn.nn", "tf.nn under `import nn as tf`: activations and cross-entropies on logits.")
 nn.__dict__.update(
-    relu=tg.relu, sigmoid=tg.sigmoid, tanh=tg.tanh, softplus=tg.softplus, elu=tg.elu, leaky_relu=tg.leaky_relu,
+    relu=tg.relu, sigmoid=tg.sigmoid, tanh=tg.tanh, softplus=tg.softplus, elu=tg.elu, leaky_relu=_leaky_relu,
     softmax=_softmax, log_softmax=_log_softmax, l2_loss=_l2_loss,
     sigmoid_cross_entropy_with_logits=_sigmoid_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits=_softmax_cross_entropy_with_logits,

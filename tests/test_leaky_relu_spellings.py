@@ -81,3 +81,38 @@ def test_keras_spelling_saved_and_loaded_as_keras(tmp_path):
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     pre = model.layers[0](x).detach().numpy()
     np.testing.assert_allclose(model.predict(x, verbose=0), leaky(pre, 0.3), rtol=1e-6)
+
+
+def test_keras_activation_name_has_keras_slope():
+    np.testing.assert_allclose(keras.activations.leaky_relu(Z).numpy(), leaky(Z, 0.2), rtol=1e-6)
+    assert keras.activations.get("leaky_relu") is keras.activations.leaky_relu
+    dense = layers.Dense(4, activation="leaky_relu", bias_initializer="ones")
+    out = dense(Z[None]).detach().numpy()
+    kernel, bias = dense.get_weights()
+    np.testing.assert_allclose(out, leaky(Z[None] @ kernel + bias, 0.2), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(tg.leaky_relu(tg.tensor(Z)).numpy(), leaky(Z, 0.01), rtol=1e-6)       # PyTorch's
+    np.testing.assert_allclose(nn.functional.leaky_relu(tg.tensor(Z)).numpy(), leaky(Z, 0.01), rtol=1e-6)
+
+
+def test_tensorflow_nn_leaky_relu_has_tensorflows_alpha():
+    import nn as tf
+    np.testing.assert_allclose(tf.nn.leaky_relu(Z).numpy(), leaky(Z, 0.2), rtol=1e-6)
+    np.testing.assert_allclose(tf.nn.leaky_relu(Z, alpha=0.1).numpy(), leaky(Z, 0.1), rtol=1e-6)
+
+
+def test_keras_activation_name_survives_saving(tmp_path):
+    keras.backend.clear_session()
+    model = keras.Sequential([layers.Dense(3, activation="leaky_relu", input_shape=(4,))])
+    x = np.random.default_rng(1).normal(size=(6, 4)).astype(np.float32)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert loaded.layers[0].activation is keras.activations.leaky_relu
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_a_function_with_a_builtin_name_is_not_saved_as_the_builtin(tmp_path):
+    keras.backend.clear_session()
+    model = keras.Sequential([layers.Dense(3, activation=tg.leaky_relu, input_shape=(4,))])    # slope 0.01
+    with pytest.raises(TypeError, match="leaky_relu is not Keras's built-in 'leaky_relu'.*register"):
+        model.save(tmp_path / "m.keras")
+    assert not (tmp_path / "m.keras").exists()

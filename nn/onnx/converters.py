@@ -162,6 +162,7 @@ _ACTIVATIONS: dict[Any, Callable[[GraphBuilder, str, np.dtype, str], str]] = {
 }
 _ACTIVATIONS[nn_activations.sigmoid] = _ACTIVATIONS[tg.sigmoid]   # nn's, which keep the logits for Keras's losses
 _ACTIVATIONS[nn_activations.softmax] = _ACTIVATIONS[tg.softmax]
+_ACTIVATIONS[nn_activations.leaky_relu] = _unary("LeakyRelu", alpha=0.2)          # Keras's "leaky_relu"
 
 
 def supported_activations() -> list[str]:
