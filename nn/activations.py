@@ -111,21 +111,31 @@ class LeakyReLU(Module):
         return tg.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+        return f"negative_slope={self.negative_slope}" + _inplace_repr(self.inplace)
+
+
+def _inplace_repr(inplace: bool) -> str:
+    """PyTorch's ``, inplace=True`` suffix of an activation's repr (nothing when False)."""
+    return ", inplace=True" if inplace else ""
 
 
 class ELU(Module):
-    """z for z > 0, else alpha·(e^z - 1)."""
+    """z for z > 0, else alpha·(e^z - 1). PyTorch's ``ELU(alpha=1.0, inplace=False)`` and Keras's ``ELU(alpha=1.0)``
+    (the same default); ``inplace`` is accepted, the output is always a new tensor."""
 
-    def __init__(self, alpha: float = 1.0, name: str | None = None, input_shape: Any = None) -> None:
+    def __init__(self, alpha: float = 1.0, inplace: bool = False, name: str | None = None,
+                 input_shape: Any = None) -> None:
         super().__init__(name=name, input_shape=input_shape)
-        self.alpha = float(alpha)
+        if not isinstance(inplace, bool):
+            raise TypeError(f"ELU: the second argument is PyTorch's inplace (a bool), got {inplace!r}; give the "
+                            f"layer's name as name=.")
+        self.alpha, self.inplace = float(alpha), inplace
 
     def forward(self, x: Any) -> tg.Tensor:
         return tg.elu(x, self.alpha)
 
     def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
+        return f"alpha={self.alpha}" + _inplace_repr(self.inplace)
 
 
 class Softplus(Module):
@@ -140,7 +150,7 @@ class Softplus(Module):
         return F.softplus(x, self.beta, self.threshold)
 
     def extra_repr(self) -> str:
-        return f"beta={self.beta:g}, threshold={self.threshold:g}"
+        return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class Step(Module):
@@ -223,9 +233,13 @@ class SiLU(Module):
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
+        self.inplace = inplace
 
     def forward(self, x: Any) -> tg.Tensor:
         return F.silu(x)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class Hardtanh(Module):
@@ -233,20 +247,23 @@ class Hardtanh(Module):
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
-        self.min_val, self.max_val = float(min_val), float(max_val)
+        self.min_val, self.max_val, self.inplace = float(min_val), float(max_val), inplace
 
     def forward(self, x: Any) -> tg.Tensor:
         return F.hardtanh(x, self.min_val, self.max_val)
 
     def extra_repr(self) -> str:
-        return f"min_val={self.min_val}, max_val={self.max_val}"
+        return f"min_val={self.min_val}, max_val={self.max_val}" + _inplace_repr(self.inplace)
 
 
 class ReLU6(Hardtanh):
     """min(max(0, z), 6)."""
 
     def __init__(self, inplace: bool = False) -> None:
-        super().__init__(0.0, 6.0)
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class Activation(Module):

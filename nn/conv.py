@@ -405,6 +405,12 @@ class MaxPool2d(Module):
     def forward(self, x: Any) -> Tensor:
         return tg.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
 
+    def extra_repr(self) -> str:
+        """PyTorch's: every setting, the stride shown as the kernel size when not given."""
+        stride = self.kernel_size if self.stride is None else self.stride
+        return (f"kernel_size={self.kernel_size}, stride={stride}, padding={self.padding}, dilation={self.dilation}, "
+                f"ceil_mode={self.ceil_mode}")
+
 
 class MaxPool1d(MaxPool2d):
     """PyTorch's max pooling on (N, C, L)."""
@@ -425,12 +431,23 @@ class AvgPool2d(Module):
     def forward(self, x: Any) -> Tensor:
         return tg.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
 
+    def extra_repr(self) -> str:
+        """PyTorch's: kernel_size, stride (the kernel size when not given), padding."""
+        stride = self.kernel_size if self.stride is None else self.stride
+        return f"kernel_size={self.kernel_size}, stride={stride}, padding={self.padding}"
+
 
 class AvgPool1d(AvgPool2d):
     """PyTorch's average pooling on (N, C, L)."""
 
     def forward(self, x: Any) -> Tensor:
         return tg.avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
+
+    def extra_repr(self) -> str:
+        """PyTorch's, which shows AvgPool1d's settings as 1-tuples."""
+        one = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,)
+        stride = self.kernel_size if self.stride is None else self.stride
+        return f"kernel_size={one(self.kernel_size)}, stride={one(stride)}, padding={one(self.padding)}"
 
 
 class AdaptiveAvgPool2d(Module):
@@ -442,3 +459,6 @@ class AdaptiveAvgPool2d(Module):
 
     def forward(self, x: Any) -> Tensor:
         return tg.adaptive_avg_pool2d(x, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"

@@ -173,3 +173,8 @@ class LayerNorm(Module):
 
     def forward(self, x: Any) -> Tensor:
         return tg.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        """PyTorch's: the normalized shape, eps, elementwise_affine, bias."""
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.weight is not None}, "
+                f"bias={self.bias is not None}")

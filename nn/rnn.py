@@ -39,8 +39,10 @@ class Embedding(Module):
     def forward(self, input: Any) -> Tensor:
         return tg.embedding(input, self.weight, self.padding_idx)
 
-    def __repr__(self) -> str:
-        return f"Embedding({self.num_embeddings}, {self.embedding_dim})"
+    def extra_repr(self) -> str:
+        """PyTorch's: sizes, then padding_idx when set."""
+        return f"{self.num_embeddings}, {self.embedding_dim}" + (
+            "" if self.padding_idx is None else f", padding_idx={self.padding_idx}")
 
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
@@ -136,8 +138,13 @@ class _RNNBase(Module):
             x = x.transpose((1, 0, 2))
         return x, (tuple(h_n) if self.mode == "LSTM" else h_n[0])
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.input_size}, {self.hidden_size}, num_layers={self.num_layers})"
+    def extra_repr(self) -> str:
+        """PyTorch's: sizes, then the settings that differ from the defaults."""
+        s = f"{self.input_size}, {self.hidden_size}"
+        settings = (("num_layers", self.num_layers, 1), ("bias", self.bias, True),
+                    ("batch_first", self.batch_first, False), ("dropout", self.dropout, 0.0),
+                    ("bidirectional", self.bidirectional, False))
+        return s + "".join(f", {name}={value!r}" for name, value, default in settings if value != default)
 
 
 class RNN(_RNNBase):

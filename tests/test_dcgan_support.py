@@ -1,6 +1,6 @@
 """What the DCGAN tutorial needed beyond its layers: torch.nn.parallel.DataParallel as PyTorch runs it without a
 GPU, importable torch.backends.cudnn, use_deterministic_algorithms, batch norm's statistics as buffers (and
-its bias= switch), and PyTorch's printed form of Conv2d and BatchNorm2d."""
+its bias= switch). PyTorch's printed forms of the modules are in tests/test_module_reprs.py."""
 import importlib
 import sys
 
@@ -84,12 +84,3 @@ def test_batch_norm_without_bias_scales_only():
     np.testing.assert_allclose(bn(tg.tensor(x)).detach().numpy(), (x - mean) / np.sqrt(var + 1e-5), rtol=1e-4,
                                atol=1e-5)
     assert nn.BatchNorm2d(3, affine=False, bias=True).bias is None
-
-
-@pytest.mark.parametrize("spec", ["Conv2d(3, 16, 4, 2, 1, bias=False)", "Conv2d(3, 6, 5)", "Conv2d(3, 6, 3, padding='same')",
-                                  "Conv2d(4, 8, (3, 2), stride=(2, 1), padding=(1, 0), dilation=2, groups=2)",
-                                  "Conv1d(3, 6, 3, padding=2)", "BatchNorm2d(32)", "BatchNorm2d(3, bias=False)",
-                                  "BatchNorm1d(5, affine=False, track_running_stats=False, momentum=None)"])
-def test_conv_and_batch_norm_print_as_pytorchs(spec):
-    torch = pytest.importorskip("torch")
-    assert repr(eval("nn." + spec)) == repr(eval("torch.nn." + spec))
