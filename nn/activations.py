@@ -85,7 +85,7 @@ class ReLU(Module):
         super().__init__(name=name, input_shape=input_shape)
         if not isinstance(inplace, bool):
             raise TypeError(f"ReLU: the first argument is PyTorch's inplace (a bool), got {inplace!r}; Keras's "
-                            f"ReLU(max_value) is not supported here: clip the output (x.clip(0, {inplace!r})).")
+                            f"ReLU(max_value, negative_slope, threshold) is keras.layers.ReLU.")
         self.inplace = inplace
 
     def extra_repr(self) -> str:

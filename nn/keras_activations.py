@@ -1,13 +1,16 @@
-"""Keras's spelling of the activation layers whose defaults differ from PyTorch's under the same name.
+"""Keras's spelling of the activation layers whose arguments differ from PyTorch's under the same name.
 
 ``keras.layers.LeakyReLU()`` has slope 0.3 (Keras 3's ``negative_slope``, Keras 2's ``alpha``), while
-``nn.LeakyReLU()`` is PyTorch's, slope 0.01: the spelling decides. The maths and everything written about
-the layer (config, saving, ONNX, masking) are nn.LeakyReLU's; only the constructor is Keras's.
+``nn.LeakyReLU()`` is PyTorch's, slope 0.01; ``keras.layers.ReLU(max_value, negative_slope, threshold)`` is
+Keras's, ``nn.ReLU(inplace)`` PyTorch's: the spelling decides. Each subclasses nn's layer, so masking, saving
+and ONNX know it; only the constructor (and ReLU's maths) are Keras's.
 """
 from __future__ import annotations
 
 from numbers import Real
 from typing import Any
+
+import tensorgrad as tg
 
 from . import activations
 
@@ -31,4 +34,41 @@ class LeakyReLU(activations.LeakyReLU):
         return f"negative_slope={self.negative_slope}"
 
 
-__all__ = ["LeakyReLU"]
+def _non_negative(value: Any, name: str, optional: bool = False) -> float | None:
+    """``value`` as a float, refused (Keras's rule) unless a number >= 0 (or None where ``optional``)."""
+    if value is None and optional:
+        return None
+    if value is None or not isinstance(value, Real) or value < 0:
+        raise ValueError(f"ReLU: {name} must be a number >= 0{' or None' if optional else ''}, got {value!r}.")
+    return float(value)
+
+
+class ReLU(activations.ReLU):
+    """Keras's ``ReLU(max_value=None, negative_slope=0.0, threshold=0.0)``: f(x) = min(x, max_value) for
+    x > threshold, else negative_slope·(x - threshold) (as Keras computes it: x = threshold gives 0)."""
+
+    def __init__(self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0,
+                 name: str | None = None, input_shape: Any = None) -> None:
+        super().__init__(name=name, input_shape=input_shape)
+        self.max_value = _non_negative(max_value, "max_value", optional=True)
+        self.negative_slope = _non_negative(negative_slope, "negative_slope")
+        self.threshold = _non_negative(threshold, "threshold")
+
+    def forward(self, x: Any) -> tg.Tensor:
+        if self.negative_slope == 0 and self.threshold == 0:
+            y = tg.relu(x)
+        else:
+            x = tg.as_tensor(x)
+            below = (x - self.threshold) * self.negative_slope if self.negative_slope else tg.zeros_like(x)
+            y = tg.where(x > self.threshold, x, below)
+        return y if self.max_value is None else tg.minimum(y, tg.tensor(self.max_value, dtype=y.dtype))
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "max_value": self.max_value, "negative_slope": self.negative_slope,
+                "threshold": self.threshold}
+
+    def extra_repr(self) -> str:
+        return f"max_value={self.max_value}, negative_slope={self.negative_slope}, threshold={self.threshold}"
+
+
+__all__ = ["LeakyReLU", "ReLU"]

@@ -311,7 +311,7 @@ def test_softmax_dim_and_axis_spellings_and_log_softmax():
         nn.Softmax(axis=0, dim=1)
     np.testing.assert_allclose(nn.Softplus(beta=2)(x).numpy(force=True), np.log1p(np.exp(2 * x)) / 2, rtol=1e-6)
     assert repr(nn.ReLU(inplace=True)) == "ReLU(inplace=True)"
-    with pytest.raises(TypeError, match=r"Keras's ReLU\(max_value\) is not supported"):
+    with pytest.raises(TypeError, match=r"Keras's ReLU\(max_value, negative_slope, threshold\) is keras.layers.ReLU"):
         nn.ReLU(6.0)
 
 

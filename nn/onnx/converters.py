@@ -15,7 +15,7 @@ import tensorgrad as tg
 
 from .. import activations as nn_activations
 from ..activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
-from ..keras_activations import LeakyReLU as KerasLeakyReLU
+from ..keras_activations import LeakyReLU as KerasLeakyReLU, ReLU as KerasReLU
 from ..layers import Concatenate, Dense, Dropout, Dropout2d, InputLayer, Linear, Maxout
 from ..parallel import DataParallel
 
@@ -286,3 +286,19 @@ def _data_parallel(layer: DataParallel, inputs: list[Value], g: GraphBuilder) ->
         raise UnsupportedLayerError(f"layer '{layer.name}' (DataParallel) wraps {type(layer.module).__name__} "
                                     f"'{layer.module.name}', which has no ONNX converter")
     return convert(layer.module, inputs, g)
+
+
+@register(KerasReLU)
+def _keras_relu(layer: KerasReLU, inputs: list[Value], g: GraphBuilder) -> str:
+    """Relu for the defaults; else Where(x > threshold, x, negative_slope·(x - threshold)), then Min(·, max_value)."""
+    x, dtype, out = inputs[0].name, inputs[0].dtype, layer.name
+    const = lambda value, name: g.constant(np.array(value, dtype), f"{out}/{name}")
+    clipped = out if layer.max_value is None else f"{out}/unclipped"
+    if layer.negative_slope == 0 and layer.threshold == 0:
+        y = g.node("Relu", [x], clipped)
+    else:
+        threshold = const(layer.threshold, "threshold")
+        below = g.node("Mul", [g.node("Sub", [x, threshold], f"{out}/shifted"), const(layer.negative_slope, "slope")],
+                       f"{out}/below")
+        y = g.node("Where", [g.node("Greater", [x, threshold], f"{out}/above"), x, below], clipped)
+    return y if layer.max_value is None else g.node("Min", [y, const(layer.max_value, "max_value")], out)

@@ -1,5 +1,7 @@
-"""LeakyReLU under its two spellings: ``nn.LeakyReLU`` is PyTorch's (negative_slope=0.01, inplace=False),
-``keras.layers.LeakyReLU`` is Keras's (negative_slope=0.3, Keras 2's alpha=), through config, saving and ONNX."""
+"""Activations under their two spellings: ``nn.LeakyReLU`` is PyTorch's (negative_slope=0.01, inplace=False),
+``keras.layers.LeakyReLU`` Keras's (negative_slope=0.3, Keras 2's alpha=); ``nn.ReLU(inplace)`` PyTorch's,
+``keras.layers.ReLU(max_value, negative_slope, threshold)`` Keras's; the name "leaky_relu" Keras's slope 0.2
+(tf.nn's alpha 0.2), tg.leaky_relu and F.leaky_relu PyTorch's 0.01; through config, saving and ONNX."""
 import json
 import zipfile
 
@@ -116,3 +118,45 @@ def test_a_function_with_a_builtin_name_is_not_saved_as_the_builtin(tmp_path):
     with pytest.raises(TypeError, match="leaky_relu is not Keras's built-in 'leaky_relu'.*register"):
         model.save(tmp_path / "m.keras")
     assert not (tmp_path / "m.keras").exists()
+
+
+def keras_relu(z, max_value=None, negative_slope=0.0, threshold=0.0):
+    """Keras's formula: min(z, max_value) above the threshold, negative_slope·(z - threshold) at or below it."""
+    y = np.where(z > threshold, z, negative_slope * (z - threshold))
+    return y if max_value is None else np.minimum(y, max_value)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"max_value": 6.0}, {"negative_slope": 0.1}, {"threshold": 1.0},
+                                    {"max_value": 1.5, "negative_slope": 0.5, "threshold": 0.5}])
+def test_keras_relu_follows_keras_formula_and_gradient(kwargs):
+    x = np.array([-3.0, -1.0, 0.0, 0.5, 1.0, 2.0, 7.0], dtype=np.float64)
+    t = tg.tensor(x, requires_grad=True)
+    out = layers.ReLU(**kwargs)(t)
+    np.testing.assert_allclose(out.detach().numpy(), keras_relu(x, **kwargs))
+    out.sum().backward()
+    h = 1e-6                                                       # away from the kinks: finite differences
+    numeric = (keras_relu(x + h, **kwargs) - keras_relu(x - h, **kwargs)) / (2 * h)
+    kinks = {0.0, kwargs.get("threshold", 0.0), kwargs.get("max_value")}
+    smooth = ~np.isin(x, [k for k in kinks if k is not None])
+    np.testing.assert_allclose(t.grad.numpy()[smooth], numeric[smooth], atol=1e-6)
+
+
+def test_keras_relu_refuses_negative_settings_and_pytorch_relu_keeps_inplace():
+    for kwargs in ({"max_value": -1.0}, {"negative_slope": -0.1}, {"threshold": None}):
+        with pytest.raises(ValueError, match="ReLU: (max_value|negative_slope|threshold) must be a number >= 0"):
+            layers.ReLU(**kwargs)
+    assert repr(nn.ReLU(True)) == "ReLU(inplace=True)" and layers.ReLU is not nn.ReLU
+    with pytest.raises(TypeError, match="inplace"):
+        nn.ReLU(6.0)
+
+
+def test_keras_relu_config_and_saving_round_trip(tmp_path):
+    keras.backend.clear_session()
+    model = keras.Sequential([layers.Dense(3, input_shape=(4,)), layers.ReLU(max_value=0.5, negative_slope=0.1)])
+    config = model.layers[1].get_config()
+    assert (config["max_value"], config["negative_slope"], config["threshold"]) == (0.5, 0.1, 0.0)
+    x = np.random.default_rng(2).normal(size=(6, 4)).astype(np.float32)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert type(loaded.layers[1]) is layers.ReLU and loaded.layers[1].max_value == 0.5
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
