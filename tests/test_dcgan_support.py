@@ -48,13 +48,14 @@ def test_torch_backends_modules_import_and_keep_their_flags():
 
 
 def test_use_deterministic_algorithms_records_the_flag():
-    assert tg.are_deterministic_algorithms_enabled() is False
+    before = tg.are_deterministic_algorithms_enabled(), tg.is_deterministic_algorithms_warn_only_enabled()
     try:
         tg.use_deterministic_algorithms(True, warn_only=True)
         assert tg.are_deterministic_algorithms_enabled() and tg.is_deterministic_algorithms_warn_only_enabled()
-    finally:
         tg.use_deterministic_algorithms(False)
-    assert not tg.are_deterministic_algorithms_enabled()
+        assert not tg.are_deterministic_algorithms_enabled() and not tg.is_deterministic_algorithms_warn_only_enabled()
+    finally:
+        tg.use_deterministic_algorithms(before[0], warn_only=before[1])
     with pytest.raises(TypeError, match="use_deterministic_algorithms.*bools.*'yes'"):
         tg.use_deterministic_algorithms("yes")
 

@@ -221,8 +221,17 @@ def test_datasets_and_transforms_on_fashion_mnist(tmp_path, monkeypatch):
     np.testing.assert_array_equal(g["first_image"].numpy(), g["training_data"][0][0].numpy())
 
 
-def test_dcgan_trains_its_discriminator_and_generator(tmp_path, monkeypatch):
+def run_dcgan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """The DCGAN tutorial's globals; the determinism switch it sets is checked, then put back."""
+    before = tg.are_deterministic_algorithms_enabled()
     g = run("dcgan_faces", tmp_path, monkeypatch)
+    assert tg.are_deterministic_algorithms_enabled()
+    tg.use_deterministic_algorithms(before)
+    return g
+
+
+def test_dcgan_trains_its_discriminator_and_generator(tmp_path, monkeypatch):
+    g = run_dcgan(tmp_path, monkeypatch)
     real = g["real_batch"][0].numpy()
     assert real.shape == (16, 3, 64, 64) and real.min() >= -1 and real.max() <= 1     # Normalize((0.5,)*3, (0.5,)*3)
     fakes = g["img_list"][-1].numpy()
@@ -289,7 +298,7 @@ def test_dcgan_iterations_match_pytorch(tmp_path, monkeypatch):
     """Two iterations of the tutorial's loop from its trained networks, against PyTorch with the same weights,
     images and noise: the losses, D(x), D(G(z)), every gradient, Adam's first step and the running statistics."""
     torch = pytest.importorskip("torch")
-    g = run("dcgan_faces", tmp_path, monkeypatch)
+    g = run_dcgan(tmp_path, monkeypatch)
     nets = {"tg": (g["netD"].main, g["netG"].main)}
     nets["torch"] = tuple(_torch_copy(net, torch) for net in (g["netD"], g["netG"]))
     rng = np.random.default_rng(1)
