@@ -40,7 +40,7 @@ from .keras.version import __version__
 from . import onnx  # after models: nn.onnx.export reads Sequential and Model graphs (onnx itself loads lazily)
 
 from . import random
-from .tf_namespaces import math, nn   # tf.math, tf.nn under `import nn as tf`
+from .tf_namespaces import function, math, nn   # tf.function, tf.math, tf.nn under `import nn as tf`
 from .tensor_api import (GradientTape, Variable, abs, argmax, argmin, cast, clip_by_value, concat, constant,  # noqa: A004
                          convert_to_tensor, exp, expand_dims, fill, float16, float32, float64, int8, int16, int32,
                          int64, log, matmul, maximum, minimum, one_hot, ones, ones_like, pow, reduce_max, reduce_mean,
@@ -66,7 +66,7 @@ __all__ = [
     "MeanAbsoluteError", "Huber",
     "Model", "Sequential", "SymbolicTensor", "save", "load_state", "plot_history",
     # TensorFlow's tensor functions, for `import nn as tf` (nn.tensor_api)
-    "random", "version", "math", "nn", "GradientTape", "Variable", "constant", "convert_to_tensor", "zeros", "ones", "fill",
+    "random", "version", "math", "nn", "function", "GradientTape", "Variable", "constant", "convert_to_tensor", "zeros", "ones", "fill",
     "zeros_like", "ones_like", "one_hot", "cast", "matmul", "reduce_sum", "reduce_mean", "reduce_max",
     "reduce_min", "reduce_variance", "reduce_std", "square", "sqrt", "exp", "log", "abs", "pow", "maximum",
     "minimum", "clip_by_value", "reshape", "transpose", "concat", "stack", "expand_dims", "squeeze", "argmax",

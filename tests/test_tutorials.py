@@ -344,3 +344,24 @@ def test_cifar10_classifier_learns_and_round_trips(tmp_path, monkeypatch):
         np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
     images = tg.tensor(np.stack([g["testset"][i][0].numpy() for i in range(8)]))
     np.testing.assert_array_equal(g["net"](images).detach().numpy(), g["trained_net"](images).detach().numpy())
+
+
+def test_tensorflow_dcgan_trains_with_two_tapes(tmp_path, monkeypatch):
+    g = run("tf_dcgan", tmp_path, monkeypatch)
+    generator, discriminator = g["generator"], g["discriminator"]
+    # the tutorial's model summaries: 2,330,944 parameters (2,305,472 trainable) and 212,865
+    assert generator.count_params() == 2330944 and discriminator.count_params() == 212865
+    assert sum(int(np.prod(v.shape)) for v in generator.trainable_variables) == 2305472
+    leaky = [m for model in (generator, discriminator) for m in model.layers if type(m).__name__ == "LeakyReLU"]
+    assert len(leaky) == 5 and all(m.negative_slope == pytest.approx(0.3) for m in leaky)      # Keras's default
+    assert g["generated_image"].shape == (1, 28, 28, 1) and g["decision"].shape == (1, 1)
+    gen_losses, disc_losses, D_real = (list(column) for column in zip(*g["history"]))
+    assert len(D_real) == 8 and np.isfinite(gen_losses + disc_losses).all()
+    assert D_real[0] < D_real[1] < D_real[2] and D_real[-1] > D_real[0] + 0.1   # D learns the real strokes
+    assert disc_losses[-1] < disc_losses[0]
+    for model, initial in ((generator, g["initial_generator"]), (discriminator, g["initial_discriminator"])):
+        for v, v0 in zip(model.trainable_variables, initial):                   # both tapes' updates landed
+            assert not np.allclose(np.asarray(v.detach()), v0)
+    import matplotlib.image
+    for epoch in (1, 2):
+        assert matplotlib.image.imread(tmp_path / f"image_at_epoch_{epoch:04d}.png").ndim == 3
