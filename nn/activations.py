@@ -46,6 +46,9 @@ def leaky_relu(x: Any, negative_slope: float = 0.2) -> tg.Tensor:
     return tg.leaky_relu(x, negative_slope)
 
 
+# spelled like a Keras activation but computing something else (PyTorch's slope 0.01): never saved by that name
+UNLIKE_KERAS: tuple[Callable[..., tg.Tensor], ...] = (tg.leaky_relu, F.leaky_relu)
+
 _BY_NAME: dict[str, Callable[[Any], tg.Tensor] | None] = {
     "linear": None, "sigmoid": sigmoid, "tanh": tg.tanh, "relu": tg.relu, "leaky_relu": leaky_relu,
     "elu": tg.elu, "softplus": tg.softplus, "softmax": softmax, "step": tg.step, "heaviside": tg.step,
