@@ -18,11 +18,6 @@ from .parameter import Parameter
 from .saving import initializer_name
 
 
-def _statistic(value: np.ndarray) -> Parameter:
-    """A parameter that is state, not a weight: saved with the model, never given a gradient."""
-    return Parameter(value, requires_grad=False)
-
-
 class BatchNormalization(Layer):
     """Keras's batch normalization over every axis but ``axis`` (the channels, last by default):
     y = γ (x - μ) / √(σ² + ε) + β with the batch's statistics in training, the moving averages
