@@ -262,7 +262,9 @@ def _torch_copy(net, torch):
                                            bias=m.bias is not None)
         if kind == "BatchNorm2d":
             return torch.nn.BatchNorm2d(m.num_features)
-        return torch.nn.LeakyReLU(m.negative_slope) if kind == "LeakyReLU" else getattr(torch.nn, kind)()
+        if kind == "LeakyReLU":
+            return torch.nn.LeakyReLU(m.negative_slope, inplace=m.inplace)
+        return torch.nn.ReLU(inplace=m.inplace) if kind == "ReLU" else getattr(torch.nn, kind)()
     copy = torch.nn.Sequential(*[layer(m) for m in net.main])
     copy.load_state_dict({k: torch.tensor(np.asarray(v)) for k, v in net.main.state_dict().items()})
     return copy
@@ -301,6 +303,7 @@ def test_dcgan_iterations_match_pytorch(tmp_path, monkeypatch):
     g = run_dcgan(tmp_path, monkeypatch)
     nets = {"tg": (g["netD"].main, g["netG"].main)}
     nets["torch"] = tuple(_torch_copy(net, torch) for net in (g["netD"], g["netG"]))
+    assert [repr(net) for net in nets["tg"]] == [repr(net) for net in nets["torch"]]     # print(netD), print(netG)
     rng = np.random.default_rng(1)
     batches = [(g["dataset"][i][0].numpy()[None].repeat(4, 0) * rng.uniform(0.5, 1, (4, 1, 1, 1)),
                 rng.normal(size=(4, g["nz"], 1, 1))) for i in range(2)]
