@@ -13,6 +13,8 @@ from .data import DataLoader
 from .activations import (ELU, GELU, Activation, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, ReLU, ReLU6, Sigmoid,
                           SiLU, Softmax, Softmin, Softplus, Step, Tanh)
 from .containers import ModuleDict, ModuleList
+from . import parallel
+from .parallel import DataParallel
 from .layers import (Concatenate, Dense, Dropout, Dropout2d, Flatten, Identity, Input, InputLayer, Linear, Maxout, Unflatten,
                      concatenate)
 from .conv import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AveragePooling1D, AveragePooling2D, AvgPool1d, AvgPool2d, Conv1D, Conv1d, Conv2D,
@@ -39,7 +41,7 @@ from .keras.version import __version__
 from . import onnx  # after models: nn.onnx.export reads Sequential and Model graphs (onnx itself loads lazily)
 
 from . import random
-from .tf_namespaces import math, nn   # tf.math, tf.nn under `import nn as tf`
+from .tf_namespaces import function, math, nn   # tf.function, tf.math, tf.nn under `import nn as tf`
 from .tensor_api import (GradientTape, Variable, abs, argmax, argmin, cast, clip_by_value, concat, constant,  # noqa: A004
                          convert_to_tensor, exp, expand_dims, fill, float16, float32, float64, int8, int16, int32,
                          int64, log, matmul, maximum, minimum, one_hot, ones, ones_like, pow, reduce_max, reduce_mean,
@@ -54,7 +56,7 @@ globals()["bool"] = tensor_api.bool_   # tf.bool (set this way so this file's ow
 __all__ = [
     "__version__", "keras", "onnx", "activations", "callbacks", "data", "datasets", "functional", "init", "losses", "transforms",
     "metrics", "utils", "DataLoader", "History", "to_categorical",
-    "Module", "Layer", "ModuleList", "ModuleDict", "RemovableHandle", "Parameter", "clear_session",
+    "Module", "Layer", "ModuleList", "ModuleDict", "DataParallel", "parallel", "RemovableHandle", "Parameter", "clear_session",
     "regularizers",
     "Dense", "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Dropout2d", "Concatenate", "concatenate", "Maxout",
     "Input", "InputLayer",
@@ -65,7 +67,7 @@ __all__ = [
     "MeanAbsoluteError", "Huber",
     "Model", "Sequential", "SymbolicTensor", "save", "load_state", "plot_history",
     # TensorFlow's tensor functions, for `import nn as tf` (nn.tensor_api)
-    "random", "version", "math", "nn", "GradientTape", "Variable", "constant", "convert_to_tensor", "zeros", "ones", "fill",
+    "random", "version", "math", "nn", "function", "GradientTape", "Variable", "constant", "convert_to_tensor", "zeros", "ones", "fill",
     "zeros_like", "ones_like", "one_hot", "cast", "matmul", "reduce_sum", "reduce_mean", "reduce_max",
     "reduce_min", "reduce_variance", "reduce_std", "square", "sqrt", "exp", "log", "abs", "pow", "maximum",
     "minimum", "clip_by_value", "reshape", "transpose", "concat", "stack", "expand_dims", "squeeze", "argmax",

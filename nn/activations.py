@@ -40,8 +40,17 @@ def sigmoid(x: Any) -> tg.Tensor:
     return _keep_logits(tg.sigmoid(z), z, "sigmoid")
 
 
+def leaky_relu(x: Any, negative_slope: float = 0.2) -> tg.Tensor:
+    """Keras's ``activation="leaky_relu"``: max(negative_slope·z, z) with Keras's default slope 0.2 (PyTorch's
+    ``F.leaky_relu`` and ``tg.leaky_relu`` default to 0.01)."""
+    return tg.leaky_relu(x, negative_slope)
+
+
+# spelled like a Keras activation but computing something else (PyTorch's slope 0.01): never saved by that name
+UNLIKE_KERAS: tuple[Callable[..., tg.Tensor], ...] = (tg.leaky_relu, F.leaky_relu)
+
 _BY_NAME: dict[str, Callable[[Any], tg.Tensor] | None] = {
-    "linear": None, "sigmoid": sigmoid, "tanh": tg.tanh, "relu": tg.relu, "leaky_relu": tg.leaky_relu,
+    "linear": None, "sigmoid": sigmoid, "tanh": tg.tanh, "relu": tg.relu, "leaky_relu": leaky_relu,
     "elu": tg.elu, "softplus": tg.softplus, "softmax": softmax, "step": tg.step, "heaviside": tg.step,
 }
 
@@ -79,7 +88,7 @@ class ReLU(Module):
         super().__init__(name=name, input_shape=input_shape)
         if not isinstance(inplace, bool):
             raise TypeError(f"ReLU: the first argument is PyTorch's inplace (a bool), got {inplace!r}; Keras's "
-                            f"ReLU(max_value) is not supported here: clip the output (x.clip(0, {inplace!r})).")
+                            f"ReLU(max_value, negative_slope, threshold) is keras.layers.ReLU.")
         self.inplace = inplace
 
     def extra_repr(self) -> str:
@@ -90,31 +99,46 @@ class ReLU(Module):
 
 
 class LeakyReLU(Module):
-    """max(negative_slope·z, z); PyTorch's default slope 0.01 (the notes use 0.1, Keras 0.3)."""
+    """max(negative_slope·z, z), PyTorch's ``LeakyReLU(negative_slope=0.01, inplace=False)`` (Keras's, default
+    slope 0.3, is ``keras.layers.LeakyReLU``). ``inplace`` is accepted; the output is always a new tensor."""
 
-    def __init__(self, negative_slope: float = 0.01, name: str | None = None, input_shape: Any = None) -> None:
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False, name: str | None = None,
+                 input_shape: Any = None) -> None:
         super().__init__(name=name, input_shape=input_shape)
-        self.negative_slope = float(negative_slope)
+        if not isinstance(inplace, bool):
+            raise TypeError(f"LeakyReLU: the second argument is PyTorch's inplace (a bool), got {inplace!r}; "
+                            f"give the layer's name as name=.")
+        self.negative_slope, self.inplace = float(negative_slope), inplace
 
     def forward(self, x: Any) -> tg.Tensor:
         return tg.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + _inplace_repr(self.inplace)
+
+
+def _inplace_repr(inplace: bool) -> str:
+    """PyTorch's ``, inplace=True`` suffix of an activation's repr (nothing when False)."""
+    return ", inplace=True" if inplace else ""
 
 
 class ELU(Module):
-    """z for z > 0, else alpha·(e^z - 1)."""
+    """z for z > 0, else alpha·(e^z - 1). PyTorch's ``ELU(alpha=1.0, inplace=False)`` and Keras's ``ELU(alpha=1.0)``
+    (the same default); ``inplace`` is accepted, the output is always a new tensor."""
 
-    def __init__(self, alpha: float = 1.0, name: str | None = None, input_shape: Any = None) -> None:
+    def __init__(self, alpha: float = 1.0, inplace: bool = False, name: str | None = None,
+                 input_shape: Any = None) -> None:
         super().__init__(name=name, input_shape=input_shape)
-        self.alpha = float(alpha)
+        if not isinstance(inplace, bool):
+            raise TypeError(f"ELU: the second argument is PyTorch's inplace (a bool), got {inplace!r}; give the "
+                            f"layer's name as name=.")
+        self.alpha, self.inplace = float(alpha), inplace
 
     def forward(self, x: Any) -> tg.Tensor:
         return tg.elu(x, self.alpha)
 
     def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
+        return f"alpha={self.alpha}" + _inplace_repr(self.inplace)
 
 
 class Softplus(Module):
@@ -129,7 +153,7 @@ class Softplus(Module):
         return F.softplus(x, self.beta, self.threshold)
 
     def extra_repr(self) -> str:
-        return f"beta={self.beta:g}, threshold={self.threshold:g}"
+        return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class Step(Module):
@@ -212,9 +236,13 @@ class SiLU(Module):
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
+        self.inplace = inplace
 
     def forward(self, x: Any) -> tg.Tensor:
         return F.silu(x)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class Hardtanh(Module):
@@ -222,20 +250,23 @@ class Hardtanh(Module):
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
-        self.min_val, self.max_val = float(min_val), float(max_val)
+        self.min_val, self.max_val, self.inplace = float(min_val), float(max_val), inplace
 
     def forward(self, x: Any) -> tg.Tensor:
         return F.hardtanh(x, self.min_val, self.max_val)
 
     def extra_repr(self) -> str:
-        return f"min_val={self.min_val}, max_val={self.max_val}"
+        return f"min_val={self.min_val}, max_val={self.max_val}" + _inplace_repr(self.inplace)
 
 
 class ReLU6(Hardtanh):
     """min(max(0, z), 6)."""
 
     def __init__(self, inplace: bool = False) -> None:
-        super().__init__(0.0, 6.0)
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class Activation(Module):

@@ -131,9 +131,16 @@ class Model(TrainingMixin, Layer):
         saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
     def __getattr__(self, name: str) -> Any:
-        # reached only for missing attributes: a subclassed model's ``layers`` are its sub-modules
+        # reached only for missing attributes: a subclassed model's ``layers`` are its sub-modules; Keras's
+        # ``input_shape``/``output_shape`` are its ends' shapes (None for the batch axis), once it is built
         if name == "layers":
             return list(self.children())
+        if name in ("input_shape", "output_shape"):
+            end = self.__dict__.get("input" if name == "input_shape" else "output")
+            if end is None:
+                raise AttributeError(f"{type(self).__name__} '{self.name}' has no {name} yet: it is not built; give "
+                                     f"its first layer input_shape= (or start with keras.Input), or call it once.")
+            return [tuple(t.shape) for t in end] if isinstance(end, list) else tuple(end.shape)
         return super().__getattr__(name)
 
     # ------------------------------------------------------------------ Keras conveniences

@@ -18,11 +18,6 @@ from .parameter import Parameter
 from .saving import initializer_name
 
 
-def _statistic(value: np.ndarray) -> Parameter:
-    """A parameter that is state, not a weight: saved with the model, never given a gradient."""
-    return Parameter(value, requires_grad=False)
-
-
 class BatchNormalization(Layer):
     """Keras's batch normalization over every axis but ``axis`` (the channels, last by default):
     y = γ (x - μ) / √(σ² + ε) + β with the batch's statistics in training, the moving averages
@@ -110,7 +105,8 @@ class LayerNormalization(Layer):
 
 
 class _BatchNorm(Module):
-    """PyTorch's batch normalization: weight (γ), bias (β), running_mean, running_var, num_batches_tracked."""
+    """PyTorch's batch normalization: weight (γ), bias (β; none with ``bias=False``), running_mean, running_var,
+    num_batches_tracked."""
     dims: tuple[int, ...] = (2, 3)
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
@@ -120,10 +116,10 @@ class _BatchNorm(Module):
         self.affine, self.track_running_stats = bool(affine), bool(track_running_stats)
         self.weight = Parameter(np.ones(num_features, dtype)) if affine else None
         self.bias = Parameter(np.zeros(num_features, dtype)) if affine and bias else None
-        self.running_mean = _statistic(np.zeros(num_features, dtype)) if track_running_stats else None
-        self.running_var = _statistic(np.ones(num_features, dtype)) if track_running_stats else None
-        # a buffer, as PyTorch's: an integer counter among the parameters would stop every optimizer given
-        # model.parameters() (they train floating tensors only)
+        # buffers, as PyTorch's: model.parameters() lists only what is trained (weight, bias), and an integer
+        # counter among them would stop every optimizer (they train floating tensors only)
+        self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype)) if track_running_stats else None)
+        self.register_buffer("running_var", Tensor(np.ones(num_features, dtype)) if track_running_stats else None)
         self.register_buffer("num_batches_tracked", Tensor(np.zeros((), np.int64)) if track_running_stats else None)
 
     def forward(self, x: Any) -> Tensor:
@@ -144,8 +140,9 @@ class _BatchNorm(Module):
                              training=use_batch, momentum=momentum or 0.0, eps=self.eps)
 
     def extra_repr(self) -> str:
+        """PyTorch's: features, eps, momentum, affine, bias, track_running_stats."""
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+                f"bias={self.bias is not None}, track_running_stats={self.running_mean is not None}")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -166,7 +163,6 @@ class LayerNorm(Module):
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
         self.normalized_shape, self.eps = tuple(int(s) for s in shape), float(eps)
-        self.elementwise_affine = bool(elementwise_affine)
         self.weight = Parameter(np.ones(self.normalized_shape, dtype)) if elementwise_affine else None
         self.bias = Parameter(np.zeros(self.normalized_shape, dtype)) if elementwise_affine and bias else None
 
@@ -174,5 +170,6 @@ class LayerNorm(Module):
         return tg.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+        """PyTorch's: the normalized shape, eps, elementwise_affine, bias."""
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.weight is not None}, "
                 f"bias={self.bias is not None}")

@@ -90,6 +90,11 @@ def _function_name(fn: Any, table: dict[str, Any], what: str) -> str | None:
     if not name or name == "<lambda>":
         raise TypeError(f"get_config: the {what} {fn!r} is an anonymous function, which cannot be saved by name; "
                         f"define it with def and pass it in custom_objects= when loading.")
+    if any(fn is f for f in activations.UNLIKE_KERAS):
+        raise TypeError(f"get_config: the {what} {fn.__module__}.{name} is not Keras's built-in {name!r} (its default "
+                        f"differs), but would be saved under that name and loaded as the built-in; use {what}={name!r} "
+                        f"(Keras's), or wrap it in your own registered function "
+                        f"(keras.saving.register_keras_serializable) to save it.")
     return get_registered_name(fn)
 
 

@@ -292,7 +292,9 @@ def set_seed(seed: int) -> None:
 class GradientTape:
     """``tf.GradientTape``: tensorgrad records every op already, so the tape only remembers whether
     ``gradient`` may be called more than once (``persistent``). ``tape.gradient(loss, variables)`` is
-    ``tg.grad``; a variable the target does not depend on gets None, as TensorFlow."""
+    ``tg.grad``; a variable the target does not depend on gets None, as TensorFlow. The graph is kept
+    after ``gradient`` (freed with the tensors): tapes open together (a GAN's ``gen_tape`` and
+    ``disc_tape``) differentiate one shared forward, which the first would otherwise free."""
 
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
         self.persistent = bool(persistent)
@@ -323,8 +325,7 @@ class GradientTape:
         self._used = True
         many = isinstance(sources, (list, tuple))
         items = list(sources) if many else [sources]
-        grads = tg.grad(_summed_target(target, output_gradients), items, retain_graph=self.persistent,
-                        allow_unused=True)
+        grads = tg.grad(_summed_target(target, output_gradients), items, retain_graph=True, allow_unused=True)
         if unconnected_gradients == "zero":
             grads = [tg.zeros_like(s) if g is None else g for g, s in zip(grads, items)]
         return list(grads) if many else grads[0]

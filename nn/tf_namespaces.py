@@ -23,6 +23,11 @@ def _log_softmax(logits: Any, axis: int = -1) -> Tensor:
     return tg.log_softmax(_t.convert_to_tensor(logits), axis=axis)
 
 
+def _leaky_relu(features: Any, alpha: float = 0.2, name: str | None = None) -> Tensor:
+    """max(alpha·x, x) with TensorFlow's default alpha 0.2."""
+    return tg.leaky_relu(_t.convert_to_tensor(features), alpha)
+
+
 def _l2_loss(t: Any) -> Tensor:
     """Σ t² / 2 (TensorFlow's l2_loss, with the ½)."""
     t = _t.convert_to_tensor(t)
@@ -50,9 +55,24 @@ def _sparse_softmax_cross_entropy_with_logits(labels: Any = None, logits: Any = 
     return -(tg.log_softmax(z, axis=-1) * one_hot).sum(axis=-1)
 
 
+def function(func: Any = None, input_signature: Any = None, autograph: bool = True, jit_compile: Any = None,
+             reduce_retracing: bool = False, experimental_implements: Any = None,
+             experimental_autograph_options: Any = None, experimental_attributes: Any = None,
+             experimental_relax_shapes: Any = None, experimental_compile: Any = None,
+             experimental_follow_type_hints: Any = None) -> Any:
+    """``tf.function``: the function itself, run eagerly (tensorgrad traces no graphs; TensorFlow computes the
+    same values under ``tf.config.run_functions_eagerly(True)``). Works bare (``@tf.function``) or called
+    (``@tf.function(jit_compile=True)``)."""
+    if func is None:
+        return lambda f: f
+    if not callable(func):
+        raise TypeError(f"tf.function: expects a function to wrap, got {type(func).__name__}.")
+    return func
+
+
 nn = types.ModuleType("nn.nn", "tf.nn under `import nn as tf`: activations and cross-entropies on logits.")
 nn.__dict__.update(
-    relu=tg.relu, sigmoid=tg.sigmoid, tanh=tg.tanh, softplus=tg.softplus, elu=tg.elu, leaky_relu=tg.leaky_relu,
+    relu=tg.relu, sigmoid=tg.sigmoid, tanh=tg.tanh, softplus=tg.softplus, elu=tg.elu, leaky_relu=_leaky_relu,
     softmax=_softmax, log_softmax=_log_softmax, l2_loss=_l2_loss,
     sigmoid_cross_entropy_with_logits=_sigmoid_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits=_softmax_cross_entropy_with_logits,
@@ -68,4 +88,4 @@ math.__dict__.update(
 for _namespace in (nn, math):     # on keras.Input-derived tensors each function records a layer
     wrap_namespace(vars(_namespace), list(vars(_namespace)))
 
-__all__ = ["nn", "math"]
+__all__ = ["nn", "math", "function"]

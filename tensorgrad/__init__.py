@@ -27,6 +27,8 @@ from .creation import (BoolTensor, ByteTensor, DoubleTensor, FloatTensor, HalfTe
 from .dtypes import (accelerator, backends, bool, get_default_device, set_default_device, byte, cuda, device, double, float, float16, float32, float64,  # noqa: A004
                      get_default_dtype, half, int, int8, int16, int32, int64, long, set_default_dtype, short, uint8)
 from .size import Size
+from .determinism import (are_deterministic_algorithms_enabled, is_deterministic_algorithms_warn_only_enabled,
+                          use_deterministic_algorithms)
 import sys as _sys
 from numpy import dtype  # tensorgrad's dtypes are numpy's: isinstance(tg.float32, tg.dtype)
 from . import aliases as _aliases, autograd_functional as _autograd_functional
@@ -64,6 +66,7 @@ __all__ = ["Tensor", "tensor", "as_tensor", "from_numpy", "Function", "apply", "
            "Generator", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "logspace", "rand", "randn",
            "randint", "randperm", "normal", "zeros_like", "ones_like", "full_like", "empty_like", "rand_like",
            "randn_like", "randint_like", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
-           "BoolTensor", "ByteTensor", "is_tensor", "numel", "device", "cuda", "backends", "accelerator", "get_default_device", "set_default_device", "get_default_dtype",
+           "BoolTensor", "ByteTensor", "is_tensor", "numel", "use_deterministic_algorithms",
+           "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled", "device", "cuda", "backends", "accelerator", "get_default_device", "set_default_device", "get_default_dtype",
            "set_default_dtype", "Size", "dtype", "float32", "float64", "double", "float16", "half", "int8", "int16",
            "short", "int32", "int64", "long", "uint8", "byte"]   # (float, int, bool: not star-exported, they shadow builtins)

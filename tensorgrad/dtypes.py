@@ -11,7 +11,8 @@ else "cpu"`` picks the CPU), and putting a tensor on another device is an error 
 from __future__ import annotations
 
 import builtins
-from types import SimpleNamespace
+import sys
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -125,21 +126,31 @@ def get_default_device() -> device:
     return CPU
 
 
-cuda = SimpleNamespace(
+def _module(name: str, doc: str, **attrs: Any) -> ModuleType:
+    """A module object registered in sys.modules, so ``import torch.backends.cudnn as cudnn`` imports it."""
+    module = ModuleType(name, doc)
+    module.__dict__.update(attrs)
+    sys.modules[name] = module
+    return module
+
+
+cuda = _module(
+    "tensorgrad.cuda", "PyTorch's torch.cuda as seen from a CPU-only library: no device available.",
     is_available=lambda: False, device_count=lambda: 0,
     manual_seed=lambda seed: None, manual_seed_all=lambda seed: None, synchronize=lambda device=None: None,
 )
-cuda.__doc__ = "PyTorch's torch.cuda as seen from a CPU-only library: no device available."
-backends = SimpleNamespace(
-    mps=SimpleNamespace(is_available=lambda: False, is_built=lambda: False),
-    cuda=SimpleNamespace(is_built=lambda: False),
-    cudnn=SimpleNamespace(is_available=lambda: False, deterministic=False, benchmark=False, enabled=False),
+backends = _module(
+    "tensorgrad.backends",
+    "PyTorch's torch.backends: no MPS, CUDA or cuDNN (the flags exist so code setting them runs).",
+    mps=_module("tensorgrad.backends.mps", "No MPS.", is_available=lambda: False, is_built=lambda: False),
+    cuda=_module("tensorgrad.backends.cuda", "No CUDA.", is_built=lambda: False),
+    cudnn=_module("tensorgrad.backends.cudnn", "No cuDNN (its flags can be set; they change nothing).",
+                  is_available=lambda: False, deterministic=False, benchmark=False, enabled=False),
 )
 accelerator = SimpleNamespace(
     is_available=lambda: False, current_accelerator=lambda check_available=False: None, device_count=lambda: 0,
 )
 accelerator.__doc__ = "PyTorch's torch.accelerator: none here (current_accelerator() is None), so the tutorials pick 'cpu'."
-backends.__doc__ = "PyTorch's torch.backends: no MPS, CUDA or cuDNN (the flags exist so code setting them runs)."
 
 
 def convert(t: Any, *args: Any, dtype: Any = None, device: Any = None, copy: builtins.bool = False,

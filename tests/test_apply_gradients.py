@@ -134,3 +134,38 @@ def test_tape_gradient_of_a_non_scalar_target_matches_finite_differences_of_its_
         step = np.eye(3)[i] * eps
         numeric = (np.sum(np.tanh(x0 + step) * (x0 + step)) - np.sum(np.tanh(x0 - step) * (x0 - step))) / (2 * eps)
         assert grad[i] == pytest.approx(numeric, rel=1e-6)
+
+
+def test_two_tapes_over_one_forward_each_give_their_gradient():
+    """A GAN's train_step: gen_tape and disc_tape record one forward; each gradient is its own closed form."""
+    g_w = tf.Variable(np.array([2.0], np.float32))
+    d_w = tf.Variable(np.array([3.0], np.float32))
+    z = np.array([1.5], np.float32)
+    with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+        fake = g_w * z                                  # G(z)
+        fake_output = d_w * fake                        # D(G(z)), shared by both losses
+        gen_loss = tf.reduce_sum(fake_output ** 2)
+        disc_loss = tf.reduce_sum(-fake_output)
+    (dg,) = gen_tape.gradient(gen_loss, [g_w])
+    (dd,) = disc_tape.gradient(disc_loss, [d_w])         # the first tape's gradient did not free the forward
+    np.testing.assert_allclose(dg.numpy(), 2 * (3.0 * 2.0 * 1.5) * 3.0 * 1.5)   # 2·D·∂D/∂g_w
+    np.testing.assert_allclose(dd.numpy(), -2.0 * 1.5)                          # -∂D/∂d_w = -G(z)
+    with pytest.raises(RuntimeError, match="only be called once on a non-persistent tape"):
+        gen_tape.gradient(gen_loss, [g_w])
+
+
+def test_tf_function_runs_the_function_eagerly():
+    calls = []
+
+    @tf.function
+    def step(x):
+        calls.append(x)
+        return x * 2
+
+    @tf.function(jit_compile=True, reduce_retracing=True)
+    def other(x):
+        return x + 1
+
+    assert step(3) == 6 and other(3) == 4 and calls == [3]
+    with pytest.raises(TypeError, match="tf.function: expects a function"):
+        tf.function(3)

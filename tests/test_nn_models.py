@@ -241,3 +241,17 @@ def test_sequential_build_accepts_keras_batch_shape():
     model = nn.Sequential([nn.Dense(2)])
     model.build((None, 3))
     assert model.layers[0].weight.shape == (3, 2) and model.count_params() == 8
+
+
+def test_keras_input_and_output_shape_of_a_built_model():
+    from nn.keras import layers
+    model = nn.keras.Sequential([layers.Dense(7 * 7 * 4, use_bias=False, input_shape=(10,)), layers.Reshape((7, 7, 4))])
+    assert model.input_shape == (None, 10) and model.output_shape == (None, 7, 7, 4)
+    model.add(layers.Conv2DTranspose(2, 5, strides=2, padding="same"))
+    assert model.output_shape == (None, 14, 14, 2)                  # follows add(), as the DCGAN asserts
+    inp = nn.keras.Input((4,))
+    two = nn.keras.Model(inp, [layers.Dense(2)(inp), layers.Dense(3)(inp)])
+    assert two.output_shape == [(None, 2), (None, 3)] and two.input_shape == (None, 4)
+    unbuilt = nn.keras.Sequential([layers.Dense(3)])
+    with pytest.raises(AttributeError, match="no output_shape yet: it is not built.*input_shape="):
+        unbuilt.output_shape

@@ -219,3 +219,152 @@ def test_datasets_and_transforms_on_fashion_mnist(tmp_path, monkeypatch):
     raw_label = g["training_data"][0][1]
     np.testing.assert_array_equal(g["first_target"].numpy(), np.eye(10)[raw_label])              # one-hot by scatter_
     np.testing.assert_array_equal(g["first_image"].numpy(), g["training_data"][0][0].numpy())
+
+
+def run_dcgan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """The DCGAN tutorial's globals; the determinism switch it sets is checked, then put back."""
+    before = tg.are_deterministic_algorithms_enabled()
+    g = run("dcgan_faces", tmp_path, monkeypatch)
+    assert tg.are_deterministic_algorithms_enabled()
+    tg.use_deterministic_algorithms(before)
+    return g
+
+
+def test_dcgan_trains_its_discriminator_and_generator(tmp_path, monkeypatch):
+    g = run_dcgan(tmp_path, monkeypatch)
+    real = g["real_batch"][0].numpy()
+    assert real.shape == (16, 3, 64, 64) and real.min() >= -1 and real.max() <= 1     # Normalize((0.5,)*3, (0.5,)*3)
+    fakes = g["img_list"][-1].numpy()
+    assert fakes.shape == (64, 3, 64, 64) and np.abs(fakes).max() <= 1 and fakes.std() > 0   # Tanh's range
+    # weights_init: N(0, 0.02) for every conv weight, N(1, 0.02) and 0 for batch norm's weight and bias
+    for net, initial in ((g["netG"], g["initial_G"]), (g["netD"], g["initial_D"])):
+        names = [name for name, _ in net.named_parameters()]
+        value = {name: p.numpy() for name, p in zip(names, initial)}
+        conv = np.concatenate([value[n].ravel() for n in names if value[n].ndim == 4])
+        assert abs(conv.mean()) < 2e-3 and abs(conv.std() - 0.02) < 2e-3
+        bn_weight = np.concatenate([value[n] for n in names if value[n].ndim == 1 and n.endswith("weight")])
+        assert abs(bn_weight.mean() - 1) < 5e-3 and abs(bn_weight.std() - 0.02) < 5e-3
+        assert all((value[n] == 0).all() for n in names if n.endswith("bias"))
+        for p, p0 in zip(net.parameters(), initial):                     # every parameter was trained
+            assert not np.allclose(p.detach().numpy(), p0.numpy())
+    assert len(g["G_losses"]) == len(g["D_losses"]) == 8 and np.isfinite(g["G_losses"] + g["D_losses"]).all()
+    D_x, D_G_z = g["D_xs"], g["D_G_z1s"]
+    assert D_x[0] < D_x[1] < D_x[2] and D_x[-1] > D_x[0] + 0.2 and np.mean(D_x[4:]) > np.mean(D_x[:4])         # D learns the real images
+    assert D_G_z[-1] < D_G_z[0] and g["D_losses"][-1] < g["D_losses"][0]          # and to reject G's
+
+
+def _torch_copy(net, torch):
+    """The same layers in PyTorch (the tutorial's Sequential, rebuilt from each layer's settings), same weights."""
+    def layer(m):
+        kind = type(m).__name__
+        if kind in ("Conv2d", "ConvTranspose2d"):
+            return getattr(torch.nn, kind)(m.in_channels, m.out_channels, m.kernel_size, m.stride, m.padding,
+                                           bias=m.bias is not None)
+        if kind == "BatchNorm2d":
+            return torch.nn.BatchNorm2d(m.num_features)
+        if kind == "LeakyReLU":
+            return torch.nn.LeakyReLU(m.negative_slope, inplace=m.inplace)
+        return torch.nn.ReLU(inplace=m.inplace) if kind == "ReLU" else getattr(torch.nn, kind)()
+    copy = torch.nn.Sequential(*[layer(m) for m in net.main])
+    copy.load_state_dict({k: torch.tensor(np.asarray(v)) for k, v in net.main.state_dict().items()})
+    return copy
+
+
+def _dcgan_iteration(lib, netD, netG, optimizerD, optimizerG, real, noise):
+    """One iteration of the tutorial's training loop, written once for tensorgrad and PyTorch alike."""
+    criterion = lib.nn.BCELoss()
+    netD.zero_grad()
+    label = lib.full((real.shape[0],), 1., dtype=lib.float)
+    output = netD(real).view(-1)
+    errD_real = criterion(output, label)
+    errD_real.backward()
+    fake = netG(noise)
+    label.fill_(0.)
+    output_fake = netD(fake.detach()).view(-1)
+    errD_fake = criterion(output_fake, label)
+    errD_fake.backward()
+    D_grads = [p.grad.numpy().copy() for p in netD.parameters()]
+    optimizerD.step()
+    netG.zero_grad()
+    label.fill_(1.)
+    output_G = netD(fake).view(-1)
+    errG = criterion(output_G, label)
+    errG.backward()
+    G_grads = [p.grad.numpy().copy() for p in netG.parameters()]
+    optimizerG.step()
+    values = [x.item() for x in (errD_real, errD_fake, errG, output.mean(), output_fake.mean(), output_G.mean())]
+    return values, D_grads, G_grads
+
+
+def test_dcgan_iterations_match_pytorch(tmp_path, monkeypatch):
+    """Two iterations of the tutorial's loop from its trained networks, against PyTorch with the same weights,
+    images and noise: the losses, D(x), D(G(z)), every gradient, Adam's first step and the running statistics."""
+    torch = pytest.importorskip("torch")
+    g = run_dcgan(tmp_path, monkeypatch)
+    nets = {"tg": (g["netD"].main, g["netG"].main)}
+    nets["torch"] = tuple(_torch_copy(net, torch) for net in (g["netD"], g["netG"]))
+    assert [repr(net) for net in nets["tg"]] == [repr(net) for net in nets["torch"]]     # print(netD), print(netG)
+    rng = np.random.default_rng(1)
+    batches = [(g["dataset"][i][0].numpy()[None].repeat(4, 0) * rng.uniform(0.5, 1, (4, 1, 1, 1)),
+                rng.normal(size=(4, g["nz"], 1, 1))) for i in range(2)]
+    results, before, after = {}, {}, {}
+    for name, lib in (("tg", tg), ("torch", torch)):
+        netD, netG = nets[name]
+        optimizers = [lib.optim.Adam(net.parameters(), lr=0.0002, betas=(0.5, 0.999)) for net in (netD, netG)]
+        weights = lambda: [np.array(p.detach().numpy()) for net in (netD, netG) for p in net.parameters()]
+        results[name], before[name] = [], weights()
+        for real, noise in batches:
+            results[name].append(_dcgan_iteration(lib, netD, netG, *optimizers, lib.tensor(real.astype(np.float32)),
+                                                  lib.tensor(noise.astype(np.float32))))
+            after.setdefault(name, weights())                                        # after the first step
+    (values, D_grads, G_grads), (values2, _, _) = results["tg"]
+    (ref_values, ref_D_grads, ref_G_grads), (ref_values2, _, _) = results["torch"]
+    np.testing.assert_allclose(values, ref_values, rtol=1e-4, atol=1e-6)                 # losses, D(x), D(G(z))
+    for a, b in zip(D_grads + G_grads, ref_D_grads + ref_G_grads):
+        np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-4 * np.abs(b).max())
+    # Adam's first step is lr·sign(gradient): equal wherever the gradient is clearly not zero
+    for p0, p1, q1, b in zip(before["tg"], after["tg"], after["torch"], ref_D_grads + ref_G_grads):
+        clear = np.abs(b) > 1e-3 * np.abs(b).max()
+        np.testing.assert_allclose((p1 - p0)[clear], (q1 - p0)[clear], rtol=1e-3, atol=1e-8)
+    np.testing.assert_allclose(values2, ref_values2, rtol=2e-3, atol=1e-5)               # the second iteration
+    for net, copy in zip(nets["tg"], nets["torch"]):                                 # running statistics
+        for key, value in net.state_dict().items():
+            if "running" in key or "num_batches" in key:
+                np.testing.assert_allclose(np.asarray(value), copy.state_dict()[key].numpy(), rtol=1e-3, atol=1e-5,
+                                           err_msg=key)
+
+
+def test_cifar10_classifier_learns_and_round_trips(tmp_path, monkeypatch):
+    g = run("cifar10_classifier", tmp_path, monkeypatch)
+    history = g["history"]
+    assert len(history) == 10 and history[-1] < history[0] / 2                 # the running loss falls
+    assert g["total"] == 400 and g["correct"] / g["total"] > 0.5                # chance is 0.1
+    assert sum(g["total_pred"].values()) == 400 and set(g["total_pred"].values()) == {40}
+    assert sum(g["correct_pred"].values()) == g["correct"]                      # the two evaluations agree
+    assert g["predictions"].dtype == tg.int64 and g["predictions"].shape == (4,)
+    assert (tmp_path / "cifar_net.pth").is_file()                               # torch.save, then load_state_dict
+    for p, q in zip(g["trained_net"].parameters(), g["net"].parameters()):
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
+    images = tg.tensor(np.stack([g["testset"][i][0].numpy() for i in range(8)]))
+    np.testing.assert_array_equal(g["net"](images).detach().numpy(), g["trained_net"](images).detach().numpy())
+
+
+def test_tensorflow_dcgan_trains_with_two_tapes(tmp_path, monkeypatch):
+    g = run("tf_dcgan", tmp_path, monkeypatch)
+    generator, discriminator = g["generator"], g["discriminator"]
+    # the tutorial's model summaries: 2,330,944 parameters (2,305,472 trainable) and 212,865
+    assert generator.count_params() == 2330944 and discriminator.count_params() == 212865
+    assert sum(int(np.prod(v.shape)) for v in generator.trainable_variables) == 2305472
+    leaky = [m for model in (generator, discriminator) for m in model.layers if type(m).__name__ == "LeakyReLU"]
+    assert len(leaky) == 5 and all(m.negative_slope == pytest.approx(0.3) for m in leaky)      # Keras's default
+    assert g["generated_image"].shape == (1, 28, 28, 1) and g["decision"].shape == (1, 1)
+    gen_losses, disc_losses, D_real = (list(column) for column in zip(*g["history"]))
+    assert len(D_real) == 8 and np.isfinite(gen_losses + disc_losses).all()
+    assert D_real[0] < D_real[1] < D_real[2] and D_real[-1] > D_real[0] + 0.1   # D learns the real strokes
+    assert disc_losses[-1] < disc_losses[0]
+    for model, initial in ((generator, g["initial_generator"]), (discriminator, g["initial_discriminator"])):
+        for v, v0 in zip(model.trainable_variables, initial):                   # both tapes' updates landed
+            assert not np.allclose(np.asarray(v.detach()), v0)
+    import matplotlib.image
+    for epoch in (1, 2):
+        assert matplotlib.image.imread(tmp_path / f"image_at_epoch_{epoch:04d}.png").ndim == 3

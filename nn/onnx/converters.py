@@ -15,7 +15,9 @@ import tensorgrad as tg
 
 from .. import activations as nn_activations
 from ..activations import ELU, Activation, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
+from ..keras_activations import LeakyReLU as KerasLeakyReLU, ReLU as KerasReLU
 from ..layers import Concatenate, Dense, Dropout, Dropout2d, InputLayer, Linear, Maxout
+from ..parallel import DataParallel
 
 if TYPE_CHECKING:
     from ..module import Module
@@ -160,6 +162,7 @@ _ACTIVATIONS: dict[Any, Callable[[GraphBuilder, str, np.dtype, str], str]] = {
 }
 _ACTIVATIONS[nn_activations.sigmoid] = _ACTIVATIONS[tg.sigmoid]   # nn's, which keep the logits for Keras's losses
 _ACTIVATIONS[nn_activations.softmax] = _ACTIVATIONS[tg.softmax]
+_ACTIVATIONS[nn_activations.leaky_relu] = _unary("LeakyRelu", alpha=0.2)          # Keras's "leaky_relu"
 
 
 def supported_activations() -> list[str]:
@@ -260,6 +263,7 @@ def _activation(layer: Activation, inputs: list[Value], g: GraphBuilder) -> str:
 
 
 @register(LeakyReLU)
+@register(KerasLeakyReLU)
 def _leaky_relu(layer: LeakyReLU, inputs: list[Value], g: GraphBuilder) -> str:
     return g.node("LeakyRelu", [inputs[0].name], layer.name, alpha=layer.negative_slope)
 
@@ -272,3 +276,29 @@ def _elu_layer(layer: ELU, inputs: list[Value], g: GraphBuilder) -> str:
 @register(Softmax)
 def _softmax_layer(layer: Softmax, inputs: list[Value], g: GraphBuilder) -> str:
     return g.node("Softmax", [inputs[0].name], layer.name, axis=layer.axis)
+
+
+@register(DataParallel)
+def _data_parallel(layer: DataParallel, inputs: list[Value], g: GraphBuilder) -> "str | list[str]":
+    """The wrapped module's own nodes (DataParallel runs it unchanged on the CPU)."""
+    convert = converter_for(layer.module)
+    if convert is None:
+        raise UnsupportedLayerError(f"layer '{layer.name}' (DataParallel) wraps {type(layer.module).__name__} "
+                                    f"'{layer.module.name}', which has no ONNX converter")
+    return convert(layer.module, inputs, g)
+
+
+@register(KerasReLU)
+def _keras_relu(layer: KerasReLU, inputs: list[Value], g: GraphBuilder) -> str:
+    """Relu for the defaults; else Where(x > threshold, x, negative_slope·(x - threshold)), then Min(·, max_value)."""
+    x, dtype, out = inputs[0].name, inputs[0].dtype, layer.name
+    const = lambda value, name: g.constant(np.array(value, dtype), f"{out}/{name}")
+    clipped = out if layer.max_value is None else f"{out}/unclipped"
+    if layer.negative_slope == 0 and layer.threshold == 0:
+        y = g.node("Relu", [x], clipped)
+    else:
+        threshold = const(layer.threshold, "threshold")
+        below = g.node("Mul", [g.node("Sub", [x, threshold], f"{out}/shifted"), const(layer.negative_slope, "slope")],
+                       f"{out}/below")
+        y = g.node("Where", [g.node("Greater", [x, threshold], f"{out}/above"), x, below], clipped)
+    return y if layer.max_value is None else g.node("Min", [y, const(layer.max_value, "max_value")], out)

@@ -1,6 +1,7 @@
 """``keras.layers``: nn's layers under their Keras names (``Layer``: nn.Layer, Keras's subclassing protocol
 on nn.Module)."""
-from nn.activations import ELU, Activation, LeakyReLU, ReLU, Softmax
+from nn.activations import ELU, Activation, Softmax
+from nn.keras_activations import LeakyReLU, ReLU
 from nn.keras_layers import (ActivityRegularization, Add, Average, Dot, GaussianNoise, Lambda, Maximum, Minimum,
                              Multiply, Normalization, Permute, RepeatVector, Rescaling, Reshape, Subtract, add,
                              average, dot, maximum, minimum, multiply, subtract)
