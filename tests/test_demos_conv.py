@@ -50,7 +50,7 @@ def test_sequence_memory_both_recurrent_layers_learn_a_short_memory(capsys):
 
 def test_fashion_mnist_cnn_full_recipe_is_the_batch_normalized_convnet_with_a_decaying_adam():
     model = fashion_mnist_cnn.build_bn_model()
-    assert model.count_params() == 225_418 and len(model.non_trainable_weights) == 4      # moving mean, variance
+    assert model.count_params() == 422_026 and len(model.non_trainable_weights) == 4      # moving mean, variance
     adam = fashion_mnist_cnn.optimizer_for("bn", steps_per_epoch=430)
     rate = adam.defaults["lr"]
     assert rate(0) == 0.001 and abs(rate(430 * 4) - 0.001 * fashion_mnist_cnn.DECAY_PER_EPOCH ** 4) < 1e-12
