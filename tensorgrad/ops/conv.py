@@ -52,20 +52,26 @@ def _chunk_rows(n: int, per_image: int) -> range:
     return range(0, n, max(1, CHUNK_ELEMENTS // max(1, per_image)))
 
 
+def _windows(xp: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
+             dilation: tuple[int, int]) -> np.ndarray:
+    """(n, oh, ow, kh, kw, c) view of the windows of a padded (n, c, hp, wp) array, gathered channels last (each
+    window row is then one contiguous run of memory; copying xp channels last is free when it already is)."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    oh, ow = output_size(xp.shape[2], kh, sh, dh), output_size(xp.shape[3], kw, sw, dw)
+    xl = np.ascontiguousarray(xp.transpose(0, 2, 3, 1))          # (n, hp, wp, c)
+    windows = sliding_window_view(xl, (dh * (kh - 1) + 1, dw * (kw - 1) + 1), axis=(1, 2))
+    return windows[:, ::sh, ::sw, :, ::dh, ::dw][:, :oh, :ow].transpose(0, 1, 2, 4, 5, 3)
+
+
 def correlate(xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
               groups: int) -> np.ndarray:
     """y[n, o, i, j] = Σ_{c,p,q} xp[n, c, i·s + p·d, j·s + q·d] w[o, c, p, q] within each group, on arrays.
 
-    The windows are gathered channels-last (each window row is then one contiguous run of memory) into
-    an im2col matrix of (n·oh·ow, kh·kw·c) per chunk of the batch, and multiplied with the kernel as
-    (kh·kw·c, out) in one matmul. The result is computed channels-last and returned as an NCHW view."""
-    n, c, hp, wp = xp.shape
+    The windows form an im2col matrix of (n·oh·ow, kh·kw·c) per chunk of the batch, multiplied with the
+    kernel as (kh·kw·c, out) in one matmul. The result is computed channels-last and returned as an NCHW view."""
     out_ch, cg, kh, kw = w.shape
-    (sh, sw), (dh, dw) = stride, dilation
-    oh, ow = output_size(hp, kh, sh, dh), output_size(wp, kw, sw, dw)
-    xl = np.ascontiguousarray(xp.transpose(0, 2, 3, 1))          # (n, hp, wp, c); free for channels-last data
-    windows = sliding_window_view(xl, (dh * (kh - 1) + 1, dw * (kw - 1) + 1), axis=(1, 2))
-    windows = windows[:, ::sh, ::sw, :, ::dh, ::dw][:, :oh, :ow].transpose(0, 1, 2, 4, 5, 3)  # (n, oh, ow, kh, kw, c)
+    windows = _windows(xp, (kh, kw), stride, dilation)
+    n, oh, ow = windows.shape[:3]
     kernel = w.transpose(2, 3, 1, 0)                                # (kh, kw, cg, out)
     out = np.empty((n, oh, ow, out_ch), dtype=np.result_type(xp, w))
     og = out_ch // groups
@@ -77,6 +83,25 @@ def correlate(xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: 
             prod = cols @ kernel[..., k * og:(k + 1) * og].reshape(kh * kw * cg, og)
             out[chunk, ..., k * og:(k + 1) * og] = prod.reshape(-1, oh, ow, og)
     return out.transpose(0, 3, 1, 2)
+
+
+def weight_correlate(xp: np.ndarray, g: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
+                     dilation: tuple[int, int], groups: int) -> np.ndarray:
+    """dw[o, c, p, q] = Σ_{n,i,j} g[n, o, i, j] xp[n, c, i·s + p·d, j·s + q·d] within each group, on arrays:
+    gᵀ as (out, n·oh·ow) times the forward's im2col matrix (n·oh·ow, kh·kw·c), summed over the batch's chunks."""
+    (kh, kw), out_ch = kernel, g.shape[1]
+    windows = _windows(xp, kernel, stride, dilation)[:, :g.shape[2], :g.shape[3]]
+    n, oh, ow, cg = windows.shape[0], windows.shape[1], windows.shape[2], windows.shape[-1] // groups
+    gl = g.transpose(0, 2, 3, 1)                                    # (n, oh, ow, out); free for channels-last data
+    og = out_ch // groups
+    dw = np.zeros((out_ch, kh * kw * cg), dtype=np.result_type(xp, g))
+    rows = _chunk_rows(n, cg * kh * kw * oh * ow)
+    for start in rows:
+        chunk = slice(start, start + rows.step)
+        for k in range(groups):
+            cols = windows[chunk, ..., k * cg:(k + 1) * cg].reshape(-1, kh * kw * cg)
+            dw[k * og:(k + 1) * og] += gl[chunk, ..., k * og:(k + 1) * og].reshape(-1, og).T @ cols
+    return dw.reshape(out_ch, kh, kw, cg).transpose(0, 3, 1, 2)
 
 
 def transposed_correlate(y: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
@@ -106,14 +131,18 @@ def transposed_correlate(y: np.ndarray, w: np.ndarray, stride: tuple[int, int], 
     return full[:, top:top + size[0], left:left + size[1]].transpose(0, 3, 1, 2)
 
 
+def _pad(x: np.ndarray, padding: tuple[int, int, int, int]) -> np.ndarray:
+    """x with (top, bottom, left, right) rows and columns of zeros around its spatial axes."""
+    top, bottom, left, right = padding
+    return np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right))) if any(padding) else x
+
+
 def _conv(x: Any, w: Any, stride: tuple[int, int], padding: tuple[int, int, int, int], dilation: tuple[int, int],
           groups: int, recorded: bool) -> Any:
     """The correlation of x with w on arrays, or the recorded op on Tensors (inside a create_graph backward)."""
     if recorded:
         return Conv2d.apply(x, w, stride=stride, padding=padding, dilation=dilation, groups=groups)
-    top, bottom, left, right = padding
-    xp = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right))) if any(padding) else x
-    return correlate(xp, w, stride, dilation, groups)
+    return correlate(_pad(x, padding), w, stride, dilation, groups)
 
 
 def _conv_transposed(y: Any, w: Any, stride: tuple[int, int], dilation: tuple[int, int], groups: int,
@@ -125,14 +154,17 @@ def _conv_transposed(y: Any, w: Any, stride: tuple[int, int], dilation: tuple[in
 
 
 def _weight_grad(ctx: Function, g: Any, x: Any, w_shape: tuple) -> Any:
-    """dL/dw[o, c, p, q] = Σ_{n,i,j} g[n, o, i, j] xp[n, c, i·s + p·d, j·s + q·d]: a correlation of the
-    padded input (channels as batch) with g (batch as channels), stride d and dilation s, per group."""
+    """dL/dw[o, c, p, q] = Σ_{n,i,j} g[n, o, i, j] xp[n, c, i·s + p·d, j·s + q·d]. On arrays, gᵀ times the
+    im2col matrix of the padded input; recorded (create_graph), the same sum as a correlation of the padded
+    input (channels as batch) with g (batch as channels), stride d and dilation s, so it is differentiable."""
+    if not ctx.create_graph:
+        return weight_correlate(_pad(x, ctx.padding), g, w_shape[2:], ctx.stride, ctx.dilation, ctx.groups)
     groups, cg, og = ctx.groups, w_shape[1], w_shape[0] // ctx.groups
     parts = []
     for k in range(groups):
         xs = x[:, k * cg:(k + 1) * cg].transpose((1, 0, 2, 3))                # (cg, n, h, w)
         gs = g[:, k * og:(k + 1) * og].transpose((1, 0, 2, 3))                # (og, n, oh, ow)
-        full = _conv(xs, gs, ctx.dilation, ctx.padding, ctx.stride, 1, ctx.create_graph)  # (cg, og, >= kh, >= kw)
+        full = _conv(xs, gs, ctx.dilation, ctx.padding, ctx.stride, 1, recorded=True)  # (cg, og, >= kh, >= kw)
         parts.append(full[:, :, :w_shape[2], :w_shape[3]].transpose((1, 0, 2, 3)))
     return parts[0] if groups == 1 else ctx.F.concatenate(parts, axis=0)
 
