@@ -99,15 +99,19 @@ class MaxPool2d(Function):
         (sh, sw), (dh, dw), (top, bottom, left, right) = ctx.stride, ctx.dilation, ctx.padding
         padded, order = (n, c, h + top + bottom, w + left + right), ctx.layout
         in_memory = tuple(padded[axis] for axis in order)              # the padded input's axes as laid out
-        step = np.empty(4, dtype=np.int64)                             # elements between neighbours along each axis
+        size = int(np.prod(padded))
+        kind = np.int32 if size < 2**31 else np.int64
+        step = np.empty(4, dtype=kind)                                 # elements between neighbours along each axis
         step[list(order)] = np.cumprod((1,) + in_memory[:0:-1])[::-1]
-        oh, ow = ctx.arg.shape[2:]
-        # flat position of each window's argmax: the window's corner plus position k's offset
-        offset = (np.arange(ctx.kernel[0]).reshape(-1, 1) * dh * step[2] + np.arange(ctx.kernel[1]) * dw * step[3])
-        corner = (np.arange(n).reshape(-1, 1, 1, 1) * step[0] + np.arange(c).reshape(-1, 1, 1) * step[1]
-                  + np.arange(oh).reshape(-1, 1) * (sh * step[2]) + np.arange(ow) * (sw * step[3]))
-        index = (corner + offset.reshape(-1)[ctx.arg]).transpose(order).reshape(-1)
-        flat = ctx.F.add_at(g.transpose(order).reshape(-1), (int(np.prod(padded)),), index)
+        # flat position of each window's argmax: the window's corner plus position k's offset, built in the
+        # input's memory order (so every array here is contiguous and the index one run)
+        offset = (np.arange(ctx.kernel[0], dtype=kind).reshape(-1, 1) * (dh * step[2])
+                  + np.arange(ctx.kernel[1], dtype=kind) * (dw * step[3])).reshape(-1)
+        counts, spacing = (n, c) + ctx.arg.shape[2:], (step[0], step[1], sh * step[2], sw * step[3])
+        corner = sum(np.arange(counts[axis], dtype=kind).reshape([-1 if at == place else 1 for at in range(4)])
+                     * spacing[axis] for place, axis in enumerate(order))
+        index = (corner + np.take(offset, ctx.arg.transpose(order))).reshape(-1)
+        flat = ctx.F.add_at(g.transpose(order).reshape(-1), (size,), index)
         gp = flat.reshape(in_memory).transpose(tuple(np.argsort(order)))
         return gp[:, :, top:top + h, left:left + w] if any(ctx.padding) else gp
 
