@@ -26,6 +26,7 @@ from tensorgrad import Tensor
 
 from . import constraints, init, regularizers
 from .module import Module, _own_members
+from .keras_variable import KerasVariable, new_variable
 from .masking import mask_of, set_mask
 from .parameter import Parameter
 from .symbolic import SymbolicTensor, call_symbolic, is_symbolic, record_symbolic
@@ -117,9 +118,10 @@ class Layer(Module, metaclass=_LayerType):
         return config
 
     def add_weight(self, name: str | None = None, shape: Any = (), dtype: Any = None, initializer: Any = None,
-                   regularizer: Any = None, trainable: bool = True, constraint: Any = None, **kwargs: Any) -> Parameter:
-        """A new weight of ``shape`` filled by ``initializer`` (Keras's default: glorot_uniform for floats,
-        zeros otherwise); ``trainable=False`` keeps it out of the gradient (as a BatchNorm mean);
+                   regularizer: Any = None, trainable: bool = True, constraint: Any = None,
+                   **kwargs: Any) -> KerasVariable:
+        """A new weight (a Keras variable: ``numpy()``, ``assign``...) of ``shape`` filled by ``initializer`` (Keras's
+        default: glorot_uniform for floats, zeros otherwise); ``trainable=False`` keeps it out of the gradient;
         ``constraint`` (nn.constraints) projects it after each update of a Keras optimizer."""
         unknown = set(kwargs) - {"use_resource", "synchronization", "aggregation", "experimental_autocast",
                                  "autocast", "caching_device"}
@@ -132,11 +134,9 @@ class Layer(Module, metaclass=_LayerType):
             initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
         values = init.get(initializer)(shape, init.default_rng(), dtype) if shape else \
             np.asarray(init.get(initializer)((1,), init.default_rng(), dtype)).reshape(())
-        weight = Parameter(np.asarray(values, dtype=dtype), requires_grad=bool(trainable) and dtype.kind == "f")
-        weight.trainable = bool(trainable)
-        weight.constraint = constraints.get(constraint)     # projected after each Keras optimizer update
         key = _fresh(name or "variable", self._added_weights)
-        weight.keras_name = key
+        weight = new_variable(values, dtype=dtype, name=key, layer=self, trainable=bool(trainable))
+        weight.constraint = constraints.get(constraint)     # projected after each Keras optimizer update
         self._added_weights[key] = weight
         reg = regularizers.get(regularizer)
         if reg is not None:
@@ -154,6 +154,10 @@ class Layer(Module, metaclass=_LayerType):
     @property
     def trainable_variables(self) -> list[Parameter]:
         return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list[Parameter]:
+        return self.non_trainable_weights
 
     @property
     def variables(self) -> list[Parameter]:

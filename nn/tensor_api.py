@@ -12,7 +12,7 @@ import tensorgrad as tg
 from tensorgrad import Tensor
 
 from . import init
-from .parameter import Parameter
+from .keras_variable import KerasVariable, new_variable
 
 float16, float32, float64 = np.float16, np.float32, np.float64
 int8, int16, int32, int64, uint8 = np.int8, np.int16, np.int32, np.int64, np.uint8
@@ -94,20 +94,13 @@ def cast(x: Any, dtype: Any) -> Tensor:
     return tg.cast(convert_to_tensor(x), _dtype(dtype))
 
 
-def Variable(initial_value: Any, trainable: bool = True, name: str | None = None, dtype: Any = None) -> Any:  # noqa: N802
-    """``tf.Variable``: an nn.Parameter (a Tensor that requires grad when trainable) whose ``.numpy()``
-    gives its values, as TensorFlow's does (PyTorch refuses that on a tensor that requires grad)."""
+def Variable(initial_value: Any, trainable: bool = True, name: str | None = None, dtype: Any = None) -> KerasVariable:  # noqa: N802
+    """``tf.Variable``: a Keras variable (nn.keras_variable; an nn.Parameter that requires grad when trainable)
+    whose ``.numpy()`` gives its values, as TensorFlow's does (PyTorch refuses that on a tensor that requires grad)."""
     array = np.asarray(_data(initial_value))
     if dtype is None and not isinstance(initial_value, (np.ndarray, Tensor)):
         dtype = _PYTHON_DEFAULTS.get(array.dtype, array.dtype)
-    return TFVariable(array.astype(_dtype(dtype, array.dtype)), requires_grad=bool(trainable))
-
-
-class TFVariable(Parameter):
-    """What ``tf.Variable`` makes: a Parameter whose ``.numpy()`` gives the values while trainable too."""
-
-    def numpy(self, force: bool = True) -> np.ndarray:
-        return super().numpy(force=True)
+    return new_variable(array, dtype=_dtype(dtype, array.dtype), name=name or "Variable", trainable=bool(trainable))
 
 
 # ------------------------------------------------------------------------------------------- maths
