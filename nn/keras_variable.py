@@ -13,7 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from . import init
 from .parameter import Parameter, show_shape
+
+
+# TensorFlow's and Keras's dtypes for Python numbers: float32 and int32 (numpy would say float64 and int64)
+PYTHON_DEFAULTS = {np.dtype(np.float64): np.dtype(np.float32), np.dtype(np.int64): np.dtype(np.int32)}
 
 
 class DTypeName(str):
@@ -27,6 +32,8 @@ class DTypeName(str):
         return name
 
     def __eq__(self, other: object) -> bool:
+        if other is None:                 # (np.dtype(None) would be float64)
+            return False
         try:
             return self.numpy_dtype == np.dtype(other)  # type: ignore[arg-type]
         except TypeError:
@@ -114,14 +121,19 @@ class KerasVariable(Parameter):
 
     def _in_dtype(self, delta: Any, who: str) -> np.ndarray:
         array = np.asarray(delta).astype(self.dtype.numpy_dtype, copy=False)
-        if np.broadcast_shapes(array.shape, self.shape) != self.shape:
+        try:
+            fits = np.broadcast_shapes(array.shape, self.shape) == self.shape
+        except ValueError:
+            fits = False
+        if not fits:
             raise ValueError(f"{self.path}.{who}: a value of shape {array.shape} does not broadcast to the "
                              f"variable's shape {self.shape}.")
         return array
 
     def __repr__(self) -> str:
         if self.shape_hint is not None:
-            return f"<Variable path={self.path}, shape={show_shape(self.shape_hint)}, dtype={self.dtype} (not built yet)>"
+            return (f"<Variable path={self.path}, shape={show_shape(self.shape_hint)}, dtype={self.dtype} "
+                    f"(not built yet)>")
         return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, value={self._current()}>"
 
 
@@ -142,4 +154,57 @@ def new_variable(values: Any = None, *, shape: tuple[int | None, ...] | None = N
     return variable
 
 
-__all__ = ["DTypeName", "KerasVariable", "new_variable"]
+def initial_values(initializer: Any, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """An array of ``shape`` from ``initializer`` (a Keras name such as "zeros", a keras.initializers object, or a
+    callable (shape, rng, dtype)), drawn from nn.init's default generator; a scalar for shape ()."""
+    fill = init.get(initializer)
+    if shape:
+        return np.asarray(fill(shape, init.default_rng(), dtype), dtype=dtype)
+    return np.asarray(fill((1,), init.default_rng(), dtype), dtype=dtype).reshape(())
+
+
+class VariableSpelling(type):
+    """The type of ``keras.Variable`` and ``tf.Variable``: calling one makes a KerasVariable, and every
+    KerasVariable is an instance of both (``isinstance(layer.kernel, keras.Variable)`` holds, as in Keras)."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, KerasVariable)
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        return isinstance(sub, type) and issubclass(sub, KerasVariable)
+
+
+class Variable(metaclass=VariableSpelling):
+    """``keras.Variable(initializer, shape=None, dtype=None, trainable=True, name=None)`` (Keras 3): a variable
+    holding ``initializer`` (an array or a number), or filled by it (an initializer's name or object, with
+    ``shape``). Python numbers give float32 (ints int32), as Keras's floatx."""
+
+    def __new__(cls, initializer: Any, shape: Any = None, dtype: Any = None, trainable: bool = True,
+                autocast: bool = True, aggregation: Any = "none", synchronization: Any = "auto",
+                name: str | None = None, **kwargs: Any) -> KerasVariable:  # type: ignore[misc]
+        if isinstance(name, str) and "/" in name:
+            raise ValueError(f"keras.Variable: name must not contain '/', got {name!r} (the path adds the layer's).")
+        if isinstance(initializer, str) or (callable(initializer) and not isinstance(initializer, np.ndarray)):
+            if shape is None:
+                raise ValueError(f"keras.Variable: an initializer ({initializer!r}) needs shape=, e.g. "
+                                 f"keras.Variable('zeros', shape=(3,)).")
+            dims = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(d) for d in shape)
+            values = initial_values(initializer, dims, np.dtype(getattr(dtype, "name", dtype) or np.float32))
+        else:
+            values = python_number_array(initializer, dtype)
+            if shape is not None and tuple(shape) != values.shape:
+                raise ValueError(f"keras.Variable: shape {tuple(shape)} differs from the initial value's shape "
+                                 f"{values.shape}.")
+        return new_variable(values, name=name or "variable", trainable=trainable)
+
+
+def python_number_array(value: Any, dtype: Any = None) -> np.ndarray:
+    """``value`` as an array of ``dtype``; without one, Python floats become float32 and ints int32 (Keras's and
+    TensorFlow's defaults) while arrays and tensors keep theirs."""
+    array = np.asarray(value)
+    if dtype is None:
+        dtype = array.dtype if hasattr(value, "__array__") else PYTHON_DEFAULTS.get(array.dtype, array.dtype)
+    return array.astype(np.dtype(getattr(dtype, "name", dtype)), copy=False)
+
+
+__all__ = ["DTypeName", "KerasVariable", "Variable", "VariableSpelling", "initial_values", "new_variable"]

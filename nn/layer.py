@@ -24,9 +24,9 @@ import numpy as np
 import tensorgrad as tg
 from tensorgrad import Tensor
 
-from . import constraints, init, regularizers
+from . import constraints, regularizers
 from .module import Module, _own_members
-from .keras_variable import KerasVariable, new_variable
+from .keras_variable import KerasVariable, initial_values, new_variable
 from .masking import mask_of, set_mask
 from .parameter import Parameter
 from .symbolic import SymbolicTensor, call_symbolic, is_symbolic, record_symbolic
@@ -132,8 +132,7 @@ class Layer(Module, metaclass=_LayerType):
         dtype = np.dtype(getattr(dtype, "name", dtype) or self.dtype)
         if initializer is None:
             initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
-        values = init.get(initializer)(shape, init.default_rng(), dtype) if shape else \
-            np.asarray(init.get(initializer)((1,), init.default_rng(), dtype)).reshape(())
+        values = initial_values(initializer, shape, dtype)
         key = _fresh(name or "variable", self._added_weights)
         weight = new_variable(values, dtype=dtype, name=key, layer=self, trainable=bool(trainable))
         weight.constraint = constraints.get(constraint)     # projected after each Keras optimizer update
@@ -149,19 +148,6 @@ class Layer(Module, metaclass=_LayerType):
         fit adds ``losses`` to the compiled loss. Losses from a call are replaced by the next call."""
         register_loss_source(self)
         self._call_losses.append(loss)
-
-    # ------------------------------------------------------------------ weights (Module: weights, trainable_weights)
-    @property
-    def trainable_variables(self) -> list[Parameter]:
-        return self.trainable_weights
-
-    @property
-    def non_trainable_variables(self) -> list[Parameter]:
-        return self.non_trainable_weights
-
-    @property
-    def variables(self) -> list[Parameter]:
-        return self.weights
 
     # ------------------------------------------------------------------ calling
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

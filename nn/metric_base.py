@@ -15,8 +15,7 @@ import numpy as np
 
 import tensorgrad as tg
 
-from . import init
-from .keras_variable import KerasVariable, new_variable
+from .keras_variable import KerasVariable, initial_values, new_variable
 from .parameter import Parameter
 from .tensor_api import floatx
 
@@ -153,9 +152,7 @@ class Metric:
         shape = () if shape is None else ((int(shape),) if isinstance(shape, (int, np.integer)) else
                                           tuple(int(d) for d in shape))
         dtype = np.dtype(getattr(dtype, "name", dtype) or self._dtype)
-        fill = init.get(initializer or "zeros")
-        values = fill(shape, init.default_rng(), dtype) if shape else \
-            np.asarray(fill((1,), init.default_rng(), dtype)).reshape(())
+        values = initial_values(initializer or "zeros", shape, dtype)
         variable = new_variable(values, dtype=dtype, name=name or f"variable_{len(self._variables)}", layer=self,
                                 trainable=False)
         self._variables.append(variable)
