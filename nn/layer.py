@@ -122,11 +122,14 @@ class Layer(Module, metaclass=_LayerType):
                    **kwargs: Any) -> KerasVariable:
         """A new weight (a Keras variable: ``numpy()``, ``assign``...) of ``shape`` filled by ``initializer`` (Keras's
         default: glorot_uniform for floats, zeros otherwise); ``trainable=False`` keeps it out of the gradient;
-        ``constraint`` (nn.constraints) projects it after each update of a Keras optimizer."""
+        ``constraint`` (nn.constraints) projects it after each update of a Keras optimizer. Keras 2's positional
+        order ``add_weight(name, shape)`` and Keras 3's ``add_weight(shape, initializer)`` both work."""
         unknown = set(kwargs) - {"use_resource", "synchronization", "aggregation", "experimental_autocast",
-                                 "autocast", "caching_device"}
+                                 "autocast", "caching_device", "overwrite_with_gradient"}
         if unknown:
             raise TypeError(f"{type(self).__name__}.add_weight: unexpected argument(s) {sorted(unknown)}.")
+        if name is not None and not isinstance(name, str):      # Keras 3: add_weight(shape, initializer, ...)
+            name, shape, initializer = None, name, (initializer if isinstance(shape, tuple) and not shape else shape)
         shape = () if shape is None else ((int(shape),) if isinstance(shape, (int, np.integer)) else
                                           tuple(int(d) for d in shape))
         dtype = np.dtype(getattr(dtype, "name", dtype) or self.dtype)

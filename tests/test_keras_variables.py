@@ -336,3 +336,23 @@ def test_pytorch_modules_keep_pytorchs_parameter(make):
         with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on a tensor that requires grad"):
             p.numpy()
         assert not hasattr(p, "assign")
+
+
+def test_add_weight_makes_keras_variables_in_keras_2_and_keras_3_argument_order():
+    class Affine(keras.layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight((input_shape[-1], 2), "ones")                  # Keras 3: shape, initializer
+            self.b = self.add_weight("b", (2,), initializer="zeros")                # Keras 2: name, shape
+            self.seen = self.add_weight(shape=(), initializer="zeros", trainable=False, name="seen")
+
+        def call(self, x):
+            self.seen.assign_add(1.0)
+            return x @ self.w + self.b
+
+    layer = Affine(name="affine")
+    y = layer(np.ones((1, 3), np.float32))
+    np.testing.assert_array_equal(y.data, [[3.0, 3.0]])
+    assert [v.path for v in layer.weights] == ["affine/variable", "affine/b", "affine/seen"]
+    assert [v.trainable for v in layer.weights] == [True, True, False] and layer.seen.numpy() == 1.0
+    layer.b.assign([1.0, -1.0])
+    np.testing.assert_array_equal(layer(np.ones((1, 3), np.float32)).data, [[4.0, 2.0]])
