@@ -17,6 +17,7 @@ import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
 
 from . import activations, constraints, init, regularizers
+from .keras_variable import new_variable
 from .layer import Layer, register_loss_source
 from .masking import step_mask
 from .module import Module
@@ -81,11 +82,8 @@ class _KerasConv(Layer):
         self.kernel_initializer, self.bias_initializer = init.get(kernel_initializer), init.get(bias_initializer)
         self.kernel_regularizer, self.bias_regularizer = regularizers.get(kernel_regularizer), \
             regularizers.get(bias_regularizer)
-        owner = f"{who} '{self.name}'"
-        self.kernel: Parameter = Parameter.uninitialized(self._kernel_shape(None), self.dtype,
-                                                        f"parameter 'kernel' of {owner}")
-        self.bias: Parameter | None = (Parameter.uninitialized((self.filters,), self.dtype, f"parameter 'bias' of {owner}")
-                                       if use_bias else None)
+        self.kernel = new_variable(shape=self._kernel_shape(None), dtype=self.dtype, name="kernel", layer=self)
+        self.bias = new_variable(shape=(self.filters,), dtype=self.dtype, name="bias", layer=self) if use_bias else None
         for weight, reg in ((self.kernel, self.kernel_regularizer), (self.bias, self.bias_regularizer)):
             if weight is not None and reg is not None:
                 self._weight_regularizers.append((weight, reg))

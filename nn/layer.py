@@ -24,8 +24,9 @@ import numpy as np
 import tensorgrad as tg
 from tensorgrad import Tensor
 
-from . import constraints, init, regularizers
+from . import constraints, regularizers
 from .module import Module, _own_members
+from .keras_variable import KerasVariable, initial_values, new_variable
 from .masking import mask_of, set_mask
 from .parameter import Parameter
 from .symbolic import SymbolicTensor, call_symbolic, is_symbolic, record_symbolic
@@ -117,26 +118,27 @@ class Layer(Module, metaclass=_LayerType):
         return config
 
     def add_weight(self, name: str | None = None, shape: Any = (), dtype: Any = None, initializer: Any = None,
-                   regularizer: Any = None, trainable: bool = True, constraint: Any = None, **kwargs: Any) -> Parameter:
-        """A new weight of ``shape`` filled by ``initializer`` (Keras's default: glorot_uniform for floats,
-        zeros otherwise); ``trainable=False`` keeps it out of the gradient (as a BatchNorm mean);
-        ``constraint`` (nn.constraints) projects it after each update of a Keras optimizer."""
+                   regularizer: Any = None, trainable: bool = True, constraint: Any = None,
+                   **kwargs: Any) -> KerasVariable:
+        """A new weight (a Keras variable: ``numpy()``, ``assign``...) of ``shape`` filled by ``initializer`` (Keras's
+        default: glorot_uniform for floats, zeros otherwise); ``trainable=False`` keeps it out of the gradient;
+        ``constraint`` (nn.constraints) projects it after each update of a Keras optimizer. Keras 2's positional
+        order ``add_weight(name, shape)`` and Keras 3's ``add_weight(shape, initializer)`` both work."""
         unknown = set(kwargs) - {"use_resource", "synchronization", "aggregation", "experimental_autocast",
-                                 "autocast", "caching_device"}
+                                 "autocast", "caching_device", "overwrite_with_gradient"}
         if unknown:
             raise TypeError(f"{type(self).__name__}.add_weight: unexpected argument(s) {sorted(unknown)}.")
+        if name is not None and not isinstance(name, str):      # Keras 3: add_weight(shape, initializer, ...)
+            name, shape, initializer = None, name, (initializer if isinstance(shape, tuple) and not shape else shape)
         shape = () if shape is None else ((int(shape),) if isinstance(shape, (int, np.integer)) else
                                           tuple(int(d) for d in shape))
         dtype = np.dtype(getattr(dtype, "name", dtype) or self.dtype)
         if initializer is None:
             initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
-        values = init.get(initializer)(shape, init.default_rng(), dtype) if shape else \
-            np.asarray(init.get(initializer)((1,), init.default_rng(), dtype)).reshape(())
-        weight = Parameter(np.asarray(values, dtype=dtype), requires_grad=bool(trainable) and dtype.kind == "f")
-        weight.trainable = bool(trainable)
-        weight.constraint = constraints.get(constraint)     # projected after each Keras optimizer update
+        values = initial_values(initializer, shape, dtype)
         key = _fresh(name or "variable", self._added_weights)
-        weight.keras_name = key
+        weight = new_variable(values, dtype=dtype, name=key, layer=self, trainable=bool(trainable))
+        weight.constraint = constraints.get(constraint)     # projected after each Keras optimizer update
         self._added_weights[key] = weight
         reg = regularizers.get(regularizer)
         if reg is not None:
@@ -149,15 +151,6 @@ class Layer(Module, metaclass=_LayerType):
         fit adds ``losses`` to the compiled loss. Losses from a call are replaced by the next call."""
         register_loss_source(self)
         self._call_losses.append(loss)
-
-    # ------------------------------------------------------------------ weights (Module: weights, trainable_weights)
-    @property
-    def trainable_variables(self) -> list[Parameter]:
-        return self.trainable_weights
-
-    @property
-    def variables(self) -> list[Parameter]:
-        return self.weights
 
     # ------------------------------------------------------------------ calling
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

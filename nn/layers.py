@@ -13,6 +13,7 @@ from tensorgrad import random as tg_random
 
 from . import activations, constraints, init, regularizers
 from . import functional as F
+from .keras_variable import KerasVariable, new_variable
 from .layer import activity_loss, register_loss_source
 from .module import Module, shape_tuple, unique_name
 from .parameter import Parameter
@@ -92,10 +93,8 @@ class Dense(Module):
         self.kernel_initializer = init.get(kernel_initializer)
         self.bias_initializer = init.get(bias_initializer)
         self.dtype = np.dtype(dtype)
-        self.weight = Parameter.uninitialized((None, self.units), self.dtype,
-                                              f"parameter 'weight' of Dense '{self.name}'")
-        self.bias = (Parameter.uninitialized((self.units,), self.dtype, f"parameter 'bias' of Dense '{self.name}'")
-                     if use_bias else None)
+        self.weight = new_variable(shape=(None, self.units), dtype=self.dtype, name="kernel", layer=self)
+        self.bias = new_variable(shape=(self.units,), dtype=self.dtype, name="bias", layer=self) if use_bias else None
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.activity_regularizer = regularizers.get(activity_regularizer)
@@ -144,8 +143,8 @@ class Dense(Module):
         return out
 
     @property
-    def kernel(self) -> Parameter:
-        """Keras's name for ``weight`` (shape (in, units))."""
+    def kernel(self) -> KerasVariable:
+        """Keras's name for ``weight`` (shape (in, units)), a Keras variable as every Keras layer's weight."""
         return self.weight
 
     def extra_repr(self) -> str:

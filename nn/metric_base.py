@@ -15,7 +15,7 @@ import numpy as np
 
 import tensorgrad as tg
 
-from . import init
+from .keras_variable import KerasVariable, initial_values, new_variable
 from .parameter import Parameter
 from .tensor_api import floatx
 
@@ -109,7 +109,7 @@ class Metric:
             def result(self):
                 return self.count
 
-    ``add_weight`` gives an ``nn.Parameter`` (no gradient) with TensorFlow's ``assign``/``assign_add``;
+    ``add_weight`` gives a Keras variable (nn.keras_variable: no gradient, ``numpy()``, ``assign``/``assign_add``);
     ``reset_state()`` sets every state variable to zero; ``m(y_true, y_pred)`` updates and returns the
     result. In ``fit`` and ``evaluate``, ``update_state`` gets Tensors (no graph).
     """
@@ -144,7 +144,7 @@ class Metric:
         return []
 
     def add_weight(self, name: Any = None, shape: Any = (), aggregation: Any = "sum", synchronization: Any = None,
-                   initializer: Any = "zeros", dtype: Any = None) -> Parameter:
+                   initializer: Any = "zeros", dtype: Any = None) -> KerasVariable:
         """A state variable of ``shape`` filled by ``initializer`` (zeros by default). Keras 2's
         ``add_weight(name, shape, ...)`` and Keras 3's ``add_weight(shape, initializer, ...)`` both work."""
         if name is not None and not isinstance(name, str):      # Keras 3: add_weight(shape, initializer, dtype, name)
@@ -152,16 +152,14 @@ class Metric:
         shape = () if shape is None else ((int(shape),) if isinstance(shape, (int, np.integer)) else
                                           tuple(int(d) for d in shape))
         dtype = np.dtype(getattr(dtype, "name", dtype) or self._dtype)
-        fill = init.get(initializer or "zeros")
-        values = fill(shape, init.default_rng(), dtype) if shape else \
-            np.asarray(fill((1,), init.default_rng(), dtype)).reshape(())
-        variable = Parameter(np.asarray(values, dtype=dtype), requires_grad=False)
-        variable.keras_name = name or f"variable_{len(self._variables)}"
+        values = initial_values(initializer or "zeros", shape, dtype)
+        variable = new_variable(values, dtype=dtype, name=name or f"variable_{len(self._variables)}", layer=self,
+                                trainable=False)
         self._variables.append(variable)
         return variable
 
     def add_variable(self, shape: Any = (), initializer: Any = "zeros", dtype: Any = None, aggregation: Any = "sum",
-                     name: str | None = None) -> Parameter:
+                     name: str | None = None) -> KerasVariable:
         """Keras 3's spelling of :meth:`add_weight`."""
         return self.add_weight(name=name, shape=shape, initializer=initializer, dtype=dtype)
 

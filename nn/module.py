@@ -543,6 +543,21 @@ class Module:
         return weights_by_trainability(self, False)
 
     @property
+    def trainable_variables(self) -> list[Parameter]:
+        """Keras's other name for ``trainable_weights`` (``zip(grads, model.trainable_variables)``)."""
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list[Parameter]:
+        """Keras's other name for ``non_trainable_weights``."""
+        return self.non_trainable_weights
+
+    @property
+    def variables(self) -> list[Parameter]:
+        """Keras's other name for ``weights``."""
+        return self.weights
+
+    @property
     def losses(self) -> list[Tensor]:
         """Keras's ``layer.losses``: added losses of the latest call and weight penalties (scalar Tensors); an
         attribute a PyTorch module sets as ``self.losses = ...`` is its own."""

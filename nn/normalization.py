@@ -12,6 +12,7 @@ import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
 
 from . import init
+from .keras_variable import new_variable
 from .layer import Layer
 from .module import Module
 from .parameter import Parameter
@@ -34,13 +35,12 @@ class BatchNormalization(Layer):
         self.axis, self.momentum, self.epsilon = int(axis), float(momentum), float(epsilon)
         self._initializers = [init.get(i) for i in (gamma_initializer, beta_initializer, moving_mean_initializer,
                                                     moving_variance_initializer)]
-        owner = f"BatchNormalization '{self.name}'"
-        lazy = lambda what: Parameter.uninitialized((None,), self.dtype, f"parameter '{what}' of {owner}")  # noqa: E731
+        lazy = lambda what, trainable=True: new_variable(shape=(None,), dtype=self.dtype, name=what,  # noqa: E731
+                                                         layer=self, trainable=trainable)
         self.gamma = lazy("gamma") if scale else None
         self.beta = lazy("beta") if center else None
-        self.moving_mean, self.moving_variance = lazy("moving_mean"), lazy("moving_variance")
-        for statistic in (self.moving_mean, self.moving_variance):
-            statistic.trainable = False             # state, never a weight the optimizer moves
+        # state, never a weight the optimizer moves
+        self.moving_mean, self.moving_variance = lazy("moving_mean", False), lazy("moving_variance", False)
         if self._declared_input_shape is not None:
             self.build((None, *self._declared_input_shape))
 
@@ -81,9 +81,8 @@ class LayerNormalization(Layer):
             raise ValueError(f"LayerNormalization: only axis=-1 (the last axis) is supported, got {axis!r}.")
         self.epsilon = float(epsilon)
         self.beta_initializer, self.gamma_initializer = init.get(beta_initializer), init.get(gamma_initializer)
-        owner = f"LayerNormalization '{self.name}'"
-        self.gamma = Parameter.uninitialized((None,), self.dtype, f"parameter 'gamma' of {owner}") if scale else None
-        self.beta = Parameter.uninitialized((None,), self.dtype, f"parameter 'beta' of {owner}") if center else None
+        self.gamma = new_variable(shape=(None,), dtype=self.dtype, name="gamma", layer=self) if scale else None
+        self.beta = new_variable(shape=(None,), dtype=self.dtype, name="beta", layer=self) if center else None
         if self._declared_input_shape is not None:
             self.build((None, *self._declared_input_shape))
 

@@ -67,7 +67,7 @@ class Parameter(Tensor):
         """Give a lazy parameter its data: a copy of ``array`` (the same object, so references stay valid)."""
         array = np.array(array, dtype=self.dtype)
         if not self.fits(array.shape):
-            raise ValueError(f"materialize: {self.owner} expects shape {_show(self.expected_shape)}, got an array "
+            raise ValueError(f"materialize: {self.owner} expects shape {show_shape(self.expected_shape)}, got an array "
                              f"of shape {array.shape}.")
         self.data = array
         del self.shape_hint, self.lazy_dtype      # back to the class default: initialized
@@ -83,32 +83,25 @@ class Parameter(Tensor):
         self.numpy(force=True)[...] = array
         increment_version(self)
 
-    # TensorFlow's variable methods (a Keras layer's add_weight returns a Parameter): in place, outside any graph
-    def assign(self, value: Any) -> "Parameter":
-        """``w.assign(v)``: overwrite the value in place (as ``tf.Variable.assign``; no gradient flows)."""
-        self.load(np.broadcast_to(np.asarray(value, dtype=self.dtype),
-                                  self.expected_shape))
-        return self
-
-    def assign_add(self, delta: Any) -> "Parameter":
-        """``w.assign_add(d)``: w ← w + d in place."""
-        return self.assign(self.numpy(force=True) + np.asarray(delta))
-
-    def assign_sub(self, delta: Any) -> "Parameter":
-        """``w.assign_sub(d)``: w ← w − d in place."""
-        return self.assign(self.numpy(force=True) - np.asarray(delta))
-
     def __reduce_ex__(self, protocol: Any) -> Any:
-        """A lazy parameter copies (and pickles) as its constructor arguments: it has no data to copy."""
+        """A lazy parameter copies (and pickles) as its constructor arguments and its attributes (a constraint,
+        a Keras variable's name): it has no data to copy."""
         if self.shape_hint is not None:
-            return type(self).uninitialized, (self.shape_hint, self.lazy_dtype, self.owner)
+            attributes = {k: v for k, v in self.__dict__.items() if k not in ("shape_hint", "lazy_dtype", "owner")}
+            return _lazy_copy, (type(self), self.shape_hint, self.lazy_dtype, self.owner, attributes)
         return super().__reduce_ex__(protocol)
 
     def __repr__(self) -> str:
         if self.shape_hint is not None:
-            return f"<uninitialized Parameter: {self.owner}, shape {_show(self.shape_hint)}, dtype {self.dtype}>"
+            return f"<uninitialized Parameter: {self.owner}, shape {show_shape(self.shape_hint)}, dtype {self.dtype}>"
         return "Parameter containing:\n" + super().__repr__()
 
 
-def _show(shape: tuple[int | None, ...]) -> str:
+def _lazy_copy(cls: type, shape_hint: tuple, dtype: Any, owner: str, attributes: dict[str, Any]) -> Parameter:
+    parameter = cls.uninitialized(shape_hint, dtype, owner)
+    parameter.__dict__.update(attributes)
+    return parameter
+
+
+def show_shape(shape: tuple[int | None, ...]) -> str:
     return "(" + ", ".join("?" if s is None else str(s) for s in shape) + (",)" if len(shape) == 1 else ")")

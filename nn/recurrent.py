@@ -22,6 +22,7 @@ import tensorgrad as tg
 from tensorgrad import Tensor, as_tensor
 
 from . import init, regularizers
+from .keras_variable import new_variable
 from .layer import Layer, register_loss_source
 from .masking import step_mask
 from .module import Module
@@ -56,8 +57,8 @@ class Embedding(Layer):
         self.mask_zero, self.input_length = bool(mask_zero), input_length
         self.embeddings_initializer = init.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
-        self.embeddings = Parameter(self.embeddings_initializer((self.input_dim, self.output_dim),
-                                                                init.default_rng(), self.dtype))
+        self.embeddings = new_variable(self.embeddings_initializer((self.input_dim, self.output_dim), init.default_rng(),
+                                                                   self.dtype), name="embeddings", layer=self)
         _regularize(self, [(self.embeddings, self.embeddings_regularizer)])
         self.built = True
 
@@ -143,11 +144,10 @@ class _Recurrent(Layer):
         self.kernel_regularizer, self.recurrent_regularizer, self.bias_regularizer = (
             regularizers.get(r) for r in (kernel_regularizer, recurrent_regularizer, bias_regularizer))
         width = self.gates * self.units
-        owner = f"{who} '{self.name}'"
-        self.kernel: Parameter = Parameter.uninitialized((None, width), self.dtype, f"parameter 'kernel' of {owner}")
-        self.recurrent_kernel = Parameter.uninitialized((self.units, width), self.dtype,
-                                                       f"parameter 'recurrent_kernel' of {owner}")
-        self.bias = Parameter.uninitialized(self._bias_shape(), self.dtype, f"parameter 'bias' of {owner}") \
+        self.kernel = new_variable(shape=(None, width), dtype=self.dtype, name="kernel", layer=self)
+        self.recurrent_kernel = new_variable(shape=(self.units, width), dtype=self.dtype, name="recurrent_kernel",
+                                             layer=self)
+        self.bias = new_variable(shape=self._bias_shape(), dtype=self.dtype, name="bias", layer=self) \
             if self.use_bias else None
         _regularize(self, [(self.kernel, self.kernel_regularizer), (self.recurrent_kernel, self.recurrent_regularizer),
                            (self.bias, self.bias_regularizer)])

@@ -12,14 +12,12 @@ import tensorgrad as tg
 from tensorgrad import Tensor
 
 from . import init
-from .parameter import Parameter
+from .keras_variable import PYTHON_DEFAULTS, KerasVariable, VariableSpelling, new_variable, python_number_array
 
 float16, float32, float64 = np.float16, np.float32, np.float64
 int8, int16, int32, int64, uint8 = np.int8, np.int16, np.int32, np.int64, np.uint8
 bool_ = np.bool_
 _EPSILON = [1e-7]
-# TensorFlow's dtypes for Python numbers: float32 and int32 (numpy would say float64 and int64)
-_PYTHON_DEFAULTS = {np.dtype(np.float64): np.dtype(np.float32), np.dtype(np.int64): np.dtype(np.int32)}
 
 
 def _dtype(dtype: Any, default: Any = np.float32) -> np.dtype:
@@ -43,7 +41,7 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None 
     a scalar is filled in and a list of the right size reshaped."""
     array = np.asarray(_data(value))
     if dtype is None and not isinstance(value, (np.ndarray, Tensor)):
-        dtype = _PYTHON_DEFAULTS.get(array.dtype, array.dtype)
+        dtype = PYTHON_DEFAULTS.get(array.dtype, array.dtype)
     array = array.astype(_dtype(dtype, array.dtype))
     if shape is not None:
         shape = _shape(shape)
@@ -94,20 +92,16 @@ def cast(x: Any, dtype: Any) -> Tensor:
     return tg.cast(convert_to_tensor(x), _dtype(dtype))
 
 
-def Variable(initial_value: Any, trainable: bool = True, name: str | None = None, dtype: Any = None) -> Any:  # noqa: N802
-    """``tf.Variable``: an nn.Parameter (a Tensor that requires grad when trainable) whose ``.numpy()``
-    gives its values, as TensorFlow's does (PyTorch refuses that on a tensor that requires grad)."""
-    array = np.asarray(_data(initial_value))
-    if dtype is None and not isinstance(initial_value, (np.ndarray, Tensor)):
-        dtype = _PYTHON_DEFAULTS.get(array.dtype, array.dtype)
-    return TFVariable(array.astype(_dtype(dtype, array.dtype)), requires_grad=bool(trainable))
+class Variable(metaclass=VariableSpelling):
+    """``tf.Variable(initial_value, trainable=True, name=None, dtype=None)``: a Keras variable (nn.keras_variable;
+    an nn.Parameter that requires grad when trainable) whose ``.numpy()`` gives its values, as TensorFlow's does
+    (PyTorch refuses that on a tensor that requires grad); ``isinstance(layer.kernel, tf.Variable)`` holds."""
 
-
-class TFVariable(Parameter):
-    """What ``tf.Variable`` makes: a Parameter whose ``.numpy()`` gives the values while trainable too."""
-
-    def numpy(self, force: bool = True) -> np.ndarray:
-        return super().numpy(force=True)
+    def __new__(cls, initial_value: Any, trainable: bool = True, name: str | None = None,  # type: ignore[misc]
+                dtype: Any = None) -> KerasVariable:
+        values = python_number_array(initial_value.numpy(force=True) if isinstance(initial_value, Tensor)
+                                     else initial_value, None if dtype is None else _dtype(dtype))
+        return new_variable(values, name=name or "Variable", trainable=bool(trainable))
 
 
 # ------------------------------------------------------------------------------------------- maths
@@ -315,7 +309,8 @@ class GradientTape:
                  unconnected_gradients: str = "none") -> Any:
         """d target / d sources, as TensorFlow: a non-scalar target (or a list of targets) counts as the sum
         of its elements, Σ output_gradients · target when those are given; a source the target does not
-        reach gets None (zeros with ``unconnected_gradients='zero'``)."""
+        reach, or that is not watched (a non-trainable variable), gets None (zeros with
+        ``unconnected_gradients='zero'``)."""
         if self._used and not self.persistent:
             raise RuntimeError("GradientTape.gradient can only be called once on a non-persistent tape; use "
                                "tf.GradientTape(persistent=True) to call it more than once.")
@@ -325,7 +320,11 @@ class GradientTape:
         self._used = True
         many = isinstance(sources, (list, tuple))
         items = list(sources) if many else [sources]
-        grads = tg.grad(_summed_target(target, output_gradients), items, retain_graph=True, allow_unused=True)
+        # a source the tape does not watch (a non-trainable variable, a constant) gets None, as in TensorFlow
+        watched = [s for s in items if isinstance(s, Tensor) and s.requires_grad]
+        found = iter(tg.grad(_summed_target(target, output_gradients), watched, retain_graph=True, allow_unused=True)
+                     if watched else ())
+        grads = [next(found) if isinstance(s, Tensor) and s.requires_grad else None for s in items]
         if unconnected_gradients == "zero":
             grads = [tg.zeros_like(s) if g is None else g for g, s in zip(grads, items)]
         return list(grads) if many else grads[0]

@@ -248,7 +248,7 @@ def test_call_updates_then_returns_the_result_and_reset_states_is_an_alias():
     assert float(m(tf.constant([1, 1, 0]), tf.constant([0.9, 0.2, 0.8]))) == 1.0
     assert float(m(np.array([1]), np.array([0.7]))) == 2.0
     m.reset_states()
-    assert float(m.result()) == 0.0 and [v.keras_name for v in m.variables] == ["tp"]
+    assert float(m.result()) == 0.0 and [v.name for v in m.variables] == ["tp"]
 
 
 def test_get_config_round_trips():

@@ -131,12 +131,12 @@ def test_lazy_dense_owns_its_parameters_before_the_first_call():
     after = list(model.parameters())
     assert all(a is b for a, b in zip(params, after))
     assert [p.shape for p in params] == [(5, 4), (4,), (4, 2), (2,)]
-    assert all(type(p) is nn.Parameter and p.grad is not None for p in params)
+    assert all(isinstance(p, nn.Parameter) and p.grad is not None for p in params)
 
 
 def test_touching_an_uninitialized_parameter_is_a_clear_error():
     layer = nn.Dense(3, name="hidden")
-    with pytest.raises(RuntimeError, match="parameter 'weight' of Dense 'hidden' is not initialized yet"):
+    with pytest.raises(RuntimeError, match="parameter 'kernel' of Dense 'hidden' is not initialized yet"):
         layer.weight.shape
     with pytest.raises(RuntimeError, match="not initialized yet"):
         tg.matmul(np.ones((1, 2)), layer.weight)

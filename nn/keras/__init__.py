@@ -9,6 +9,7 @@ Change only the import lines of a notes program:
     from keras.layers.core import Dense   ->  from nn.keras.layers.core import Dense
     from keras.utils import np_utils      ->  from nn.keras.utils import np_utils
 """
+from nn.keras_variable import Variable
 from nn.layers import Input
 from nn.models import Model, Sequential
 
@@ -16,5 +17,5 @@ from . import (activations, backend, callbacks, constraints, datasets, initializ
                ops, optimizers, regularizers, saving, utils)
 from .version import __version__
 
-__all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "constraints", "datasets", "initializers",
+__all__ = ["Input", "Model", "Sequential", "Variable", "activations", "backend", "callbacks", "constraints", "datasets", "initializers",
            "layers", "losses", "metrics", "models", "ops", "optimizers", "regularizers", "saving", "utils", "__version__"]

@@ -69,8 +69,8 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None 
 
 
 def variable(value: Any, dtype: Any = None, name: str | None = None) -> Any:
-    """A trainable weight holding ``value`` (nn.Parameter)."""
-    return _t.Variable(value, dtype=dtype)
+    """A trainable weight holding ``value``: a Keras variable (``numpy()``, ``assign``), as ``tf.Variable``."""
+    return _t.Variable(value, name=name, dtype=dtype)
 
 
 def get_value(x: Any) -> np.ndarray:
