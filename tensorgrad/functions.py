@@ -15,9 +15,10 @@ from .special import erf as _erf
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-z), stably: e^-|z| never overflows, and the dtype of ``z`` is kept."""
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
+    """1 / (1 + e^-z) as PyTorch computes it, in z's dtype: exact in relative terms down to where e^-z
+    overflows (z < -88.7 in float32), which gives 0, the value's nearest float anyway."""
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-z))
 
 
 def _scatter_add(g: np.ndarray, shape: tuple[int, ...], index: Any) -> np.ndarray:

@@ -199,6 +199,8 @@ def test_embedding_gradient_scatter_adds_repeated_rows():
     (lambda: tg.layer_norm(np.ones((2, 3)), 4), "normalized_shape"),
     (lambda: tg.lstm_cell(np.ones((2, 3)), (np.ones((2, 2)), np.ones((2, 2))), np.ones((4, 3)), np.ones((8, 2))),
      "w_ih"),
+    (lambda: tg.lstm_cell(np.ones((2, 3)), (np.ones((2, 2)), np.ones((2, 3))), np.ones((8, 3)), np.ones((8, 2))),
+     "cell state"),
 ])
 def test_bad_arguments_raise_clear_errors(call, message):
     with pytest.raises((ValueError, TypeError, IndexError), match=message):

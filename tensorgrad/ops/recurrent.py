@@ -1,11 +1,16 @@
 """Recurrent cells, one time step each, with PyTorch's layouts: weights (gates·hidden, in) and gate
-orders (LSTM i, f, g, o; GRU r, z, n). Composed from ops, so their gradients (and second derivatives)
-are those of the ops; a sequence layer calls a cell once per step.
+orders (LSTM i, f, g, o; GRU r, z, n). The RNN and GRU cells are composed from ops, so their gradients
+(and second derivatives) are those of the ops; the LSTM's gates and cell update are one op with its
+derivative written out (a sequence layer calls a cell once per step, and a step of a dozen small ops
+costs more in bookkeeping than in arithmetic).
 """
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from ..function import Function
 from ..tensor import Tensor
 from ._convert import lift
 from .activations import relu, sigmoid, tanh
@@ -44,17 +49,52 @@ def rnn_relu_cell(input: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b
     return relu(a + b)
 
 
+class LSTMUpdate(Function):
+    """[h', c'] side by side from the gates' pre-activations z = [z_i, z_f, z_g, z_o] and the cell c:
+    i, f, o = σ(z_i), σ(z_f), σ(z_o),  g = tanh(z_g),  c' = f c + i g,  h' = o tanh(c').
+    With t = tanh(c') and the incoming gradients (ḡ_h, ḡ_c):  ĉ = ḡ_c + ḡ_h o (1 - t²),
+    dL/dz = [ĉ g i(1 - i), ĉ c f(1 - f), ĉ i (1 - g²), ḡ_h t o(1 - o)],  dL/dc = ĉ f."""
+    name = "lstm_cell"
+
+    @staticmethod
+    def forward(ctx, z, c):
+        i, f, g, o = _lstm_gates(ctx.F, z, c.shape[-1])
+        c_new = f * c + i * g
+        ctx.save_for_backward(z, c)
+        return np.concatenate([o * np.tanh(c_new), c_new], axis=-1)
+
+    @staticmethod
+    def backward(ctx, grad):
+        z, c = ctx.saved_tensors
+        F, n = ctx.F, c.shape[-1]
+        i, f, g, o = _lstm_gates(F, z, n)
+        t = F.tanh(f * c + i * g)
+        g_h = grad[..., :n]
+        g_c = grad[..., n:] + g_h * o * (1 - t * t)
+        dz = F.concatenate([g_c * g * i * (1 - i), g_c * c * f * (1 - f), g_c * i * (1 - g * g), g_h * t * o * (1 - o)],
+                           axis=-1)
+        return dz, g_c * f
+
+
+def _lstm_gates(F: Any, z: Any, n: int) -> tuple[Any, Any, Any, Any]:
+    """σ(z_i), σ(z_f), tanh(z_g), σ(z_o) from the (…, 4n) pre-activations, in PyTorch's gate order (one σ over
+    all four: a call on the whole array costs less than three on strided quarters)."""
+    s = F.sigmoid(z)
+    return s[..., :n], s[..., n:2 * n], F.tanh(z[..., 2 * n:3 * n]), s[..., 3 * n:]
+
+
 def lstm_cell(input: Any, hx: tuple[Any, Any], w_ih: Any, w_hh: Any, b_ih: Any = None,
               b_hh: Any = None) -> tuple[Tensor, Tensor]:
-    """(h', c') of an LSTM step: [i, f, g, o] = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh,
-    c' = σ(f) c + σ(i) tanh(g),  h' = σ(o) tanh(c')."""
+    """(h', c') of an LSTM step: [z_i, z_f, z_g, z_o] = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh,
+    c' = σ(z_f) c + σ(z_i) tanh(z_g),  h' = σ(z_o) tanh(c')."""
     x, (h, c) = lift(input), (lift(hx[0]), lift(hx[1]))
     _check("lstm_cell", x, h, lift(w_ih), lift(w_hh), 4)
+    if c.shape != h.shape:
+        raise ValueError(f"lstm_cell: the cell state {c.shape} must have the hidden state's shape {h.shape}.")
     a, b = _gates(x, h, w_ih, w_hh, b_ih, b_hh)
-    z = a + b
+    hc = LSTMUpdate.apply(a + b, c)
     n = h.shape[-1]
-    c_new = sigmoid(z[..., n:2 * n]) * c + sigmoid(z[..., :n]) * tanh(z[..., 2 * n:3 * n])
-    return sigmoid(z[..., 3 * n:]) * tanh(c_new), c_new
+    return hc[..., :n], hc[..., n:]
 
 
 def gru_cell(input: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh: Any = None) -> Tensor:
