@@ -75,10 +75,15 @@ def _keras_conv(layer: Conv2D | Conv1D, inputs: list[Value], g: GraphBuilder) ->
     weight = layer.kernel.numpy(force=True).transpose((rank - 1, rank - 2, *range(rank - 2)))
     pads = _onnx_pads(layer.padding, tuple(x.shape[1:-1]), layer.kernel_size, layer.strides, layer.dilation_rate)
     y = _conv(g, xin, weight, layer.bias, layer.strides, layer.dilation_rate, pads, layer.groups, f"{name}/conv")
+    return _channels_last_activated(g, layer, y, rank)
+
+
+def _channels_last_activated(g: GraphBuilder, layer: Any, y: str, rank: int) -> str:
+    """A Keras convolution's channels-first result transposed back to channels last, then its activation."""
     if layer.activation is None:
-        return _channels_last(g, y, rank, name)
-    z = _channels_last(g, y, rank, f"{name}/linear")
-    return apply_activation(g, layer, layer.activation, z, layer.dtype, name)
+        return _channels_last(g, y, rank, layer.name)
+    z = _channels_last(g, y, rank, f"{layer.name}/linear")
+    return apply_activation(g, layer, layer.activation, z, layer.dtype, layer.name)
 
 
 @register(Conv2d)
@@ -116,10 +121,7 @@ def _keras_conv_transpose(layer: Conv2DTranspose | Conv1DTranspose, inputs: list
     pads = [c[1] for c in crops] + [c[2] for c in crops]
     y = _conv_transpose(g, xin, weight, layer.bias, layer.strides, layer.dilation_rate, pads,
                         tuple(c[3] for c in crops), 1, f"{name}/conv_transpose")
-    if layer.activation is None:
-        return _channels_last(g, y, rank, name)
-    z = _channels_last(g, y, rank, f"{name}/linear")
-    return apply_activation(g, layer, layer.activation, z, layer.dtype, name)
+    return _channels_last_activated(g, layer, y, rank)
 
 
 @register(ConvTranspose2d)

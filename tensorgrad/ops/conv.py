@@ -169,6 +169,13 @@ def _weight_grad(ctx: Function, g: Any, x: Any, w_shape: tuple) -> Any:
     return parts[0] if groups == 1 else ctx.F.concatenate(parts, axis=0)
 
 
+def _and_bias_grad(need: tuple, gx: Any, gw: Any, g: Any) -> tuple:
+    """(gx, gw), and dL/db = Σ_{n,i,j} g[n, o, i, j] when the op was given a bias."""
+    if len(need) == 2:
+        return gx, gw
+    return gx, gw, (g.sum(axis=(0, 2, 3)) if need[2] else None)
+
+
 class Conv2d(Function):
     """y = b + x ⋆ w (cross-correlation, stride s, zero padding, dilation d, groups);
     dL/dx = g ⋆ᵀ w (the transposed convolution, cropped to x),  dL/dw = xp ⋆ g (batch as channels,
@@ -193,9 +200,7 @@ class Conv2d(Function):
         gx = _conv_transposed(g, w, ctx.stride, ctx.dilation, ctx.groups, (ctx.padding[0], ctx.padding[2]),
                               x.shape[2:], recorded) if need[0] else None
         gw = _weight_grad(ctx, g, x, w.shape) if need[1] else None
-        if len(need) == 2:
-            return gx, gw
-        return gx, gw, (g.sum(axis=(0, 2, 3)) if need[2] else None)
+        return _and_bias_grad(need, gx, gw, g)
 
 
 class ConvTranspose2d(Function):
@@ -229,9 +234,7 @@ class ConvTranspose2d(Function):
         gx = _conv(g, w, ctx.stride, ctx.padding, ctx.dilation, ctx.groups, recorded)[:, :, :n_rows, :n_cols] \
             if need[0] else None
         gw = _weight_grad(ctx, x, g, w.shape) if need[1] else None      # g plays the input, x the output
-        if len(need) == 2:
-            return gx, gw
-        return gx, gw, (g.sum(axis=(0, 2, 3)) if need[2] else None)
+        return _and_bias_grad(need, gx, gw, g)
 
 
 # ------------------------------------------------------------------ public functions and argument checks
