@@ -34,7 +34,7 @@ def output_size(size: int, kernel: int, stride: int, dilation: int) -> int:
     return (size - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def channels_last(x: Any) -> bool:
+def _is_channels_last(x: Any) -> bool:
     """Whether an (N, C, H, W) array is laid out channels last (the channel axis steps least through memory),
     as the Keras layers' inputs are; a PyTorch-style contiguous array is not (numpy gives even a single
     channel its natural stride, H·W)."""
@@ -44,7 +44,7 @@ def channels_last(x: Any) -> bool:
 def _in_layout_of(x: Any, y: np.ndarray) -> np.ndarray:
     """y (computed channels last) as PyTorch lays out an op's output: channels last for a channels-last
     input, else contiguous NCHW (so ``.view`` works on it as in PyTorch)."""
-    return y if channels_last(x) else np.ascontiguousarray(y)
+    return y if _is_channels_last(x) else np.ascontiguousarray(y)
 
 
 def _chunk_rows(n: int, per_image: int) -> range:

@@ -48,7 +48,7 @@ def _window_max(xp: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int]
     return y, arg
 
 
-def memory_order(x: np.ndarray) -> tuple[int, ...]:
+def _memory_order(x: np.ndarray) -> tuple[int, ...]:
     """x's axes from the outermost in memory to the innermost (0, 1, 2, 3 for NCHW; 0, 2, 3, 1 for channels last)."""
     return tuple(int(axis) for axis in np.argsort([-abs(stride) for stride in x.strides], kind="stable"))
 
@@ -57,7 +57,7 @@ def _padded(x: np.ndarray, padding: tuple[int, int, int, int], value: float) -> 
     """x with (top, bottom, left, right) rows and columns of ``value`` around it, in x's memory layout."""
     top, bottom, left, right = padding
     n, c, h, w = x.shape
-    shape, order = (n, c, h + top + bottom, w + left + right), memory_order(x)
+    shape, order = (n, c, h + top + bottom, w + left + right), _memory_order(x)
     xp = np.full(tuple(shape[axis] for axis in order), value, dtype=x.dtype).transpose(tuple(np.argsort(order)))
     xp[:, :, top:top + h, left:left + w] = x
     return xp
@@ -88,7 +88,7 @@ class MaxPool2d(Function):
         y, arg = _window_max(xp, kernel, stride, dilation)
         if any(padding) and np.isneginf(y).any():    # windows whose inputs are all -inf: the first input, not padding
             arg = np.where(np.isneginf(y), _first_inside(x.shape, y.shape, kernel, stride, padding, dilation), arg)
-        ctx.arg, ctx.layout = arg, memory_order(x)
+        ctx.arg, ctx.layout = arg, _memory_order(x)
         ctx.input_shape, ctx.kernel, ctx.stride, ctx.padding, ctx.dilation = x.shape, kernel, stride, padding, dilation
         ctx.name = f"max_pool2d {kernel[0]}x{kernel[1]}"
         return y
