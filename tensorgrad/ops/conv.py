@@ -11,8 +11,9 @@ give a window's worth of values, added back into the window (col2im):
 
 The two are each other's adjoint, so each one's gradients are the other: conv2d's input gradient is
 the transposed convolution of g, the transposed convolution's input gradient is the convolution of g;
-both weight gradients are a correlation of the padded input with g, batch and channels swapped
-(stride d, dilation s). Each is computed by the ops themselves, so all are differentiable again.
+both weight gradients are Σ g ⊗ windows of the padded input: on arrays gᵀ times the im2col matrix, and
+under create_graph the same sum as a recorded correlation (batch and channels swapped, stride d,
+dilation s). Each is computed by the ops themselves, so all are differentiable again.
 """
 from __future__ import annotations
 
