@@ -5,12 +5,13 @@
     >>> opt = optim.SGD(lr=0.01)          # unbound: compile() calls opt.bind(params)
     >>> opt = optim.get('adam')           # a Keras string: Keras's class, rule and defaults
 
-The classes here (SGD, Adam, AdamW, RMSprop, Adagrad) follow PyTorch's rules and defaults; the Keras
+The classes here (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta) follow PyTorch's rules and defaults; the Keras
 classes (``optim.keras_optimizers``, reachable as ``nn.keras.optimizers``) follow Keras's.
 ``lr_scheduler`` holds PyTorch's learning-rate schedulers (StepLR, MultiStepLR, ExponentialLR,
 CosineAnnealingLR, LambdaLR, LinearLR, OneCycleLR, SequentialLR, ReduceLROnPlateau).
 """
 from . import lr_scheduler
+from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .keras_names import KERAS_OPTIMIZERS, get
@@ -18,4 +19,4 @@ from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "get", "KERAS_OPTIMIZERS", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW", "get", "KERAS_OPTIMIZERS", "lr_scheduler"]

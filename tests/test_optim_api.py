@@ -230,6 +230,8 @@ BAD = [
     (optim.Adagrad, dict(lr_decay=-1.0), "lr_decay=-1.0"),
     (optim.Adagrad, dict(initial_accumulator_value=-0.1), "initial_accumulator_value=-0.1"),
     (optim.Adagrad, dict(eps=-1e-10), "eps=-1e-10"),
+    (optim.Adadelta, dict(rho=1.5), "rho=1.5"),
+    (optim.Adadelta, dict(eps=-1e-6), "eps=-1e-06"),
     (optim.RMSprop, dict(alpha=1.5), "alpha=1.5"),
     (optim.RMSprop, dict(momentum=-0.1), "momentum=-0.1"),
     (optim.RMSprop, dict(eps=-1.0), "eps=-1.0"),

@@ -25,6 +25,14 @@ def ref_adagrad(theta, g, s, t, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial
     return theta - lr / (1 + (t - 1) * lr_decay) * g / (np.sqrt(s["s"]) + eps)
 
 
+def ref_adadelta(theta, g, s, t, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
+    g = g + weight_decay * theta
+    s["v"] = rho * s.get("v", 0.0) + (1 - rho) * g * g
+    delta = np.sqrt(s.get("u", 0.0) + eps) / np.sqrt(s["v"] + eps) * g
+    s["u"] = rho * s.get("u", 0.0) + (1 - rho) * delta * delta
+    return theta - lr * delta
+
+
 def ref_rmsprop(theta, g, s, t, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
     g = g + weight_decay * theta
     s["v"] = alpha * s.get("v", 0.0) + (1 - alpha) * g * g
@@ -67,6 +75,8 @@ CONFIGS = [
     (optim.Adagrad, {}, ref_adagrad),
     (optim.Adagrad, dict(lr=0.1, lr_decay=0.05, weight_decay=0.01, initial_accumulator_value=0.1, eps=1e-6),
      ref_adagrad),
+    (optim.Adadelta, {}, ref_adadelta),
+    (optim.Adadelta, dict(lr=0.5, rho=0.8, eps=1e-4, weight_decay=0.01), ref_adadelta),
     (optim.RMSprop, {}, ref_rmsprop),
     (optim.RMSprop, dict(lr=0.01, alpha=0.9, momentum=0.5, weight_decay=0.01), ref_rmsprop),
     (optim.RMSprop, dict(lr=0.01, centered=True), ref_rmsprop),
@@ -310,6 +320,7 @@ TORCH_CONFIGS = CONFIGS + [
     (optim.Adam, dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True), None),
     (optim.RMSprop, dict(lr=0.01, maximize=True, momentum=0.3), None),
     (optim.Adagrad, dict(lr=0.1, maximize=True), None),
+    (optim.Adadelta, dict(maximize=True, weight_decay=0.1), None),
 ]
 
 
