@@ -15,8 +15,11 @@ from .special import erf as _erf
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-z) as PyTorch computes it, in z's dtype: exact in relative terms down to where e^-z
-    overflows (z < -88.7 in float32), which gives 0, the value's nearest float anyway."""
+    """1 / (1 + e^-z) as PyTorch computes it, in z's dtype (float16 through float32, as PyTorch, since e^-z
+    overflows float16 already at z < -11): exact in relative terms down to where e^-z overflows (z < -88.7
+    in float32), where it gives 0, as PyTorch does."""
+    if z.dtype == np.float16:
+        return _sigmoid(z.astype(np.float32)).astype(np.float16)
     with np.errstate(over="ignore"):
         return 1 / (1 + np.exp(-z))
 

@@ -29,6 +29,18 @@ def test_sigmoid_keeps_its_dtype_and_tiny_tails_quietly(dtype):
     np.testing.assert_allclose(a, expected, rtol=1e-6, atol=0)
 
 
+def test_sigmoid_of_float16_keeps_its_small_values():
+    """e^-z overflows float16 from z < -11: computed through float32 (as PyTorch), σ(-12) = 6.1e-06 and
+    σ(-17) = 4.1e-08 are float16's nearest values of the exact ones, where 1/(1 + inf) would give 0."""
+    z = tg.tensor(np.array([-12.0, -17.0, 3.0], np.float16), requires_grad=True)
+    a = z.sigmoid()
+    assert a.dtype == np.float16
+    exact = 1 / (1 + np.exp(-np.array([-12.0, -17.0, 3.0])))                  # float64
+    np.testing.assert_array_equal(a.numpy(force=True), exact.astype(np.float16))
+    a.sum().backward()
+    assert np.all(z.grad.numpy() > 0)
+
+
 def logistic_loss(a, y):
     return -(y * a.log() + (1 - y) * (1 - a).log())
 

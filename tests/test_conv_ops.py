@@ -3,6 +3,8 @@ derivatives through create_graph, values and gradients against PyTorch when it i
 and known values, and clear errors on bad arguments."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -122,6 +124,19 @@ def test_max_pool_ties_go_to_the_first_maximum_and_nan_wins():
                                                                    [0, 0, 0, 0, 1, 0, 0, 0]])
 
 
+@pytest.mark.parametrize("shape, view", [((4, 6, 1, 1), lambda a: a), ((2, 3, 5, 5), lambda a: a[:, ::-1]),
+                                         ((2, 3, 5, 1), lambda a: a)])
+def test_conv_outputs_of_ambiguous_or_reversed_contiguous_inputs_are_contiguous(shape, view):
+    """A contiguous (N, C, 1, 1) latent (a DCGAN generator's first input), a single column, or channels read
+    backwards are not channels last: the outputs are contiguous, as PyTorch's, so .view works."""
+    x = tg.tensor(view(rng.standard_normal(shape)))
+    c = shape[1]
+    y = tg.conv2d(x, rng.standard_normal((2, c, 1, 1)), padding=1)
+    z = tg.conv_transpose2d(x, rng.standard_normal((c, 2, 4, 4)))
+    assert y.is_contiguous() and z.is_contiguous()
+    assert z.view(shape[0], -1).shape == (shape[0], z.size // shape[0])
+
+
 @pytest.mark.parametrize("channels", [1, 3])
 def test_conv_outputs_are_laid_out_as_their_inputs_so_view_works_as_in_pytorch(channels):
     """PyTorch's rule: a contiguous (N, C, H, W) input gives a contiguous output (``.view(n, -1)`` works, as
@@ -153,12 +168,31 @@ def test_max_pool_keeps_a_channels_last_input_channels_last_with_the_same_values
     assert outs[1][2][1] < outs[1][2][3], "the channels-last input's output is channels last (channel stride smallest)"
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.float16])
+def test_max_pool_pads_integers_with_their_minimum(dtype):
+    """Padding counts as the lowest value of the dtype (-inf for floats): windows of negative integers that
+    overlap the padding give their own maximum (3x3, stride 2, padding 1 over -1 .. -16: -1, -2, -5, -6)."""
+    x = -np.arange(1, 17).reshape(1, 1, 4, 4).astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = tg.max_pool2d(tg.tensor(x), 3, 2, 1).numpy()
+    assert y.dtype == dtype
+    np.testing.assert_array_equal(y.ravel(), [-1, -2, -5, -6])
+
+
 def test_max_pool_windows_of_minus_infinity_send_the_gradient_to_their_first_input_not_the_padding():
     """3x3 windows, stride 1, padding 1 over a 3x3 input of -inf: each window's gradient goes to its first
     in-bounds element (as PyTorch), so the nine windows' ones land on (0,0) x4, (0,1) x2, (1,0) x2, (1,1)."""
     x = tg.tensor(np.full((1, 1, 3, 3), -np.inf), requires_grad=True)
     tg.max_pool2d(x, 3, 1, 1).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(force=True)[0, 0], [[4, 2, 0], [2, 1, 0], [0, 0, 0]])
+
+
+def test_lstm_cell_outputs_are_contiguous():
+    """h' and c' come back as two contiguous arrays (as PyTorch's), so .view works on each."""
+    h2, c2 = tg.lstm_cell(rng.standard_normal((3, 4)), (rng.standard_normal((3, 5)), rng.standard_normal((3, 5))),
+                          rng.standard_normal((20, 4)), rng.standard_normal((20, 5)))
+    assert h2.is_contiguous() and c2.is_contiguous() and h2.view(15).shape == (15,)
 
 
 def test_batch_norm_updates_running_statistics_and_uses_them_in_inference():

@@ -36,10 +36,12 @@ def output_size(size: int, kernel: int, stride: int, dilation: int) -> int:
 
 
 def _is_channels_last(x: Any) -> bool:
-    """Whether an (N, C, H, W) array is laid out channels last (the channel axis steps least through memory),
-    as the Keras layers' inputs are; a PyTorch-style contiguous array is not (numpy gives even a single
-    channel its natural stride, H·W)."""
-    return x.strides[1] <= x.strides[3]
+    """Whether an (N, C, H, W) array is laid out channels last (the channel axis steps forward and least
+    through memory), as the Keras layers' inputs are. A PyTorch-style contiguous array is not: numpy gives
+    even a single channel its natural stride H·W, and where channel and column strides tie (a single column)
+    it counts as contiguous."""
+    s1, s3 = x.strides[1], abs(x.strides[3])
+    return s1 > 0 and (s1 < s3 or (s1 == s3 and x.shape[3] > 1))
 
 
 def _in_layout_of(x: Any, y: np.ndarray) -> np.ndarray:

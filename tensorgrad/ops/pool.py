@@ -53,6 +53,13 @@ def _memory_order(x: np.ndarray) -> tuple[int, ...]:
     return tuple(int(axis) for axis in np.argsort([-abs(stride) for stride in x.strides], kind="stable"))
 
 
+def _lowest(dtype: np.dtype) -> Any:
+    """The value below every other of ``dtype`` (what max pooling pads with): -inf, or an integer type's minimum."""
+    if dtype.kind == "f":
+        return -np.inf
+    return False if dtype.kind == "b" else np.iinfo(dtype).min
+
+
 def _padded(x: np.ndarray, padding: tuple[int, int, int, int], value: float) -> np.ndarray:
     """x with (top, bottom, left, right) rows and columns of ``value`` around it, in x's memory layout."""
     top, bottom, left, right = padding
@@ -76,7 +83,8 @@ def _first_inside(input_shape: tuple, output_shape: tuple, kernel: tuple[int, in
 
 
 class MaxPool2d(Function):
-    """y[n, c, i, j] = max_{p,q} xp[n, c, i·s + p·d, j·s + q·d] (the first maximum; padding is -inf);
+    """y[n, c, i, j] = max_{p,q} xp[n, c, i·s + p·d, j·s + q·d] (the first maximum; padding is -inf, or an
+    integer type's minimum);
     dL/dx = g scattered to each window's argmax (added where windows overlap)."""
     label_shape = True          # graph pictures show the output shape under the name
     name = "max_pool2d"
@@ -84,7 +92,7 @@ class MaxPool2d(Function):
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation):
         top, bottom, left, right = padding
-        xp = _padded(x, padding, -np.inf) if any(padding) else x
+        xp = _padded(x, padding, _lowest(x.dtype)) if any(padding) else x
         y, arg = _window_max(xp, kernel, stride, dilation)
         if any(padding) and np.isneginf(y).any():    # windows whose inputs are all -inf: the first input, not padding
             arg = np.where(np.isneginf(y), _first_inside(x.shape, y.shape, kernel, stride, padding, dilation), arg)

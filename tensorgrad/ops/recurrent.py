@@ -50,7 +50,7 @@ def rnn_relu_cell(input: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b
 
 
 class LSTMUpdate(Function):
-    """[h', c'] side by side from the gates' pre-activations z = [z_i, z_f, z_g, z_o] and the cell c:
+    """[h', c'] stacked on a new first axis from the gates' pre-activations z = [z_i, z_f, z_g, z_o] and the cell c:
     i, f, o = σ(z_i), σ(z_f), σ(z_o),  g = tanh(z_g),  c' = f c + i g,  h' = o tanh(c').
     With t = tanh(c') and the incoming gradients (ḡ_h, ḡ_c):  ĉ = ḡ_c + ḡ_h o (1 - t²),
     dL/dz = [ĉ g i(1 - i), ĉ c f(1 - f), ĉ i (1 - g²), ḡ_h t o(1 - o)],  dL/dc = ĉ f."""
@@ -61,7 +61,7 @@ class LSTMUpdate(Function):
         i, f, g, o = _lstm_gates(ctx.F, z, c.shape[-1])
         c_new = f * c + i * g
         ctx.save_for_backward(z, c)
-        return np.concatenate([o * np.tanh(c_new), c_new], axis=-1)
+        return np.stack([o * np.tanh(c_new), c_new])
 
     @staticmethod
     def backward(ctx, grad):
@@ -69,8 +69,8 @@ class LSTMUpdate(Function):
         F, n = ctx.F, c.shape[-1]
         i, f, g, o = _lstm_gates(F, z, n)
         t = F.tanh(f * c + i * g)
-        g_h = grad[..., :n]
-        g_c = grad[..., n:] + g_h * o * (1 - t * t)
+        g_h = grad[0]
+        g_c = grad[1] + g_h * o * (1 - t * t)
         dz = F.concatenate([g_c * g * i * (1 - i), g_c * c * f * (1 - f), g_c * i * (1 - g * g), g_h * t * o * (1 - o)],
                            axis=-1)
         return dz, g_c * f
@@ -93,8 +93,7 @@ def lstm_cell(input: Any, hx: tuple[Any, Any], w_ih: Any, w_hh: Any, b_ih: Any =
         raise ValueError(f"lstm_cell: the cell state {c.shape} must have the hidden state's shape {h.shape}.")
     a, b = _gates(x, h, w_ih, w_hh, b_ih, b_hh)
     hc = LSTMUpdate.apply(a + b, c)
-    n = h.shape[-1]
-    return hc[..., :n], hc[..., n:]
+    return hc[0], hc[1]
 
 
 def gru_cell(input: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh: Any = None) -> Tensor:
